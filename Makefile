@@ -1,0 +1,38 @@
+# Flowdeck: `make run` opens the app, `make test` runs the whole suite headless.
+# Both set everything up on a fresh machine: a virtual environment with the newest Python >= 3.11
+# present (override with PYTHON=...), and the project installed into it with its test extras.
+
+VENV ?= .venv
+PYTHON ?= $(shell tests/harness/find_python.sh)
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint package clean demo
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "no Python >= 3.11 found; set PYTHON=/path/to/python3.12"; exit 1; }
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/flowdeck
+
+test: $(STAMP)
+	tests/harness/run_tests.sh $(VENV) -q
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m tests.bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --config pyproject.toml
+	$(VENV)/bin/mypy data app widgets
+
+package: $(STAMP)
+	$(VENV)/bin/python -m pip install -q -e '.[package]'
+	$(VENV)/bin/pyinstaller --noconfirm --distpath dist --workpath build packaging/flowdeck.spec
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Flowdeck's composition root: the CLI, the windows, the controller and its workers."""

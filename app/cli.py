@@ -1,0 +1,107 @@
+"""``flowdeck``: one entry point with subcommands; no command opens the desktop app.
+
+Each subcommand lives in ``app/commands/<name>.py`` with ``add_parser(subparsers)`` and
+``run(args) -> int``. Exit codes (INTERFACES.md): 0 success, 1 a failure the message explains,
+2 bad usage or bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import logging
+import sys
+from collections.abc import Sequence
+
+from data.config import ConfigError
+from data.store import StoreError
+
+#: Subcommand name -> module in ``app.commands``.
+COMMANDS: dict[str, str] = {
+    "gui": "gui",
+    "demo": "demo",
+    "import": "import_",
+    "export": "export",
+    "report": "report",
+    "quality": "quality",
+    "sync": "sync",
+    "wall": "wall",
+    "sources": "sources",
+    "auth": "auth",
+    "db": "db",
+}
+
+
+class UsageError(Exception):
+    """Bad usage or bad input: printed, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="flowdeck", description="Where delivery time goes: a value-stream dashboard."
+    )
+    parser.add_argument(
+        "--db", metavar="URL", help="store: a path or SQLAlchemy URL (default: FLOWDECK_DB or the user's data dir)"
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", help="flowdeck.toml (default: FLOWDECK_CONFIG or the user's config dir)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS.values():
+        full = f"app.commands.{module}"
+        if importlib.util.find_spec(full) is None:
+            continue
+        importlib.import_module(full).add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (also used by the console script)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if "gui" in COMMANDS and importlib.util.find_spec("app.commands.gui") is not None:
+        args_list = _with_default_command(args_list)
+    args = parser.parse_args(args_list)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except (ConfigError, UsageError) as exc:
+        print(f"flowdeck: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"flowdeck: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("flowdeck: interrupted", file=sys.stderr)
+        return 130
+
+
+def _with_default_command(args: list[str]) -> list[str]:
+    """Insert ``gui`` after the global options when no command is named.
+
+    So ``flowdeck --db X --screenshot F`` opens the app with its own options.
+    """
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("--db", "--config"):
+            i += 2
+        elif a.startswith(("--db=", "--config=")) or a in ("-v", "--verbose"):
+            i += 1
+        else:
+            break
+    if i < len(args) and (args[i] in COMMANDS or args[i] in ("-h", "--help")):
+        return args
+    return [*args[:i], "gui", *args[i:]]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of ``flowdeck``: one module each, with ``add_parser`` and ``run``."""

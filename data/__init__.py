@@ -1,0 +1,1 @@
+"""Flowdeck's data layer: records, store, config, connectors, sync and metrics. No Qt here."""

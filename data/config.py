@@ -1,0 +1,378 @@
+"""The user's ``flowdeck.toml``: sources, value streams (stage maps), definitions and targets.
+
+Loading validates everything and raises :class:`ConfigError` naming the file and the field
+(``streams[0].stages[2].wait``) — a bad config changes nothing. Tokens are never read from or
+written to this file (see :mod:`data.secrets`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Definitions",
+    "SourceConfig",
+    "Stage",
+    "Stream",
+    "Targets",
+    "default_config_path",
+    "default_stream_file",
+    "load_config",
+    "parse_config",
+]
+
+SOURCE_KINDS = ("github", "gitlab", "jenkins", "jira", "cctray")
+DEFAULT_PRODUCTION = "(?i)^(prod|production)$"
+DEFAULT_DONE = ("done", "closed", "resolved")
+
+
+class ConfigError(ValueError):
+    """The config is invalid; the message names the file and the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage of a value stream.
+
+    A *status stage* lists ticket statuses (``wait``/``active``; ``id:123`` matches a status id).
+    A *job stage* matches CI jobs/Jenkins stages by ``jobs`` (a regex); a *deployment stage*
+    matches deployments by environment (``deployments``, a regex).
+    """
+
+    name: str
+    wait: tuple[str, ...] = ()
+    active: tuple[str, ...] = ()
+    jobs: str | None = None
+    deployments: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """``status``, ``job`` or ``deployment``."""
+        if self.jobs is not None:
+            return "job"
+        if self.deployments is not None:
+            return "deployment"
+        return "status"
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """A value stream: ordered stages, what ends it, and which records belong to it."""
+
+    name: str
+    stages: tuple[Stage, ...]
+    #: Statuses that end the stream (names or ``id:``); empty means the default rule:
+    #: status category ``done``, or a status named Done/Closed/Resolved.
+    done: tuple[str, ...] = ()
+    production: str = DEFAULT_PRODUCTION
+    #: Work-item filters (empty: everything). ``projects`` match the key prefix before ``-``.
+    teams: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    #: Repositories whose changes and deployments belong to the stream (empty: all).
+    repos: tuple[str, ...] = ()
+    #: Work-item types that count as requirements (empty: all types).
+    requirement_types: tuple[str, ...] = ()
+    #: No change merged or item created before this instant counts toward lead times.
+    measure_from: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    """One ``[[sources]]`` entry. ``options`` keeps the kind-specific keys as written."""
+
+    name: str
+    kind: str
+    url: str
+    interval_s: float = 30.0
+    timeout_s: float = 30.0
+    ca_bundle: str | None = None
+    proxy: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def env_token_name(self) -> str:
+        """The environment variable that may hold this source's token (headless use)."""
+        return "FLOWDECK_TOKEN_" + re.sub(r"[^A-Z0-9]", "_", self.name.upper())
+
+
+@dataclass(frozen=True, slots=True)
+class Definitions:
+    """Which of the documented metric variants to use (METRICS.md switches)."""
+
+    median: str = "interpolated"  # | "lower" (DevLake)
+    dora: str = "2023"  # | "2021"
+    calendar: str = "calendar"  # | "working"
+    incidents_from_failed_deployments: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """The bank's targets shown on the scorecard."""
+
+    requirement_lead_time_days: float = 7.0
+    production_deployment_success_rate: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """A whole, validated config."""
+
+    sources: tuple[SourceConfig, ...] = ()
+    streams: tuple[Stream, ...] = ()
+    definitions: Definitions = Definitions()
+    targets: Targets = Targets()
+    path: Path | None = None
+
+    def stream(self, name: str | None) -> Stream:
+        """The stream called ``name`` (case-insensitive), or the first one when None."""
+        if not self.streams:
+            raise ConfigError("no value stream is configured")
+        if name is None:
+            return self.streams[0]
+        for s in self.streams:
+            if s.name.lower() == name.lower():
+                return s
+        names = ", ".join(s.name for s in self.streams)
+        raise ConfigError(f"no value stream named {name!r}; configured: {names}")
+
+    def source(self, name: str) -> SourceConfig:
+        """The source called ``name``."""
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise ConfigError(f"no source named {name!r}")
+
+
+def default_config_path() -> Path:
+    """``FLOWDECK_CONFIG``, else ``flowdeck.toml`` in the user's config directory."""
+    import os
+
+    env = os.environ.get("FLOWDECK_CONFIG")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("flowdeck", appauthor=False)) / "flowdeck.toml"
+
+
+def default_stream_file() -> Path:
+    """The shipped stream config that matches the demo organisation."""
+    return Path(__file__).resolve().parent.parent / "resources" / "streams" / "demo.toml"
+
+
+# --- validation helpers --------------------------------------------------------------------------
+
+
+class _Ctx:
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def fail(self, field_path: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.where}: {field_path}: {message}")
+
+    def table(self, value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a table, got {type(value).__name__}")
+        return value
+
+    def string(self, d: dict[str, Any], key: str, path: str, *, required: bool = False, default: str | None = None):
+        value = d.get(key, default)
+        if value is None:
+            if required:
+                raise self.fail(f"{path}.{key}", "is required")
+            return None
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise self.fail(f"{path}.{key}", f"expected a non-empty string, got {value!r}")
+        return value
+
+    def strings(self, d: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+        value = d.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{path}.{key}", f"expected a list of strings, got {value!r}")
+        return tuple(value)
+
+    def regex(self, d: dict[str, Any], key: str, path: str, default: str | None = None) -> str | None:
+        value = self.string(d, key, path, default=default)
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise self.fail(f"{path}.{key}", f"not a valid regular expression: {exc}") from None
+        return value
+
+    def number(self, d: dict[str, Any], key: str, path: str, default: float) -> float:
+        value = d.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise self.fail(f"{path}.{key}", f"expected a positive number, got {value!r}")
+        return float(value)
+
+    def choice(self, d: dict[str, Any], key: str, path: str, choices: tuple[str, ...], default: str) -> str:
+        value = str(d.get(key, default))
+        if value not in choices:
+            raise self.fail(f"{path}.{key}", f"expected one of {', '.join(choices)}, got {value!r}")
+        return value
+
+
+def _instant(ctx: _Ctx, value: Any, path: str) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise ctx.fail(path, f"not an ISO 8601 date: {value!r}") from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise ctx.fail(path, f"expected a date, got {value!r}")
+
+
+def _stage(ctx: _Ctx, raw: Any, path: str) -> tuple[Stage, tuple[str, ...]]:
+    d = ctx.table(raw, path)
+    name = ctx.string(d, "name", path, required=True)
+    stage = Stage(
+        name=name,
+        wait=ctx.strings(d, "wait", path),
+        active=ctx.strings(d, "active", path),
+        jobs=ctx.regex(d, "jobs", path),
+        deployments=ctx.regex(d, "deployments", path),
+    )
+    if stage.jobs and stage.deployments:
+        raise ctx.fail(path, "a stage matches either jobs or deployments, not both")
+    if stage.kind == "status" and not (stage.wait or stage.active):
+        raise ctx.fail(path, "a stage needs wait or active statuses, or a jobs/deployments pattern")
+    return stage, ctx.strings(d, "done", path)
+
+
+def _stream(ctx: _Ctx, raw: Any, path: str) -> Stream:
+    d = ctx.table(raw, path)
+    name = ctx.string(d, "name", path, required=True)
+    stages_raw = d.get("stages")
+    if not isinstance(stages_raw, list) or not stages_raw:
+        raise ctx.fail(f"{path}.stages", "a stream needs at least one [[streams.stages]]")
+    stages: list[Stage] = []
+    # ``done`` may sit on the stream or (as in INTERFACES.md's example) on a stage table.
+    done = list(ctx.strings(d, "done", path))
+    seen: dict[str, str] = {}
+    for i, s in enumerate(stages_raw):
+        stage, stage_done = _stage(ctx, s, f"{path}.stages[{i}]")
+        if stage.name.lower() in {x.name.lower() for x in stages}:
+            raise ctx.fail(f"{path}.stages[{i}].name", f"duplicate stage name {stage.name!r}")
+        for status in (*stage.wait, *stage.active):
+            other = seen.get(status.lower())
+            if other is not None:
+                raise ctx.fail(
+                    f"{path}.stages[{i}]", f"status {status!r} is already mapped to stage {other!r}"
+                )
+            seen[status.lower()] = stage.name
+        stages.append(stage)
+        done.extend(stage_done)
+    return Stream(
+        name=name,
+        stages=tuple(stages),
+        done=tuple(done),
+        production=ctx.regex(d, "production", path, default=DEFAULT_PRODUCTION) or DEFAULT_PRODUCTION,
+        teams=ctx.strings(d, "teams", path),
+        projects=ctx.strings(d, "projects", path),
+        sources=ctx.strings(d, "sources", path),
+        repos=ctx.strings(d, "repos", path),
+        requirement_types=ctx.strings(d, "requirement_types", path),
+        measure_from=_instant(ctx, d.get("measure_from"), f"{path}.measure_from"),
+    )
+
+
+_SOURCE_COMMON = {"name", "kind", "url", "interval_s", "timeout_s", "ca_bundle", "proxy"}
+_SECRET_KEYS = {"token", "password", "api_token", "private_token", "secret"}
+
+
+def _source(ctx: _Ctx, raw: Any, path: str) -> SourceConfig:
+    d = ctx.table(raw, path)
+    for key in d:
+        if key.lower() in _SECRET_KEYS:
+            raise ctx.fail(
+                f"{path}.{key}",
+                "tokens do not belong in the config file; use `flowdeck auth set` (OS keyring) "
+                "or the FLOWDECK_TOKEN_<SOURCE> environment variable",
+            )
+    name = ctx.string(d, "name", path, required=True)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        raise ctx.fail(f"{path}.name", f"use letters, digits, '-', '_' or '.', got {name!r}")
+    kind = ctx.choice(d, "kind", path, SOURCE_KINDS, "")
+    url = ctx.string(d, "url", path, required=True)
+    if not re.match(r"^https?://", url):
+        raise ctx.fail(f"{path}.url", f"expected an http(s) URL, got {url!r}")
+    return SourceConfig(
+        name=name,
+        kind=kind,
+        url=url.rstrip("/"),
+        interval_s=ctx.number(d, "interval_s", path, 30.0),
+        timeout_s=ctx.number(d, "timeout_s", path, 30.0),
+        ca_bundle=ctx.string(d, "ca_bundle", path),
+        proxy=ctx.string(d, "proxy", path),
+        options={k: v for k, v in d.items() if k not in _SOURCE_COMMON},
+    )
+
+
+def parse_config(raw: dict[str, Any], where: str = "flowdeck.toml", *, fallback_streams: bool = True) -> Config:
+    """Validate a parsed TOML document. With no streams, the demo streams are used."""
+    ctx = _Ctx(where)
+    sources_raw = raw.get("sources", [])
+    if not isinstance(sources_raw, list):
+        raise ctx.fail("sources", "expected [[sources]] tables")
+    sources = tuple(_source(ctx, s, f"sources[{i}]") for i, s in enumerate(sources_raw))
+    names = [s.name for s in sources]
+    for n in names:
+        if names.count(n) > 1:
+            raise ctx.fail("sources", f"duplicate source name {n!r}")
+    streams_raw = raw.get("streams", [])
+    if not isinstance(streams_raw, list):
+        raise ctx.fail("streams", "expected [[streams]] tables")
+    streams = tuple(_stream(ctx, s, f"streams[{i}]") for i, s in enumerate(streams_raw))
+    if not streams and fallback_streams:
+        streams = load_config(default_stream_file(), fallback_streams=False).streams
+    d = ctx.table(raw.get("definitions", {}), "definitions")
+    definitions = Definitions(
+        median=ctx.choice(d, "median", "definitions", ("interpolated", "lower"), "interpolated"),
+        dora=ctx.choice(d, "dora", "definitions", ("2023", "2021"), "2023"),
+        calendar=ctx.choice(d, "calendar", "definitions", ("calendar", "working"), "calendar"),
+        incidents_from_failed_deployments=bool(d.get("incidents_from_failed_deployments", False)),
+    )
+    t = ctx.table(raw.get("targets", {}), "targets")
+    rate = t.get("production_deployment_success_rate", 1.0)
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
+        raise ctx.fail("targets.production_deployment_success_rate", f"expected a share from 0 to 1, got {rate!r}")
+    targets = Targets(
+        requirement_lead_time_days=ctx.number(t, "requirement_lead_time_days", "targets", 7.0),
+        production_deployment_success_rate=float(rate),
+    )
+    return Config(sources=sources, streams=streams, definitions=definitions, targets=targets)
+
+
+def load_config(path: Path | None = None, *, fallback_streams: bool = True) -> Config:
+    """Load and validate ``path`` (default: the user's); a missing default file is an empty config."""
+    explicit = path is not None
+    path = path or default_config_path()
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"{path}: no such file")
+        return parse_config({}, str(path), fallback_streams=fallback_streams)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+    cfg = parse_config(raw, str(path), fallback_streams=fallback_streams)
+    return Config(sources=cfg.sources, streams=cfg.streams, definitions=cfg.definitions, targets=cfg.targets, path=path)

@@ -1,0 +1,1 @@
+"""One connector per source system, on one shared HTTP layer (``http.py``)."""

@@ -1,0 +1,1 @@
+"""The metrics of METRICS.md as pure functions over records and arrays."""

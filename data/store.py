@@ -1,0 +1,681 @@
+"""The store: the one owner of the database engine and its transactions.
+
+SQLite by default (WAL, ``synchronous=NORMAL``, a busy timeout, foreign keys on); any
+SQLAlchemy URL otherwise (PostgreSQL for a shared team cache). Writes are idempotent upserts on
+natural keys, grouped by the caller into one transaction (:meth:`Store.writer`). Reads return the
+frozen records of :mod:`data.records`, never ORM objects.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+
+from data import schema
+from data.records import (
+    Change,
+    Commit,
+    Deployment,
+    DeploymentCommit,
+    Exclusion,
+    Incident,
+    JobRun,
+    PipelineRun,
+    Record,
+    StatusChange,
+    WorkItem,
+)
+from data.schema import to_ms
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Store", "StoreError", "StoreTooNewError", "Writer", "default_db_url", "resolve_db_url"]
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says why and what to do."""
+
+
+class StoreTooNewError(StoreError):
+    """The database was written by a newer Flowdeck whose schema this version does not know."""
+
+
+def default_db_url() -> str:
+    """The default store: ``FLOWDECK_DB``, else ``flowdeck.db`` in the user's data directory."""
+    env = os.environ.get("FLOWDECK_DB")
+    if env:
+        return resolve_db_url(env)
+    from platformdirs import user_data_dir
+
+    directory = Path(user_data_dir("flowdeck", appauthor=False))
+    return f"sqlite:///{directory / 'flowdeck.db'}"
+
+
+def resolve_db_url(value: str) -> str:
+    """Turn a ``--db`` argument (a path or an SQLAlchemy URL) into a URL."""
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _ms(value: datetime | None) -> int | None:
+    return None if value is None else to_ms(value)
+
+
+# --- record <-> row -----------------------------------------------------------------------------
+
+
+def _row(record: Record) -> tuple[Table, dict[str, Any]]:  # noqa: PLR0911 - one branch per kind
+    """The table and the row dict (instants as epoch ms) for one record."""
+    if isinstance(record, StatusChange):
+        return schema.status_changes, {
+            "source": record.source,
+            "item_key": record.key,
+            "at": to_ms(record.at),
+            "from_status": record.from_status or "",
+            "to_status": record.to_status,
+            "from_id": record.from_id,
+            "to_id": record.to_id,
+            "to_category": record.to_category,
+        }
+    if isinstance(record, WorkItem):
+        return schema.work_items, {
+            "source": record.source,
+            "key": record.key,
+            "title": record.title,
+            "type": record.type,
+            "team": record.team,
+            "labels": json.dumps(list(record.labels), ensure_ascii=False),
+            "url": record.url,
+            "status": record.status,
+            "created_at": to_ms(record.created_at),
+        }
+    if isinstance(record, Change):
+        return schema.changes, {
+            "source": record.source,
+            "repo": record.repo,
+            "external_id": record.id,
+            "title": record.title,
+            "branch": record.branch,
+            "author": record.author,
+            "created_at": to_ms(record.created_at),
+            "first_commit_at": _ms(record.first_commit_at),
+            "first_review_at": _ms(record.first_review_at),
+            "merged_at": _ms(record.merged_at),
+            "merge_sha": record.merge_sha,
+            "base": record.base,
+            "url": record.url,
+        }
+    if isinstance(record, Commit):
+        return schema.commits, {
+            "source": record.source,
+            "repo": record.repo,
+            "sha": record.sha,
+            "message": record.message,
+            "author": record.author,
+            "authored_at": _ms(record.authored_at),
+        }
+    if isinstance(record, PipelineRun):
+        return schema.pipeline_runs, {
+            "source": record.source,
+            "pipeline": record.pipeline,
+            "external_id": record.id,
+            "attempt": record.attempt,
+            "sha": record.sha,
+            "branch": record.branch,
+            "status": record.status,
+            "result": record.result,
+            "queued_at": _ms(record.queued_at),
+            "started_at": _ms(record.started_at),
+            "finished_at": _ms(record.finished_at),
+            "url": record.url,
+            "author": record.author,
+        }
+    if isinstance(record, JobRun):
+        return schema.job_runs, {
+            "source": record.source,
+            "pipeline": record.pipeline,
+            "run_id": record.run,
+            "external_id": record.id,
+            "attempt": record.attempt,
+            "name": record.name,
+            "queued_at": _ms(record.queued_at),
+            "started_at": _ms(record.started_at),
+            "finished_at": _ms(record.finished_at),
+            "result": record.result,
+            "paused_s": float(record.paused_s),
+        }
+    if isinstance(record, Deployment):
+        return schema.deployments, {
+            "source": record.source,
+            "repo": record.repo,
+            "external_id": record.id,
+            "environment": record.environment,
+            "status": record.status,
+            "sha": record.sha,
+            "ref": record.ref,
+            "started_at": _ms(record.started_at),
+            "finished_at": _ms(record.finished_at),
+            "url": record.url,
+        }
+    if isinstance(record, DeploymentCommit):
+        return schema.deployment_commits, {
+            "source": record.source,
+            "deployment_id": record.deployment_id,
+            "sha": record.sha,
+        }
+    if isinstance(record, Incident):
+        return schema.incidents, {
+            "source": record.source,
+            "key": record.key,
+            "repo": record.repo,
+            "title": record.title,
+            "url": record.url,
+            "created_at": to_ms(record.created_at),
+            "resolved_at": _ms(record.resolved_at),
+        }
+    raise TypeError(f"not a record: {type(record).__name__}")
+
+
+def _work_item(r: Mapping[str, Any]) -> WorkItem:
+    return WorkItem(
+        source=r["source"],
+        key=r["key"],
+        title=r["title"],
+        created_at=r["created_at"],
+        type=r["type"],
+        team=r["team"],
+        labels=tuple(json.loads(r["labels"] or "[]")),
+        url=r["url"],
+        status=r["status"],
+    )
+
+
+def _status_change(r: Mapping[str, Any]) -> StatusChange:
+    return StatusChange(
+        source=r["source"],
+        key=r["item_key"],
+        at=r["at"],
+        from_status=r["from_status"] or None,
+        to_status=r["to_status"],
+        from_id=r["from_id"],
+        to_id=r["to_id"],
+        to_category=r["to_category"],
+    )
+
+
+def _change(r: Mapping[str, Any]) -> Change:
+    return Change(
+        source=r["source"],
+        repo=r["repo"],
+        id=r["external_id"],
+        title=r["title"],
+        created_at=r["created_at"],
+        branch=r["branch"],
+        author=r["author"],
+        first_commit_at=r["first_commit_at"],
+        first_review_at=r["first_review_at"],
+        merged_at=r["merged_at"],
+        merge_sha=r["merge_sha"],
+        base=r["base"],
+        url=r["url"],
+    )
+
+
+def _commit(r: Mapping[str, Any]) -> Commit:
+    return Commit(
+        source=r["source"],
+        repo=r["repo"],
+        sha=r["sha"],
+        message=r["message"],
+        author=r["author"],
+        authored_at=r["authored_at"],
+    )
+
+
+def _pipeline_run(r: Mapping[str, Any]) -> PipelineRun:
+    return PipelineRun(
+        source=r["source"],
+        pipeline=r["pipeline"],
+        id=r["external_id"],
+        attempt=r["attempt"],
+        sha=r["sha"],
+        branch=r["branch"],
+        status=r["status"],
+        result=r["result"],
+        queued_at=r["queued_at"],
+        started_at=r["started_at"],
+        finished_at=r["finished_at"],
+        url=r["url"],
+        author=r["author"],
+    )
+
+
+def _job_run(r: Mapping[str, Any]) -> JobRun:
+    return JobRun(
+        source=r["source"],
+        pipeline=r["pipeline"],
+        run=r["run_id"],
+        id=r["external_id"],
+        name=r["name"],
+        attempt=r["attempt"],
+        queued_at=r["queued_at"],
+        started_at=r["started_at"],
+        finished_at=r["finished_at"],
+        result=r["result"],
+        paused_s=r["paused_s"],
+    )
+
+
+def _deployment(r: Mapping[str, Any]) -> Deployment:
+    return Deployment(
+        source=r["source"],
+        repo=r["repo"],
+        id=r["external_id"],
+        environment=r["environment"],
+        status=r["status"],
+        sha=r["sha"],
+        ref=r["ref"],
+        started_at=r["started_at"],
+        finished_at=r["finished_at"],
+        url=r["url"],
+    )
+
+
+def _deployment_commit(r: Mapping[str, Any]) -> DeploymentCommit:
+    return DeploymentCommit(source=r["source"], deployment_id=r["deployment_id"], sha=r["sha"])
+
+
+def _incident(r: Mapping[str, Any]) -> Incident:
+    return Incident(
+        source=r["source"],
+        key=r["key"],
+        repo=r["repo"],
+        title=r["title"],
+        url=r["url"],
+        created_at=r["created_at"],
+        resolved_at=r["resolved_at"],
+    )
+
+
+def _exclusion(r: Mapping[str, Any]) -> Exclusion:
+    return Exclusion(
+        kind=r["kind"], source=r["source"], key=r["key"], reason=r["reason"], created_at=r["created_at"]
+    )
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+class Writer:
+    """Writes inside one open transaction (see :meth:`Store.writer`)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.written = 0
+
+    def _upsert_rows(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        keys = schema.NATURAL_KEYS[table.name]
+        dialect = self.conn.dialect.name
+        stmt: Any
+        if dialect == "sqlite":
+            stmt = sqlite.insert(table)
+        elif dialect == "postgresql":
+            stmt = postgresql.insert(table)
+        else:  # pragma: no cover - other back ends are not supported
+            raise StoreError(f"unsupported database dialect {dialect!r}")
+        updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
+        if updates:
+            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+        self.conn.execute(stmt, list(rows))
+        self.written += len(rows)
+
+    def upsert(self, records: Iterable[Record]) -> int:
+        """Insert or update records by natural key; returns how many were written."""
+        grouped: dict[str, tuple[Table, dict[tuple[Any, ...], dict[str, Any]]]] = {}
+        count = 0
+        for record in records:
+            table, row = _row(record)
+            keys = schema.NATURAL_KEYS[table.name]
+            bucket = grouped.setdefault(table.name, (table, {}))[1]
+            # The last record with a natural key wins: a page that repeats an item (a moved
+            # offset page) must not make one statement conflict with itself on PostgreSQL.
+            bucket[tuple(row[k] for k in keys)] = row
+            count += 1
+        # Parents first so readers in other processes never see orphans mid-transaction order.
+        for name in (
+            "work_items",
+            "status_changes",
+            "changes",
+            "commits",
+            "pipeline_runs",
+            "job_runs",
+            "deployments",
+            "deployment_commits",
+            "incidents",
+        ):
+            if name in grouped:
+                table, bucket = grouped[name]
+                self._upsert_rows(table, list(bucket.values()))
+        return count
+
+    def upsert_rows(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        """Upsert already converted rows (epoch-ms instants) into ``table``: the bulk path."""
+        self._upsert_rows(table, rows)
+
+    def set_cursor(self, source: str, stream: str, value: str) -> None:
+        """Record how far ``stream`` of ``source`` has been synced (same transaction as the page)."""
+        self._upsert_rows(
+            schema.sync_cursors,
+            [{"source": source, "stream": stream, "value": value, "updated_at": to_ms(datetime.now(UTC))}],
+        )
+
+    def get_cursor(self, source: str, stream: str) -> str | None:
+        """The cursor of ``stream`` of ``source``, or None before the first sync."""
+        t = schema.sync_cursors
+        return self.conn.execute(
+            select(t.c.value).where(t.c.source == source, t.c.stream == stream)
+        ).scalar_one_or_none()
+
+    def delete_cursors(self, source: str) -> None:
+        """Forget every cursor of ``source`` (a full re-sync follows)."""
+        t = schema.sync_cursors
+        self.conn.execute(t.delete().where(t.c.source == source))
+
+    def set_sync_state(
+        self,
+        source: str,
+        *,
+        attempt_at: datetime | None = None,
+        success_at: datetime | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record a sync attempt's outcome for ``source`` (error None clears the last error)."""
+        t = schema.sync_state
+        existing = self.conn.execute(select(t).where(t.c.source == source)).mappings().first()
+        row = {
+            "source": source,
+            "last_attempt_at": _ms(attempt_at or (existing["last_attempt_at"] if existing else None)),
+            "last_success_at": _ms(success_at or (existing["last_success_at"] if existing else None)),
+            "last_error": error,
+        }
+        self._upsert_rows(t, [row])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a store-wide fact (``demo``, ...)."""
+        t = schema.meta
+        stmt: Any = (sqlite.insert(t) if self.conn.dialect.name == "sqlite" else postgresql.insert(t)).values(
+            key=key, value=value
+        )
+        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value})
+        self.conn.execute(stmt)
+
+    def add_exclusion(self, exclusion: Exclusion) -> None:
+        """Exclude one item from the metrics, with its reason."""
+        self._upsert_rows(
+            schema.exclusions,
+            [
+                {
+                    "kind": exclusion.kind,
+                    "source": exclusion.source,
+                    "key": exclusion.key,
+                    "reason": exclusion.reason,
+                    "created_at": to_ms(exclusion.created_at),
+                }
+            ],
+        )
+
+    def remove_exclusion(self, kind: str, source: str, key: str) -> bool:
+        """Undo an exclusion; returns whether there was one."""
+        t = schema.exclusions
+        result = self.conn.execute(t.delete().where(t.c.kind == kind, t.c.source == source, t.c.key == key))
+        return bool(result.rowcount)
+
+    def _bump_generation(self) -> None:
+        t = schema.meta
+        updated = self.conn.execute(
+            t.update().where(t.c.key == "generation").values(value=func.cast(func.cast(t.c.value, _INT) + 1, _TEXT))
+        )
+        if not updated.rowcount:
+            self.set_meta("generation", "1")
+
+
+from sqlalchemy import Integer as _INT  # noqa: E402 - kept beside their single use
+from sqlalchemy import Text as _TEXT  # noqa: E402
+
+# --- the store ----------------------------------------------------------------------------------
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+class Store:
+    """An open cache. Create with :meth:`Store.open`; close with :meth:`close` (or ``with``)."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+
+    # -- opening --
+
+    @classmethod
+    def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
+        """Open (creating and migrating as needed) the store at ``url`` (default: the user's).
+
+        Raises :class:`StoreTooNewError` for a database from a newer Flowdeck, and
+        :class:`StoreError` for one that cannot be opened, with a message naming the file.
+        """
+        url = resolve_db_url(url) if url else default_db_url()
+        sa_url = make_url(url)
+        if sa_url.get_backend_name() == "sqlite" and sa_url.database not in (None, "", ":memory:"):
+            Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs: dict[str, Any] = {}
+        if sa_url.get_backend_name() == "sqlite":
+            kwargs["connect_args"] = {"timeout": 10}
+        engine = create_engine(url, **kwargs)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine, url)
+        if migrate:
+            from data import migrate as migrations
+
+            migrations.upgrade(store)
+        return store
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def url_for_display(self) -> str:
+        """The store's URL with any password masked, for messages and logs."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file behind the store, or None (memory, or another database)."""
+        sa_url = make_url(self.url)
+        if sa_url.get_backend_name() != "sqlite" or sa_url.database in (None, "", ":memory:"):
+            return None
+        return Path(sa_url.database)
+
+    def backup_file(self, suffix: str) -> Path | None:
+        """Copy the SQLite file beside itself (before a migration); returns the copy's path."""
+        path = self.sqlite_path
+        if path is None or not path.exists():
+            return None
+        with self.engine.connect() as conn:  # fold the WAL into the file so the copy is whole
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        target = path.with_name(f"{path.name}.{suffix}.bak")
+        shutil.copy2(path, target)
+        return target
+
+    # -- writing --
+
+    @contextmanager
+    def writer(self) -> Iterator[Writer]:
+        """One write transaction: everything in the block commits together or not at all."""
+        with self.engine.begin() as conn:
+            w = Writer(conn)
+            yield w
+            w._bump_generation()
+
+    def upsert(self, records: Iterable[Record]) -> int:
+        """Upsert records in their own transaction."""
+        with self.writer() as w:
+            return w.upsert(records)
+
+    # -- small reads --
+
+    def generation(self) -> int:
+        """A counter bumped by every write transaction: a cheap "has anything changed?" check."""
+        t = schema.meta
+        with self.engine.connect() as conn:
+            value = conn.execute(select(t.c.value).where(t.c.key == "generation")).scalar_one_or_none()
+        return int(value) if value else 0
+
+    def get_meta(self, key: str) -> str | None:
+        """A store-wide fact set with :meth:`Writer.set_meta`."""
+        t = schema.meta
+        with self.engine.connect() as conn:
+            return conn.execute(select(t.c.value).where(t.c.key == key)).scalar_one_or_none()
+
+    def get_cursor(self, source: str, stream: str) -> str | None:
+        """The committed cursor of ``stream`` of ``source``."""
+        with self.engine.connect() as conn:
+            return Writer(conn).get_cursor(source, stream)
+
+    def sync_states(self) -> dict[str, dict[str, Any]]:
+        """Per source: ``last_attempt_at``, ``last_success_at`` (datetimes) and ``last_error``."""
+        t = schema.sync_state
+        with self.engine.connect() as conn:
+            return {
+                r["source"]: {
+                    "last_attempt_at": r["last_attempt_at"],
+                    "last_success_at": r["last_success_at"],
+                    "last_error": r["last_error"],
+                }
+                for r in conn.execute(select(t)).mappings()
+            }
+
+    def counts(self) -> dict[str, int]:
+        """Rows per record table."""
+        out: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for name in schema.NATURAL_KEYS:
+                table = schema.metadata.tables[name]
+                out[name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
+        return out
+
+    def is_empty(self) -> bool:
+        """True when the store holds no records at all."""
+        with self.engine.connect() as conn:
+            for name in ("work_items", "pipeline_runs", "deployments", "changes"):
+                table = schema.metadata.tables[name]
+                if conn.execute(select(table.c.id).limit(1)).first() is not None:
+                    return False
+        return True
+
+    # -- record reads (frozen DTOs) --
+
+    def _read(self, table: Table, order: Sequence[str], where: Any = None) -> Iterator[Mapping[str, Any]]:
+        with self.engine.connect() as conn:
+            stmt = select(table).order_by(*[table.c[o] for o in order])
+            if where is not None:
+                stmt = stmt.where(where)
+            yield from conn.execute(stmt.execution_options(yield_per=10_000)).mappings()
+
+    def work_items(self) -> list[WorkItem]:
+        """Every work item, by source and key."""
+        return [_work_item(r) for r in self._read(schema.work_items, ("source", "key"))]
+
+    def status_changes(self) -> list[StatusChange]:
+        """Every status change, by item and time."""
+        return [_status_change(r) for r in self._read(schema.status_changes, ("source", "item_key", "at", "id"))]
+
+    def changes(self) -> list[Change]:
+        """Every change (PR/MR)."""
+        return [_change(r) for r in self._read(schema.changes, ("source", "repo", "external_id"))]
+
+    def commits(self) -> list[Commit]:
+        """Every commit."""
+        return [_commit(r) for r in self._read(schema.commits, ("source", "repo", "sha"))]
+
+    def pipeline_runs(self) -> list[PipelineRun]:
+        """Every pipeline run attempt."""
+        return [_pipeline_run(r) for r in self._read(schema.pipeline_runs, ("source", "pipeline", "id"))]
+
+    def job_runs(self) -> list[JobRun]:
+        """Every job run."""
+        return [_job_run(r) for r in self._read(schema.job_runs, ("source", "pipeline", "run_id", "id"))]
+
+    def deployments(self) -> list[Deployment]:
+        """Every deployment."""
+        return [_deployment(r) for r in self._read(schema.deployments, ("source", "repo", "id"))]
+
+    def deployment_commits(self) -> list[DeploymentCommit]:
+        """Every (deployment, commit) pair."""
+        return [
+            _deployment_commit(r)
+            for r in self._read(schema.deployment_commits, ("source", "deployment_id", "sha"))
+        ]
+
+    def incidents(self) -> list[Incident]:
+        """Every incident."""
+        return [_incident(r) for r in self._read(schema.incidents, ("source", "key"))]
+
+    def exclusions(self) -> list[Exclusion]:
+        """Every exclusion, oldest first."""
+        return [_exclusion(r) for r in self._read(schema.exclusions, ("created_at", "id"))]
+
+    def all_records(self) -> Iterator[Record]:
+        """Every record, parents before children (the order an export writes)."""
+        yield from self.work_items()
+        yield from self.status_changes()
+        yield from self.changes()
+        yield from self.commits()
+        yield from self.pipeline_runs()
+        yield from self.job_runs()
+        yield from self.deployments()
+        yield from self.deployment_commits()
+        yield from self.incidents()
+
+
+def group_by(items: Iterable[Any], key: Any) -> dict[Any, list[Any]]:
+    """Group ``items`` by ``key(item)`` preserving order (a small helper for readers)."""
+    out: dict[Any, list[Any]] = defaultdict(list)
+    for item in items:
+        out[key(item)].append(item)
+    return out

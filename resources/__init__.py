@@ -1,0 +1,1 @@
+"""Icons, themes, translations and the default stream config, shipped with the app."""

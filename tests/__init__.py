@@ -1,0 +1,1 @@
+"""Flowdeck's test suite."""

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Run the whole suite headless, as CI does: start what the tests need (a virtual X server for the
+# real-window test, a throwaway PostgreSQL cluster on 127.0.0.1), run pytest, stop them again.
+# Usage: tests/harness/run_tests.sh VENV [pytest args...]
+set -euo pipefail
+venv=$1; shift
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+
+export QT_QPA_PLATFORM=offscreen
+export PYTHONDONTWRITEBYTECODE=1
+# Never the user's keyring, store or config.
+export PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring
+unset FLOWDECK_DB FLOWDECK_CONFIG || true
+
+apt_ready=0
+apt_install() {
+  # Install Debian packages when we are root and they are missing (CI runs as root on a clean clone).
+  [ "$(id -u)" = 0 ] || { echo "note: not root, cannot install $*" >&2; return 1; }
+  if [ "$apt_ready" = 0 ]; then apt-get update -qq >/dev/null 2>&1 || true; apt_ready=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1
+}
+
+# 1. A virtual display for the one test that drives the real app in a real window.
+if ! command -v Xvfb >/dev/null 2>&1 || ! command -v xauth >/dev/null 2>&1; then
+  apt_install xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
+    libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 || true
+fi
+if command -v Xvfb >/dev/null 2>&1; then export FLOWDECK_TEST_XVFB=1; fi
+
+# 2. A throwaway PostgreSQL cluster (PLATFORM.md), unless one is given.
+pg_dir=""
+cleanup() {
+  if [ -n "$pg_dir" ]; then
+    su postgres -c "$PGBIN/pg_ctl -D $pg_dir/data -m fast -w stop" >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  fi
+}
+trap cleanup EXIT
+if [ -z "${FLOWDECK_TEST_PG_URL:-}" ] && [ "${FLOWDECK_TEST_NO_PG:-0}" != 1 ]; then
+  if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then apt_install postgresql || true; fi
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  if [ -n "$PGBIN" ] && [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
+    pg_dir=$(mktemp -d); chown postgres "$pg_dir"
+    port=$(( 54000 + RANDOM % 900 ))
+    if su postgres -c "$PGBIN/initdb -D $pg_dir/data -U postgres -A trust --no-sync -E UTF8" >/dev/null 2>&1 \
+      && su postgres -c "$PGBIN/pg_ctl -D $pg_dir/data -l $pg_dir/log -w -o '-c listen_addresses=127.0.0.1 -p $port -k /tmp -c fsync=off -c max_connections=200' start" >/dev/null 2>&1 \
+      && su postgres -c "$PGBIN/psql -h 127.0.0.1 -p $port -U postgres -Atc 'create database flowdeck'" >/dev/null 2>&1; then
+      export FLOWDECK_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/flowdeck"
+      echo "PostgreSQL test cluster on 127.0.0.1:$port"
+    else
+      echo "note: could not start a PostgreSQL test cluster; PostgreSQL tests will be skipped" >&2
+      cat "$pg_dir/log" 2>/dev/null | tail -5 >&2 || true
+    fi
+  else
+    echo "note: no PostgreSQL server available; PostgreSQL tests will be skipped" >&2
+  fi
+fi
+
+# 3. The layer rules, lint, then the suite.
+"$venv/bin/lint-imports" --config pyproject.toml
+"$venv/bin/ruff" check .
+"$venv/bin/python" -m pytest "$@"

@@ -1,0 +1,1 @@
+"""Qt views, each fed result objects; they never open the store or the network."""
