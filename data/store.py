@@ -8,7 +8,6 @@ frozen records of :mod:`data.records`, never ORM objects.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -23,7 +22,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, func, se
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from data import schema
+from data import rows, schema
 from data.records import (
     Change,
     Commit,
@@ -37,6 +36,7 @@ from data.records import (
     StatusChange,
     WorkItem,
 )
+from data.rows import ms_or_none
 from data.schema import to_ms
 
 log = logging.getLogger(__name__)
@@ -68,252 +68,6 @@ def resolve_db_url(value: str) -> str:
     if "://" in value:
         return value
     return f"sqlite:///{Path(value).expanduser().resolve()}"
-
-
-def _ms(value: datetime | None) -> int | None:
-    return None if value is None else to_ms(value)
-
-
-# --- record <-> row -----------------------------------------------------------------------------
-
-
-def _row(record: Record) -> tuple[Table, dict[str, Any]]:  # noqa: PLR0911 - one branch per kind
-    """The table and the row dict (instants as epoch ms) for one record."""
-    if isinstance(record, StatusChange):
-        return schema.status_changes, {
-            "source": record.source,
-            "item_key": record.key,
-            "at": to_ms(record.at),
-            "from_status": record.from_status or "",
-            "to_status": record.to_status,
-            "from_id": record.from_id,
-            "to_id": record.to_id,
-            "to_category": record.to_category,
-        }
-    if isinstance(record, WorkItem):
-        return schema.work_items, {
-            "source": record.source,
-            "key": record.key,
-            "title": record.title,
-            "type": record.type,
-            "team": record.team,
-            "labels": json.dumps(list(record.labels), ensure_ascii=False),
-            "url": record.url,
-            "status": record.status,
-            "created_at": to_ms(record.created_at),
-        }
-    if isinstance(record, Change):
-        return schema.changes, {
-            "source": record.source,
-            "repo": record.repo,
-            "external_id": record.id,
-            "title": record.title,
-            "branch": record.branch,
-            "author": record.author,
-            "created_at": to_ms(record.created_at),
-            "first_commit_at": _ms(record.first_commit_at),
-            "first_review_at": _ms(record.first_review_at),
-            "merged_at": _ms(record.merged_at),
-            "merge_sha": record.merge_sha,
-            "base": record.base,
-            "url": record.url,
-        }
-    if isinstance(record, Commit):
-        return schema.commits, {
-            "source": record.source,
-            "repo": record.repo,
-            "sha": record.sha,
-            "message": record.message,
-            "author": record.author,
-            "authored_at": _ms(record.authored_at),
-        }
-    if isinstance(record, PipelineRun):
-        return schema.pipeline_runs, {
-            "source": record.source,
-            "pipeline": record.pipeline,
-            "external_id": record.id,
-            "attempt": record.attempt,
-            "sha": record.sha,
-            "branch": record.branch,
-            "status": record.status,
-            "result": record.result,
-            "queued_at": _ms(record.queued_at),
-            "started_at": _ms(record.started_at),
-            "finished_at": _ms(record.finished_at),
-            "url": record.url,
-            "author": record.author,
-        }
-    if isinstance(record, JobRun):
-        return schema.job_runs, {
-            "source": record.source,
-            "pipeline": record.pipeline,
-            "run_id": record.run,
-            "external_id": record.id,
-            "attempt": record.attempt,
-            "name": record.name,
-            "queued_at": _ms(record.queued_at),
-            "started_at": _ms(record.started_at),
-            "finished_at": _ms(record.finished_at),
-            "result": record.result,
-            "paused_s": float(record.paused_s),
-        }
-    if isinstance(record, Deployment):
-        return schema.deployments, {
-            "source": record.source,
-            "repo": record.repo,
-            "external_id": record.id,
-            "environment": record.environment,
-            "status": record.status,
-            "sha": record.sha,
-            "ref": record.ref,
-            "started_at": _ms(record.started_at),
-            "finished_at": _ms(record.finished_at),
-            "url": record.url,
-        }
-    if isinstance(record, DeploymentCommit):
-        return schema.deployment_commits, {
-            "source": record.source,
-            "deployment_id": record.deployment_id,
-            "sha": record.sha,
-        }
-    if isinstance(record, Incident):
-        return schema.incidents, {
-            "source": record.source,
-            "key": record.key,
-            "repo": record.repo,
-            "title": record.title,
-            "url": record.url,
-            "created_at": to_ms(record.created_at),
-            "resolved_at": _ms(record.resolved_at),
-        }
-    raise TypeError(f"not a record: {type(record).__name__}")
-
-
-def _work_item(r: Mapping[str, Any]) -> WorkItem:
-    return WorkItem(
-        source=r["source"],
-        key=r["key"],
-        title=r["title"],
-        created_at=r["created_at"],
-        type=r["type"],
-        team=r["team"],
-        labels=tuple(json.loads(r["labels"] or "[]")),
-        url=r["url"],
-        status=r["status"],
-    )
-
-
-def _status_change(r: Mapping[str, Any]) -> StatusChange:
-    return StatusChange(
-        source=r["source"],
-        key=r["item_key"],
-        at=r["at"],
-        from_status=r["from_status"] or None,
-        to_status=r["to_status"],
-        from_id=r["from_id"],
-        to_id=r["to_id"],
-        to_category=r["to_category"],
-    )
-
-
-def _change(r: Mapping[str, Any]) -> Change:
-    return Change(
-        source=r["source"],
-        repo=r["repo"],
-        id=r["external_id"],
-        title=r["title"],
-        created_at=r["created_at"],
-        branch=r["branch"],
-        author=r["author"],
-        first_commit_at=r["first_commit_at"],
-        first_review_at=r["first_review_at"],
-        merged_at=r["merged_at"],
-        merge_sha=r["merge_sha"],
-        base=r["base"],
-        url=r["url"],
-    )
-
-
-def _commit(r: Mapping[str, Any]) -> Commit:
-    return Commit(
-        source=r["source"],
-        repo=r["repo"],
-        sha=r["sha"],
-        message=r["message"],
-        author=r["author"],
-        authored_at=r["authored_at"],
-    )
-
-
-def _pipeline_run(r: Mapping[str, Any]) -> PipelineRun:
-    return PipelineRun(
-        source=r["source"],
-        pipeline=r["pipeline"],
-        id=r["external_id"],
-        attempt=r["attempt"],
-        sha=r["sha"],
-        branch=r["branch"],
-        status=r["status"],
-        result=r["result"],
-        queued_at=r["queued_at"],
-        started_at=r["started_at"],
-        finished_at=r["finished_at"],
-        url=r["url"],
-        author=r["author"],
-    )
-
-
-def _job_run(r: Mapping[str, Any]) -> JobRun:
-    return JobRun(
-        source=r["source"],
-        pipeline=r["pipeline"],
-        run=r["run_id"],
-        id=r["external_id"],
-        name=r["name"],
-        attempt=r["attempt"],
-        queued_at=r["queued_at"],
-        started_at=r["started_at"],
-        finished_at=r["finished_at"],
-        result=r["result"],
-        paused_s=r["paused_s"],
-    )
-
-
-def _deployment(r: Mapping[str, Any]) -> Deployment:
-    return Deployment(
-        source=r["source"],
-        repo=r["repo"],
-        id=r["external_id"],
-        environment=r["environment"],
-        status=r["status"],
-        sha=r["sha"],
-        ref=r["ref"],
-        started_at=r["started_at"],
-        finished_at=r["finished_at"],
-        url=r["url"],
-    )
-
-
-def _deployment_commit(r: Mapping[str, Any]) -> DeploymentCommit:
-    return DeploymentCommit(source=r["source"], deployment_id=r["deployment_id"], sha=r["sha"])
-
-
-def _incident(r: Mapping[str, Any]) -> Incident:
-    return Incident(
-        source=r["source"],
-        key=r["key"],
-        repo=r["repo"],
-        title=r["title"],
-        url=r["url"],
-        created_at=r["created_at"],
-        resolved_at=r["resolved_at"],
-    )
-
-
-def _exclusion(r: Mapping[str, Any]) -> Exclusion:
-    return Exclusion(
-        kind=r["kind"], source=r["source"], key=r["key"], reason=r["reason"], created_at=r["created_at"]
-    )
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -351,7 +105,7 @@ class Writer:
         grouped: dict[str, tuple[Table, dict[tuple[Any, ...], dict[str, Any]]]] = {}
         count = 0
         for record in records:
-            table, row = _row(record)
+            table, row = rows.to_row(record)
             keys = schema.NATURAL_KEYS[table.name]
             bucket = grouped.setdefault(table.name, (table, {}))[1]
             # The last record with a natural key wins: a page that repeats an item (a moved
@@ -411,8 +165,8 @@ class Writer:
         existing = self.conn.execute(select(t).where(t.c.source == source)).mappings().first()
         row = {
             "source": source,
-            "last_attempt_at": _ms(attempt_at or (existing["last_attempt_at"] if existing else None)),
-            "last_success_at": _ms(success_at or (existing["last_success_at"] if existing else None)),
+            "last_attempt_at": ms_or_none(attempt_at or (existing["last_attempt_at"] if existing else None)),
+            "last_success_at": ms_or_none(success_at or (existing["last_success_at"] if existing else None)),
             "last_error": error,
         }
         self._upsert_rows(t, [row])
@@ -619,46 +373,49 @@ class Store:
 
     def work_items(self) -> list[WorkItem]:
         """Every work item, by source and key."""
-        return [_work_item(r) for r in self._read(schema.work_items, ("source", "key"))]
+        return [rows.work_item_from_row(r) for r in self._read(schema.work_items, ("source", "key"))]
 
     def status_changes(self) -> list[StatusChange]:
         """Every status change, by item and time."""
-        return [_status_change(r) for r in self._read(schema.status_changes, ("source", "item_key", "at", "id"))]
+        return [
+            rows.status_change_from_row(r)
+            for r in self._read(schema.status_changes, ("source", "item_key", "at", "id"))
+        ]
 
     def changes(self) -> list[Change]:
         """Every change (PR/MR)."""
-        return [_change(r) for r in self._read(schema.changes, ("source", "repo", "external_id"))]
+        return [rows.change_from_row(r) for r in self._read(schema.changes, ("source", "repo", "external_id"))]
 
     def commits(self) -> list[Commit]:
         """Every commit."""
-        return [_commit(r) for r in self._read(schema.commits, ("source", "repo", "sha"))]
+        return [rows.commit_from_row(r) for r in self._read(schema.commits, ("source", "repo", "sha"))]
 
     def pipeline_runs(self) -> list[PipelineRun]:
         """Every pipeline run attempt."""
-        return [_pipeline_run(r) for r in self._read(schema.pipeline_runs, ("source", "pipeline", "id"))]
+        return [rows.pipeline_run_from_row(r) for r in self._read(schema.pipeline_runs, ("source", "pipeline", "id"))]
 
     def job_runs(self) -> list[JobRun]:
         """Every job run."""
-        return [_job_run(r) for r in self._read(schema.job_runs, ("source", "pipeline", "run_id", "id"))]
+        return [rows.job_run_from_row(r) for r in self._read(schema.job_runs, ("source", "pipeline", "run_id", "id"))]
 
     def deployments(self) -> list[Deployment]:
         """Every deployment."""
-        return [_deployment(r) for r in self._read(schema.deployments, ("source", "repo", "id"))]
+        return [rows.deployment_from_row(r) for r in self._read(schema.deployments, ("source", "repo", "id"))]
 
     def deployment_commits(self) -> list[DeploymentCommit]:
         """Every (deployment, commit) pair."""
         return [
-            _deployment_commit(r)
+            rows.deployment_commit_from_row(r)
             for r in self._read(schema.deployment_commits, ("source", "deployment_id", "sha"))
         ]
 
     def incidents(self) -> list[Incident]:
         """Every incident."""
-        return [_incident(r) for r in self._read(schema.incidents, ("source", "key"))]
+        return [rows.incident_from_row(r) for r in self._read(schema.incidents, ("source", "key"))]
 
     def exclusions(self) -> list[Exclusion]:
         """Every exclusion, oldest first."""
-        return [_exclusion(r) for r in self._read(schema.exclusions, ("created_at", "id"))]
+        return [rows.exclusion_from_row(r) for r in self._read(schema.exclusions, ("created_at", "id"))]
 
     def all_records(self) -> Iterator[Record]:
         """Every record, parents before children (the order an export writes)."""
