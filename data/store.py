@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
 
 from data import rows, schema
 from data.records import (
@@ -41,7 +42,16 @@ from data.schema import to_ms
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Store", "StoreError", "StoreTooNewError", "Writer", "default_db_url", "resolve_db_url"]
+__all__ = [
+    "Store",
+    "StoreCorruptError",
+    "StoreError",
+    "StoreTooNewError",
+    "Writer",
+    "default_db_url",
+    "move_aside_corrupt",
+    "resolve_db_url",
+]
 
 
 class StoreError(Exception):
@@ -50,6 +60,39 @@ class StoreError(Exception):
 
 class StoreTooNewError(StoreError):
     """The database was written by a newer Flowdeck whose schema this version does not know."""
+
+
+class StoreCorruptError(StoreError):
+    """The SQLite file is damaged; it has been moved aside (never silently replaced)."""
+
+    def __init__(self, message: str, moved: list[Path]) -> None:
+        super().__init__(message)
+        self.moved = moved
+
+
+_CORRUPT_MARKERS = ("file is not a database", "malformed", "disk image", "not a database")
+
+
+def _bad_sqlite_header(path: Path) -> bool:
+    """True when ``path`` exists, is not empty, and does not start with SQLite's magic string."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        return False
+    return bool(head) and head != b"SQLite format 3\x00"
+
+
+def move_aside_corrupt(path: Path) -> list[Path]:
+    """Rename a damaged SQLite file and its ``-wal``/``-shm`` companions to ``*.corrupt-<UTC time>``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    moved: list[Path] = []
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            target = companion.with_name(f"{companion.name}.corrupt-{stamp}")
+            companion.rename(target)
+            moved.append(target)
+    return moved
 
 
 def default_db_url() -> str:
@@ -252,11 +295,38 @@ class Store:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine, url)
+        path = store.sqlite_path
+        if path is not None and _bad_sqlite_header(path):
+            # Decide before SQLite opens it: opening a damaged file may delete its -wal/-shm,
+            # which can hold the only good copy of recent writes.
+            engine.dispose()
+            store._raise_if_corrupt(DatabaseError("open", None, Exception("file is not a database")))
         if migrate:
             from data import migrate as migrations
 
-            migrations.upgrade(store)
+            try:
+                migrations.upgrade(store)
+            except DatabaseError as exc:
+                engine.dispose()
+                store._raise_if_corrupt(exc)
+                raise StoreError(f"cannot open {store.url_for_display()}: {exc.orig}") from None
         return store
+
+    def _raise_if_corrupt(self, exc: DatabaseError) -> None:
+        """Move a damaged SQLite file aside and raise StoreCorruptError telling the user where it went."""
+        path = self.sqlite_path
+        text = str(exc.orig).lower()
+        if path is None or not any(marker in text for marker in _CORRUPT_MARKERS):
+            return
+        moved = move_aside_corrupt(path)
+        names = ", ".join(str(m) for m in moved)
+        backups = sorted(path.parent.glob(path.name + ".*.bak"))
+        hint = f" A backup from before the last upgrade is at {backups[-1]}." if backups else ""
+        raise StoreCorruptError(
+            f"the store {path} is damaged ({exc.orig}). It was moved aside to {names}; nothing was deleted. "
+            f"Run Flowdeck again to start a new, empty store and sync or import again.{hint}",
+            moved,
+        )
 
     def close(self) -> None:
         """Release every connection."""
@@ -284,6 +354,33 @@ class Store:
         if sa_url.get_backend_name() != "sqlite" or sa_url.database in (None, "", ":memory:"):
             return None
         return Path(sa_url.database)
+
+    def integrity_problems(self) -> list[str]:
+        """Run the database's own consistency check; an empty list means healthy."""
+        problems: list[str] = []
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+                problems += [r for r in rows if r != "ok"]
+                problems += [f"foreign key: {r}" for r in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()]
+            else:
+                conn.exec_driver_sql("SELECT 1")
+        from data import migrate as migrations
+
+        current, head = migrations.current_revision(self), migrations.head_revision()
+        if current != head:
+            problems.append(f"schema revision {current}, expected {head}")
+        return problems
+
+    def vacuum(self) -> None:
+        """Reclaim space and refresh the planner's statistics."""
+        if self.dialect == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("VACUUM")
+                conn.exec_driver_sql("PRAGMA optimize")
+        else:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
 
     def backup_file(self, suffix: str) -> Path | None:
         """Copy the SQLite file beside itself (before a migration); returns the copy's path."""

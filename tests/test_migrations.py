@@ -1,0 +1,104 @@
+"""Safe upgrades: every earlier revision upgrades with its data, backups, corrupt files, db commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from app.cli import main
+from data import migrate
+from data.store import Store, StoreCorruptError
+
+REVISIONS = [r.revision for r in ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()][::-1]
+
+# Rows that exist in every revision's tables (the baseline shape), written with raw SQL so the
+# test does not depend on today's schema module.
+BASELINE_ROWS = [
+    "INSERT INTO work_items (source, key, title, labels, created_at) "
+    "VALUES ('jira', 'PAY-1', 'Card', '[]', 1767603600000)",
+    "INSERT INTO status_changes (source, item_key, at, from_status, to_status) "
+    "VALUES ('jira', 'PAY-1', 1767603600000, '', 'Backlog')",
+    "INSERT INTO deployments (source, repo, external_id, environment, status, finished_at) "
+    "VALUES ('jenkins', 'bank/mobile', 'd-1', 'production', 'success', 1767690000000)",
+]
+
+
+def _store_at(url: str, revision: str) -> Store:
+    store = Store.open(url, migrate=False)
+    migrate.upgrade(store, revision)
+    return store
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_every_revision_upgrades_to_head_with_its_data(store_url: str, revision: str) -> None:
+    store = _store_at(store_url, revision)
+    with store.engine.begin() as conn:
+        for sql in BASELINE_ROWS:
+            conn.execute(text(sql))
+    store.close()
+    with Store.open(store_url) as upgraded:
+        assert migrate.current_revision(upgraded) == migrate.head_revision()
+        (item,) = upgraded.work_items()
+        assert (item.key, item.title) == ("PAY-1", "Card")
+        assert [c.to_status for c in upgraded.status_changes()] == ["Backlog"]
+        assert [d.id for d in upgraded.deployments()] == ["d-1"]
+
+
+def test_an_older_sqlite_file_is_backed_up_before_migrating(tmp_path: Path) -> None:
+    if len(REVISIONS) < 2:
+        pytest.skip("only the baseline revision exists: nothing to upgrade from yet")
+    path = tmp_path / "old.db"
+    _store_at(str(path), REVISIONS[0]).close()
+    Store.open(str(path)).close()
+    backups = list(tmp_path.glob("old.db.rev-*.bak"))
+    assert len(backups) == 1
+    with Store.open(str(backups[0]), migrate=False) as old:
+        assert migrate.current_revision(old) == REVISIONS[0]
+
+
+def test_a_corrupt_file_is_moved_aside_with_its_wal_and_shm(tmp_path: Path) -> None:
+    path = tmp_path / "flowdeck.db"
+    path.write_bytes(b"this is not an SQLite database" * 200)
+    (tmp_path / "flowdeck.db-wal").write_bytes(b"wal")
+    (tmp_path / "flowdeck.db-shm").write_bytes(b"shm")
+    with pytest.raises(StoreCorruptError, match="damaged") as info:
+        Store.open(str(path))
+    assert not path.exists()
+    assert sorted(p.name.split(".corrupt-")[0] for p in info.value.moved) == [
+        "flowdeck.db",
+        "flowdeck.db-shm",
+        "flowdeck.db-wal",
+    ]
+    assert all(p.exists() for p in info.value.moved)
+    # Told, not silently replaced: the next open starts a new store on purpose.
+    with Store.open(str(path)) as fresh:
+        assert fresh.is_empty()
+
+
+def test_corrupt_store_cli_message_names_the_moved_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "flowdeck.db"
+    path.write_bytes(b"garbage" * 1000)
+    assert main(["--db", str(path), "db", "info"]) == 1
+    err = capsys.readouterr().err
+    assert "damaged" in err and ".corrupt-" in err
+
+
+def test_db_check_info_vacuum(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", sqlite_url, "db", "check"]) == 0
+    assert ": ok" in capsys.readouterr().out
+    assert main(["--db", sqlite_url, "db", "info"]) == 0
+    out = capsys.readouterr().out
+    assert "work_items" in out and migrate.head_revision() in out
+    assert main(["--db", sqlite_url, "db", "vacuum"]) == 0
+
+
+def test_db_check_reports_a_store_behind_head(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "f.db"
+    with Store.open(str(path)) as store:
+        assert store.integrity_problems() == []
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = 'something_else'"))
+        assert any("schema revision" in p for p in store.integrity_problems())
