@@ -183,14 +183,21 @@ class _Ctx:
             raise self.fail(path, f"expected a table, got {type(value).__name__}")
         return value
 
-    def string(self, d: dict[str, Any], key: str, path: str, *, required: bool = False, default: str | None = None):
-        value = d.get(key, default)
+    def string(
+        self, d: dict[str, Any], key: str, path: str, *, required: bool = False, default: str | None = None
+    ) -> str | None:
+        value: Any = d.get(key, default)
         if value is None:
             if required:
                 raise self.fail(f"{path}.{key}", "is required")
             return None
         if not isinstance(value, str) or (required and not value.strip()):
             raise self.fail(f"{path}.{key}", f"expected a non-empty string, got {value!r}")
+        return str(value)
+
+    def required(self, d: dict[str, Any], key: str, path: str) -> str:
+        value = self.string(d, key, path, required=True)
+        assert value is not None  # string(required=True) raises instead
         return value
 
     def strings(self, d: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
@@ -241,7 +248,7 @@ def _instant(ctx: _Ctx, value: Any, path: str) -> datetime | None:
 
 def _stage(ctx: _Ctx, raw: Any, path: str) -> tuple[Stage, tuple[str, ...]]:
     d = ctx.table(raw, path)
-    name = ctx.string(d, "name", path, required=True)
+    name = ctx.required(d, "name", path)
     stage = Stage(
         name=name,
         wait=ctx.strings(d, "wait", path),
@@ -258,7 +265,7 @@ def _stage(ctx: _Ctx, raw: Any, path: str) -> tuple[Stage, tuple[str, ...]]:
 
 def _stream(ctx: _Ctx, raw: Any, path: str) -> Stream:
     d = ctx.table(raw, path)
-    name = ctx.string(d, "name", path, required=True)
+    name = ctx.required(d, "name", path)
     stages_raw = d.get("stages")
     if not isinstance(stages_raw, list) or not stages_raw:
         raise ctx.fail(f"{path}.stages", "a stream needs at least one [[streams.stages]]")
@@ -306,11 +313,11 @@ def _source(ctx: _Ctx, raw: Any, path: str) -> SourceConfig:
                 "tokens do not belong in the config file; use `flowdeck auth set` (OS keyring) "
                 "or the FLOWDECK_TOKEN_<SOURCE> environment variable",
             )
-    name = ctx.string(d, "name", path, required=True)
+    name = ctx.required(d, "name", path)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise ctx.fail(f"{path}.name", f"use letters, digits, '-', '_' or '.', got {name!r}")
     kind = ctx.choice(d, "kind", path, SOURCE_KINDS, "")
-    url = ctx.string(d, "url", path, required=True)
+    url = ctx.required(d, "url", path)
     if not re.match(r"^https?://", url):
         raise ctx.fail(f"{path}.url", f"expected an http(s) URL, got {url!r}")
     return SourceConfig(

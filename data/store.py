@@ -12,7 +12,7 @@ import logging
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -461,7 +461,7 @@ class Store:
 
     # -- record reads (frozen DTOs) --
 
-    def _read(self, table: Table, order: Sequence[str], where: Any = None) -> Iterator[Mapping[str, Any]]:
+    def _read(self, table: Table, order: Sequence[str], where: Any = None) -> Iterator[Any]:
         with self.engine.connect() as conn:
             stmt = select(table).order_by(*[table.c[o] for o in order])
             if where is not None:
