@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CalendarConfig",
     "Config",
     "ConfigError",
     "Definitions",
@@ -63,6 +64,25 @@ class Stage:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarConfig:
+    """A working calendar (METRICS.md ``calendar = "working"``).
+
+    Working hours are local to the team, so the calendar has its own time zone; instants stay UTC.
+    """
+
+    timezone: str = "UTC"
+    #: Working periods of a working day, local time, e.g. ("09:00-12:00", "13:30-18:00").
+    hours: tuple[str, ...] = ("09:00-18:00",)
+    #: Working weekdays, ISO numbers 1 (Monday) .. 7 (Sunday).
+    weekdays: tuple[int, ...] = (1, 2, 3, 4, 5)
+    #: Public-holiday calendar: "CN" (Chinese holidays and adjusted working days, 调休) or None.
+    holidays: str | None = None
+    #: User-listed extra days off and extra working days (local dates).
+    extra_holidays: tuple[date, ...] = ()
+    extra_workdays: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Stream:
     """A value stream: ordered stages, what ends it, and which records belong to it."""
 
@@ -82,6 +102,8 @@ class Stream:
     requirement_types: tuple[str, ...] = ()
     #: No change merged or item created before this instant counts toward lead times.
     measure_from: datetime | None = None
+    #: The working calendar used when definitions.calendar == "working".
+    calendar: CalendarConfig = CalendarConfig()
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +285,55 @@ def _stage(ctx: _Ctx, raw: Any, path: str) -> tuple[Stage, tuple[str, ...]]:
     return stage, ctx.strings(d, "done", path)
 
 
+_WEEKDAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
+
+
+def _calendar(ctx: _Ctx, raw: Any, path: str) -> CalendarConfig:
+    d = ctx.table(raw, path)
+    tz = ctx.string(d, "timezone", path, default="UTC") or "UTC"
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(tz)
+    except Exception:
+        raise ctx.fail(f"{path}.timezone", f"unknown time zone {tz!r}") from None
+    hours = ctx.strings(d, "hours", path) or ("09:00-18:00",)
+    for i, h in enumerate(hours):
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", h)
+        if not m or not (0 <= int(m[1]) * 60 + int(m[2]) < int(m[3]) * 60 + int(m[4]) <= 24 * 60):
+            raise ctx.fail(f"{path}.hours[{i}]", f"expected HH:MM-HH:MM with start before end, got {h!r}")
+    days_raw = ctx.strings(d, "days", path) or ("mon", "tue", "wed", "thu", "fri")
+    weekdays: list[int] = []
+    for i, day in enumerate(days_raw):
+        if day.lower()[:3] not in _WEEKDAYS:
+            raise ctx.fail(f"{path}.days[{i}]", f"expected a weekday name such as Mon, got {day!r}")
+        weekdays.append(_WEEKDAYS[day.lower()[:3]])
+    holidays = ctx.string(d, "holidays", path)
+    if holidays is not None and holidays.upper() != "CN":
+        raise ctx.fail(f"{path}.holidays", f"supported public-holiday calendars: CN; got {holidays!r}")
+
+    def dates(key: str) -> tuple[date, ...]:
+        out: list[date] = []
+        for i, v in enumerate(d.get(key, [])):
+            if isinstance(v, date) and not isinstance(v, datetime):
+                out.append(v)
+                continue
+            try:
+                out.append(date.fromisoformat(str(v)))
+            except ValueError:
+                raise ctx.fail(f"{path}.{key}[{i}]", f"expected a date such as 2026-10-01, got {v!r}") from None
+        return tuple(out)
+
+    return CalendarConfig(
+        timezone=tz,
+        hours=hours,
+        weekdays=tuple(weekdays),
+        holidays=holidays.upper() if holidays else None,
+        extra_holidays=dates("extra_holidays"),
+        extra_workdays=dates("extra_workdays"),
+    )
+
+
 def _stream(ctx: _Ctx, raw: Any, path: str) -> Stream:
     d = ctx.table(raw, path)
     name = ctx.required(d, "name", path)
@@ -297,6 +368,7 @@ def _stream(ctx: _Ctx, raw: Any, path: str) -> Stream:
         repos=ctx.strings(d, "repos", path),
         requirement_types=ctx.strings(d, "requirement_types", path),
         measure_from=_instant(ctx, d.get("measure_from"), f"{path}.measure_from"),
+        calendar=_calendar(ctx, d.get("calendar", {}), f"{path}.calendar"),
     )
 
 

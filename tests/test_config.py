@@ -136,3 +136,31 @@ def test_measure_from_accepts_dates(tmp_path: Path) -> None:
         cfg.streams[0].measure_from is not None
         and cfg.streams[0].measure_from.isoformat() == "2026-03-01T00:00:00+00:00"
     )
+
+
+def test_a_working_calendar_per_stream(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        'name = "Mobile banking"',
+        'name = "M"\ncalendar = { timezone = "Asia/Shanghai", hours = ["09:00-12:00", "13:30-18:00"], '
+        'days = ["Mon", "Tue", "Wed", "Thu", "Fri"], holidays = "CN", extra_holidays = [2026-12-24] }',
+    )
+    cal = load_config(_write(tmp_path, text)).streams[0].calendar
+    assert cal.timezone == "Asia/Shanghai" and cal.hours == ("09:00-12:00", "13:30-18:00")
+    assert cal.weekdays == (1, 2, 3, 4, 5) and cal.holidays == "CN"
+    assert [d.isoformat() for d in cal.extra_holidays] == ["2026-12-24"]
+
+
+@pytest.mark.parametrize(
+    ("calendar", "message"),
+    [
+        ('{ timezone = "Mars/Olympus" }', r"calendar\.timezone: unknown time zone"),
+        ('{ hours = ["18:00-09:00"] }', r"calendar\.hours\[0\]: expected HH:MM-HH:MM"),
+        ('{ days = ["Funday"] }', r"calendar\.days\[0\]"),
+        ('{ holidays = "XX" }', r"calendar\.holidays: supported"),
+        ('{ extra_workdays = ["someday"] }', r"calendar\.extra_workdays\[0\]"),
+    ],
+)
+def test_bad_calendars_name_the_field(tmp_path: Path, calendar: str, message: str) -> None:
+    text = GOOD.replace('name = "Mobile banking"', f'name = "M"\ncalendar = {calendar}')
+    with pytest.raises(ConfigError, match=message):
+        load_config(_write(tmp_path, text))
