@@ -1,0 +1,184 @@
+"""Hand-built result objects for the GUI tests: numbers chosen so expectations can be computed by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+from data.results import (
+    DeliveryResult,
+    DoraResult,
+    PipelineStatus,
+    Report,
+    StageItem,
+    StageResult,
+    StreamResult,
+    TrendPoint,
+)
+
+NASTY = "<b>x</b><img src=http://127.0.0.1:9/>"
+STAGE_NAMES = [
+    "Analysis",
+    "Development",
+    "Review",
+    "Test",
+    "Release",
+    "Approval",
+    "Production",
+    "Security sign-off by the risk committee",
+    "UAT",
+    "Staging",
+    "Canary",
+    "Documentation",
+]
+
+
+def items(stage: str, n: int = 4) -> tuple[StageItem, ...]:
+    """``n`` items, wait = 10·i h, active = 2·i h, key PAY-i."""
+    return tuple(
+        StageItem(
+            source="jira",
+            key=f"PAY-{i}",
+            title=f"{stage} item {i}",
+            url=f"https://jira.example.com/browse/PAY-{i}",
+            wait_h=10.0 * i,
+            active_h=2.0 * i,
+            visits=1 + (i % 2),
+            completed_at=datetime(2026, 3, i, 12, tzinfo=UTC),
+        )
+        for i in range(1, n + 1)
+    )
+
+
+def stage(name: str, i: int, **kw: object) -> StageResult:
+    """A stage with distinct, recognisable numbers: wait 10+i h, process 2+i h."""
+    base: dict[str, object] = dict(
+        name=name,
+        items=40 - i,
+        wait_median_h=10.0 + i,
+        wait_p85_h=30.0 + i,
+        active_median_h=2.0 + i,
+        active_p85_h=5.0 + i,
+        wait_total_h=400.0 + 10 * i,
+        active_total_h=80.0 + i,
+        wip=3 + i,
+        wip_age_median_h=12.0,
+        complete_accurate=0.9,
+        details=items(name),
+    )
+    base.update(kw)
+    return StageResult(**base)  # type: ignore[arg-type]
+
+
+def stream(n: int = 7, *, name: str = "All teams", bottleneck: int | None = 1) -> StreamResult:
+    """A stream of ``n`` stages (names from STAGE_NAMES); stage ``bottleneck`` is the bottleneck."""
+    stages = tuple(stage(STAGE_NAMES[i % len(STAGE_NAMES)], i) for i in range(n))
+    return StreamResult(
+        name=name,
+        completed=42,
+        lead_time_median_h=101.5,
+        lead_time_p85_h=190.0,
+        cycle_time_median_h=60.0,
+        flow_efficiency=0.31,
+        throughput_per_week=10.5,
+        wip=17,
+        bottleneck=stages[bottleneck].name if bottleneck is not None else None,
+        rolled_complete_accurate=0.81,
+        stages=stages,
+    )
+
+
+WINDOW_TO = datetime(2026, 3, 30, tzinfo=UTC)
+
+
+def report(n: int = 7, *, name: str = "All teams", weeks: int = 4, lead_h: float = 101.5) -> Report:
+    """A whole report around :func:`stream`."""
+    s = dataclasses.replace(stream(n, name=name), lead_time_median_h=lead_h)
+    return Report(
+        window_from=WINDOW_TO - timedelta(weeks=weeks),
+        window_to=WINDOW_TO,
+        as_of=WINDOW_TO,
+        definitions={"median": "interpolated", "dora": "2023", "calendar": "calendar"},
+        streams=(s,),
+        dora=DoraResult(
+            deployments=12,
+            deployments_per_week=3.0,
+            deploy_days_per_week_median=2.0,
+            lead_time_for_changes_median_h=30.0,
+            change_failure_rate=0.083,
+            recovery_time_median_h=None,
+            time_to_restore_median_h=3.0,
+            tiers={
+                "deployment_frequency": "high",
+                "lead_time_for_changes": "elite",
+                "change_failure_rate": "high",
+                "recovery_time": None,
+            },
+            changes_deployed=30,
+        ),
+        delivery=DeliveryResult(
+            production_deployment_success_rate=1.0,
+            release_gap_median_days=7.0,
+            requirement_lead_time_median_h=150.0,
+            requirement_lead_time_unlinked=3,
+            delivery_time_median_h=200.0,
+            releases_per_week=1.0,
+            production_deployments_succeeded=12,
+            production_deployments_failed=0,
+            requirements_completed=42,
+        ),
+        notes={"targets": {"requirement_lead_time_days": 7.0, "production_deployment_success_rate": 1.0}, "demo": True},
+    )
+
+
+def trends(weeks: int = 8) -> list[TrendPoint]:
+    """Weekly points: lead time falling 200 → 60 h, deployments rising."""
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    return [
+        TrendPoint(
+            week_start=start + timedelta(weeks=i),
+            lead_time_median_h=200.0 - 20 * i,
+            lead_time_p85_h=300.0 - 25 * i,
+            deployments=i,
+            deployment_success_rate=None if i == 0 else 1.0,
+            flow_efficiency=0.2 + 0.02 * i,
+            wip=20 - i,
+        )
+        for i in range(weeks)
+    ]
+
+
+def pipelines() -> list[PipelineStatus]:
+    """One of each state; the failing ones must be listed first."""
+    t = datetime(2026, 3, 29, 10, tzinfo=UTC)
+    return [
+        PipelineStatus(
+            "github",
+            "mobile-app",
+            "main",
+            "success",
+            run_id="9",
+            sha="a1b2c3d4e5",
+            duration_s=320,
+            started_at=t,
+            finished_at=t + timedelta(seconds=320),
+        ),
+        PipelineStatus(
+            "jenkins",
+            "core-banking",
+            "release/2.1",
+            "failed",
+            run_id="77",
+            sha="ffee0011",
+            duration_s=900,
+            started_at=t,
+            finished_at=t + timedelta(minutes=15),
+            broken_since=t - timedelta(hours=5),
+            failing_runs=3,
+            authors=("li", "wang"),
+        ),
+        PipelineStatus(
+            "gitlab", "payments", NASTY, "running", run_id="5", sha="0badc0de", started_at=t, elapsed_s=120, eta_s=300
+        ),
+        PipelineStatus("cctray", "batch-jobs", None, "unknown"),
+    ]

@@ -1,0 +1,100 @@
+"""Small pure formatting helpers shared by every widget: durations, rates, local time, plain text.
+
+A metric with no data is ``None`` and shows as an em dash ("—"), never as 0. Instants are UTC
+inside and shown in the machine's local time zone.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+__all__ = [
+    "DASH",
+    "TIER_COLOURS",
+    "fmt_count",
+    "fmt_days",
+    "fmt_duration_s",
+    "fmt_hours",
+    "fmt_local",
+    "fmt_pct",
+    "fmt_rate",
+    "plain_tooltip",
+]
+
+DASH = "—"
+
+#: Okabe-Ito colour-blind-safe palette for DORA tiers; the tier is always written out as text too.
+TIER_COLOURS: dict[str, str] = {
+    "elite": "#009E73",  # bluish green
+    "high": "#56B4E9",  # sky blue
+    "medium": "#E69F00",  # orange
+    "low": "#D55E00",  # vermillion
+}
+
+
+def fmt_hours(hours: float | None) -> str:
+    """A duration given in hours, in the unit a reader grasps: minutes, hours, or days."""
+    if hours is None:
+        return DASH
+    if hours < 0:
+        return "-" + fmt_hours(-hours)
+    if hours < 1:
+        return f"{hours * 60:.0f} min"
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:.1f} d"
+
+
+def fmt_duration_s(seconds: float | None) -> str:
+    """A duration in seconds, compact (``45 s``, ``3 min 20 s``, ``2 h 5 min``, ``3.2 d``)."""
+    if seconds is None:
+        return DASH
+    s = round(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60} s" if s % 60 else f"{s // 60} min"
+    if s < 48 * 3600:
+        return f"{s // 3600} h {(s % 3600) // 60} min"
+    return f"{s / 86400:.1f} d"
+
+
+def fmt_days(days: float | None) -> str:
+    """A number of days (``7.0 d``)."""
+    return DASH if days is None else f"{days:.1f} d"
+
+
+def fmt_pct(share: float | None, digits: int = 0) -> str:
+    """A share in [0, 1] as a percentage (``83 %``)."""
+    return DASH if share is None else f"{share * 100:.{digits}f} %"
+
+
+def fmt_rate(value: float | None, unit: str = "/week") -> str:
+    """A rate with one decimal and its unit (``2.5 /week``)."""
+    return DASH if value is None else f"{value:.1f} {unit}"
+
+
+def fmt_count(value: int | None) -> str:
+    """A count, or the dash."""
+    return DASH if value is None else f"{value:d}"
+
+
+def fmt_local(when: datetime | None, *, seconds: bool = False) -> str:
+    """An aware instant shown in the local time zone (``2026-03-01 14:05``)."""
+    if when is None:
+        return DASH
+    if when.tzinfo is None:  # defensive: records are aware; a naive one is taken as UTC
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows ``text`` literally.
+
+    Qt guesses whether a tooltip is rich text (``Qt::mightBeRichText``), so a remote title such as
+    ``<img src=…>`` could be rendered and even fetched. Escaping it inside an explicit ``<qt>``
+    document makes Qt render the characters as they are; newlines become line breaks.
+    """
+    escaped = html.escape(text, quote=False).replace("\n", "<br>")
+    return f"<qt><p style='white-space:pre-wrap'>{escaped}</p></qt>"

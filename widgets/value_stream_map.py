@@ -1,0 +1,467 @@
+"""The value-stream map: one box per stage in flow order, the lean timeline ladder underneath.
+
+Painted with QPainter (so every string is drawn as plain text, whatever a remote system calls a
+stage). The geometry lives in :meth:`ValueStreamMap.compute_layout`, a pure function of the data,
+the width and the font, which the paint code and the tests share: tests check that boxes never
+overlap and that every string fits its box from 3 to 12 stages and from 1000 to 2400 px.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from data.results import StageResult, StreamResult
+from widgets.format import fmt_hours, fmt_pct, plain_tooltip
+
+__all__ = ["BoxLayout", "MapLayout", "TextLine", "ValueStreamMap", "ladder_totals"]
+
+BOTTLENECK_TEXT = "⚠ Bottleneck"
+BOTTLENECK_COLOUR = QColor("#D55E00")  # Okabe-Ito vermillion; the mark is also text and a dashed border
+WAIT_COLOUR = QColor("#E69F00")
+ACTIVE_COLOUR = QColor("#0072B2")
+MARGIN = 12.0
+PAD = 6.0
+MAX_BOX_W = 300.0
+
+
+@dataclass
+class TextLine:
+    """One string drawn inside the map, with the rectangle and font it is drawn in."""
+
+    text: str
+    rect: QRectF
+    font: QFont
+    role: str  # name | label | value | badge | header | ladder | summary
+
+
+@dataclass
+class BoxLayout:
+    """Where one stage's box goes and what it says."""
+
+    index: int
+    rect: QRectF
+    lines: list[TextLine] = field(default_factory=list)
+    bottleneck: bool = False
+
+
+@dataclass
+class MapLayout:
+    """The whole map's geometry for one width."""
+
+    width: float
+    height: float
+    header: list[TextLine]
+    boxes: list[BoxLayout]
+    ladder_rect: QRectF
+    ladder_labels: list[TextLine]
+    summary: list[TextLine]
+
+
+def ladder_totals(stream: StreamResult) -> tuple[float | None, float | None]:
+    """The ladder's totals: the sums of the per-stage wait and process medians shown on the steps.
+
+    Stages with no data are left out; with no data at all a total is None (shown "—").
+    """
+    waits = [s.wait_median_h for s in stream.stages if s.wait_median_h is not None]
+    actives = [s.active_median_h for s in stream.stages if s.active_median_h is not None]
+    return (sum(waits) if waits else None, sum(actives) if actives else None)
+
+
+def _box_lines(stage: StageResult) -> list[tuple[str, str]]:
+    """(role, text) pairs shown in a box below its name: short labels over bold values, so narrow boxes fit."""
+    return [
+        ("label", "process"),
+        ("value", fmt_hours(stage.active_median_h)),
+        ("label", "wait"),
+        ("value", fmt_hours(stage.wait_median_h)),
+        ("label", "items · WIP"),
+        ("value", f"{stage.items} · {stage.wip}"),
+        ("label", "%C&A"),
+        ("value", fmt_pct(stage.complete_accurate)),
+    ]
+
+
+def _wrap(text: str, fm: QFontMetricsF, width: float, max_lines: int = 2) -> list[str]:
+    """Word-wrap ``text`` into at most ``max_lines`` lines of ``width``; the last line is elided."""
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    for i, word in enumerate(words):
+        candidate = f"{current} {word}".strip()
+        if fm.horizontalAdvance(candidate) <= width or not current:
+            current = candidate
+            continue
+        lines.append(current)
+        current = word
+        if len(lines) == max_lines - 1:
+            current = " ".join(words[i:])
+            break
+    lines.append(current)
+    out = [fm.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines[:max_lines]]
+    return out or [""]
+
+
+class ValueStreamMap(QWidget):
+    """The map of one value stream. Feed it with :meth:`set_stream`.
+
+    Signals:
+        stage_activated(int): a stage was clicked, or chosen with the keyboard (Enter).
+    """
+
+    stage_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stream: StreamResult | None = None
+        self._placeholder = "Loading…"
+        self._current = 0
+        self._layout_cache: tuple[int, MapLayout] | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName("Value-stream map")
+
+    # -- data --
+
+    def set_stream(self, stream: StreamResult | None, placeholder: str = "No data for this period") -> None:
+        """Show ``stream`` (or the placeholder text when None)."""
+        self._stream = stream
+        self._placeholder = placeholder
+        self._current = min(self._current, max(0, len(stream.stages) - 1)) if stream else 0
+        self._layout_cache = None
+        self.updateGeometry()
+        self.update()
+
+    def stream(self) -> StreamResult | None:
+        """The stream shown."""
+        return self._stream
+
+    def current_stage(self) -> int:
+        """The stage with keyboard focus."""
+        return self._current
+
+    # -- geometry --
+
+    def compute_layout(self, width: float | None = None) -> MapLayout:
+        """The geometry of everything drawn, for ``width`` (default: the widget's)."""
+        w = float(width if width is not None else max(self.width(), 200))
+        if width is None and self._layout_cache and self._layout_cache[0] == int(w):
+            return self._layout_cache[1]
+        layout = self._compute(w)
+        if width is None:
+            self._layout_cache = (int(w), layout)
+        return layout
+
+    def _compute(self, w: float) -> MapLayout:
+        base = QFont(self.font())
+        stream = self._stream
+        header: list[TextLine] = []
+        y = MARGIN
+        if stream is None:
+            return MapLayout(w, 200.0, header, [], QRectF(), [], [])
+        n = max(1, len(stream.stages))
+        gap = max(8.0, min(28.0, w * 0.018))
+        # Boxes share the width, but a few stages on a wide screen stay compact and centred.
+        box_w = min(MAX_BOX_W, (w - 2 * MARGIN - (n - 1) * gap) / n)
+        row_w = n * box_w + (n - 1) * gap
+        x0 = (w - row_w) / 2
+        inner = box_w - 2 * PAD
+        # Header: stream name and its headline numbers.
+        hfont = QFont(base)
+        hfont.setPointSizeF(max(9.0, min(14.0, w / 110)))
+        hfont.setBold(True)
+        hfm = QFontMetricsF(hfont)
+        head = (
+            f"{stream.name} · {stream.completed} completed · WIP {stream.wip} · "
+            f"lead time {fmt_hours(stream.lead_time_median_h)} (median)"
+        )
+        for line in _wrap(head, hfm, w - 2 * MARGIN, 2):
+            header.append(TextLine(line, QRectF(MARGIN, y, w - 2 * MARGIN, hfm.height()), hfont, "header"))
+            y += hfm.height()
+        y += 8
+        # One font size for all boxes: the largest that lets every value and label fit.
+        texts = [BOTTLENECK_TEXT] + [t for s in stream.stages for _, t in _box_lines(s)]
+        size = max(7.0, min(13.0, box_w / 9))
+        while size > 7.0:
+            f = QFont(base)
+            f.setPointSizeF(size)
+            f.setBold(True)
+            if max(QFontMetricsF(f).horizontalAdvance(t) for t in texts) <= inner:
+                break
+            size -= 0.5
+        name_font, label_font, value_font = QFont(base), QFont(base), QFont(base)
+        name_font.setPointSizeF(size)
+        name_font.setBold(True)
+        label_font.setPointSizeF(max(6.5, size - 1))
+        value_font.setPointSizeF(size + 1 if inner > 90 else size)
+        value_font.setBold(True)
+        # The bottleneck badge gets its own fitted font: the word must stay readable, never elided.
+        badge_font = QFont(label_font)
+        badge_font.setBold(True)
+        badge_text = BOTTLENECK_TEXT
+        while QFontMetricsF(badge_font).horizontalAdvance(badge_text) > box_w - 4:
+            if badge_font.pointSizeF() > 6.0:
+                badge_font.setPointSizeF(badge_font.pointSizeF() - 0.5)
+            elif badge_text == BOTTLENECK_TEXT:
+                badge_text = BOTTLENECK_TEXT.removeprefix("⚠ ")
+            else:
+                break
+        nfm, lfm, vfm, bfm = (QFontMetricsF(f) for f in (name_font, label_font, value_font, badge_font))
+        badge_h = bfm.height() + 4
+        box_top = y + badge_h + 2
+        boxes: list[BoxLayout] = []
+        box_h = 0.0
+        for i, stage in enumerate(stream.stages):
+            x = x0 + i * (box_w + gap)
+            box = BoxLayout(i, QRectF(), bottleneck=stream.bottleneck is not None and stage.name == stream.bottleneck)
+            ly = box_top + PAD
+            for line in _wrap(stage.name, nfm, inner, 2):
+                box.lines.append(TextLine(line, QRectF(x + PAD, ly, inner, nfm.height()), name_font, "name"))
+                ly += nfm.height()
+            ly += 4
+            for role, text in _box_lines(stage):
+                fm, font = (vfm, value_font) if role == "value" else (lfm, label_font)
+                shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, inner)
+                box.lines.append(TextLine(shown, QRectF(x + PAD, ly, inner, fm.height()), font, role))
+                ly += fm.height() + (3 if role == "value" else 0)
+            if box.bottleneck:
+                text = bfm.elidedText(badge_text, Qt.TextElideMode.ElideRight, box_w)
+                box.lines.append(TextLine(text, QRectF(x, y, box_w, badge_h), badge_font, "badge"))
+            box_h = max(box_h, ly + PAD - box_top)
+            boxes.append(box)
+        for i, box in enumerate(boxes):
+            box.rect = QRectF(x0 + i * (box_w + gap), box_top, box_w, box_h)
+        y = box_top + box_h + 18
+        # The ladder: wait on the upper step, process on the lower, one column per stage.
+        ladder_h = 2 * lfm.height() + 2 * vfm.height() + 24
+        ladder_rect = QRectF(x0, y, row_w, ladder_h)
+        ladder_labels: list[TextLine] = []
+        for box, stage in zip(boxes, stream.stages, strict=True):
+            r = box.rect
+            half = r.width() / 2
+            up = QRectF(r.left(), y, half + gap / 2, vfm.height())
+            down = QRectF(r.left() + half, y + ladder_h - vfm.height(), half, vfm.height())
+            ladder_labels.append(
+                TextLine(
+                    vfm.elidedText(fmt_hours(stage.wait_median_h), Qt.TextElideMode.ElideRight, up.width()),
+                    up,
+                    value_font,
+                    "ladder",
+                )
+            )
+            ladder_labels.append(
+                TextLine(
+                    vfm.elidedText(fmt_hours(stage.active_median_h), Qt.TextElideMode.ElideRight, down.width()),
+                    down,
+                    value_font,
+                    "ladder",
+                )
+            )
+        y += ladder_h + 10
+        wait_total, active_total = ladder_totals(stream)
+        summary_text = (
+            f"Wait {fmt_hours(wait_total)}  ·  Process {fmt_hours(active_total)}  ·  "
+            f"Flow efficiency {fmt_pct(stream.flow_efficiency)}  ·  "
+            f"Rolled %C&A {fmt_pct(stream.rolled_complete_accurate)}"
+        )
+        sfont = QFont(value_font)
+        sfont.setPointSizeF(max(9.0, min(13.0, w / 120)))
+        sfm = QFontMetricsF(sfont)
+        summary: list[TextLine] = []
+        parts = summary_text.split("  ·  ")
+        if sfm.horizontalAdvance(summary_text) <= w - 2 * MARGIN:
+            parts = [summary_text]
+        for part in parts:
+            tw = sfm.horizontalAdvance(part) + 2
+            summary.append(TextLine(part, QRectF(max(MARGIN, x0 + row_w - tw), y, tw, sfm.height()), sfont, "summary"))
+            y += sfm.height()
+        return MapLayout(w, y + MARGIN, header, boxes, ladder_rect, ladder_labels, summary)
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for a readable map, tall enough for the boxes and ladder at this width."""
+        return QSize(1000, int(self.compute_layout(max(self.width(), 1000)).height))
+
+    def minimumSizeHint(self) -> QSize:
+        """The map stays usable down to 600 px."""
+        return QSize(600, 240)
+
+    def hasHeightForWidth(self) -> bool:
+        """Height follows width (narrow boxes need smaller, taller text)."""
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        """The height the map needs at ``width``."""
+        return int(self.compute_layout(width).height)
+
+    def resizeEvent(self, event: object) -> None:
+        """Geometry depends on the width: recompute it lazily."""
+        self._layout_cache = None
+        super().resizeEvent(event)  # type: ignore[arg-type]
+
+    def stage_at(self, pos: QPointF) -> int | None:
+        """The stage whose box contains ``pos``, or None."""
+        for box in self.compute_layout().boxes:
+            if box.rect.contains(pos):
+                return box.index
+        return None
+
+    # -- painting --
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the header, boxes, ladder and summary from :meth:`compute_layout`."""
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        text_colour = pal.color(self.foregroundRole())
+        p.fillRect(self.rect(), pal.color(self.backgroundRole()))
+        if self._stream is None or not self._stream.stages:
+            p.setPen(text_colour)
+            f = QFont(self.font())
+            f.setPointSizeF(14)
+            p.setFont(f)
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._placeholder)
+            return
+        layout = self.compute_layout()
+        for line in layout.header:
+            self._text(p, line, text_colour)
+        box_fill = pal.color(pal.ColorRole.Base)
+        for box in layout.boxes:
+            edge = BOTTLENECK_COLOUR if box.bottleneck else pal.color(pal.ColorRole.Mid)
+            pen = QPen(edge, 3 if box.bottleneck else 1)
+            if box.bottleneck:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.setBrush(box_fill)
+            p.drawRoundedRect(box.rect, 6, 6)
+            if self.hasFocus() and box.index == self._current:
+                focus = QPen(pal.color(pal.ColorRole.Highlight), 2)
+                p.setPen(focus)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRoundedRect(box.rect.adjusted(-4, -4, 4, 4), 8, 8)
+            for line in box.lines:
+                if line.role == "badge":
+                    p.setPen(Qt.PenStyle.NoPen)
+                    p.setBrush(BOTTLENECK_COLOUR)
+                    p.drawRoundedRect(line.rect, 4, 4)
+                    self._text(p, line, QColor("white"), Qt.AlignmentFlag.AlignCenter)
+                else:
+                    self._text(p, line, text_colour)
+        self._paint_arrows(p, layout, pal.color(pal.ColorRole.Mid))
+        self._paint_ladder(p, layout, text_colour)
+        for line in layout.summary:
+            self._text(p, line, text_colour, Qt.AlignmentFlag.AlignRight)
+
+    @staticmethod
+    def _text(
+        p: QPainter, line: TextLine, colour: QColor, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
+    ) -> None:
+        p.setPen(colour)
+        p.setFont(line.font)
+        # drawText with a QString is always plain text: markup in remote names shows literally.
+        p.drawText(line.rect, int(align | Qt.AlignmentFlag.AlignVCenter), line.text)
+
+    @staticmethod
+    def _paint_arrows(p: QPainter, layout: MapLayout, colour: QColor) -> None:
+        p.setPen(QPen(colour, 2))
+        for a, b in zip(layout.boxes, layout.boxes[1:], strict=False):
+            y = a.rect.center().y()
+            x1, x2 = a.rect.right() + 2, b.rect.left() - 2
+            p.drawLine(QPointF(x1, y), QPointF(x2, y))
+            p.drawLine(QPointF(x2, y), QPointF(x2 - 5, y - 4))
+            p.drawLine(QPointF(x2, y), QPointF(x2 - 5, y + 4))
+
+    @staticmethod
+    def _paint_ladder(p: QPainter, layout: MapLayout, text_colour: QColor) -> None:
+        r = layout.ladder_rect
+        if not layout.boxes:
+            return
+        label_h = layout.ladder_labels[0].rect.height() if layout.ladder_labels else 16
+        upper = r.top() + label_h + 4
+        lower = r.bottom() - label_h - 4
+        previous_right: float | None = None
+        for box in layout.boxes:
+            half = box.rect.width() / 2
+            left, mid, right = box.rect.left(), box.rect.left() + half, box.rect.right()
+            if previous_right is not None:  # climb back from the last process step to this wait step
+                p.setPen(QPen(text_colour, 1))
+                p.drawLine(QPointF(previous_right, lower), QPointF(left, lower))
+                p.drawLine(QPointF(left, lower), QPointF(left, upper))
+            previous_right = right
+            p.setPen(QPen(WAIT_COLOUR, 4))
+            p.drawLine(QPointF(left, upper), QPointF(mid, upper))
+            p.setPen(QPen(text_colour, 1))
+            p.drawLine(QPointF(mid, upper), QPointF(mid, lower))
+            p.setPen(QPen(ACTIVE_COLOUR, 4))
+            p.drawLine(QPointF(mid, lower), QPointF(right, lower))
+        for line in layout.ladder_labels:
+            ValueStreamMap._text(p, line, text_colour)
+
+    # -- interaction --
+
+    def tooltip_text(self, index: int) -> str:
+        """The plain text of a stage's tooltip (medians and p85s, totals, WIP age)."""
+        assert self._stream is not None
+        s = self._stream.stages[index]
+        lines = [
+            s.name,
+            f"Process: median {fmt_hours(s.active_median_h)}, p85 {fmt_hours(s.active_p85_h)}, "
+            f"total {fmt_hours(s.active_total_h)}",
+            f"Wait: median {fmt_hours(s.wait_median_h)}, p85 {fmt_hours(s.wait_p85_h)}, "
+            f"total {fmt_hours(s.wait_total_h)}",
+            f"Items: {s.items}   WIP: {s.wip} (median age {fmt_hours(s.wip_age_median_h)})",
+            f"Complete and accurate: {fmt_pct(s.complete_accurate)}",
+        ]
+        if self._stream.bottleneck == s.name:
+            lines.append("Bottleneck: the largest total wait of the stream")
+        lines.append("Click or press Enter for the items behind these numbers.")
+        return "\n".join(lines)
+
+    def event(self, event: QEvent) -> bool:
+        """Show a stage's tooltip (escaped: stage names are shown literally)."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self.stage_at(QPointF(event.pos()))
+            if index is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), plain_tooltip(self.tooltip_text(index)), self)
+            return True
+        return super().event(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Open the stage under the pointer."""
+        index = self.stage_at(event.position())
+        if index is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._current = index
+            self.update()
+            self.stage_activated.emit(index)
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """A pointing hand over a stage says it can be clicked."""
+        over = self.stage_at(event.position()) is not None
+        self.setCursor(Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Left/Right/Home/End move between stages; Enter, Return or Space opens one."""
+        n = len(self._stream.stages) if self._stream else 0
+        key = event.key()
+        if n and key in (Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_Home, Qt.Key.Key_End):
+            moves = {
+                Qt.Key.Key_Right: min(n - 1, self._current + 1),
+                Qt.Key.Key_Left: max(0, self._current - 1),
+                Qt.Key.Key_Home: 0,
+                Qt.Key.Key_End: n - 1,
+            }
+            self._current = moves[Qt.Key(key)]
+            self.update()
+            return
+        if n and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.stage_activated.emit(self._current)
+            return
+        super().keyPressEvent(event)
