@@ -1,0 +1,306 @@
+"""Pure Jenkins payload → record conversion (no HTTP): builds, ``wfapi/describe`` stages, changeSets.
+
+Mapping choices (documented in docs/sources-onprem.md):
+
+* ``result``: SUCCESS → success, FAILURE → failure, ABORTED → cancelled, NOT_BUILT → skipped,
+  UNSTABLE → **failure** by default (the build ran but tests or quality gates failed, so the
+  pipeline is not green; a bank's "deployment success" must not count it). The ``unstable``
+  source option (``"failure"`` or ``"success"``) overrides it. ``null`` while building → running.
+  Anything else → ``unknown`` (DevLake's hand-added ``NOT_BUILD`` rows land here on purpose).
+* ``started_at`` is the build ``timestamp`` (epoch ms); ``finished_at`` is ``timestamp + duration``
+  once the build is no longer building; ``queued_at`` is ``started_at − queueDurationMillis`` when
+  the stage-view plugin (or the metrics plugin's ``TimeInQueueAction``) reports a queue time.
+* Stages: ``pauseDurationMillis`` → ``JobRun.paused_s`` (time waiting at an ``input`` step, i.e.
+  a manual approval); a stage still ``IN_PROGRESS``/``PAUSED_PENDING_INPUT`` has no finish.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from data.records import Commit, Deployment, DeploymentCommit, JobRun, PipelineRun, Record
+
+__all__ = [
+    "BuildInfo",
+    "build_result",
+    "deployments_for_build",
+    "parse_build",
+    "parse_changesets",
+    "parse_stages",
+    "stage_result",
+]
+
+_BUILD_RESULTS = {
+    "SUCCESS": "success",
+    "FAILURE": "failure",
+    "ABORTED": "cancelled",
+    "NOT_BUILT": "skipped",
+}
+_STAGE_RESULTS = {
+    "SUCCESS": "success",
+    "FAILED": "failure",
+    "FAILURE": "failure",  # not emitted by wfapi, tolerated
+    "ABORTED": "cancelled",
+    "NOT_EXECUTED": "skipped",
+    "SKIPPED": "skipped",
+}
+_STAGE_RUNNING = {"IN_PROGRESS", "PAUSED_PENDING_INPUT", "QUEUED"}
+_BRANCH_PREFIX = re.compile(r"^(refs/remotes/[^/]+/|refs/heads/|origin/)")
+
+
+def _ms(value: Any) -> datetime | None:
+    """Epoch milliseconds → aware UTC; None for missing, zero or garbage values."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None
+    return datetime.fromtimestamp(value / 1000.0, tz=UTC)
+
+
+def build_result(raw: Any, building: bool, unstable: str = "failure") -> str | None:
+    """Map a Jenkins build ``result`` to a Flowdeck result (None while building)."""
+    if building or raw is None:
+        return None
+    value = str(raw).upper()
+    if value == "UNSTABLE":
+        return unstable
+    return _BUILD_RESULTS.get(value, "unknown")
+
+
+def stage_result(raw: Any, unstable: str = "failure") -> str | None:
+    """Map a ``wfapi`` StatusExt value to a Flowdeck result (None while running or paused)."""
+    value = str(raw or "").upper()
+    if value in _STAGE_RUNNING:
+        return None
+    if value == "UNSTABLE":
+        return unstable
+    return _STAGE_RESULTS.get(value, "unknown")
+
+
+def _actions(build: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [a for a in build.get("actions") or () if isinstance(a, Mapping)]
+
+
+def _git(build: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """SHA and branch from the first ``BuildData`` action that has a ``lastBuiltRevision``.
+
+    Pipelines that load shared libraries carry several BuildData actions; the job's own checkout
+    comes first in Jenkins' action list.
+    """
+    for action in _actions(build):
+        rev = action.get("lastBuiltRevision")
+        if not isinstance(rev, Mapping):
+            continue
+        sha = rev.get("SHA1")
+        branches = [b.get("name") for b in rev.get("branch") or () if isinstance(b, Mapping) and b.get("name")]
+        branch = _BRANCH_PREFIX.sub("", branches[0]) if branches else None
+        return (str(sha) if sha else None), branch
+    return None, None
+
+
+def _author(build: Mapping[str, Any]) -> str | None:
+    """Who started the build: the first user cause (``UserIdCause``), else None."""
+    for action in _actions(build):
+        for cause in action.get("causes") or ():
+            if not isinstance(cause, Mapping):
+                continue
+            name = cause.get("userName") or cause.get("userId")
+            if name:
+                return str(name)
+    return None
+
+
+def _queue_ms(build: Mapping[str, Any], describe: Mapping[str, Any] | None) -> float | None:
+    if describe is not None and isinstance(describe.get("queueDurationMillis"), int | float):
+        return float(describe["queueDurationMillis"])
+    for action in _actions(build):
+        # The metrics plugin's TimeInQueueAction: waiting + blocked + buildable time in the queue.
+        if isinstance(action.get("queuingDurationMillis"), int | float):
+            return float(action["queuingDurationMillis"])
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildInfo:
+    """One parsed build: its run record plus what deployment detection needs."""
+
+    run: PipelineRun
+    building: bool
+    number: int
+    commits: tuple[Commit, ...]
+
+
+def parse_build(
+    source: str,
+    job: str,
+    build: Mapping[str, Any],
+    *,
+    base_url: str | None = None,
+    describe: Mapping[str, Any] | None = None,
+    unstable: str = "failure",
+    repo: str | None = None,
+) -> BuildInfo:
+    """A build object from ``allBuilds[...]`` → :class:`BuildInfo` (run + changeSet commits)."""
+    number = int(build["number"])
+    building = bool(build.get("building")) or (build.get("result") is None and not build.get("duration"))
+    started = _ms(build.get("timestamp"))
+    duration = build.get("duration")
+    finished = None
+    if not building and started is not None and isinstance(duration, int | float) and duration >= 0:
+        finished = started + timedelta(milliseconds=duration)
+    queue = _queue_ms(build, describe)
+    queued = started - timedelta(milliseconds=queue) if started is not None and queue is not None else None
+    sha, branch = _git(build)
+    url = build.get("url") if isinstance(build.get("url"), str) else None
+    if base_url:
+        url = f"{base_url.rstrip('/')}/{number}/"
+    run = PipelineRun(
+        source=source,
+        pipeline=job,
+        id=str(number),
+        sha=sha,
+        branch=branch,
+        status="running" if building else "completed",
+        result=build_result(build.get("result"), building, unstable),
+        queued_at=queued,
+        started_at=started,
+        finished_at=finished,
+        url=url,
+        author=_author(build),
+    )
+    commits = parse_changesets(source, repo or job, build)
+    return BuildInfo(run=run, building=building, number=number, commits=commits)
+
+
+def parse_changesets(source: str, repo: str, build: Mapping[str, Any]) -> tuple[Commit, ...]:
+    """``changeSets[].items[]`` (pipeline) and ``changeSet.items[]`` (freestyle) → commits."""
+    sets: list[Any] = list(build.get("changeSets") or ())
+    if isinstance(build.get("changeSet"), Mapping):
+        sets.append(build["changeSet"])
+    out: dict[str, Commit] = {}
+    for cs in sets:
+        if not isinstance(cs, Mapping):
+            continue
+        for item in cs.get("items") or ():
+            if not isinstance(item, Mapping):
+                continue
+            sha = item.get("commitId") or item.get("id")
+            if not sha:
+                continue
+            author = item.get("author")
+            author_name = author.get("fullName") if isinstance(author, Mapping) else None
+            out[str(sha)] = Commit(
+                source=source,
+                repo=repo,
+                sha=str(sha),
+                message=str(item.get("comment") or item.get("msg") or ""),
+                author=str(author_name or item.get("authorEmail") or "") or None,
+                authored_at=_ms(item.get("timestamp")),
+            )
+    return tuple(out.values())
+
+
+def parse_stages(
+    source: str, job: str, number: int, describe: Mapping[str, Any], unstable: str = "failure"
+) -> tuple[JobRun, ...]:
+    """``{job}/{n}/wfapi/describe`` → one :class:`JobRun` per stage, with paused time."""
+    out: list[JobRun] = []
+    for stage in describe.get("stages") or ():
+        if not isinstance(stage, Mapping) or stage.get("id") is None:
+            continue
+        status = str(stage.get("status") or "").upper()
+        started = _ms(stage.get("startTimeMillis"))
+        duration = stage.get("durationMillis")
+        finished = None
+        if status not in _STAGE_RUNNING and started is not None and isinstance(duration, int | float):
+            finished = started + timedelta(milliseconds=max(0, duration))
+        pause = stage.get("pauseDurationMillis")
+        out.append(
+            JobRun(
+                source=source,
+                pipeline=job,
+                run=str(number),
+                id=str(stage["id"]),
+                name=str(stage.get("name") or stage["id"]),
+                started_at=started,
+                finished_at=finished,
+                result=stage_result(status, unstable),
+                paused_s=float(pause) / 1000.0 if isinstance(pause, int | float) and pause > 0 else 0.0,
+            )
+        )
+    return tuple(out)
+
+
+def _deploy_status(result: str | None, running: bool) -> str:
+    if running or result is None:
+        return "running"
+    if result == "success":
+        return "success"
+    if result == "cancelled":
+        return "cancelled"
+    return "failure"
+
+
+def _environment(name: str, production: re.Pattern[str]) -> str:
+    """``production`` when the production pattern matches the job/stage name, else the name itself."""
+    return "production" if production.search(name) else name
+
+
+def deployments_for_build(
+    info: BuildInfo,
+    stages: Sequence[JobRun],
+    *,
+    repo: str,
+    deployment: re.Pattern[str] | None,
+    production: re.Pattern[str],
+) -> list[Record]:
+    """Deployment (+ DeploymentCommit) records a build implies under the configured patterns.
+
+    A stage whose name matches ``deployment`` is one deployment (environment from that stage
+    name); otherwise, a build of a *job* whose full name matches is one deployment (environment
+    from the job name). Without a ``deployment_pattern`` nothing is a deployment.
+    """
+    if deployment is None:
+        return []
+    run = info.run
+    out: list[Record] = []
+    matched = [s for s in stages if deployment.search(s.name)]
+    targets: list[tuple[str, str, str | None, datetime | None, datetime | None, bool]] = []
+    for s in matched:
+        targets.append(
+            (f"{run.pipeline}#{run.id}:{s.id}", _environment(s.name, production), s.result, s.started_at,
+             s.finished_at, s.finished_at is None)
+        )
+    if not matched and deployment.search(run.pipeline):
+        targets.append(
+            (f"{run.pipeline}#{run.id}", _environment(run.pipeline, production), run.result, run.started_at,
+             run.finished_at, info.building)
+        )
+    for dep_id, env, result, started, finished, running in targets:
+        out.append(
+            Deployment(
+                source=run.source,
+                repo=repo,
+                id=dep_id,
+                environment=env,
+                status=_deploy_status(result, running),
+                sha=run.sha,
+                ref=run.branch,
+                started_at=started,
+                finished_at=finished,
+                url=run.url,
+            )
+        )
+        # The built revision is carried too, even when the changeSet is empty (a first build).
+        shas = dict.fromkeys([*(c.sha for c in info.commits), *([run.sha] if run.sha else [])])
+        out.extend(DeploymentCommit(source=run.source, deployment_id=dep_id, sha=sha) for sha in shas)
+    return out
+
+
+def iter_records(infos: Iterable[BuildInfo]) -> Iterable[Record]:
+    """Runs and commits of parsed builds, in order."""
+    for info in infos:
+        yield info.run
+        yield from info.commits
