@@ -1,0 +1,145 @@
+"""Source tokens: the OS keyring, or ``FLOWDECK_TOKEN_<SOURCE>`` for headless use; never a file.
+
+Decisions (PLATFORM.md, CONNECTORS.md §3):
+
+* **The environment variable wins** over the keyring: it is how a service, a CI job or a one-off
+  shell overrides a stored token without touching it, and it is visible in the environment that set it.
+* Keyring entries live under service ``flowdeck``, user name = the source name.
+* Only a real OS keyring (Secret Service, KWallet, macOS Keychain, Windows Credential Locker, or any
+  third-party backend that is not one of the ones below) counts as secure. keyring's ``fail`` backend
+  (no keyring at all), ``null`` backend (a silent no-op) and every ``keyrings.alt`` backend (a file in
+  the home directory, PlaintextKeyring is base64) are reported as *not* secure, and
+  :func:`set_token` refuses to store into them, saying what to do instead (the env var or a prompt
+  per run). There is no plaintext fallback.
+* No function here logs a token or puts one in an exception message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+
+import keyring
+import keyring.errors
+
+from data.connectors.http import register_secret
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "SERVICE",
+    "BackendInfo",
+    "SecretsError",
+    "backend_info",
+    "clear_token",
+    "env_name",
+    "get_token",
+    "set_token",
+]
+
+SERVICE = "flowdeck"
+
+
+class SecretsError(Exception):
+    """A token could not be stored or removed; the message says why and what to do instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackendInfo:
+    """The active keyring backend: its name, whether it is a real OS keyring, and a message for the user."""
+
+    name: str
+    secure: bool
+    message: str
+
+
+def env_name(source: str) -> str:
+    """``FLOWDECK_TOKEN_`` + the source name upper-cased, other characters as ``_`` (INTERFACES.md)."""
+    return "FLOWDECK_TOKEN_" + re.sub(r"[^A-Z0-9]", "_", source.upper())
+
+
+def _leaves(backend: keyring.backend.KeyringBackend) -> list[keyring.backend.KeyringBackend]:
+    inner = getattr(backend, "backends", None)  # ChainerBackend
+    return list(inner) if inner else [backend]
+
+
+def backend_info() -> BackendInfo:
+    """Describe the active keyring backend honestly."""
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # a broken keyring configuration must not crash the app
+        return BackendInfo("unavailable", False, f"The OS keyring could not be loaded ({type(exc).__name__}).")
+    leaves = _leaves(backend)
+    names = ", ".join(f"{type(b).__module__}.{type(b).__name__}" for b in leaves)
+    modules = [type(b).__module__ for b in leaves]
+    if any(m.startswith("keyrings.alt") for m in modules):
+        return BackendInfo(
+            names,
+            False,
+            (
+                "The keyring backend is keyrings.alt, which keeps secrets in a file in your home directory, "
+                "not in an OS keyring; Flowdeck will not store tokens there."
+            ),
+        )
+    if all(m == "keyring.backends.fail" for m in modules):
+        return BackendInfo(
+            names,
+            False,
+            ("No OS keyring is available (no Secret Service / KWallet on this machine, or no D-Bus session)."),
+        )
+    if all(m in ("keyring.backends.null", "keyring.backends.fail") for m in modules):
+        return BackendInfo(names, False, "The keyring is disabled (null backend): nothing would be stored.")
+    return BackendInfo(names, True, f"Tokens are stored in the OS keyring ({names}).")
+
+
+def get_token(source: str) -> str | None:
+    """The token of ``source``: ``FLOWDECK_TOKEN_<SOURCE>`` if set, else the keyring entry, else None."""
+    value = os.environ.get(env_name(source))
+    if value:
+        register_secret(value)
+        return value
+    if not backend_info().secure:
+        return None
+    try:
+        value = keyring.get_password(SERVICE, source)
+    except keyring.errors.KeyringError as exc:
+        log.warning("%s: could not read the token from the keyring (%s)", source, type(exc).__name__)
+        return None
+    if value:
+        register_secret(value)
+    return value or None
+
+
+def set_token(source: str, token: str) -> None:
+    """Store ``token`` for ``source`` in the OS keyring; raises :class:`SecretsError` when there is none."""
+    if not token or not token.strip():
+        raise SecretsError(f"{source}: an empty token was given; nothing was stored")
+    register_secret(token)
+    info = backend_info()
+    if not info.secure:
+        raise SecretsError(
+            f"{info.message} The token for {source!r} was not stored. Instead set the environment variable "
+            f"{env_name(source)} for the process that syncs, or enter the token when `flowdeck sync` asks."
+        )
+    try:
+        keyring.set_password(SERVICE, source, token.strip())
+    except keyring.errors.KeyringError as exc:
+        raise SecretsError(
+            f"{source}: the OS keyring refused to store the token ({type(exc).__name__}; is it locked?). "
+            f"Alternatively set {env_name(source)}."
+        ) from None
+
+
+def clear_token(source: str) -> bool:
+    """Remove the keyring entry of ``source``; returns whether there was one. The env var is not touched."""
+    if not backend_info().secure:
+        return False
+    try:
+        keyring.delete_password(SERVICE, source)
+    except keyring.errors.PasswordDeleteError:
+        return False
+    except keyring.errors.KeyringError as exc:
+        raise SecretsError(f"{source}: the OS keyring refused to remove the token ({type(exc).__name__})") from None
+    return True
