@@ -1,0 +1,352 @@
+"""The desktop app's state owner: the store, the config, the compute workers and the refresh timer.
+
+Widgets never see the store: the controller computes on worker threads (``app.workers``) and
+hands frozen result objects to the window through typed signals. Each request bumps a generation;
+results of an older generation are dropped, so a quick second range change always wins.
+
+The metrics engine (``data.report``) is reached through :class:`Engine`, so tests can substitute a
+slow or failing one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.workers import Emit, Task, WorkerPool
+from data.config import Config, Definitions
+from data.results import PipelineStatus, Report, TrendPoint
+from data.store import Store
+from data.timeutil import parse_instant, utc_now
+from widgets.time_range import Selection
+
+__all__ = ["Controller", "Engine", "ModuleEngine", "StoreInfo"]
+
+log = logging.getLogger(__name__)
+
+
+class Engine(Protocol):
+    """What the controller needs from the metrics engine (``data.report``)."""
+
+    def build_report(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        window_from: datetime,
+        window_to: datetime,
+        as_of: datetime | None = None,
+        stream: str | None = None,
+        definitions: Definitions | None = None,
+    ) -> Report:
+        """One report for a window (``data.report.build_report``)."""
+
+    def weekly_trends(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        window_from: datetime,
+        window_to: datetime,
+        stream: str | None = None,
+        definitions: Definitions | None = None,
+    ) -> list[TrendPoint]:
+        """Weekly trend points (``data.report.weekly_trends``)."""
+
+    def pipeline_statuses(self, store: Store, *, as_of: datetime | None = None) -> list[PipelineStatus]:
+        """Latest state of every pipeline (``data.report.pipeline_statuses``)."""
+
+
+class ModuleEngine:
+    """The real engine: :mod:`data.report`, imported on first use (on a worker thread)."""
+
+    def _mod(self) -> Any:
+        import data.report
+
+        return data.report
+
+    def build_report(self, store: Store, config: Config, **kw: Any) -> Report:
+        """``data.report.build_report``."""
+        return self._mod().build_report(store, config, **kw)  # type: ignore[no-any-return]
+
+    def weekly_trends(self, store: Store, config: Config, **kw: Any) -> list[TrendPoint]:
+        """``data.report.weekly_trends``."""
+        return self._mod().weekly_trends(store, config, **kw)  # type: ignore[no-any-return]
+
+    def pipeline_statuses(self, store: Store, **kw: Any) -> list[PipelineStatus]:
+        """``data.report.pipeline_statuses``."""
+        return self._mod().pipeline_statuses(store, **kw)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What the window needs to know about the opened store."""
+
+    url: str
+    demo: bool
+    demo_end: datetime | None
+    generated_demo: bool
+    first_day: date | None
+    last_day: date | None
+
+
+def _data_span(store: Store) -> tuple[date | None, date | None]:
+    """First and last day with any work item or deployment (one small aggregate query)."""
+    from sqlalchemy import func, select
+
+    from data import schema
+    from data.schema import from_ms
+
+    with store.engine.connect() as conn:
+        lo = conn.execute(select(func.min(schema.work_items.c.created_at))).scalar()
+        hi_items = conn.execute(select(func.max(schema.status_changes.c.at))).scalar()
+        hi_deploy = conn.execute(select(func.max(schema.deployments.c.finished_at))).scalar()
+    his = [v for v in (hi_items, hi_deploy) if v is not None]
+
+    def day(v: Any) -> date | None:
+        if v is None:
+            return None
+        return (v if isinstance(v, datetime) else from_ms(int(v))).astimezone().date()
+
+    return day(lo), day(max(his) if his else None)
+
+
+class Controller(QObject):
+    """Owns the store and compute; the window calls :meth:`start`, :meth:`request`, :meth:`compare`.
+
+    Signals:
+        store_ready(StoreInfo): the store is open (and the demo generated when it was empty).
+        report_ready(Report): the report for the latest request.
+        trends_ready(list[TrendPoint]): weekly trends for the latest request.
+        pipelines_ready(list[PipelineStatus]): pipeline states as of the latest request.
+        comparison_ready(Report, Report): before and after reports of the latest comparison.
+        busy_changed(bool): work started (True) or everything finished (False).
+        progress(str): what is happening (for the status bar).
+        error(str): a failure to show the user.
+        calendar_rejected(str): the engine refused ``calendar = "working"``; the reason.
+    """
+
+    store_ready = Signal(object)
+    report_ready = Signal(object)
+    trends_ready = Signal(object)
+    pipelines_ready = Signal(object)
+    comparison_ready = Signal(object, object)
+    busy_changed = Signal(bool)
+    progress = Signal(str)
+    error = Signal(str)
+    calendar_rejected = Signal(str)
+
+    def __init__(
+        self,
+        config: Config,
+        open_store: Callable[[], Store],
+        *,
+        engine: Engine | None = None,
+        demo_scale: str = "small",
+        refresh_s: float = 60.0,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.config = config
+        self._open_store = open_store
+        self.engine: Engine = engine or ModuleEngine()
+        self.demo_scale = demo_scale
+        self.store: Store | None = None
+        self.info: StoreInfo | None = None
+        self.workers = WorkerPool(2)
+        self._generation = 0
+        self._compare_generation = 0
+        self._busy = 0
+        self.stale_dropped = 0
+        self.last_selection: Selection | None = None
+        self.last_report: Report | None = None
+        self.last_trends: list[TrendPoint] = []
+        self.last_pipelines: list[PipelineStatus] = []
+        # Pipelines move while the window is open: refresh them (only when looking at "now").
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(int(refresh_s * 1000))
+        self.refresh_timer.timeout.connect(self._refresh)
+
+    # -- lifecycle --
+
+    def start(self) -> None:
+        """Open the store on a worker (generating the demo when there is no source and no data)."""
+        want_demo = not self.config.sources
+
+        def job(emit: Emit) -> None:
+            emit("progress", "Opening the store…")
+            store = self._open_store()
+            generated = False
+            if want_demo and store.is_empty():
+                emit("progress", "Generating the demo organisation (first start)…")
+                from data import demo
+
+                demo.generate(store, scale=self.demo_scale)
+                generated = True
+            demo_flag = store.get_meta("demo") == "1"
+            end_text = store.get_meta("demo_end")
+            demo_end = parse_instant(end_text) if end_text else None
+            first, last = _data_span(store)
+            info = StoreInfo(store.url_for_display(), demo_flag, demo_end, generated, first, last)
+            emit("store", (store, info))
+
+        self._submit(Task(-1, job), self._on_start)
+
+    def shutdown(self) -> None:
+        """Stop timers, wait for workers, close the store."""
+        self.refresh_timer.stop()
+        self._generation += 1  # anything still queued is now stale
+        self.workers.wait(10_000)
+        if self.store is not None:
+            self.store.close()
+
+    def now(self) -> datetime:
+        """What "now" means: the clock, or the end of the demo data for a demo store."""
+        if self.info is not None and self.info.demo and self.info.demo_end is not None:
+            return self.info.demo_end
+        return utc_now()
+
+    # -- requests --
+
+    def definitions_for(self, sel: Selection) -> Definitions:
+        """The config's definitions with the window's switches applied."""
+        return dataclasses.replace(self.config.definitions, median=sel.median, dora=sel.dora, calendar=sel.calendar)
+
+    def request(self, sel: Selection) -> int:
+        """Compute report, pipelines and trends for ``sel``; returns the request generation."""
+        self._generation += 1
+        gen = self._generation
+        self.last_selection = sel
+        if self.store is None:
+            return gen  # start() will request again once the store is open
+        store, config, engine = self.store, self.config, self.engine
+        defs = self.definitions_for(sel)
+
+        def job(emit: Emit) -> None:
+            try:
+                report = engine.build_report(
+                    store,
+                    config,
+                    window_from=sel.window_from,
+                    window_to=sel.window_to,
+                    as_of=sel.as_of,
+                    stream=sel.stream,
+                    definitions=defs,
+                )
+            except Exception as exc:
+                if sel.calendar == "working":
+                    emit("calendar_rejected", str(exc))
+                    return
+                raise
+            emit("report", report)
+            if gen != self._generation:
+                return  # superseded: skip the rest of the work
+            emit("pipelines", engine.pipeline_statuses(store, as_of=sel.as_of))
+            # Trends: at least 13 weeks so a short range still shows a trend around it.
+            start = min(sel.window_from, sel.window_to - timedelta(weeks=13))
+            emit(
+                "trends",
+                engine.weekly_trends(
+                    store, config, window_from=start, window_to=sel.window_to, stream=sel.stream, definitions=defs
+                ),
+            )
+
+        self._submit(Task(gen, job, self.is_current), self._on_partial)
+        return gen
+
+    def compare(self, before: tuple[datetime, datetime], after: tuple[datetime, datetime]) -> int:
+        """Compute the two reports of a before/after comparison."""
+        self._compare_generation += 1
+        gen = self._compare_generation
+        if self.store is None:
+            return gen
+        store, config, engine = self.store, self.config, self.engine
+        sel = self.last_selection
+        defs = self.definitions_for(sel) if sel else self.config.definitions
+        stream = sel.stream if sel else None
+
+        def job(emit: Emit) -> None:
+            reports = [
+                engine.build_report(store, config, window_from=a, window_to=b, as_of=b, stream=stream, definitions=defs)
+                for a, b in (before, after)
+            ]
+            emit("comparison", tuple(reports))
+
+        self._submit(Task(gen, job, lambda g: g == self._compare_generation), self._on_compare)
+        return gen
+
+    def is_current(self, generation: int) -> bool:
+        """True when ``generation`` is the latest request (thread-safe read of an int)."""
+        return generation == self._generation
+
+    # -- internals --
+
+    def _submit(self, task: Task, on_partial: Callable[[int, str, object], None]) -> None:
+        task.signals.partial.connect(on_partial)
+        task.signals.failed.connect(lambda _g, m, e, t=task: self._on_failed(t, m, e))
+        task.signals.finished.connect(self._on_finished)
+        self._busy += 1
+        if self._busy == 1:
+            self.busy_changed.emit(True)
+        self.workers.submit(task)
+
+    def _on_finished(self, _gen: int) -> None:
+        self._busy -= 1
+        if self._busy == 0:
+            self.busy_changed.emit(False)
+
+    def _on_failed(self, task: Task, message: str, exc: object) -> None:
+        if task.is_current is not None and not task.is_current(task.generation):
+            return  # a superseded request failing is not news
+        if isinstance(exc, ModuleNotFoundError):
+            message = f"The metrics engine is not available in this build ({exc.name} is missing)."
+        self.error.emit(message)
+
+    def _on_start(self, _gen: int, kind: str, payload: object) -> None:
+        if kind == "progress":
+            self.progress.emit(str(payload))
+            return
+        store, info = payload  # type: ignore[misc]
+        self.store, self.info = store, info
+        self.progress.emit("Demo data" if info.demo else "Ready")
+        self.store_ready.emit(info)
+        if self.last_selection is not None:
+            self.request(self.last_selection)
+        self.refresh_timer.start()
+
+    def _on_partial(self, gen: int, kind: str, payload: object) -> None:
+        if gen != self._generation:
+            self.stale_dropped += 1
+            return
+        if kind == "report":
+            self.last_report = payload  # type: ignore[assignment]
+            self.report_ready.emit(payload)
+        elif kind == "trends":
+            self.last_trends = list(payload)  # type: ignore[call-overload]
+            self.trends_ready.emit(self.last_trends)
+        elif kind == "pipelines":
+            self.last_pipelines = list(payload)  # type: ignore[call-overload]
+            self.pipelines_ready.emit(self.last_pipelines)
+        elif kind == "calendar_rejected":
+            self.calendar_rejected.emit(str(payload))
+
+    def _on_compare(self, gen: int, kind: str, payload: object) -> None:
+        if gen != self._compare_generation:
+            self.stale_dropped += 1
+            return
+        before, after = payload  # type: ignore[misc]
+        self.comparison_ready.emit(before, after)
+
+    def _refresh(self) -> None:
+        sel = self.last_selection
+        if sel is not None and self._busy == 0 and abs((sel.as_of - self.now()).total_seconds()) < 120:
+            self.request(dataclasses.replace(sel, as_of=self.now()))
+
+
+_ = UTC  # re-exported instants are UTC throughout

@@ -1,0 +1,67 @@
+"""UI state kept between runs (geometry, splitters, theme, last page) in an INI-format QSettings.
+
+Preferences that change numbers (definitions, targets) belong in flowdeck.toml, not here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMainWindow
+
+from app import paths
+
+__all__ = ["UiSettings"]
+
+
+class UiSettings:
+    """A thin typed wrapper over ``QSettings`` at :func:`app.paths.settings_file`."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self._s = QSettings(path or str(paths.settings_file()), QSettings.Format.IniFormat)
+
+    def restore_window(self, window: QMainWindow) -> bool:
+        """Restore geometry and dock/toolbar state; False when nothing was saved."""
+        geometry = self._s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            window.restoreGeometry(geometry)
+            state = self._s.value("window/state")
+            if isinstance(state, QByteArray):
+                window.restoreState(state)
+            return True
+        return False
+
+    def save_window(self, window: QMainWindow) -> None:
+        """Remember geometry and state."""
+        self._s.setValue("window/geometry", window.saveGeometry())
+        self._s.setValue("window/state", window.saveState())
+        self._s.sync()
+
+    @property
+    def theme(self) -> str:
+        """``light`` or ``dark``."""
+        value = str(self._s.value("ui/theme", "light"))
+        return value if value in ("light", "dark") else "light"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._s.setValue("ui/theme", value)
+
+    @property
+    def page(self) -> int:
+        """The last page shown."""
+        try:
+            return int(self._s.value("ui/page", 0))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return 0
+
+    @page.setter
+    def page(self, value: int) -> None:
+        self._s.setValue("ui/page", value)
+
+    def sync(self) -> None:
+        """Write to disk now."""
+        self._s.sync()
+
+    def file_name(self) -> str:
+        """Where the settings live."""
+        return self._s.fileName()
