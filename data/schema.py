@@ -21,6 +21,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -279,3 +280,15 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "sync_cursors": ("source", "stream"),
     "sync_state": ("source",),
 }
+
+#: Materialised metric arrays (data.metrics.cache): one row per stream fingerprint, valid while the
+#: store's ``generation`` equals the row's. Derived data only: dropping every row loses nothing.
+#: Written outside ``Store.writer()`` so that caching never bumps the generation it is keyed on.
+metrics_cache = Table(
+    "metrics_cache",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("generation", BigInteger, nullable=False),
+    Column("built_at", BigInteger, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+)

@@ -1,0 +1,317 @@
+"""The value-stream map of METRICS.md §1, computed with numpy over compact arrays.
+
+Input (:class:`FlowData`): one row per work item of the stream (creation instant) and one row per
+status transition, coded by :class:`~data.metrics.stagemap.StageMap`, sorted by item then time.
+:func:`item_flow` turns that into per-item figures as of one instant (:class:`ItemFlow`):
+completion, first activity, per-stage wait/active seconds (every visit counts), visits, %C&A flags
+and the state at ``as_of`` (for WIP). :func:`stage_figures` and :func:`stream_figures` aggregate
+those over the items completed in a window.
+
+All instants are epoch milliseconds (int64); durations are seconds until the final hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from data.metrics.stagemap import DONE, NO_STATUS, OUTSIDE
+from data.metrics.stats import median, percentile, share
+
+__all__ = ["FlowData", "ItemFlow", "StageFigures", "build_flow_data", "item_flow", "stage_figures", "stream_figures"]
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+BOOL = npt.NDArray[np.bool_]
+H = 3_600_000.0  # ms per hour
+
+
+@dataclass(frozen=True)
+class FlowData:
+    """Work items and their coded transitions (sorted by item, then time, then arrival order)."""
+
+    n_stages: int
+    created_ms: I64  # per item
+    t_item: npt.NDArray[np.int32]  # per transition: index into the item arrays
+    t_at: I64
+    t_code: npt.NDArray[np.int16]
+
+    @property
+    def n_items(self) -> int:
+        """How many items."""
+        return int(self.created_ms.size)
+
+    @property
+    def horizon_ms(self) -> int:
+        """The latest instant in the data: results as of any later instant are the same."""
+        last = int(self.t_at.max()) if self.t_at.size else 0
+        return max(last, int(self.created_ms.max()) if self.created_ms.size else 0)
+
+
+def build_flow_data(
+    n_stages: int,
+    created_ms: Sequence[int] | I64,
+    sc_item: Sequence[int] | npt.NDArray[np.integer],
+    sc_at: Sequence[int] | I64,
+    sc_to: Sequence[int] | npt.NDArray[np.integer],
+    sc_from: Sequence[int] | npt.NDArray[np.integer],
+) -> FlowData:
+    """Sort raw transitions and add each item's initial status.
+
+    ``sc_from`` is the code of each change's from-status: for an item's first change, a known
+    from-status means the item sat in it since creation, so a synthetic transition at the
+    creation instant (or at the first change, if the clocks disagree) is added. Arrival order
+    breaks ties between changes at the same millisecond.
+    """
+    created = np.asarray(created_ms, dtype=np.int64)
+    item = np.asarray(sc_item, dtype=np.int32)
+    at = np.asarray(sc_at, dtype=np.int64)
+    to = np.asarray(sc_to, dtype=np.int16)
+    frm = np.asarray(sc_from, dtype=np.int16)
+    order = np.lexsort((np.arange(item.size), at, item))
+    item, at, to, frm = item[order], at[order], to[order], frm[order]
+    first = np.ones(item.size, dtype=bool)
+    if item.size:
+        first[1:] = item[1:] != item[:-1]
+    add = first & (frm != NO_STATUS)
+    add_item = item[add]
+    add_at = np.minimum(created[add_item], at[add])
+    all_item = np.concatenate([add_item, item])
+    all_at = np.concatenate([add_at, at])
+    all_code = np.concatenate([frm[add], to])
+    # Synthetic rows go first within their item and instant (they are the earlier state).
+    rank = np.concatenate([np.zeros(add_item.size, np.int64), np.arange(1, item.size + 1)])
+    order = np.lexsort((rank, all_at, all_item))
+    return FlowData(
+        n_stages=n_stages,
+        created_ms=created,
+        t_item=all_item[order].astype(np.int32),
+        t_at=all_at[order],
+        t_code=all_code[order].astype(np.int16),
+    )
+
+
+@dataclass(frozen=True)
+class ItemFlow:
+    """Per-item figures as of ``as_of_ms`` (arrays aligned with the FlowData items)."""
+
+    as_of_ms: int
+    completed_ms: I64  # -1: not completed as of as_of
+    first_active_ms: I64  # -1: never active
+    wait_s: F64  # (items, stages)
+    active_s: F64
+    visits: npt.NDArray[np.int32]
+    left_forward: BOOL  # left the stage forward at least once
+    rework: BOOL  # ... and later came back into it or an earlier stage
+    state: npt.NDArray[np.int16]  # code of the status at as_of; NO_STATUS before the first
+    state_since_ms: I64  # when the item entered its current stage (or done / outside run)
+
+
+def _stage_key(code: npt.NDArray[np.int16]) -> npt.NDArray[np.int64]:
+    """Stage ordinal for stage codes, the (negative) code itself otherwise."""
+    c = code.astype(np.int64)
+    return np.where(c >= 0, c // 2, c)
+
+
+def item_flow(fd: FlowData, as_of_ms: int) -> ItemFlow:
+    """Every per-item figure as of ``as_of_ms`` (transitions after it are unknown yet)."""
+    n, s = fd.n_items, fd.n_stages
+    known = fd.t_at <= as_of_ms
+    it = fd.t_item[known].astype(np.int64)
+    at = fd.t_at[known]
+    code = fd.t_code[known]
+    m = it.size
+    same_next = np.zeros(m, dtype=bool)
+    if m:
+        same_next[:-1] = it[1:] == it[:-1]
+    first = np.ones(m, dtype=bool)
+    if m:
+        first[1:] = ~same_next[:-1]
+    last = ~same_next
+    next_at = np.full(m, as_of_ms, dtype=np.int64)
+    next_at[:-1] = np.where(same_next[:-1], at[1:], as_of_ms)
+    dur_s = (np.minimum(next_at, as_of_ms) - at) / 1000.0
+
+    key = _stage_key(code)
+    entry = first.copy()
+    if m:
+        entry[1:] |= key[1:] != key[:-1]
+    run_start_idx = np.maximum.accumulate(np.where(entry, np.arange(m), 0)) if m else np.zeros(0, np.int64)
+    run_start = at[run_start_idx]
+
+    state = np.full(n, NO_STATUS, dtype=np.int16)
+    since = np.full(n, -1, dtype=np.int64)
+    state[it[last]] = code[last]
+    since[it[last]] = run_start[last]
+    completed = np.where(state == DONE, since, -1)
+
+    is_stage = code >= 0
+    stage = np.where(is_stage, code // 2, 0).astype(np.int64)
+    active = (code % 2 == 1) & is_stage
+    flat = it * s + stage
+    size = n * s
+    wait_s = np.bincount(flat[is_stage & ~active], weights=dur_s[is_stage & ~active], minlength=size)
+    active_s = np.bincount(flat[active], weights=dur_s[active], minlength=size)
+    visits = np.bincount(flat[is_stage & entry], minlength=size).astype(np.int32)
+
+    first_active = np.full(n, -1, dtype=np.int64)
+    if active.any():
+        u, idx = np.unique(it[active], return_index=True)
+        first_active[u] = at[active][idx]
+
+    left, rework = _rework(it, code, first, same_next, n, s)
+    return ItemFlow(
+        as_of_ms=as_of_ms,
+        completed_ms=completed,
+        first_active_ms=first_active,
+        wait_s=wait_s.reshape(n, s),
+        active_s=active_s.reshape(n, s),
+        visits=visits.reshape(n, s),
+        left_forward=left,
+        rework=rework,
+        state=state,
+        state_since_ms=since,
+    )
+
+
+def _rework(
+    it: I64, code: npt.NDArray[np.int16], first: BOOL, same_next: BOOL, n: int, s: int
+) -> tuple[BOOL, BOOL]:
+    """%C&A flags: did the item leave stage k forward, and did it come back to k or earlier after?
+
+    Position: stage ordinal, ``s`` for done; a status outside the stream keeps the previous
+    position (stepping outside is not a move along the stream).
+    """
+    m = it.size
+    left = np.zeros((n, s), dtype=bool)
+    rework = np.zeros((n, s), dtype=bool)
+    if m == 0 or s == 0:
+        return left, rework
+    c = code.astype(np.int64)
+    p_raw = np.where(c >= 0, c // 2, np.where(c == DONE, s, -1))
+    valid = (p_raw != -1) | first
+    p = p_raw[np.maximum.accumulate(np.where(valid, np.arange(m), 0))]
+    p_prev = np.full(m, -1, dtype=np.int64)
+    p_prev[1:] = np.where(first[1:], -1, p[:-1])
+    big = s + 3
+    val = (p + 1) + it * big
+    suffix = np.minimum.accumulate(val[::-1])[::-1] - it * big - 1
+    after = np.full(m, s + 10, dtype=np.int64)
+    after[:-1] = np.where(same_next[:-1], suffix[1:], s + 10)
+    # A position of -1 after a forward exit cannot happen (positions carry forward).
+    for k in range(s):
+        fe = np.nonzero((p_prev == k) & (p > k))[0]
+        if fe.size == 0:
+            continue
+        u, idx = np.unique(it[fe], return_index=True)
+        left[u, k] = True
+        rework[u, k] = after[fe[idx]] <= k
+    _ = OUTSIDE  # documented above: outside statuses are carried, never positions
+    return left, rework
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    """One status stage's numbers over the selected items (hours)."""
+
+    items: int
+    wait_median_h: float | None
+    wait_p85_h: float | None
+    active_median_h: float | None
+    active_p85_h: float | None
+    wait_total_h: float | None
+    active_total_h: float | None
+    wip: int
+    wip_age_median_h: float | None
+    complete_accurate: float | None
+    #: Indices of the items behind the numbers (visited the stage), and those in it at as_of.
+    item_indices: npt.NDArray[np.int64]
+    wip_indices: npt.NDArray[np.int64]
+
+
+def completed_mask(flow: ItemFlow, from_ms: int, to_ms: int, include: BOOL | None = None) -> BOOL:
+    """Items completed in ``[from, to)`` (and known as completed at as_of)."""
+    c = flow.completed_ms
+    mask = (c >= 0) & (c >= from_ms) & (c < to_ms)
+    return mask if include is None else mask & include
+
+
+def stage_figures(flow: ItemFlow, done: BOOL, k: int, method: str, include: BOOL | None = None) -> StageFigures:
+    """Stage ``k``'s figures over the items in ``done`` (a completed-in-window mask)."""
+    visited = done & (flow.visits[:, k] > 0)
+    idx = np.nonzero(visited)[0]
+    w = flow.wait_s[idx, k] / 3600.0
+    a = flow.active_s[idx, k] / 3600.0
+    in_stage = (flow.state >= 0) & (flow.state // 2 == k)
+    if include is not None:
+        in_stage &= include
+    wip_idx = np.nonzero(in_stage)[0]
+    ages = (flow.as_of_ms - flow.state_since_ms[wip_idx]) / H
+    left = done & flow.left_forward[:, k]
+    n_left = int(left.sum())
+    ok = n_left - int((left & flow.rework[:, k]).sum())
+    empty = idx.size == 0
+    return StageFigures(
+        items=int(idx.size),
+        wait_median_h=median(w, method),
+        wait_p85_h=percentile(w, 85),
+        active_median_h=median(a, method),
+        active_p85_h=percentile(a, 85),
+        wait_total_h=None if empty else float(w.sum()),
+        active_total_h=None if empty else float(a.sum()),
+        wip=int(wip_idx.size),
+        wip_age_median_h=median(ages, method),
+        complete_accurate=share(ok, n_left),
+        item_indices=idx,
+        wip_indices=wip_idx,
+    )
+
+
+@dataclass(frozen=True)
+class StreamFigures:
+    """The stream-level numbers (status stages only; hours)."""
+
+    completed: int
+    lead_time_median_h: float | None
+    lead_time_p85_h: float | None
+    cycle_time_median_h: float | None
+    flow_efficiency: float | None
+    throughput_per_week: float | None
+    wip: int
+
+
+def stream_figures(
+    fd: FlowData,
+    flow: ItemFlow,
+    done: BOOL,
+    window_days: float,
+    method: str,
+    lead_ok: BOOL | None = None,
+    include: BOOL | None = None,
+) -> StreamFigures:
+    """Completed count, lead/cycle time, flow efficiency, throughput and WIP.
+
+    ``lead_ok`` masks items allowed into lead and cycle times (``measure_from``).
+    """
+    lt_mask = done if lead_ok is None else done & lead_ok
+    lead_h = (flow.completed_ms[lt_mask] - fd.created_ms[lt_mask]) / H
+    cyc_mask = lt_mask & (flow.first_active_ms >= 0)
+    cycle_h = (flow.completed_ms[cyc_mask] - flow.first_active_ms[cyc_mask]) / H
+    act = float(flow.active_s[done].sum())
+    tot = act + float(flow.wait_s[done].sum())
+    in_stream = flow.state >= 0
+    if include is not None:
+        in_stream &= include
+    count = int(done.sum())
+    return StreamFigures(
+        completed=count,
+        lead_time_median_h=median(lead_h, method),
+        lead_time_p85_h=percentile(lead_h, 85),
+        cycle_time_median_h=median(cycle_h, method),
+        flow_efficiency=share(act, tot),
+        throughput_per_week=(count / (window_days / 7.0)) if window_days > 0 else None,
+        wip=int(in_stream.sum()),
+    )
