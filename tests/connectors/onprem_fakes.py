@@ -196,7 +196,9 @@ class FakeJira:
 
     def install(self, srv: FakeServer) -> None:
         """Register the routes on ``srv``."""
-        srv.route("GET", rf"/rest/api/{self.v}/status", lambda r: Reply.json(self.statuses))
+        # Cloud serves v2 and v3 side by side; Data Center only v2.
+        srv.route("GET", r"/rest/api/[23]/status" if self.cloud else r"/rest/api/2/status",
+                  lambda r: Reply.json(self.statuses))
         srv.route("GET", rf"/rest/api/{self.v}/myself", lambda r: Reply.json({"displayName": "Li", "name": "li"}))
         srv.route("GET", rf"/rest/api/{self.v}/serverInfo",
                   lambda r: Reply.json({"version": "10.3.0" if not self.cloud else "1001.0.0",
@@ -210,15 +212,19 @@ class FakeJira:
         srv.route("GET", rf"/rest/api/{self.v}/issue/([^/]+)/changelog", self._changelog)
 
     def _matching(self, req: Req) -> list[dict[str, Any]]:
+        from data.timeutil import parse_instant
+
         jql = req.arg("jql") or ""
         self.jqls.append(jql)
         m = re.search(r"updated\s*>=\s*(-?\d+)", jql)
-        if not m:
-            return list(self.issues)
-        since = int(m.group(1))
-        from data.timeutil import parse_instant
+        since = int(m.group(1)) if m else None
 
-        return [i for i in self.issues if parse_instant(i["fields"]["updated"]).timestamp() * 1000 >= since]
+        def ms(i: dict[str, Any]) -> float:
+            return parse_instant(i["fields"]["updated"]).timestamp() * 1000
+
+        chosen = [i for i in self.issues if since is None or ms(i) >= since]
+        # ORDER BY updated ASC, as the connector asks
+        return sorted(chosen, key=ms) if "order by updated" in jql.lower() else chosen
 
     def _shape(self, issue: dict[str, Any]) -> dict[str, Any]:
         out = dict(issue)
