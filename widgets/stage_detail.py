@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from data.results import StageItem, StageResult
 from widgets.format import fmt_hours, fmt_local, fmt_pct, plain_tooltip
+from widgets.plot_theme import colours, style_plot
 
 __all__ = ["StageDetailDialog", "StageDetailWidget", "StageItemsModel", "histogram_bins", "open_in_browser"]
 
@@ -182,6 +183,7 @@ class StageDetailWidget(QWidget):
         # Created once; every stage is shown with setData (pyqtgraph #2348: never clear and re-plot).
         self.bars = pg.PlotDataItem(stepMode="center", fillLevel=0, brush=(0, 114, 178, 140), pen=(0, 114, 178))
         self.plot.addItem(self.bars)
+        self.set_dark(False)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.plot)
@@ -191,6 +193,11 @@ class StageDetailWidget(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.filter)
         layout.addWidget(splitter)
+
+    def set_dark(self, dark: bool) -> None:
+        """Follow the window's theme."""
+        self.plot.setBackground(colours(dark)[0])
+        style_plot(self.plot.getPlotItem(), dark)
 
     def set_stage(self, stage: StageResult) -> None:
         """Show ``stage``'s items."""

@@ -89,7 +89,7 @@ class TimeRangeBar(QWidget):
         for label, weeks in RANGES:
             self.range.addItem(label, weeks)
         self.range.setCurrentIndex(2)  # 13 weeks: a quarter's worth, what the bank reports on
-        self.range.setToolTip("Time range (Ctrl+1…Ctrl+5)")
+        self.range.setToolTip("Time range (Alt+1…Alt+6)")
         self.custom_from = QDateEdit(self)
         self.custom_to = QDateEdit(self)
         for edit in (self.custom_from, self.custom_to):

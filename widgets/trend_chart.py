@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from data.results import TrendPoint
 from widgets.format import fmt_hours, fmt_pct
+from widgets.plot_theme import colours, style_plot
 
 __all__ = ["TrendCharts", "trend_arrays"]
 
@@ -99,9 +100,16 @@ class TrendCharts(QWidget):
             line.setVisible(False)
             self.plots[k].addItem(line, ignoreBounds=True)
         self._proxy = pg.SignalProxy(lw.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
+        self.set_dark(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.readout)
         layout.addWidget(lw, 1)
+
+    def set_dark(self, dark: bool) -> None:
+        """Follow the window's theme."""
+        self.layout_widget.setBackground(colours(dark)[0])
+        for p in self.plots.values():
+            style_plot(p, dark)
 
     def set_points(self, points: Sequence[TrendPoint]) -> None:
         """Show these weeks (oldest first)."""

@@ -1,0 +1,121 @@
+"""``flowdeck [gui]``: open the desktop app; ``--screenshot FILE`` renders it and exits.
+
+The screenshot waits for the worker's results (report, trends and pipelines of the first
+request), not a fixed sleep, and fails with exit 1 and a clear message after ``--timeout``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.cli import UsageError
+from app.commands.common import config_of
+
+__all__ = ["add_parser", "parse_size", "run"]
+
+
+def parse_size(value: str) -> tuple[int, int]:
+    """``1600x1000`` -> (1600, 1000); argparse type."""
+    try:
+        w, h = (int(v) for v in value.lower().split("x", 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must be WIDTHxHEIGHT, e.g. 1600x1000, not {value!r}") from None
+    if not (320 <= w <= 8000 and 240 <= h <= 8000):
+        raise argparse.ArgumentTypeError(f"size {value!r} is out of range (320x240 … 8000x8000)")
+    return w, h
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``gui``."""
+    from app.main_window import PAGES
+
+    p = subparsers.add_parser("gui", help="open the desktop app (the default)")
+    p.add_argument(
+        "--screenshot", metavar="FILE", help="render the window offscreen once data has loaded, save a PNG, exit"
+    )
+    p.add_argument(
+        "--size", type=parse_size, default=(1600, 1000), metavar="WxH", help="window size (default 1600x1000)"
+    )
+    p.add_argument("--page", choices=PAGES, default="map", help="page to show with --screenshot (default map)")
+    p.add_argument("--theme", choices=("light", "dark"), help="theme (default: the last one used)")
+    p.add_argument("--timeout", type=float, default=120.0, help="--screenshot gives up after this many seconds")
+    p.add_argument("--demo-scale", choices=("small", "large"), default="small", help=argparse.SUPPRESS)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the window (or take the screenshot)."""
+    config = config_of(args)  # a bad config is exit 2 before any window appears
+    shot = Path(args.screenshot).resolve() if args.screenshot else None
+    if shot is not None and not shot.parent.is_dir():
+        raise UsageError(f"--screenshot: directory {shot.parent} does not exist")
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.commands.common import open_store
+    from app.controller import Controller
+    from app.main_window import PAGES, MainWindow, apply_theme
+    from app.settings import UiSettings
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Flowdeck")
+    app.setOrganizationName("flowdeck")
+    app.setDesktopFileName("io.github.flowdeck.Flowdeck")
+    settings = UiSettings()
+    theme = args.theme or settings.theme
+    apply_theme(app, theme)
+    controller = Controller(config, lambda: open_store(args), demo_scale=args.demo_scale)
+    window = MainWindow(controller, settings)
+    window.theme = theme
+    window.set_theme(theme)
+    outcome: dict[str, Any] = {"code": 0}
+
+    if shot is not None:
+        window.resize(*args.size)
+        window.tabs.setCurrentIndex(PAGES.index(args.page))
+        pending = {"report", "trends", "pipelines"}
+
+        def arrived(kind: str) -> None:
+            pending.discard(kind)
+            if not pending:
+                # Let the layouts settle and paint once more before grabbing.
+                QTimer.singleShot(100, take)
+
+        def take() -> None:
+            pixmap = window.grab()
+            if pixmap.isNull() or not pixmap.save(str(shot), "PNG"):
+                print(f"flowdeck: cannot write the screenshot {shot}", file=sys.stderr)
+                outcome["code"] = 1
+            else:
+                print(f"flowdeck: screenshot saved to {shot} ({pixmap.width()}x{pixmap.height()})")
+            app.exit(int(outcome["code"]))
+
+        def failed(message: str) -> None:
+            print(f"flowdeck: {message}", file=sys.stderr)
+            outcome["code"] = 1
+            app.exit(1)
+
+        def timed_out() -> None:
+            waiting = ", ".join(sorted(pending))
+            failed(f"--screenshot: no data after {args.timeout:g} s (still waiting for: {waiting})")
+
+        controller.report_ready.connect(lambda _r: arrived("report"))
+        controller.trends_ready.connect(lambda _t: arrived("trends"))
+        controller.pipelines_ready.connect(lambda _p: arrived("pipelines"))
+        controller.error.connect(failed)
+        QTimer.singleShot(int(args.timeout * 1000), timed_out)
+
+    window.show()
+    controller.start()
+    try:
+        code = app.exec()
+    finally:
+        if shot is None:
+            settings.sync()
+        controller.shutdown()
+    return int(outcome["code"] or code)

@@ -1,0 +1,432 @@
+"""The main window: layout and wiring only. Numbers come from the controller's signals.
+
+Pages: Map (value-stream map), Scorecard, Trends, Pipelines, Compare. The window appears at once
+with placeholders; the store is opened (and the demo generated) on a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import paths
+from app.controller import Controller, StoreInfo
+from app.export import ExportError, save_png, write_pdf, write_stage_csv
+from app.settings import UiSettings
+from data.results import PipelineStatus, Report, StageResult, TrendPoint
+from widgets.comparison import ComparisonView
+from widgets.format import fmt_local
+from widgets.icons import icon
+from widgets.pipeline_board import PipelineBoard
+from widgets.scorecard import Scorecard
+from widgets.stage_detail import StageDetailDialog
+from widgets.time_range import Selection, TimeRangeBar
+from widgets.trend_chart import TrendCharts
+from widgets.value_stream_map import ValueStreamMap
+
+__all__ = ["PAGES", "SHORTCUTS", "MainWindow", "apply_theme", "show_add_source_help"]
+
+PAGES = ("map", "scorecard", "trends", "pipelines", "compare")
+PAGE_TITLES = ("Map", "Scorecard", "Trends", "Pipelines", "Compare")
+
+#: (keys, what) — also the Help → Keyboard shortcuts table.
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+1 … Ctrl+5", "Map, Scorecard, Trends, Pipelines, Compare"),
+    ("Alt+1 … Alt+6", "Range: 2, 4, 13, 26 weeks, quarter to date, custom"),
+    ("Left / Right, Home / End", "Move between stages on the map"),
+    ("Enter or Space", "Open the items behind the selected stage"),
+    ("F5", "Recompute now"),
+    ("Ctrl+E", "Export the current page as PNG"),
+    ("Ctrl+P", "Export the dashboard as a PDF report"),
+    ("Ctrl+Shift+E", "Export the selected stage's items as CSV"),
+    ("Ctrl+D", "Switch between light and dark theme"),
+    ("F1", "This list"),
+    ("Ctrl+Q", "Quit"),
+)
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """Fusion style, a light or dark palette, and the matching QSS."""
+    app.setStyle("Fusion")
+    dark = theme == "dark"
+    pal = QPalette()
+    if dark:
+        for role, colour in (
+            (QPalette.ColorRole.Window, "#252526"),
+            (QPalette.ColorRole.WindowText, "#E6E6E6"),
+            (QPalette.ColorRole.Base, "#1E1E1E"),
+            (QPalette.ColorRole.AlternateBase, "#2A2A2A"),
+            (QPalette.ColorRole.Text, "#E6E6E6"),
+            (QPalette.ColorRole.Button, "#333333"),
+            (QPalette.ColorRole.ButtonText, "#E6E6E6"),
+            (QPalette.ColorRole.Highlight, "#56B4E9"),
+            (QPalette.ColorRole.HighlightedText, "#000000"),
+            (QPalette.ColorRole.ToolTipBase, "#333333"),
+            (QPalette.ColorRole.ToolTipText, "#E6E6E6"),
+            (QPalette.ColorRole.Mid, "#6A6A6A"),
+            (QPalette.ColorRole.Link, "#56B4E9"),
+            (QPalette.ColorRole.PlaceholderText, "#9A9A9A"),
+        ):
+            pal.setColor(role, QColor(colour))
+    else:
+        pal = app.style().standardPalette()
+    app.setPalette(pal)
+    qss = paths.themes_dir() / f"{'dark' if dark else 'light'}.qss"
+    app.setStyleSheet(qss.read_text(encoding="utf-8") if qss.exists() else "")
+
+
+def show_add_source_help(parent: QWidget) -> None:
+    """For now: explain how to add a source (a later task replaces this with the Sources dialog)."""
+    config = paths.config_dir() / "flowdeck.toml"
+    box = QMessageBox(parent)
+    box.setWindowTitle("Add a source")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(
+        "Flowdeck reads your CI and ticket systems (GitHub, GitLab, Jenkins, Jira, any CCTray feed).\n\n"
+        "Add one from a terminal, for example:\n"
+        "    flowdeck sources add --name jira --kind jira --url https://jira.example.com\n"
+        "    flowdeck auth set jira\n"
+        "    flowdeck sync\n\n"
+        f"or edit the config file:\n    {config}\n\n"
+        "Restart Flowdeck afterwards: with a source configured it shows your data instead of the demo."
+    )
+    box.exec()
+
+
+class MainWindow(QMainWindow):
+    """The dashboard window."""
+
+    def __init__(self, controller: Controller, settings: UiSettings | None = None) -> None:
+        super().__init__()
+        self.controller = controller
+        self.settings = settings or UiSettings()
+        self.theme = self.settings.theme
+        #: Replaced by the Sources dialog task: called with the window.
+        self.add_source_hook: Callable[[QWidget], None] = show_add_source_help
+        self.report: Report | None = None
+        self.detail_dialog: StageDetailDialog | None = None
+        self.setWindowTitle("Flowdeck")
+        self.setWindowIcon(icon("flowdeck"))
+        self.resize(1400, 900)
+
+        self.banner = QLabel(self)
+        self.banner.setObjectName("demoBanner")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.add_source_button = QPushButton("Add a source…", self)
+        self.add_source_button.clicked.connect(lambda: self.add_source_hook(self))
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.add_source_button)
+        self.banner_box = QWidget(self)
+        self.banner_box.setLayout(banner_row)
+        self.banner_box.setVisible(False)
+        self.error_banner = QLabel(self)
+        self.error_banner.setObjectName("errorBanner")
+        self.error_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_banner.setWordWrap(True)
+        self.error_banner.setVisible(False)
+        self.controls = TimeRangeBar(self)
+        self.controls.setEnabled(False)
+
+        self.map = ValueStreamMap()
+        self.map.set_stream(None, "Loading…")
+        map_scroll = QScrollArea()
+        map_scroll.setWidgetResizable(True)
+        map_scroll.setWidget(self.map)
+        self.map_hint = QLabel("Click a stage (or select it with the arrow keys and press Enter) to see its items.")
+        self.map_hint.setTextFormat(Qt.TextFormat.PlainText)
+        map_page = QWidget()
+        map_layout = QVBoxLayout(map_page)
+        map_layout.addWidget(map_scroll, 1)
+        map_layout.addWidget(self.map_hint)
+        self.scorecard = Scorecard()
+        self.trends = TrendCharts()
+        self.pipelines = PipelineBoard()
+        self.comparison = ComparisonView()
+        self.tabs = QTabWidget(self)
+        for page, title in zip((map_page, self.scorecard, self.trends, self.pipelines, self.comparison), PAGE_TITLES,
+                               strict=True):  # fmt: skip
+            self.tabs.addTab(page, title)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.banner_box)
+        layout.addWidget(self.error_banner)
+        layout.addWidget(self.controls)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.status_text = QLabel("Starting…")
+        self.status_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # indeterminate: we cannot know how long a computation takes
+        self.busy.setMaximumWidth(160)
+        self.busy.setVisible(False)
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.busy)
+
+        self._build_menus()
+        self._wire()
+        self.settings.restore_window(self)
+        self.tabs.setCurrentIndex(max(0, min(self.settings.page, len(PAGES) - 1)))
+        self._set_plot_theme()
+
+    # -- construction --
+
+    def _action(self, menu_title: str, text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
+        menus = getattr(self, "_menus", {})
+        self._menus = menus
+        if menu_title not in menus:
+            menus[menu_title] = self.menuBar().addMenu(menu_title)
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menus[menu_title].addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self._action("&File", "Export current page as PNG…", self._ask_png, "Ctrl+E")
+        self._action("&File", "Export report as PDF…", self._ask_pdf, "Ctrl+P")
+        self._action("&File", "Export selected stage's items as CSV…", self._ask_stage_csv, "Ctrl+Shift+E")
+        self._action("&File", "Quit", self.close, "Ctrl+Q")
+        for i, title in enumerate(PAGE_TITLES):
+            self._action("&View", title, lambda i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
+        self._action("&View", "Recompute", self.recompute, "F5")
+        self._action("&View", "Dark theme", self.toggle_theme, "Ctrl+D")
+        for i in range(6):
+            self._action("&Range", self.controls.range.itemText(i), lambda i=i: self.controls.select_range(i),
+                         f"Alt+{i + 1}")  # fmt: skip
+        self._action("&Sources", "Add a source…", lambda: self.add_source_hook(self))
+        self._action("&Help", "Keyboard shortcuts", self.show_shortcuts, "F1")
+        self._action("&Help", "About Flowdeck", self._about)
+
+    def _wire(self) -> None:
+        c = self.controller
+        c.store_ready.connect(self._store_ready)
+        c.report_ready.connect(self.show_report)
+        c.trends_ready.connect(self.show_trends)
+        c.pipelines_ready.connect(self.show_pipelines)
+        c.comparison_ready.connect(self.comparison.set_reports)
+        c.busy_changed.connect(self.busy.setVisible)
+        c.progress.connect(self.status_text.setText)
+        c.error.connect(self.show_error)
+        c.calendar_rejected.connect(self._calendar_rejected)
+        self.controls.changed.connect(self._selection_changed)
+        self.comparison.compare_requested.connect(c.compare)
+        self.map.stage_activated.connect(self.open_stage)
+
+    # -- controller results --
+
+    def _store_ready(self, info: StoreInfo) -> None:
+        self.controls.set_streams([s.name for s in self.controller.config.streams])
+        note = ""
+        if info.demo and info.demo_end is not None:
+            note = f"demo data ends {fmt_local(info.demo_end)}: 'now' is that moment"
+        self.controls.set_now(self.controller.now(), note)
+        self.controls.setEnabled(True)
+        if info.demo:
+            self.banner.setText(
+                "Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. "
+                "Add a source to see your own delivery."
+            )
+            self.banner_box.setVisible(True)
+        if info.first_day and info.last_day:
+            self.comparison.set_data_span(info.first_day, info.last_day)
+        self.status_text.setText(f"{'Demo data' if info.demo else 'Store'}: {info.url}")
+        self.recompute()
+
+    def show_report(self, report: Report) -> None:
+        """Fill the map and scorecard."""
+        self.report = report
+        self.error_banner.setVisible(False)
+        stream = report.streams[0] if report.streams else None
+        self.map.set_stream(stream, "No completed items in this window")
+        self.scorecard.set_report(report)
+        self.status_text.setText(
+            f"{fmt_local(report.window_from)} – {fmt_local(report.window_to)} · as of {fmt_local(report.as_of)}"
+            + (" · demo data" if self.controller.info and self.controller.info.demo else "")
+        )
+
+    def show_trends(self, points: list[TrendPoint]) -> None:
+        """Fill the trend charts."""
+        self.trends.set_points(points)
+
+    def show_pipelines(self, statuses: list[PipelineStatus]) -> None:
+        """Fill the pipelines page."""
+        self.pipelines.set_statuses(statuses)
+
+    def show_error(self, message: str) -> None:
+        """Show a failure above the pages (plain text) without losing what is shown."""
+        self.error_banner.setText(message)
+        self.error_banner.setVisible(True)
+        if self.report is None:
+            self.map.set_stream(None, "Could not compute: see the message above")
+
+    def _calendar_rejected(self, reason: str) -> None:
+        self.controls.set_calendar_supported(False, f"Working-time calendar not available: {reason}")
+        self.recompute()
+
+    # -- user actions --
+
+    def _selection_changed(self, sel: Selection) -> None:
+        self.controller.request(sel)
+
+    def recompute(self) -> None:
+        """Ask the controller for the current selection."""
+        self.controller.request(self.controls.selection())
+
+    def open_stage(self, index: int) -> StageDetailDialog | None:
+        """Open the items behind stage ``index`` of the shown stream."""
+        stream = self.map.stream()
+        if stream is None or not 0 <= index < len(stream.stages):
+            return None
+        if self.detail_dialog is not None:
+            self.detail_dialog.close()
+        self.detail_dialog = StageDetailDialog(stream.stages[index], self, export_csv=self._ask_stage_csv_for)
+        self.detail_dialog.detail.set_dark(self.theme == "dark")
+        self.detail_dialog.show()
+        return self.detail_dialog
+
+    def toggle_theme(self) -> None:
+        """Light ↔ dark."""
+        self.set_theme("light" if self.theme == "dark" else "dark")
+
+    def set_theme(self, theme: str) -> None:
+        """Apply and remember a theme."""
+        self.theme = theme
+        self.settings.theme = theme
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+        self._set_plot_theme()
+        self.map.update()
+
+    def _set_plot_theme(self) -> None:
+        self.trends.set_dark(self.theme == "dark")
+
+    def show_shortcuts(self) -> QDialog:
+        """Help → Keyboard shortcuts."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(len(SHORTCUTS), 2, dialog)
+        table.setHorizontalHeaderLabels(["Keys", "Does"])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (keys, what) in enumerate(SHORTCUTS):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(what))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.resize(560, 420)
+        dialog.show()
+        return dialog
+
+    def _about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About Flowdeck")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText("Flowdeck — where delivery time goes.\nA value-stream dashboard over your CI and ticket systems.")
+        box.exec()
+
+    # -- export --
+
+    def current_page_widget(self) -> QWidget:
+        """The widget worth exporting on the current page (the map itself, not its scroll area)."""
+        i = self.tabs.currentIndex()
+        return [self.map, self.scorecard, self.trends, self.pipelines, self.comparison][i]
+
+    def export_png(self, path: Path, page: str | None = None) -> None:
+        """Save one page (default: the current one) as PNG."""
+        widget = self.current_page_widget() if page is None else self.page_widget(page)
+        save_png(widget, path)
+
+    def page_widget(self, page: str) -> QWidget:
+        """The exportable widget of a page by name (``map``, ``trends``, …)."""
+        return [self.map, self.scorecard, self.trends, self.pipelines, self.comparison][PAGES.index(page)]
+
+    def export_pdf(self, path: Path) -> int:
+        """The dashboard as a PDF report; returns the page count."""
+        demo = self.controller.info is not None and self.controller.info.demo
+        pages = [(f"{title}", self.page_widget(name)) for name, title in zip(PAGES[:4], PAGE_TITLES[:4], strict=True)]
+        return write_pdf(path, self.report, pages, note="Demo data: synthetic, not real." if demo else "")
+
+    def export_stage_csv(self, stage: StageResult, path: Path) -> int:
+        """The items behind ``stage`` as CSV; returns the rows written."""
+        return write_stage_csv(stage, path)
+
+    def _save_name(self, title: str, suggestion: str, pattern: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggestion), pattern)
+        return Path(name) if name else None
+
+    def _report_export(self, action: Callable[[], object], path: Path) -> None:
+        try:
+            action()
+        except ExportError as exc:
+            self.show_error(str(exc))
+            return
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+
+    def _ask_png(self) -> None:
+        path = self._save_name("Export page as PNG", f"flowdeck-{PAGES[self.tabs.currentIndex()]}.png", "PNG (*.png)")
+        if path:
+            self._report_export(lambda: self.export_png(path), path)
+
+    def _ask_pdf(self) -> None:
+        path = self._save_name("Export report as PDF", "flowdeck-report.pdf", "PDF (*.pdf)")
+        if path:
+            self._report_export(lambda: self.export_pdf(path), path)
+
+    def _ask_stage_csv(self) -> None:
+        stream = self.map.stream()
+        if stream is None or not stream.stages:
+            return
+        self._ask_stage_csv_for(stream.stages[self.map.current_stage()])
+
+    def _ask_stage_csv_for(self, stage: StageResult) -> None:
+        safe = "".join(ch if ch.isalnum() else "-" for ch in stage.name).strip("-") or "stage"
+        path = self._save_name("Export stage items as CSV", f"flowdeck-{safe}.csv", "CSV (*.csv)")
+        if path:
+            self._report_export(lambda: self.export_stage_csv(stage, path), path)
+
+    # -- lifecycle --
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember geometry and page."""
+        self.settings.save_window(self)
+        self.settings.page = self.tabs.currentIndex()
+        self.settings.sync()
+        super().closeEvent(event)
+
+
+def center_on_screen(window: QMainWindow) -> None:
+    """Place a first-run window in the middle of the primary screen."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is not None:
+        window.move(screen.availableGeometry().center() - window.rect().center())
