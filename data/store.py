@@ -176,6 +176,45 @@ class Writer:
         """Upsert already converted rows (epoch-ms instants) into ``table``: the bulk path."""
         self._upsert_rows(table, rows)
 
+    def bulk_upsert_rows(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Upsert plain tuples (values in ``columns`` order, instants as epoch-ms ints): the fast path.
+
+        One driver-level ``executemany`` of ``INSERT … ON CONFLICT (natural key) DO UPDATE``, so a
+        row repeated within ``rows`` is simply updated again (no "affect row a second time" error).
+        On SQLite it goes straight to the DB-API cursor of this transaction's connection, skipping
+        SQLAlchemy's per-row bind processing (PLATFORM.md: ~2x faster than Core). ``rows`` may be
+        an iterator (consumed once). Returns how many rows were passed.
+        """
+        keys = schema.NATURAL_KEYS[table.name]
+        dialect = self.conn.dialect
+        quote = dialect.identifier_preparer.quote
+        cols = ", ".join(quote(c) for c in columns)
+        conflict = ", ".join(quote(k) for k in keys)
+        updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c not in keys)
+        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        mark = "?" if dialect.name == "sqlite" else "%s"
+        sql = (
+            f"INSERT INTO {quote(table.name)} ({cols}) VALUES ({', '.join(mark for _ in columns)}) "
+            f"ON CONFLICT ({conflict}) {action}"
+        )
+        if dialect.name == "sqlite":
+            # A list goes to the driver as is; an iterator is counted as the driver consumes it.
+            counted = rows if isinstance(rows, Sequence) else _Counted(rows)
+            raw: Any = self.conn.connection.dbapi_connection
+            cursor = raw.cursor()
+            try:
+                cursor.executemany(sql, counted)
+            finally:
+                cursor.close()
+            n = len(counted) if isinstance(counted, Sequence) else counted.n
+        else:
+            batch = list(rows)
+            if batch:
+                self.conn.exec_driver_sql(sql, batch)
+            n = len(batch)
+        self.written += n
+        return n
+
     def set_cursor(self, source: str, stream: str, value: str) -> None:
         """Record how far ``stream`` of ``source`` has been synced (same transaction as the page)."""
         self._upsert_rows(
@@ -251,6 +290,22 @@ class Writer:
         )
         if not updated.rowcount:
             self.set_meta("generation", "1")
+
+
+class _Counted:
+    """Wraps an iterable of rows and counts them as a driver's ``executemany`` consumes it."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
+        self._it = iter(rows)
+        self.n = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> Sequence[Any]:
+        row = next(self._it)
+        self.n += 1
+        return row
 
 
 from sqlalchemy import Integer as _INT  # noqa: E402 - kept beside their single use
