@@ -152,6 +152,7 @@ class WorkingCalendar:
         # One tuple (interval starts, durations, cumulative working ms before each), replaced whole
         # so a reader never sees arrays of two different builds.
         self._table_years: tuple[int, int] | None = None
+        self._years: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
         empty = np.empty(0, dtype=np.int64)
         self._table: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]] = (empty, empty, empty)
 
@@ -184,7 +185,13 @@ class WorkingCalendar:
         return known
 
     def is_working_day(self, day: date) -> bool:
-        """Whether the local date ``day`` is a working day (rules in the module docstring)."""
+        """Whether the local date ``day`` is a working day (rules in the module docstring).
+
+        A date in a year the holiday library does not know is recorded in ``uncovered_years``.
+        """
+        return self._is_working_day(day, record=True)
+
+    def _is_working_day(self, day: date, *, record: bool) -> bool:
         if day in self._extra_workdays:
             return True
         if day in self._extra_holidays:
@@ -199,7 +206,7 @@ class WorkingCalendar:
                 # which keeps a team's own weekdays (e.g. Mon–Sat) outside the holidays.
                 if name is not None:
                     return not is_off
-            else:
+            elif record:
                 self._uncovered.add(day.year)
         return day.isoweekday() in self._weekdays
 
@@ -297,25 +304,35 @@ class WorkingCalendar:
 
     # -- vectorised path --------------------------------------------------------------------------
 
+    def _year_intervals(self, year: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The working periods of one local year as (start, end) epoch-ms arrays, built once."""
+        cached = self._years.get(year)
+        if cached is None:
+            starts: list[int] = []
+            ends: list[int] = []
+            day, stop = date(year, 1, 1), date(year, 12, 31)
+            while day <= stop:
+                if self._is_working_day(day, record=False):
+                    for p_start, p_end in self._day_periods_utc(day):
+                        starts.append(_ms(p_start))
+                        ends.append(_ms(p_end))
+                day += timedelta(days=1)
+            cached = (np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64))
+            self._years[year] = cached
+        return cached
+
     def _ensure_years(self, first: int, last: int) -> None:
-        """Make the interval table cover the local years ``first..last`` (built once, extended lazily)."""
+        """Make the interval table cover the local years ``first..last`` (each year built once)."""
         with self._lock:
             if self._table_years is not None:
                 have_first, have_last = self._table_years
                 if have_first <= first and last <= have_last:
                     return
                 first, last = min(first, have_first), max(last, have_last)
-            starts: list[int] = []
-            ends: list[int] = []
-            day, stop = date(first, 1, 1), date(last, 12, 31)
-            while day <= stop:
-                if self.is_working_day(day):
-                    for p_start, p_end in self._day_periods_utc(day):
-                        starts.append(_ms(p_start))
-                        ends.append(_ms(p_end))
-                day += timedelta(days=1)
-            s = np.asarray(starts, dtype=np.int64)
-            durations = np.asarray(ends, dtype=np.int64) - s
+            # The table must be contiguous: F(t) is a running total from its first interval.
+            parts = [self._year_intervals(y) for y in range(first, last + 1)]
+            s = np.concatenate([p[0] for p in parts])
+            durations = np.concatenate([p[1] for p in parts]) - s
             cumulative = np.zeros(len(s), dtype=np.int64)
             if len(s) > 1:
                 np.cumsum(durations[:-1], out=cumulative[1:])

@@ -356,3 +356,14 @@ def test_the_example_in_the_docs_loads_and_computes(tmp_path: Path) -> None:
     # The example's extra day off (30 Sep 2026) joins the National Day week: Mon 28 Sep .. Mon 12 Oct
     # leaves Mon 28, Tue 29 Sep, Thu 8, Fri 9 and Sat 10 Oct = 5 days.
     assert both(cal, local(SHANGHAI, 2026, 9, 28), local(SHANGHAI, 2026, 10, 12)) == 5 * 7.5 * H
+
+
+def test_only_the_years_a_query_touches_are_reported() -> None:
+    cal = shanghai()
+    one_day = 86_400_000
+    t2030, t2019 = ms(local(SHANGHAI, 2030, 3, 4)), ms(local(SHANGHAI, 2019, 3, 4))
+    # Mon 4 March 2030 and Mon 4 March 2019: 7.5 h each, asked one after the other.
+    assert cal.working_seconds_many(np.array([t2030]), np.array([t2030 + one_day])).tolist() == [7.5 * H]
+    assert cal.working_seconds_many(np.array([t2019]), np.array([t2019 + one_day])).tolist() == [7.5 * H]
+    # The table now spans 2019..2030, but only 2030 was asked about.
+    assert cal.uncovered_years == (2030,)
