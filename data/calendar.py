@@ -340,7 +340,12 @@ class WorkingCalendar:
             self._table_years = (first, last)
 
     def _local_year(self, ms: int) -> int:
-        instant = _EPOCH + timedelta(milliseconds=ms)
+        try:
+            instant = _EPOCH + timedelta(milliseconds=ms)
+        except OverflowError:  # beyond datetime's years 1..9999: bad data, said the same way
+            raise ValueError(
+                f"working calendar: epoch milliseconds {ms} are outside the years {MIN_YEAR}..{MAX_YEAR}"
+            ) from None
         self._check_year(instant)
         return instant.astimezone(self._tz).year
 

@@ -296,6 +296,8 @@ def test_bad_input_is_refused_with_a_clear_message() -> None:
         cal.working_seconds_many(np.zeros(2), np.ones(2))
     with pytest.raises(ValueError, match=r"outside the years 1900\.\.2200"):
         cal.working_seconds_many(np.array([-(10**13)]), np.array([0]))
+    with pytest.raises(ValueError, match=r"outside the years 1900\.\.2200"):
+        cal.working_seconds_many(np.array([0]), np.array([np.iinfo(np.int64).max]))
     with pytest.raises(ValueError, match="got '9-5'"):
         WorkingCalendar(hours=("9-5",))
     with pytest.raises(ValueError, match="ISO numbers"):
