@@ -49,7 +49,7 @@ class IncidentArrays:
 
     created: I64
     resolved: I64  # -1 unresolved
-    repo: npt.NDArray[np.int32]  # -1: no repository (linked at stream level)
+    repo: npt.NDArray[np.int32]  # -1: no repository (linked at stream level); -2: links to nothing
 
 
 def _in(values: I64, from_ms: int, end_ms: int) -> npt.NDArray[np.bool_]:
@@ -165,8 +165,9 @@ def _link(deps: DeploymentArrays, inc: IncidentArrays) -> I64:
     out[np.nonzero(with_repo)[0][good]] = cand[good]
     # Stream level: all successes by finish (deps are sorted by finish).
     all_ok = np.nonzero(deps.success)[0]
-    pos2 = np.searchsorted(deps.finish[all_ok], inc.created[~with_repo], side="left") - 1
-    idx2 = np.nonzero(~with_repo)[0]
+    stream_level = inc.repo == -1
+    pos2 = np.searchsorted(deps.finish[all_ok], inc.created[stream_level], side="left") - 1
+    idx2 = np.nonzero(stream_level)[0]
     out[idx2[pos2 >= 0]] = all_ok[pos2[pos2 >= 0]]
     return out
 

@@ -1,0 +1,208 @@
+"""``flowdeck report``: the metrics for a window, as JSON (INTERFACES.md) or readable tables.
+
+Defaults: the window is the 28 days ending now (``--to`` defaults to now, ``--from`` to 28 days
+before ``--to``); ``--as-of`` defaults to min(now, ``--to``). Dates are ISO 8601, UTC when no zone
+is given; a bare date means 00:00 UTC of that day, so ``--to 2026-03-01`` ends *before* March 1st.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from app.cli import UsageError
+from app.commands.common import config_of, instant_arg, open_store
+from data.results import Report, StageResult
+from data.timeutil import utc_now
+
+DEFAULT_DAYS = 28
+DASH = "—"
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``report``."""
+    p = subparsers.add_parser(
+        "report",
+        help="print the value-stream, DORA and delivery figures for a window",
+        description="Print the metrics for the window [--from, --to) as of --as-of "
+        f"(default: the {DEFAULT_DAYS} days ending now). Dates are ISO 8601, UTC when no zone is given.",
+    )
+    p.add_argument("--from", dest="window_from", type=instant_arg, metavar="DATE", help="window start (inclusive)")
+    p.add_argument("--to", dest="window_to", type=instant_arg, metavar="DATE", help="window end (exclusive; default now)")
+    p.add_argument("--as-of", dest="as_of", type=instant_arg, metavar="INSTANT", help="look from this instant")
+    p.add_argument("--stream", metavar="NAME", help="one value stream (default: every configured stream)")
+    p.add_argument("--json", action="store_true", help="print the report JSON of INTERFACES.md")
+    p.add_argument("--median", choices=("interpolated", "lower"), help="median method (default: the config's)")
+    p.add_argument("--dora", choices=("2023", "2021"), help="DORA definitions (default: the config's)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build and print the report."""
+    from data.report import build_report
+
+    config = config_of(args)
+    window_to = args.window_to or utc_now()
+    window_from = args.window_from or (window_to - timedelta(days=DEFAULT_DAYS))
+    if window_from >= window_to:
+        raise UsageError(f"--from {window_from.isoformat()} must be before --to {window_to.isoformat()}")
+    if args.stream is not None:
+        config.stream(args.stream)  # unknown stream: ConfigError names the configured ones (exit 2)
+    definitions = config.definitions
+    if args.median:
+        definitions = replace(definitions, median=args.median)
+    if args.dora:
+        definitions = replace(definitions, dora=args.dora)
+    store = open_store(args)
+    try:
+        report = build_report(
+            store,
+            config,
+            window_from=window_from,
+            window_to=window_to,
+            as_of=args.as_of,
+            stream=args.stream,
+            definitions=definitions,
+            details=False,
+        )
+    finally:
+        store.close()
+    if args.json:
+        json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(report))
+    return 0
+
+
+# --- readable tables ------------------------------------------------------------------------------
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return DASH if value is None else f"{value:,.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return DASH if value is None else f"{value * 100:.1f} %"
+
+
+def _hours(value: float | None) -> str:
+    """Hours under two days, days above (with the unit)."""
+    if value is None:
+        return DASH
+    return f"{value:.1f} h" if abs(value) < 48 else f"{value / 24:.1f} d"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(  # noqa: E731 - a tiny local formatter
+        c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+    ).rstrip()
+    out = [line(headers), line(["-" * w for w in widths])]
+    out.extend(line(r) for r in rows)
+    return "\n".join(out) + "\n"
+
+
+def _stage_row(s: StageResult) -> list[str]:
+    return [
+        s.name + ("" if s.kind == "status" else f" ({s.kind})"),
+        str(s.items),
+        _hours(s.wait_median_h),
+        _hours(s.wait_p85_h),
+        _hours(s.active_median_h),
+        _hours(s.active_p85_h),
+        _hours(s.wait_total_h),
+        _hours(s.active_total_h),
+        str(s.wip),
+        _hours(s.wip_age_median_h),
+        _pct(s.complete_accurate),
+    ]
+
+
+def render_text(report: Report) -> str:
+    """The report as aligned tables (durations in hours or days, "—" for no data)."""
+    parts: list[str] = []
+    if report.notes.get("demo"):
+        parts.append("DEMO DATA — a synthetic organisation, not your delivery.\n")
+    d = report.definitions
+    parts.append(
+        f"Window  {report.window_from:%Y-%m-%d %H:%M} – {report.window_to:%Y-%m-%d %H:%M} UTC "
+        f"(to excluded), as of {report.as_of:%Y-%m-%d %H:%M} UTC\n"
+        f"Definitions  median: {d.get('median')}, DORA: {d.get('dora')}, calendar: {d.get('calendar')}\n"
+    )
+    for s in report.streams:
+        parts.append(f"\nStream: {s.name}\n")
+        parts.append(
+            _table(
+                ["completed", "lead median", "lead p85", "cycle median", "flow eff.", "per week", "WIP",
+                 "bottleneck", "rolled %C&A"],
+                [[str(s.completed), _hours(s.lead_time_median_h), _hours(s.lead_time_p85_h),
+                  _hours(s.cycle_time_median_h), _pct(s.flow_efficiency), _num(s.throughput_per_week),
+                  str(s.wip), s.bottleneck or DASH, _pct(s.rolled_complete_accurate)]],
+            )
+        )
+        parts.append("\n")
+        parts.append(
+            _table(
+                ["stage", "items", "wait med", "wait p85", "active med", "active p85", "wait total",
+                 "active total", "WIP", "WIP age", "%C&A"],
+                [_stage_row(st) for st in s.stages],
+            )
+        )
+    dora = report.dora
+    parts.append(f"\nDORA ({d.get('dora')})  stream: {report.notes.get('dora_stream', DASH)}\n")
+    t = dora.tiers
+    recovery = dora.time_to_restore_median_h if d.get("dora") == "2021" else dora.recovery_time_median_h
+    parts.append(
+        _table(
+            ["key", "value", "tier"],
+            [
+                ["deployments", str(dora.deployments), DASH],
+                ["deployments per week", _num(dora.deployments_per_week), DASH],
+                ["deploy days per week (median)", _num(dora.deploy_days_per_week_median), t.get("deployment_frequency") or DASH],
+                ["lead time for changes (median)", _hours(dora.lead_time_for_changes_median_h), t.get("lead_time_for_changes") or DASH],
+                ["change failure rate", _pct(dora.change_failure_rate), t.get("change_failure_rate") or DASH],
+                ["recovery time (median)" if d.get("dora") != "2021" else "time to restore (median)", _hours(recovery),
+                 t.get("recovery_time") or DASH],
+            ],
+        )
+    )
+    parts_h = dora.lead_time_parts_median_h
+    if parts_h:
+        parts.append(
+            "Lead-time parts (medians): "
+            + ", ".join(f"{k} {_hours(v)}" for k, v in parts_h.items())
+            + f"  over {dora.changes_deployed} deployed changes\n"
+        )
+    dl = report.delivery
+    targets = report.notes.get("targets", {})
+    parts.append("\nContinuous delivery\n")
+    parts.append(
+        _table(
+            ["figure", "value", "target"],
+            [
+                ["production deployment success rate", _pct(dl.production_deployment_success_rate),
+                 _pct(targets.get("production_deployment_success_rate"))],
+                ["releases per week", _num(dl.releases_per_week), DASH],
+                ["release gap (median)", DASH if dl.release_gap_median_days is None else f"{dl.release_gap_median_days:.1f} d",
+                 DASH],
+                ["requirement lead time (median)", _hours(dl.requirement_lead_time_median_h),
+                 DASH if targets.get("requirement_lead_time_days") is None else f"≤ {targets['requirement_lead_time_days']:g} d"],
+                ["  requirements without a linked deployment", f"{dl.requirement_lead_time_unlinked} of {dl.requirements_completed}",
+                 DASH],
+                ["delivery time (median)", _hours(dl.delivery_time_median_h), DASH],
+            ],
+        )
+    )
+    excluded = {k: v for k, v in report.notes.get("excluded", {}).items() if v}
+    if excluded:
+        parts.append("\nExcluded by decision: " + ", ".join(f"{v} {k.replace('_', ' ')}(s)" for k, v in excluded.items()) + "\n")
+    if report.notes.get("measure_from"):
+        parts.append("Measured from: " + ", ".join(f"{k}: {v}" for k, v in report.notes["measure_from"].items()) + "\n")
+    if report.notes.get("calendar"):
+        parts.append(f"Note: {report.notes['calendar']}\n")
+    return "".join(parts)

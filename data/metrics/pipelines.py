@@ -1,0 +1,119 @@
+"""Live pipeline status (METRICS.md §4), as of any instant (so a past day can be reviewed).
+
+A pipeline is (source, pipeline, branch). Its runs are reduced to the latest *attempt* known at
+``as_of`` of each run id (a re-run supersedes the attempt it repeats), ordered by when that
+attempt was queued (else started, else finished). Skipped runs are ignored: they say nothing about
+the pipeline's health. The state of a run at ``as_of``: its result when it had finished by then
+(``success``, ``failure`` -> ``failed``, ``cancelled``, anything else ``unknown``), ``running``
+when it had started, else ``queued``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+import numpy as np
+
+from data.results import PipelineStatus
+
+__all__ = ["RunRow", "statuses"]
+
+
+class RunRow(NamedTuple):
+    """One pipeline run attempt (instants in epoch ms, None unknown)."""
+
+    source: str
+    pipeline: str
+    id: str
+    attempt: int
+    sha: str | None
+    branch: str | None
+    status: str
+    result: str | None
+    queued: int | None
+    started: int | None
+    finished: int | None
+    url: str | None
+    author: str | None
+
+
+def _dt(ms: int | None) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def _first_known(r: RunRow) -> int | None:
+    for t in (r.queued, r.started, r.finished):
+        if t is not None:
+            return t
+    return None
+
+
+def _state(r: RunRow, as_of: int) -> str:
+    if r.finished is not None and r.finished <= as_of:
+        return {"success": "success", "failure": "failed", "cancelled": "cancelled"}.get(r.result or "", "unknown")
+    if r.started is not None and r.started <= as_of:
+        return "running"
+    if r.queued is not None and r.queued <= as_of:
+        return "queued"
+    # No instants at all (a CCTray-like source): trust the recorded status.
+    return {"running": "running", "queued": "queued"}.get(r.status, "unknown")
+
+
+def statuses(runs: Iterable[RunRow], commit_authors: Mapping[str, str], as_of_ms: int) -> list[PipelineStatus]:
+    """One :class:`PipelineStatus` per pipeline: failing first, then running/queued, then by name."""
+    latest: dict[tuple[str, str, str | None, str], RunRow] = {}
+    for r in runs:
+        if r.result == "skipped":
+            continue
+        t = _first_known(r)
+        if t is not None and t > as_of_ms:
+            continue
+        k = (r.source, r.pipeline, r.branch, r.id)
+        if k not in latest or r.attempt > latest[k].attempt:
+            latest[k] = r
+    groups: dict[tuple[str, str, str | None], list[RunRow]] = defaultdict(list)
+    for (source, pipeline, branch, _), r in latest.items():
+        groups[(source, pipeline, branch)].append(r)
+    out: list[PipelineStatus] = []
+    for (source, pipeline, branch), rs in groups.items():
+        rs.sort(key=lambda r: (_first_known(r) or 0, r.id, r.attempt))
+        states = [_state(r, as_of_ms) for r in rs]
+        last_ok = max((i for i, s in enumerate(states) if s == "success"), default=-1)
+        successes = [r for r, s in zip(rs, states, strict=True) if s == "success" and r.started is not None]
+        durations = [(r.finished or 0) - (r.started or 0) for r in successes[-10:]]
+        eta = float(np.median(durations)) / 1000.0 if durations else None
+        after = list(zip(rs[last_ok + 1 :], states[last_ok + 1 :], strict=True))
+        failed = [r for r, s in after if s == "failed"]
+        authors: list[str] = []
+        for r, _s in after:
+            for a in (r.author, commit_authors.get(r.sha or "")):
+                if a and a not in authors:
+                    authors.append(a)
+        cur, state = rs[-1], states[-1]
+        finished = cur.finished if cur.finished is not None and cur.finished <= as_of_ms else None
+        running = state == "running" and cur.started is not None
+        out.append(
+            PipelineStatus(
+                source=source,
+                pipeline=pipeline,
+                branch=branch,
+                state=state,
+                run_id=cur.id,
+                sha=cur.sha,
+                url=cur.url,
+                started_at=_dt(cur.started if cur.started is not None and cur.started <= as_of_ms else None),
+                finished_at=_dt(finished),
+                duration_s=(finished - cur.started) / 1000.0 if finished is not None and cur.started is not None else None,
+                elapsed_s=(as_of_ms - cur.started) / 1000.0 if running and cur.started is not None else None,
+                eta_s=eta if running else None,
+                broken_since=_dt(failed[0].finished) if failed else None,
+                failing_runs=len(failed),
+                authors=tuple(authors) if failed else (),
+            )
+        )
+    rank = {"failed": 0, "running": 1, "queued": 1}
+    out.sort(key=lambda p: (rank.get(p.state, 2), p.source, p.pipeline, p.branch or ""))
+    return out

@@ -1,0 +1,402 @@
+"""The one report builder: the GUI, the CLI and exports all call these three functions.
+
+* :func:`build_report` — one :class:`~data.results.Report` for a window ``[from, to)`` as of an
+  instant, for one stream or every configured stream.
+* :func:`weekly_trends` — one :class:`~data.results.TrendPoint` per ISO week.
+* :func:`pipeline_statuses` — the live state of every pipeline (METRICS.md §4).
+
+Numbers come from the materialised arrays of :mod:`data.metrics.cache` (built once per store
+generation and stream config); definitions are in METRICS.md and docs/metrics.md.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import BigInteger, func, or_, select, type_coerce
+
+from data import schema
+from data.config import Config, Definitions, Stream
+from data.metrics.cache import stream_arrays
+from data.metrics.cistages import pipeline_stage_figures
+from data.metrics.delivery import release_gap_median_days, requirement_lead_times, success_rate
+from data.metrics.dora import change_failure, frequency, incidents_from_failed, lead_time_parts, tier
+from data.metrics.flow import ItemFlow, StageFigures, completed_mask, stage_figures, stream_figures
+from data.metrics.materialise import StreamArrays
+from data.metrics.pipelines import RunRow, statuses
+from data.metrics.stats import MEDIAN_METHODS, median, percentile, share
+from data.results import DeliveryResult, DoraResult, PipelineStatus, Report, StageItem, StageResult, StreamResult, TrendPoint
+from data.schema import to_ms
+from data.store import Store
+from data.timeutil import utc_now, week_start
+
+__all__ = ["build_report", "pipeline_statuses", "weekly_trends"]
+
+H = 3_600_000.0
+
+
+def _check(window_from: datetime, window_to: datetime, definitions: Definitions) -> None:
+    if window_from.tzinfo is None or window_to.tzinfo is None:
+        raise ValueError("window instants must be timezone-aware (UTC inside Flowdeck)")
+    if window_to <= window_from:
+        raise ValueError(f"empty window: from {window_from.isoformat()} is not before to {window_to.isoformat()}")
+    if definitions.median not in MEDIAN_METHODS:
+        raise ValueError(f"unknown median method {definitions.median!r}")
+    if definitions.dora not in ("2023", "2021"):
+        raise ValueError(f"unknown DORA definition {definitions.dora!r}; expected 2023 or 2021")
+
+
+def build_report(
+    store: Store,
+    config: Config,
+    *,
+    window_from: datetime,
+    window_to: datetime,
+    as_of: datetime | None = None,
+    stream: str | None = None,
+    definitions: Definitions | None = None,
+    details: bool = True,
+) -> Report:
+    """The report for ``[window_from, window_to)`` as of ``as_of`` (default: min(now, window_to)).
+
+    ``stream`` None reports every configured stream; DORA and delivery figures then describe the
+    first stream (named in ``notes["dora_stream"]``). ``details=False`` skips the drill-down rows
+    (the CLI does not print them, and they cost time on a whole-history report).
+    Raises ``data.config.ConfigError`` for an unknown stream, ``ValueError`` for a bad window.
+    """
+    defs = definitions or config.definitions
+    _check(window_from, window_to, defs)
+    as_of = (as_of or min(utc_now(), window_to)).astimezone(UTC)
+    chosen = [config.stream(stream)] if stream is not None else list(config.streams)
+    if not chosen:
+        chosen = [config.stream(None)]  # raises ConfigError("no value stream is configured")
+    f_ms, t_ms, a_ms = to_ms(window_from), to_ms(window_to), to_ms(as_of)
+    days = (t_ms - f_ms) / 86_400_000
+    results: list[StreamResult] = []
+    first: StreamArrays | None = None
+    excluded: dict[str, int] = {}
+    for s in chosen:
+        arrays = stream_arrays(store, s)
+        first = first or arrays
+        for k, v in arrays.excluded.items():
+            excluded[k] = max(excluded.get(k, 0), v)
+        results.append(_stream_result(store, s, arrays, f_ms, t_ms, a_ms, days, defs.median, details))
+    assert first is not None
+    dora, delivery = _dora_delivery(chosen[0], first, f_ms, t_ms, a_ms, days, defs)
+    notes: dict[str, Any] = {
+        "targets": {
+            "requirement_lead_time_days": config.targets.requirement_lead_time_days,
+            "production_deployment_success_rate": config.targets.production_deployment_success_rate,
+        },
+        "excluded": excluded,
+        "demo": store.get_meta("demo") == "1",
+        "dora_stream": chosen[0].name,
+        "measure_from": {s.name: s.measure_from.isoformat() for s in chosen if s.measure_from is not None},
+        "lead_time_parts_median_h": dora.lead_time_parts_median_h,
+    }
+    if defs.calendar == "working":
+        notes["calendar"] = (
+            "working-time durations are not applied yet: every figure is in calendar time"
+        )
+    return Report(
+        window_from=window_from.astimezone(UTC),
+        window_to=window_to.astimezone(UTC),
+        as_of=as_of,
+        definitions={"median": defs.median, "dora": defs.dora, "calendar": defs.calendar},
+        streams=tuple(results),
+        dora=dora,
+        delivery=delivery,
+        notes=notes,
+    )
+
+
+def _include(arrays: StreamArrays) -> np.ndarray:
+    return np.ones(arrays.flow_data.n_items, dtype=bool)
+
+
+def _lead_ok(stream: Stream, arrays: StreamArrays) -> np.ndarray | None:
+    if stream.measure_from is None:
+        return None
+    return arrays.flow_data.created_ms >= to_ms(stream.measure_from)
+
+
+def _stream_result(
+    store: Store,
+    stream: Stream,
+    arrays: StreamArrays,
+    f_ms: int,
+    t_ms: int,
+    a_ms: int,
+    days: float,
+    method: str,
+    details: bool,
+) -> StreamResult:
+    flow = arrays.flow_as_of(a_ms)
+    done = completed_mask(flow, f_ms, min(t_ms, a_ms + 1))
+    figs = stream_figures(arrays.flow_data, flow, done, days, method, lead_ok=_lead_ok(stream, arrays))
+    stage_results: list[StageResult] = []
+    titles = _titles(store, arrays, flow, done) if details else {}
+    k = 0
+    for i, stage in enumerate(stream.stages):
+        if stage.kind == "status":
+            sf = stage_figures(flow, done, k, method)
+            rows = _status_details(arrays, flow, sf, k, titles) if details else ()
+            k += 1
+        else:
+            sf = pipeline_stage_figures(arrays.pipeline_stages[i], f_ms, t_ms, a_ms, method)
+            rows = _pipeline_details(arrays, i, sf) if details else ()
+        stage_results.append(_stage_result(stage.name, stage.kind, sf, rows))
+    waits = [(s.wait_total_h, s.name) for s in stage_results if s.wait_total_h]
+    bottleneck = max(waits, key=lambda x: x[0])[1] if waits else None
+    ca = [s.complete_accurate for s in stage_results if s.complete_accurate is not None]
+    return StreamResult(
+        name=stream.name,
+        completed=figs.completed,
+        lead_time_median_h=figs.lead_time_median_h,
+        lead_time_p85_h=figs.lead_time_p85_h,
+        cycle_time_median_h=figs.cycle_time_median_h,
+        flow_efficiency=figs.flow_efficiency,
+        throughput_per_week=figs.throughput_per_week,
+        wip=figs.wip,
+        bottleneck=bottleneck,
+        rolled_complete_accurate=float(np.prod(ca)) if ca else None,
+        stages=tuple(stage_results),
+    )
+
+
+def _stage_result(name: str, kind: str, sf: StageFigures, rows: tuple[StageItem, ...]) -> StageResult:
+    return StageResult(
+        name=name,
+        kind=kind,
+        items=sf.items,
+        wait_median_h=sf.wait_median_h,
+        wait_p85_h=sf.wait_p85_h,
+        active_median_h=sf.active_median_h,
+        active_p85_h=sf.active_p85_h,
+        wait_total_h=sf.wait_total_h,
+        active_total_h=sf.active_total_h,
+        wip=sf.wip,
+        wip_age_median_h=sf.wip_age_median_h,
+        complete_accurate=sf.complete_accurate,
+        details=rows,
+    )
+
+
+def _titles(store: Store, arrays: StreamArrays, flow: ItemFlow, done: np.ndarray) -> dict[int, tuple[str, str | None]]:
+    """Title and URL of the items that can appear in a drill-down (completed or in progress)."""
+    wanted = np.nonzero(done | (flow.state >= 0))[0]
+    ids = arrays.item_id[wanted]
+    w = schema.work_items
+    out: dict[int, tuple[str, str | None]] = {}
+    if ids.size == 0:
+        return out
+    with store.engine.connect() as conn:
+        if ids.size > 5000:
+            idset = set(ids.tolist())
+            rows = [r for r in conn.execute(select(w.c.id, w.c.title, w.c.url)) if r[0] in idset]
+        else:
+            rows = list(conn.execute(select(w.c.id, w.c.title, w.c.url).where(w.c.id.in_(ids.tolist()))))
+    by_id = {int(r[0]): (r[1], r[2]) for r in rows}
+    for i, rid in zip(wanted.tolist(), ids.tolist(), strict=True):
+        out[i] = by_id.get(rid, ("", None))
+    return out
+
+
+def _status_details(
+    arrays: StreamArrays, flow: ItemFlow, sf: StageFigures, k: int, titles: dict[int, tuple[str, str | None]]
+) -> tuple[StageItem, ...]:
+    rows: list[StageItem] = []
+    for i in sf.item_indices.tolist():
+        title, url = titles.get(i, ("", None))
+        rows.append(
+            StageItem(
+                source=str(arrays.item_source[i]),
+                key=str(arrays.item_key[i]),
+                title=title,
+                url=url,
+                wait_h=float(flow.wait_s[i, k]) / 3600.0,
+                active_h=float(flow.active_s[i, k]) / 3600.0,
+                visits=int(flow.visits[i, k]),
+                completed_at=datetime.fromtimestamp(int(flow.completed_ms[i]) / 1000, tz=UTC),
+            )
+        )
+    for i in sf.wip_indices.tolist():
+        title, url = titles.get(i, ("", None))
+        wait_h = float(flow.wait_s[i, k]) / 3600.0
+        active_h = float(flow.active_s[i, k]) / 3600.0
+        # Stored figures run to the data's horizon; the current status keeps counting to as_of.
+        extra = max(0, flow.as_of_ms - arrays.horizon_ms) / H if flow.as_of_ms > arrays.horizon_ms else 0.0
+        if flow.state[i] % 2 == 1:
+            active_h += extra
+        else:
+            wait_h += extra
+        rows.append(
+            StageItem(str(arrays.item_source[i]), str(arrays.item_key[i]), title, url, wait_h, active_h,
+                      int(flow.visits[i, k]), None)
+        )
+    return tuple(rows)
+
+
+def _pipeline_details(arrays: StreamArrays, i: int, sf: StageFigures) -> tuple[StageItem, ...]:
+    arr = arrays.pipeline_stages[i]
+    labels = arrays.pipeline_labels[i]
+    rows: list[StageItem] = []
+    for j in sf.item_indices.tolist():
+        source, key, title = labels[j]
+        w = float(arr.wait_s[j])
+        rows.append(
+            StageItem(source, key, title or "", None, 0.0 if np.isnan(w) else w / 3600.0, float(arr.active_s[j]) / 3600.0, 1,
+                      datetime.fromtimestamp(int(arr.finished[j]) / 1000, tz=UTC))
+        )
+    return tuple(rows)
+
+
+def _dora_delivery(
+    stream: Stream, arrays: StreamArrays, f_ms: int, t_ms: int, a_ms: int, days: float, defs: Definitions
+) -> tuple[DoraResult, DeliveryResult]:
+    method = defs.median
+    deps = arrays.deployments
+    count, per_week, days_week, days_month = frequency(deps, f_ms, t_ms, a_ms, method)
+    end = min(t_ms, a_ms + 1)
+    dep = arrays.change_deployed
+    sel = (dep >= f_ms) & (dep < end)
+    if stream.measure_from is not None:
+        sel &= arrays.change_merged >= to_ms(stream.measure_from)
+    lt, parts = lead_time_parts(
+        arrays.change_start, arrays.change_created, arrays.change_first_commit, arrays.change_first_review,
+        arrays.change_merged, dep, sel, method,
+    )
+    incidents = arrays.incidents
+    if defs.incidents_from_failed_deployments:
+        extra = incidents_from_failed(deps)
+        incidents = type(incidents)(
+            created=np.concatenate([incidents.created, extra.created]),
+            resolved=np.concatenate([incidents.resolved, extra.resolved]),
+            repo=np.concatenate([incidents.repo, extra.repo]),
+        )
+    cfr, recovery, restore = change_failure(deps, incidents, f_ms, t_ms, a_ms, method)
+    restore_metric = restore if defs.dora == "2021" else recovery
+    dora = DoraResult(
+        deployments=count,
+        deployments_per_week=per_week,
+        deploy_days_per_week_median=days_week,
+        lead_time_for_changes_median_h=lt,
+        change_failure_rate=cfr,
+        recovery_time_median_h=recovery,
+        time_to_restore_median_h=restore,
+        tiers={
+            "deployment_frequency": tier(
+                "deployment_frequency", days_week, defs.dora, deployments_per_week=per_week,
+                deploy_days_per_month=days_month,
+            ) if count or days_week is not None else None,
+            "lead_time_for_changes": tier("lead_time_for_changes", lt, defs.dora),
+            "change_failure_rate": tier("change_failure_rate", cfr, defs.dora),
+            "recovery_time": tier("recovery_time", restore_metric, defs.dora),
+        },
+        lead_time_parts_median_h=parts,
+        changes_deployed=int(sel.sum()),
+    )
+    rate, ok, failed = success_rate(deps, f_ms, t_ms, a_ms)
+    flow = arrays.flow_as_of(a_ms)
+    done = completed_mask(flow, f_ms, end) & arrays.item_is_requirement
+    lead_ok = _lead_ok(stream, arrays)
+    if lead_ok is not None:
+        done &= lead_ok
+    req, unlinked, delivery_t, n_req = requirement_lead_times(
+        arrays.flow_data.created_ms, flow.completed_ms, flow.first_active_ms, arrays.item_deployed, done, a_ms, method
+    )
+    delivery = DeliveryResult(
+        production_deployment_success_rate=rate,
+        release_gap_median_days=release_gap_median_days(deps, f_ms, t_ms, a_ms, method),
+        requirement_lead_time_median_h=req,
+        requirement_lead_time_unlinked=unlinked,
+        delivery_time_median_h=delivery_t,
+        releases_per_week=per_week,
+        production_deployments_succeeded=ok,
+        production_deployments_failed=failed,
+        requirements_completed=n_req,
+    )
+    return dora, delivery
+
+
+def weekly_trends(
+    store: Store,
+    config: Config,
+    *,
+    window_from: datetime,
+    window_to: datetime,
+    stream: str | None = None,
+    definitions: Definitions | None = None,
+) -> list[TrendPoint]:
+    """One point per ISO week overlapping ``[from, to)`` (each clipped to the window).
+
+    Completion is as known now (a reopened item counts at its last closing); WIP is counted at
+    each week's end (or now, for the current week). ``stream`` None: the first stream.
+    """
+    defs = definitions or config.definitions
+    _check(window_from, window_to, defs)
+    s = config.stream(stream)
+    arrays = stream_arrays(store, s)
+    now_ms = to_ms(utc_now())
+    flow = arrays.final
+    fd = arrays.flow_data
+    lead_ok = _lead_ok(s, arrays)
+    points: list[TrendPoint] = []
+    week = week_start(window_from)
+    while week < window_to:
+        f_ms = max(to_ms(week), to_ms(window_from))
+        t_ms = min(to_ms(week + timedelta(days=7)), to_ms(window_to))
+        done = completed_mask(flow, f_ms, t_ms)
+        lt_sel = done if lead_ok is None else done & lead_ok
+        lead = (flow.completed_ms[lt_sel] - fd.created_ms[lt_sel]) / H
+        act = float(flow.active_s[done].sum())
+        tot = act + float(flow.wait_s[done].sum())
+        rate, ok, _failed = success_rate(arrays.deployments, f_ms, t_ms, now_ms)
+        points.append(
+            TrendPoint(
+                week_start=week,
+                lead_time_median_h=median(lead, defs.median),
+                lead_time_p85_h=percentile(lead, 85),
+                deployments=ok,
+                deployment_success_rate=rate,
+                flow_efficiency=share(act, tot),
+                wip=_wip_at(arrays, min(t_ms - 1, now_ms)),
+            )
+        )
+        week += timedelta(days=7)
+    return points
+
+
+def _wip_at(arrays: StreamArrays, at_ms: int) -> int:
+    """Items in a stage status at ``at_ms`` (the last transition known then is a stage code)."""
+    fd = arrays.flow_data
+    known = fd.t_at <= at_ms
+    it = fd.t_item
+    last = known.copy()
+    if it.size:
+        last[:-1] &= (it[1:] != it[:-1]) | ~known[1:]
+    return int((fd.t_code[last] >= 0).sum())
+
+
+def pipeline_statuses(store: Store, *, as_of: datetime | None = None) -> list[PipelineStatus]:
+    """Every pipeline's state as of ``as_of`` (default now): failing first, then running, then by name."""
+    as_of_ms = to_ms(as_of or utc_now())
+    p = schema.pipeline_runs
+    c = schema.commits
+    ms = [type_coerce(p.c[n], BigInteger) for n in ("queued_at", "started_at", "finished_at")]
+    stmt = select(
+        p.c.source, p.c.pipeline, p.c.external_id, p.c.attempt, p.c.sha, p.c.branch, p.c.status, p.c.result,
+        *ms, p.c.url, p.c.author,
+    ).where(or_(func.coalesce(*ms) <= as_of_ms, func.coalesce(*ms).is_(None)))
+    with store.engine.connect() as conn:
+        runs = [RunRow(*r) for r in conn.execute(stmt)]
+        # Commits without a pipeline run in view never matter; read only those the runs name.
+        shas = {r.sha for r in runs if r.sha}
+        authors: dict[str, str] = {}
+        if shas:
+            for sha, author in conn.execute(select(c.c.sha, c.c.author).where(c.c.author.is_not(None))):
+                if sha in shas:
+                    authors[sha] = author
+    return statuses(runs, authors, as_of_ms)
