@@ -149,6 +149,7 @@ class Controller(QObject):
         *,
         engine: Engine | None = None,
         demo_scale: str = "small",
+        generate_demo: Callable[[Store], object] | None = None,
         refresh_s: float = 60.0,
         parent: QObject | None = None,
     ) -> None:
@@ -157,6 +158,7 @@ class Controller(QObject):
         self._open_store = open_store
         self.engine: Engine = engine or ModuleEngine()
         self.demo_scale = demo_scale
+        self._generate_demo = generate_demo or self._default_demo
         self.store: Store | None = None
         self.info: StoreInfo | None = None
         self.workers = WorkerPool(2)
@@ -185,9 +187,7 @@ class Controller(QObject):
             generated = False
             if want_demo and store.is_empty():
                 emit("progress", "Generating the demo organisation (first start)…")
-                from data import demo
-
-                demo.generate(store, scale=self.demo_scale)
+                self._generate_demo(store)
                 generated = True
             demo_flag = store.get_meta("demo") == "1"
             end_text = store.get_meta("demo_end")
@@ -197,6 +197,11 @@ class Controller(QObject):
             emit("store", (store, info))
 
         self._submit(Task(-1, job), self._on_start)
+
+    def _default_demo(self, store: Store) -> object:
+        from data import demo
+
+        return demo.generate(store, scale=self.demo_scale)
 
     def shutdown(self) -> None:
         """Stop timers, wait for workers, close the store."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 __all__ = ["RANGES", "Selection", "TimeRangeBar", "local_midnight", "window_for"]
 
@@ -114,24 +114,22 @@ class TimeRangeBar(QWidget):
         )
         self.note = QLabel(self)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
-        layout = QHBoxLayout(self)
+        # Two rows, so the window stays usable at 1000 px: what to look at, then how to count it.
+        self.note.setWordWrap(True)
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        for w in (
-            QLabel("Stream"),
-            self.stream,
-            QLabel("Range"),
-            self.range,
-            self.custom_from,
-            self.custom_to,
-            self.as_of_now,
-            self.as_of,
-            self.median,
-            self.dora,
-            self.calendar,
-            self.note,
-        ):
-            layout.addWidget(w)
-        layout.addStretch(1)
+        layout.setSpacing(2)
+        first, second = QHBoxLayout(), QHBoxLayout()
+        for w in (QLabel("Stream"), self.stream, QLabel("Range"), self.range, self.custom_from, self.custom_to,
+                  self.as_of_now, self.as_of):  # fmt: skip
+            first.addWidget(w)
+        first.addStretch(1)
+        for w in (QLabel("Definitions"), self.median, self.dora, self.calendar):
+            second.addWidget(w)
+        second.addWidget(self.note, 1)
+        layout.addLayout(first)
+        layout.addLayout(second)
         self.stream.currentIndexChanged.connect(self._emit)
         self.range.currentIndexChanged.connect(self._range_changed)
         self.custom_from.dateChanged.connect(self._emit)
