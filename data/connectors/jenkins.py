@@ -93,8 +93,9 @@ class JenkinsConnector:
         self.user = user
         self.jobs = _glob_list(opts.get("jobs"), f"{where}: jobs")
         self.deployment = _regex(opts.get("deployment_pattern"), f"{where}: deployment_pattern", None)
-        self.production = _regex(opts.get("production_pattern"), f"{where}: production_pattern", "(?i)prod")
-        assert self.production is not None
+        production = _regex(opts.get("production_pattern"), f"{where}: production_pattern", "(?i)prod")
+        assert production is not None  # it has a default
+        self.production: re.Pattern[str] = production
         unstable = opts.get("unstable", "failure")
         if unstable not in ("failure", "success"):
             raise ConfigError(f"{where}: unstable: expected \"failure\" or \"success\", got {unstable!r}")
@@ -198,7 +199,7 @@ class JenkinsConnector:
             return {"tree": f"{BUILD_TREE}{{{offset},{offset + size}}}"}
 
         def is_last(body: Any, _next: int) -> bool:
-            numbers = [b.get("number") for b in _builds_of(body) if isinstance(b.get("number"), int)]
+            numbers = [int(b["number"]) for b in _builds_of(body) if isinstance(b.get("number"), int)]
             return bool(numbers) and floor > 0 and min(numbers) <= floor
 
         try:

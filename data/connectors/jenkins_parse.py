@@ -94,7 +94,7 @@ def _git(build: Mapping[str, Any]) -> tuple[str | None, str | None]:
         if not isinstance(rev, Mapping):
             continue
         sha = rev.get("SHA1")
-        branches = [b.get("name") for b in rev.get("branch") or () if isinstance(b, Mapping) and b.get("name")]
+        branches = [str(b["name"]) for b in rev.get("branch") or () if isinstance(b, Mapping) and b.get("name")]
         branch = _BRANCH_PREFIX.sub("", branches[0]) if branches else None
         return (str(sha) if sha else None), branch
     return None, None

@@ -288,7 +288,7 @@ def _load(cursor: str | None) -> dict[str, Any]:
         return empty
     if not isinstance(data, dict) or not isinstance(data.get("updated_ms"), int | None):
         return empty
-    recent = data.get("recent") if isinstance(data.get("recent"), dict) else {}
+    recent: dict[str, Any] = data["recent"] if isinstance(data.get("recent"), dict) else {}
     return {"updated_ms": data.get("updated_ms"), "recent": {str(k): int(v) for k, v in recent.items()}}
 
 
