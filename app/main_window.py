@@ -45,7 +45,7 @@ from widgets.time_range import Selection, TimeRangeBar
 from widgets.trend_chart import TrendCharts
 from widgets.value_stream_map import ValueStreamMap
 
-__all__ = ["PAGES", "SHORTCUTS", "MainWindow", "apply_theme", "show_add_source_help"]
+__all__ = ["PAGES", "SHORTCUTS", "MainWindow", "apply_theme", "report_notes", "show_add_source_help"]
 
 PAGES = ("map", "scorecard", "trends", "pipelines", "compare")
 PAGE_TITLES = ("Map", "Scorecard", "Trends", "Pipelines", "Compare")
@@ -94,6 +94,19 @@ def apply_theme(app: QApplication, theme: str) -> None:
     app.setPalette(pal)
     qss = paths.themes_dir() / f"{'dark' if dark else 'light'}.qss"
     app.setStyleSheet(qss.read_text(encoding="utf-8") if qss.exists() else "")
+
+
+def report_notes(report: Report) -> str:
+    """The report's caveats in one line: calendar not applied, excluded records."""
+    parts: list[str] = []
+    calendar = report.notes.get("calendar") if report.notes else None
+    if calendar:
+        parts.append(f"Note: {calendar}.")
+    excluded = report.notes.get("excluded") if report.notes else None
+    if isinstance(excluded, dict) and any(excluded.values()):
+        listed = ", ".join(f"{v} {str(k).replace('_', ' ')}" for k, v in sorted(excluded.items()) if v)
+        parts.append(f"Excluded by decision: {listed}.")
+    return " ".join(parts)
 
 
 def show_add_source_help(parent: QWidget) -> None:
@@ -148,6 +161,11 @@ class MainWindow(QMainWindow):
         self.error_banner.setVisible(False)
         self.controls = TimeRangeBar(self)
         self.controls.setEnabled(False)
+        #: Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).
+        self.notes_label = QLabel(self)
+        self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setVisible(False)
 
         self.map = ValueStreamMap()
         self.map.set_stream(None, "Loading…")
@@ -174,6 +192,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner_box)
         layout.addWidget(self.error_banner)
         layout.addWidget(self.controls)
+        layout.addWidget(self.notes_label)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -264,6 +283,9 @@ class MainWindow(QMainWindow):
         stream = report.streams[0] if report.streams else None
         self.map.set_stream(stream, "No completed items in this window")
         self.scorecard.set_report(report)
+        notes = report_notes(report)
+        self.notes_label.setText(notes)
+        self.notes_label.setVisible(bool(notes))
         self.status_text.setText(
             f"{fmt_local(report.window_from)} – {fmt_local(report.window_to)} · as of {fmt_local(report.as_of)}"
             + (" · demo data" if self.controller.info and self.controller.info.demo else "")

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli import UsageError
 from app.commands.common import config_of
 
 __all__ = ["add_parser", "parse_size", "run"]
@@ -51,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
     config = config_of(args)  # a bad config is exit 2 before any window appears
     shot = Path(args.screenshot).resolve() if args.screenshot else None
     if shot is not None and not shot.parent.is_dir():
-        raise UsageError(f"--screenshot: directory {shot.parent} does not exist")
+        # Printed here rather than raised: under ``python -m app.cli`` the CLI's UsageError class
+        # is ``__main__.UsageError``, a different class from ``app.cli.UsageError``.
+        print(f"flowdeck: --screenshot: directory {shot.parent} does not exist", file=sys.stderr)
+        return 2
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication

@@ -240,3 +240,15 @@ def test_comparison_through_the_controller(window, controller, qtbot):
     rows = {r[0]: r for r in window.comparison.rows()}
     # 8-week periods on both sides with the fake engine: same lead time, "no change".
     assert rows["Lead time, created → done (median)"][3] == "no change"
+
+
+def test_report_notes_are_shown(window, controller, qtbot):
+    from app.main_window import report_notes
+
+    r = dataclasses.replace(
+        samples.report(), notes={"calendar": "working time is not applied yet", "excluded": {"work_item": 2, "x": 0}}
+    )
+    assert report_notes(r) == "Note: working time is not applied yet. Excluded by decision: 2 work item."
+    assert report_notes(samples.report()) == ""
+    window.show_report(r)
+    assert window.notes_label.isVisible() and "not applied" in window.notes_label.text()
