@@ -193,8 +193,9 @@ class _Selection:
         if kind == "work_item":
             return lambda r: (r.source, r.key) in self.items
         if kind == "status_change":
-            return lambda r: (r.source, r.item_key) in self.items or (
-                (r.source, r.item_key) not in self.all_items and self._in(r.at)
+            return lambda r: (
+                (r.source, r.item_key) in self.items
+                or ((r.source, r.item_key) not in self.all_items and self._in(r.at))
             )
         if kind == "change":
             return lambda r: _overlaps(r.created_at, r.merged_at, r.merged_at is None, lo, hi)
@@ -203,9 +204,12 @@ class _Selection:
         if kind == "pipeline_run":
             return lambda r: (r.source, r.pipeline, r.external_id, r.attempt) in self.runs
         if kind == "job_run":
-            return lambda r: (r.source, r.pipeline, r.run_id, r.attempt) in self.runs or (
-                (r.source, r.pipeline, r.run_id, r.attempt) not in self.all_runs
-                and _overlaps(r.queued_at or r.started_at, r.finished_at, r.finished_at is None, lo, hi)
+            return lambda r: (
+                (r.source, r.pipeline, r.run_id, r.attempt) in self.runs
+                or (
+                    (r.source, r.pipeline, r.run_id, r.attempt) not in self.all_runs
+                    and _overlaps(r.queued_at or r.started_at, r.finished_at, r.finished_at is None, lo, hi)
+                )
             )
         if kind == "deployment":
             return lambda r: (r.source, r.external_id) in self.deployments

@@ -88,9 +88,7 @@ def _kind(
         default = spec[4] if len(spec) > 4 else None
         col_type = table.c[column].type
         max_len = getattr(col_type, "length", None)
-        fields.append(
-            _Field(fname, column, ftype, required, default, max_len, (choices or {}).get(fname))
-        )
+        fields.append(_Field(fname, column, ftype, required, default, max_len, (choices or {}).get(fname)))
     names = [f.name for f in fields]
     checks = tuple((names.index(a), names.index(b), a, b) for a, b in order)
     return Kind(name, table, tuple(fields), order, tuple(f.column for f in fields), checks)
@@ -414,8 +412,6 @@ class FieldError(ValueError):
         super().__init__(problem)
         self.field = field
         self.problem = problem
-
-
 
 
 from data.events.fastpath import compile_fast  # noqa: E402 - needs the definitions above
