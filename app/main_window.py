@@ -89,6 +89,8 @@ def apply_theme(app: QApplication, theme: str) -> None:
             (QPalette.ColorRole.PlaceholderText, "#9A9A9A"),
         ):
             pal.setColor(role, QColor(colour))
+        for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+            pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7A7A7A"))
     else:
         pal = app.style().standardPalette()
     app.setPalette(pal)

@@ -380,6 +380,8 @@ class ValueStreamMap(QWidget):
         if not layout.boxes:
             return
         label_h = layout.ladder_labels[0].rect.height() if layout.ladder_labels else 16
+        # On a dark background the deep blue is too faint: use the light blue of the same palette.
+        active_colour = ACTIVE_COLOUR if text_colour.lightness() < 128 else QColor("#56B4E9")
         upper = r.top() + label_h + 4
         lower = r.bottom() - label_h - 4
         previous_right: float | None = None
@@ -395,7 +397,7 @@ class ValueStreamMap(QWidget):
             p.drawLine(QPointF(left, upper), QPointF(mid, upper))
             p.setPen(QPen(text_colour, 1))
             p.drawLine(QPointF(mid, upper), QPointF(mid, lower))
-            p.setPen(QPen(ACTIVE_COLOUR, 4))
+            p.setPen(QPen(active_colour, 4))
             p.drawLine(QPointF(mid, lower), QPointF(right, lower))
         for line in layout.ladder_labels:
             ValueStreamMap._text(p, line, text_colour)
