@@ -322,37 +322,54 @@ class OffsetPage:
 class ETagCache:
     """ETag / Last-Modified validators per URL, bounded, serialisable into a connector's cursor."""
 
-    def __init__(self, entries: Mapping[str, Sequence[str | None]] | None = None, limit: int = 256) -> None:
+    def __init__(self, entries: Mapping[str, Sequence[Any]] | None = None, limit: int = 256) -> None:
         self.limit = limit
         self._d: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()
-        for url, (etag, modified) in (entries or {}).items():
-            self._d[url] = (etag, modified)
+        self._next: dict[str, str] = {}
+        for url, value in (entries or {}).items():
+            self._d[url] = (value[0], value[1])
+            if len(value) > 2 and value[2]:
+                self._next[url] = str(value[2])
 
     def get(self, url: str) -> tuple[str | None, str | None]:
         """(etag, last_modified) remembered for ``url``."""
         return self._d.get(url, (None, None))
 
-    def put(self, url: str, etag: str | None, modified: str | None) -> None:
-        """Remember validators; the oldest entry goes when the cache is full."""
+    def put(self, url: str, etag: str | None, modified: str | None, next_url: str | None = None) -> None:
+        """Remember validators (and the page's ``next`` link, which a 304 does not repeat)."""
         if not etag and not modified:
             return
         self._d[url] = (etag, modified)
+        if next_url:
+            self._next[url] = next_url
+        else:
+            self._next.pop(url, None)
         self._d.move_to_end(url)
         while len(self._d) > self.limit:
-            self._d.popitem(last=False)
+            old, _ = self._d.popitem(last=False)
+            self._next.pop(old, None)
+
+    def next_of(self, url: str) -> str | None:
+        """The ``next`` link the cached page had."""
+        return self._next.get(url)
+
+    def forget(self, url: str) -> None:
+        """Drop ``url`` (its page must be fetched in full next time)."""
+        self._d.pop(url, None)
+        self._next.pop(url, None)
 
     def to_json(self) -> dict[str, list[str | None]]:
         """A JSON-able mapping (put it in the cursor)."""
-        return {u: [e, m] for u, (e, m) in self._d.items()}
+        return {u: [e, m, *([self._next[u]] if u in self._next else [])] for u, (e, m) in self._d.items()}
 
     @classmethod
     def from_json(cls, data: Any, limit: int = 256) -> ETagCache:
         """Rebuild from :meth:`to_json` output; anything malformed is ignored (a cache, not a truth)."""
-        entries: dict[str, tuple[str | None, str | None]] = {}
+        entries: dict[str, Any] = {}
         if isinstance(data, dict):
             for url, v in data.items():
-                if isinstance(url, str) and isinstance(v, list | tuple) and len(v) == 2:
-                    entries[url] = (v[0], v[1])
+                if isinstance(url, str) and isinstance(v, list | tuple) and len(v) in (2, 3):
+                    entries[url] = tuple(v)
         return cls(entries, limit)
 
     def __len__(self) -> int:
@@ -548,10 +565,14 @@ class HttpClient:
             if status == 304 and etags is not None:
                 self.stats.not_modified += 1
                 resp.not_modified = True
+                cached_next = etags.next_of(prepared_url)
+                if cached_next and not resp.headers.get("Link"):
+                    # A 304 carries no Link header: restore the page's next link so paging continues.
+                    resp.headers["Link"] = f'<{cached_next}>; rel="next"'
                 return resp
             if 200 <= status < 300 or status in ok:
                 if etags is not None and status == 200:
-                    etags.put(prepared_url, resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
+                    etags.put(prepared_url, resp.headers.get("ETag"), resp.headers.get("Last-Modified"), resp.next_url)
                 return resp
             wait = self._rate_limit_wait(resp, attempt)
             if wait is not None:
@@ -700,15 +721,17 @@ class HttpClient:
         *,
         headers: Mapping[str, str] | None = None,
         max_pages: int | None = None,
+        etags: ETagCache | None = None,
     ) -> Iterator[HttpResponse]:
         """Follow ``Link: rel="next"`` exactly as given (never totals); refuse another host; stop with an
-        error when a next URL repeats (a loop)."""
+        error when a next URL repeats (a loop). With ``etags`` every page is conditional; a 304 page is
+        yielded with ``not_modified`` and paging continues through the cached next link."""
         url: str | None = self.url_for(path_or_url)
         first = True
         seen: set[str] = set()
         pages = 0
         while url:
-            resp = self.get(url, params if first else None, headers=headers)
+            resp = self.get(url, params if first else None, headers=headers, etags=etags)
             first = False
             seen.add(resp.url)
             yield resp
