@@ -27,7 +27,16 @@ from data.metrics.flow import ItemFlow, StageFigures, completed_mask, stage_figu
 from data.metrics.materialise import StreamArrays
 from data.metrics.pipelines import RunRow, statuses
 from data.metrics.stats import MEDIAN_METHODS, median, percentile, share
-from data.results import DeliveryResult, DoraResult, PipelineStatus, Report, StageItem, StageResult, StreamResult, TrendPoint
+from data.results import (
+    DeliveryResult,
+    DoraResult,
+    PipelineStatus,
+    Report,
+    StageItem,
+    StageResult,
+    StreamResult,
+    TrendPoint,
+)
 from data.schema import to_ms
 from data.store import Store
 from data.timeutil import utc_now, week_start
@@ -97,9 +106,7 @@ def build_report(
         "lead_time_parts_median_h": dora.lead_time_parts_median_h,
     }
     if defs.calendar == "working":
-        notes["calendar"] = (
-            "working-time durations are not applied yet: every figure is in calendar time"
-        )
+        notes["calendar"] = "working-time durations are not applied yet: every figure is in calendar time"
     return Report(
         window_from=window_from.astimezone(UTC),
         window_to=window_to.astimezone(UTC),
@@ -122,7 +129,7 @@ def _lead_ok(stream: Stream, arrays: StreamArrays) -> np.ndarray | None:
     return arrays.flow_data.created_ms >= to_ms(stream.measure_from)
 
 
-def _stream_result(
+def _stream_result(  # noqa: PLR0917 - parallel arrays, always passed in this order
     store: Store,
     stream: Stream,
     arrays: StreamArrays,
@@ -233,8 +240,16 @@ def _status_details(
         else:
             wait_h += extra
         rows.append(
-            StageItem(str(arrays.item_source[i]), str(arrays.item_key[i]), title, url, wait_h, active_h,
-                      int(flow.visits[i, k]), None)
+            StageItem(
+                str(arrays.item_source[i]),
+                str(arrays.item_key[i]),
+                title,
+                url,
+                wait_h,
+                active_h,
+                int(flow.visits[i, k]),
+                None,
+            )
         )
     return tuple(rows)
 
@@ -247,13 +262,21 @@ def _pipeline_details(arrays: StreamArrays, i: int, sf: StageFigures) -> tuple[S
         source, key, title = labels[j]
         w = float(arr.wait_s[j])
         rows.append(
-            StageItem(source, key, title or "", None, 0.0 if np.isnan(w) else w / 3600.0, float(arr.active_s[j]) / 3600.0, 1,
-                      datetime.fromtimestamp(int(arr.finished[j]) / 1000, tz=UTC))
+            StageItem(
+                source,
+                key,
+                title or "",
+                None,
+                0.0 if np.isnan(w) else w / 3600.0,
+                float(arr.active_s[j]) / 3600.0,
+                1,
+                datetime.fromtimestamp(int(arr.finished[j]) / 1000, tz=UTC),
+            )
         )
     return tuple(rows)
 
 
-def _dora_delivery(
+def _dora_delivery(  # noqa: PLR0917 - parallel arrays, always passed in this order
     stream: Stream, arrays: StreamArrays, f_ms: int, t_ms: int, a_ms: int, days: float, defs: Definitions
 ) -> tuple[DoraResult, DeliveryResult]:
     method = defs.median
@@ -265,8 +288,14 @@ def _dora_delivery(
     if stream.measure_from is not None:
         sel &= arrays.change_merged >= to_ms(stream.measure_from)
     lt, parts = lead_time_parts(
-        arrays.change_start, arrays.change_created, arrays.change_first_commit, arrays.change_first_review,
-        arrays.change_merged, dep, sel, method,
+        arrays.change_start,
+        arrays.change_created,
+        arrays.change_first_commit,
+        arrays.change_first_review,
+        arrays.change_merged,
+        dep,
+        sel,
+        method,
     )
     incidents = arrays.incidents
     if defs.incidents_from_failed_deployments:
@@ -288,9 +317,14 @@ def _dora_delivery(
         time_to_restore_median_h=restore,
         tiers={
             "deployment_frequency": tier(
-                "deployment_frequency", days_week, defs.dora, deployments_per_week=per_week,
+                "deployment_frequency",
+                days_week,
+                defs.dora,
+                deployments_per_week=per_week,
                 deploy_days_per_month=days_month,
-            ) if count or days_week is not None else None,
+            )
+            if count or days_week is not None
+            else None,
             "lead_time_for_changes": tier("lead_time_for_changes", lt, defs.dora),
             "change_failure_rate": tier("change_failure_rate", cfr, defs.dora),
             "recovery_time": tier("recovery_time", restore_metric, defs.dora),
@@ -387,8 +421,17 @@ def pipeline_statuses(store: Store, *, as_of: datetime | None = None) -> list[Pi
     c = schema.commits
     ms = [type_coerce(p.c[n], BigInteger) for n in ("queued_at", "started_at", "finished_at")]
     stmt = select(
-        p.c.source, p.c.pipeline, p.c.external_id, p.c.attempt, p.c.sha, p.c.branch, p.c.status, p.c.result,
-        *ms, p.c.url, p.c.author,
+        p.c.source,
+        p.c.pipeline,
+        p.c.external_id,
+        p.c.attempt,
+        p.c.sha,
+        p.c.branch,
+        p.c.status,
+        p.c.result,
+        *ms,
+        p.c.url,
+        p.c.author,
     ).where(or_(func.coalesce(*ms) <= as_of_ms, func.coalesce(*ms).is_(None)))
     with store.engine.connect() as conn:
         runs = [RunRow(*r) for r in conn.execute(stmt)]

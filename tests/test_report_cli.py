@@ -13,8 +13,17 @@ from data.store import Store
 from tests.metrics.test_report import RECORDS, STREAM
 
 STAGE_KEYS = [
-    "name", "items", "wait_median_h", "wait_p85_h", "active_median_h", "active_p85_h", "wait_total_h",
-    "active_total_h", "wip", "wip_age_median_h", "complete_accurate",
+    "name",
+    "items",
+    "wait_median_h",
+    "wait_p85_h",
+    "active_median_h",
+    "active_p85_h",
+    "wait_total_h",
+    "active_total_h",
+    "wip",
+    "wip_age_median_h",
+    "complete_accurate",
 ]
 
 
@@ -38,20 +47,42 @@ def test_json_has_exactly_the_interfaces_keys(db: tuple[str, str], capsys: pytes
     assert main(["--db", url, "--config", cfg, "report", "--from", "2026-03-02", "--to", "2026-03-09", "--json"]) == 0
     js = json.loads(capsys.readouterr().out)
     assert list(js) == ["window", "definitions", "streams", "dora", "delivery"]
-    assert js["window"] == {"from": "2026-03-02T00:00:00Z", "to": "2026-03-09T00:00:00Z", "as_of": "2026-03-09T00:00:00Z"}
+    assert js["window"] == {
+        "from": "2026-03-02T00:00:00Z",
+        "to": "2026-03-09T00:00:00Z",
+        "as_of": "2026-03-09T00:00:00Z",
+    }
     (s,) = js["streams"]
     assert list(s) == [
-        "name", "completed", "lead_time_median_h", "lead_time_p85_h", "cycle_time_median_h", "flow_efficiency",
-        "throughput_per_week", "wip", "bottleneck", "rolled_complete_accurate", "stages",
+        "name",
+        "completed",
+        "lead_time_median_h",
+        "lead_time_p85_h",
+        "cycle_time_median_h",
+        "flow_efficiency",
+        "throughput_per_week",
+        "wip",
+        "bottleneck",
+        "rolled_complete_accurate",
+        "stages",
     ]
     assert all(list(st) == STAGE_KEYS for st in s["stages"])
     assert list(js["dora"]) == [
-        "deployments", "deployments_per_week", "deploy_days_per_week_median", "lead_time_for_changes_median_h",
-        "change_failure_rate", "recovery_time_median_h", "time_to_restore_median_h", "tiers",
+        "deployments",
+        "deployments_per_week",
+        "deploy_days_per_week_median",
+        "lead_time_for_changes_median_h",
+        "change_failure_rate",
+        "recovery_time_median_h",
+        "time_to_restore_median_h",
+        "tiers",
     ]
     assert list(js["delivery"]) == [
-        "production_deployment_success_rate", "release_gap_median_days", "requirement_lead_time_median_h",
-        "requirement_lead_time_unlinked", "delivery_time_median_h",
+        "production_deployment_success_rate",
+        "release_gap_median_days",
+        "requirement_lead_time_median_h",
+        "requirement_lead_time_unlinked",
+        "delivery_time_median_h",
     ]
     assert s["completed"] == 2 and s["flow_efficiency"] == 0.385  # 5 / 13, three decimals
     assert js["dora"]["lead_time_for_changes_median_h"] == 10.5

@@ -32,7 +32,9 @@ def add_parser(subparsers: Any) -> None:
         f"(default: the {DEFAULT_DAYS} days ending now). Dates are ISO 8601, UTC when no zone is given.",
     )
     p.add_argument("--from", dest="window_from", type=instant_arg, metavar="DATE", help="window start (inclusive)")
-    p.add_argument("--to", dest="window_to", type=instant_arg, metavar="DATE", help="window end (exclusive; default now)")
+    p.add_argument(
+        "--to", dest="window_to", type=instant_arg, metavar="DATE", help="window end (exclusive; default now)"
+    )
     p.add_argument("--as-of", dest="as_of", type=instant_arg, metavar="INSTANT", help="look from this instant")
     p.add_argument("--stream", metavar="NAME", help="one value stream (default: every configured stream)")
     p.add_argument("--json", action="store_true", help="print the report JSON of INTERFACES.md")
@@ -99,9 +101,13 @@ def _hours(value: float | None) -> str:
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(  # noqa: E731 - a tiny local formatter
-        c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-    ).rstrip()
+
+    def line(cells: list[str]) -> str:
+        # First column (names) left-aligned, numbers right-aligned.
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
     out = [line(headers), line(["-" * w for w in widths])]
     out.extend(line(r) for r in rows)
     return "\n".join(out) + "\n"
@@ -138,18 +144,48 @@ def render_text(report: Report) -> str:
         parts.append(f"\nStream: {s.name}\n")
         parts.append(
             _table(
-                ["completed", "lead median", "lead p85", "cycle median", "flow eff.", "per week", "WIP",
-                 "bottleneck", "rolled %C&A"],
-                [[str(s.completed), _hours(s.lead_time_median_h), _hours(s.lead_time_p85_h),
-                  _hours(s.cycle_time_median_h), _pct(s.flow_efficiency), _num(s.throughput_per_week),
-                  str(s.wip), s.bottleneck or DASH, _pct(s.rolled_complete_accurate)]],
+                [
+                    "completed",
+                    "lead median",
+                    "lead p85",
+                    "cycle median",
+                    "flow eff.",
+                    "per week",
+                    "WIP",
+                    "bottleneck",
+                    "rolled %C&A",
+                ],
+                [
+                    [
+                        str(s.completed),
+                        _hours(s.lead_time_median_h),
+                        _hours(s.lead_time_p85_h),
+                        _hours(s.cycle_time_median_h),
+                        _pct(s.flow_efficiency),
+                        _num(s.throughput_per_week),
+                        str(s.wip),
+                        s.bottleneck or DASH,
+                        _pct(s.rolled_complete_accurate),
+                    ]
+                ],
             )
         )
         parts.append("\n")
         parts.append(
             _table(
-                ["stage", "items", "wait med", "wait p85", "active med", "active p85", "wait total",
-                 "active total", "WIP", "WIP age", "%C&A"],
+                [
+                    "stage",
+                    "items",
+                    "wait med",
+                    "wait p85",
+                    "active med",
+                    "active p85",
+                    "wait total",
+                    "active total",
+                    "WIP",
+                    "WIP age",
+                    "%C&A",
+                ],
                 [_stage_row(st) for st in s.stages],
             )
         )
@@ -163,11 +199,22 @@ def render_text(report: Report) -> str:
             [
                 ["deployments", str(dora.deployments), DASH],
                 ["deployments per week", _num(dora.deployments_per_week), DASH],
-                ["deploy days per week (median)", _num(dora.deploy_days_per_week_median), t.get("deployment_frequency") or DASH],
-                ["lead time for changes (median)", _hours(dora.lead_time_for_changes_median_h), t.get("lead_time_for_changes") or DASH],
+                [
+                    "deploy days per week (median)",
+                    _num(dora.deploy_days_per_week_median),
+                    t.get("deployment_frequency") or DASH,
+                ],
+                [
+                    "lead time for changes (median)",
+                    _hours(dora.lead_time_for_changes_median_h),
+                    t.get("lead_time_for_changes") or DASH,
+                ],
                 ["change failure rate", _pct(dora.change_failure_rate), t.get("change_failure_rate") or DASH],
-                ["recovery time (median)" if d.get("dora") != "2021" else "time to restore (median)", _hours(recovery),
-                 t.get("recovery_time") or DASH],
+                [
+                    "recovery time (median)" if d.get("dora") != "2021" else "time to restore (median)",
+                    _hours(recovery),
+                    t.get("recovery_time") or DASH,
+                ],
             ],
         )
     )
@@ -185,22 +232,38 @@ def render_text(report: Report) -> str:
         _table(
             ["figure", "value", "target"],
             [
-                ["production deployment success rate", _pct(dl.production_deployment_success_rate),
-                 _pct(targets.get("production_deployment_success_rate"))],
+                [
+                    "production deployment success rate",
+                    _pct(dl.production_deployment_success_rate),
+                    _pct(targets.get("production_deployment_success_rate")),
+                ],
                 ["releases per week", _num(dl.releases_per_week), DASH],
-                ["release gap (median)", DASH if dl.release_gap_median_days is None else f"{dl.release_gap_median_days:.1f} d",
-                 DASH],
-                ["requirement lead time (median)", _hours(dl.requirement_lead_time_median_h),
-                 DASH if targets.get("requirement_lead_time_days") is None else f"≤ {targets['requirement_lead_time_days']:g} d"],
-                ["  requirements without a linked deployment", f"{dl.requirement_lead_time_unlinked} of {dl.requirements_completed}",
-                 DASH],
+                [
+                    "release gap (median)",
+                    DASH if dl.release_gap_median_days is None else f"{dl.release_gap_median_days:.1f} d",
+                    DASH,
+                ],
+                [
+                    "requirement lead time (median)",
+                    _hours(dl.requirement_lead_time_median_h),
+                    DASH
+                    if targets.get("requirement_lead_time_days") is None
+                    else f"≤ {targets['requirement_lead_time_days']:g} d",
+                ],
+                [
+                    "  requirements without a linked deployment",
+                    f"{dl.requirement_lead_time_unlinked} of {dl.requirements_completed}",
+                    DASH,
+                ],
                 ["delivery time (median)", _hours(dl.delivery_time_median_h), DASH],
             ],
         )
     )
     excluded = {k: v for k, v in report.notes.get("excluded", {}).items() if v}
     if excluded:
-        parts.append("\nExcluded by decision: " + ", ".join(f"{v} {k.replace('_', ' ')}(s)" for k, v in excluded.items()) + "\n")
+        parts.append(
+            "\nExcluded by decision: " + ", ".join(f"{v} {k.replace('_', ' ')}(s)" for k, v in excluded.items()) + "\n"
+        )
     if report.notes.get("measure_from"):
         parts.append("Measured from: " + ", ".join(f"{k}: {v}" for k, v in report.notes["measure_from"].items()) + "\n")
     if report.notes.get("calendar"):

@@ -44,7 +44,9 @@ class PipelineStageArrays:
     counts: npt.NDArray[np.bool_]  # counts as an item when finished (deployments: success only)
 
 
-def pipeline_stage_figures(arr: PipelineStageArrays, from_ms: int, to_ms: int, as_of_ms: int, method: str) -> StageFigures:
+def pipeline_stage_figures(
+    arr: PipelineStageArrays, from_ms: int, to_ms: int, as_of_ms: int, method: str
+) -> StageFigures:
     """The stage's figures for ``[from, to)`` as of ``as_of``."""
     end = min(to_ms, as_of_ms + 1)
     sel = arr.counts & (arr.finished >= from_ms) & (arr.finished < end)

@@ -24,7 +24,9 @@ def success_rate(deps: DeploymentArrays, from_ms: int, to_ms: int, as_of_ms: int
     return share(ok, ok + failed), ok, failed
 
 
-def release_gap_median_days(deps: DeploymentArrays, from_ms: int, to_ms: int, as_of_ms: int, method: str) -> float | None:
+def release_gap_median_days(
+    deps: DeploymentArrays, from_ms: int, to_ms: int, as_of_ms: int, method: str
+) -> float | None:
     """Median gap (days) between consecutive successful production deployments of a repository.
 
     A gap counts when its later deployment finished in the window; the earlier one may be before
@@ -45,7 +47,7 @@ def release_gap_median_days(deps: DeploymentArrays, from_ms: int, to_ms: int, as
     return median(gaps[sel], method)
 
 
-def requirement_lead_times(
+def requirement_lead_times(  # noqa: PLR0917 - parallel arrays, always passed in this order
     created: I64,
     completed: I64,
     first_active: I64,

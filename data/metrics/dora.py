@@ -92,7 +92,7 @@ def frequency(
     return count, per_week, median(per.astype(np.float64), method), median(per_month.astype(np.float64), method)
 
 
-def lead_time_parts(
+def lead_time_parts(  # noqa: PLR0917 - parallel arrays, always passed in this order
     start: I64,
     created: I64,
     first_commit: I64,
@@ -172,7 +172,7 @@ def _link(deps: DeploymentArrays, inc: IncidentArrays) -> I64:
     return out
 
 
-def change_failure(
+def change_failure(  # noqa: PLR0917 - parallel arrays, always passed in this order
     deps: DeploymentArrays, inc: IncidentArrays, from_ms: int, to_ms: int, as_of_ms: int, method: str
 ) -> tuple[float | None, float | None, float | None]:
     """``change_failure_rate``, ``recovery_time_median_h`` (2023) and ``time_to_restore_median_h`` (2021)."""
@@ -200,7 +200,7 @@ _WEEK_H = 7 * 24.0
 _MONTH_H = 30 * 24.0
 
 
-def tier(
+def tier(  # noqa: PLR0911 - one return per tier rule
     metric: str,
     value: float | None,
     dora: str = "2023",
@@ -211,8 +211,8 @@ def tier(
     """``elite``/``high``/``medium``/``low`` for one key, or None without data.
 
     ``deployment_frequency`` takes the deploy-days-per-week median in 2023 (and the per-month
-    median for "medium") and deployments per week in 2021 (pass ``deployments_per_week``); lead and recovery times take hours; the change
-    failure rate a share. Boundaries: docs/metrics.md.
+    median for "medium") and deployments per week in 2021 (pass ``deployments_per_week``); lead and
+    recovery times take hours; the change failure rate a share. Boundaries: docs/metrics.md.
     """
     if metric == "deployment_frequency":
         if dora == "2021":

@@ -47,11 +47,11 @@ class FlowData:
     @property
     def horizon_ms(self) -> int:
         """The latest instant in the data: results as of any later instant are the same."""
-        last = int(self.t_at.max()) if self.t_at.size else 0
-        return max(last, int(self.created_ms.max()) if self.created_ms.size else 0)
+        last = int(np.max(self.t_at)) if self.t_at.size else 0
+        return max(last, int(np.max(self.created_ms)) if self.created_ms.size else 0)
 
 
-def build_flow_data(
+def build_flow_data(  # noqa: PLR0917 - parallel arrays, always passed in this order
     n_stages: int,
     created_ms: Sequence[int] | I64,
     sc_item: Sequence[int] | npt.NDArray[np.integer],
@@ -177,9 +177,7 @@ def item_flow(fd: FlowData, as_of_ms: int) -> ItemFlow:
     )
 
 
-def _rework(
-    it: I64, code: npt.NDArray[np.int16], first: BOOL, same_next: BOOL, n: int, s: int
-) -> tuple[BOOL, BOOL]:
+def _rework(it: I64, code: npt.NDArray[np.int16], first: BOOL, same_next: BOOL, n: int, s: int) -> tuple[BOOL, BOOL]:  # noqa: PLR0917 - parallel arrays, always passed in this order
     """%C&A flags: did the item leave stage k forward, and did it come back to k or earlier after?
 
     Position: stage ordinal, ``s`` for done; a status outside the stream keeps the previous
@@ -283,7 +281,7 @@ class StreamFigures:
     wip: int
 
 
-def stream_figures(
+def stream_figures(  # noqa: PLR0917 - parallel arrays, always passed in this order
     fd: FlowData,
     flow: ItemFlow,
     done: BOOL,

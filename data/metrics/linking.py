@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["DeployRef", "KEY_PATTERN", "ChangeRef", "deployed_at", "ticket_keys"]
+__all__ = ["KEY_PATTERN", "ChangeRef", "DeployRef", "deployed_at", "ticket_keys"]
 
 KEY_PATTERN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_]*-\d+)(?![0-9])")
 
@@ -81,7 +81,7 @@ def deployed_at(
     starts: dict[str, list[int]] = {}
     lists: dict[str, list[DeployRef]] = {}
     for repo, ds in by_repo.items():
-        ordered = sorted(ds, key=lambda d: (d.started_ms if d.started_ms is not None else d.finished_ms))
+        ordered = sorted(ds, key=lambda d: d.started_ms if d.started_ms is not None else d.finished_ms)
         lists[repo] = ordered
         starts[repo] = [d.started_ms if d.started_ms is not None else d.finished_ms for d in ordered]
     out: list[int | None] = []

@@ -76,7 +76,7 @@ def _code_expr(sm: StageMap, name_col: Any, id_col: Any, category_col: Any | Non
     for code, names in sorted(by_code_names.items()):
         whens.append((lname.in_(_names(names)), code))
     if not sm.stream.done:
-        cond = lname.in_(_names(DEFAULT_DONE))
+        cond: Any = lname.in_(_names(DEFAULT_DONE))
         if category_col is not None:
             cond = cond | (func.lower(func.coalesce(category_col, "")) == "done")
         whens.append((cond, DONE))
@@ -122,15 +122,19 @@ class StreamArrays:
         f = self.final
         out: dict[str, npt.NDArray[Any]] = {
             "meta": np.array(
-                [json.dumps({
-                    "n_stages": self.n_stages,
-                    "generation": self.generation,
-                    "horizon_ms": self.horizon_ms,
-                    "final_as_of": f.as_of_ms,
-                    "excluded": self.excluded,
-                    "pipeline_labels": {str(k): v for k, v in self.pipeline_labels.items()},
-                    "pipeline_stages": sorted(self.pipeline_stages),
-                })]
+                [
+                    json.dumps(
+                        {
+                            "n_stages": self.n_stages,
+                            "generation": self.generation,
+                            "horizon_ms": self.horizon_ms,
+                            "final_as_of": f.as_of_ms,
+                            "excluded": self.excluded,
+                            "pipeline_labels": {str(k): v for k, v in self.pipeline_labels.items()},
+                            "pipeline_stages": sorted(self.pipeline_stages),
+                        }
+                    )
+                ]
             ),
             "item_id": self.item_id,
             "item_source": self.item_source,
@@ -187,7 +191,7 @@ class StreamArrays:
             deployments=DeploymentArrays(**{n: a["d_" + n] for n in DeploymentArrays.__dataclass_fields__}),
             incidents=IncidentArrays(**{n: a["n_" + n] for n in IncidentArrays.__dataclass_fields__}),
             pipeline_stages=stages,
-            pipeline_labels={int(k): [tuple(x) for x in v] for k, v in meta["pipeline_labels"].items()},  # type: ignore[misc]
+            pipeline_labels={int(k): [tuple(x) for x in v] for k, v in meta["pipeline_labels"].items()},
             excluded=meta["excluded"],
         )
 
@@ -284,7 +288,11 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
     parts = [np.array(rows, dtype=np.int64).reshape(-1, 4) for rows in _chunks(conn, stmt)]
     raw = np.concatenate(parts) if parts else np.zeros((0, 4), dtype=np.int64)
     pos = np.searchsorted(item_id, raw[:, 0])
-    keep = (pos < item_id.size) & (item_id[np.minimum(pos, max(item_id.size - 1, 0))] == raw[:, 0]) if item_id.size else np.zeros(raw.shape[0], bool)
+    keep = (
+        (pos < item_id.size) & (item_id[np.minimum(pos, max(item_id.size - 1, 0))] == raw[:, 0])
+        if item_id.size
+        else np.zeros(raw.shape[0], bool)
+    )
     raw, pos = raw[keep], pos[keep]
     fd = build_flow_data(sm.n_stages, np.array(created, dtype=np.int64), pos, raw[:, 1], raw[:, 2], raw[:, 3])
     del raw, pos, parts
@@ -296,8 +304,15 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
     prod = re.compile(stream.production, re.IGNORECASE)
     all_deps: list[tuple[Any, ...]] = []
     stmt = select(
-        d.c.source, d.c.repo, d.c.external_id, d.c.environment, d.c.status, d.c.sha, d.c.ref,
-        type_coerce(d.c.started_at, BigInteger), type_coerce(d.c.finished_at, BigInteger),
+        d.c.source,
+        d.c.repo,
+        d.c.external_id,
+        d.c.environment,
+        d.c.status,
+        d.c.sha,
+        d.c.ref,
+        type_coerce(d.c.started_at, BigInteger),
+        type_coerce(d.c.finished_at, BigInteger),
     )
     for row in conn.execute(stmt):
         if repos and row[1] not in repos:
@@ -323,16 +338,24 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
     )
     ok_refs = [
         DeployRef(r[0], r[2], r[1], r[5], r[6], None if r[7] is None else int(r[7]), int(r[8]))
-        for r in prod_deps if r[4] == "success"
+        for r in prod_deps
+        if r[4] == "success"
     ]
 
     # -- changes, their deployment, and the tickets they name --
     c = schema.changes
     stmt = select(
-        c.c.source, c.c.repo, c.c.external_id, c.c.title, c.c.branch,
-        type_coerce(c.c.created_at, BigInteger), type_coerce(c.c.first_commit_at, BigInteger),
-        type_coerce(c.c.first_review_at, BigInteger), type_coerce(c.c.merged_at, BigInteger),
-        c.c.merge_sha, c.c.base,
+        c.c.source,
+        c.c.repo,
+        c.c.external_id,
+        c.c.title,
+        c.c.branch,
+        type_coerce(c.c.created_at, BigInteger),
+        type_coerce(c.c.first_commit_at, BigInteger),
+        type_coerce(c.c.first_review_at, BigInteger),
+        type_coerce(c.c.merged_at, BigInteger),
+        c.c.merge_sha,
+        c.c.base,
     ).where(c.c.merged_at.is_not(None))
     changes: list[tuple[Any, ...]] = []
     for row in conn.execute(stmt):
@@ -380,7 +403,8 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
     # -- incidents --
     n = schema.incidents
     inc_rows = [
-        tuple(r) for r in conn.execute(
+        tuple(r)
+        for r in conn.execute(
             select(n.c.repo, type_coerce(n.c.created_at, BigInteger), type_coerce(n.c.resolved_at, BigInteger))
         )
         if not repos or r[0] is None or r[0] in repos

@@ -30,9 +30,16 @@ def _job_stage(conn: Connection, pattern: str) -> tuple[PipelineStageArrays, lis
     latest: dict[tuple[str, str, str, str], tuple[Any, ...]] = {}
     if names:
         stmt = select(
-            j.c.source, j.c.pipeline, j.c.run_id, j.c.name, j.c.attempt,
-            type_coerce(j.c.queued_at, BigInteger), type_coerce(j.c.started_at, BigInteger),
-            type_coerce(j.c.finished_at, BigInteger), j.c.paused_s, j.c.result,
+            j.c.source,
+            j.c.pipeline,
+            j.c.run_id,
+            j.c.name,
+            j.c.attempt,
+            type_coerce(j.c.queued_at, BigInteger),
+            type_coerce(j.c.started_at, BigInteger),
+            type_coerce(j.c.finished_at, BigInteger),
+            j.c.paused_s,
+            j.c.result,
         ).where(j.c.name.in_(names))
         for row in conn.execute(stmt):
             # Re-runs count by their final attempt: one job per (run, name), the highest attempt.

@@ -106,7 +106,9 @@ def statuses(runs: Iterable[RunRow], commit_authors: Mapping[str, str], as_of_ms
                 url=cur.url,
                 started_at=_dt(cur.started if cur.started is not None and cur.started <= as_of_ms else None),
                 finished_at=_dt(finished),
-                duration_s=(finished - cur.started) / 1000.0 if finished is not None and cur.started is not None else None,
+                duration_s=(finished - cur.started) / 1000.0
+                if finished is not None and cur.started is not None
+                else None,
                 elapsed_s=(as_of_ms - cur.started) / 1000.0 if running and cur.started is not None else None,
                 eta_s=eta if running else None,
                 broken_since=_dt(failed[0].finished) if failed else None,

@@ -22,8 +22,11 @@ def test_success_rate_counts_finished_successes_and_failures_in_window() -> None
 
 def test_release_gaps_per_repository_with_the_earlier_release_before_the_window() -> None:
     d = deps(
-        (0, True, 0), (7 * DAY, True, 0), (14 * DAY, True, 0),  # repo 0 weekly
-        (2 * DAY, True, 1), (32 * DAY, True, 1),  # repo 1 monthly
+        (0, True, 0),
+        (7 * DAY, True, 0),
+        (14 * DAY, True, 0),  # repo 0 weekly
+        (2 * DAY, True, 1),
+        (32 * DAY, True, 1),  # repo 1 monthly
         (10 * DAY, False, 0),  # failures are not releases
     )
     # Window [5 d, 40 d): gaps ending in it: 7, 7 (repo 0) and 30 (repo 1).
@@ -40,7 +43,9 @@ def test_requirement_lead_time_linked_and_unlinked() -> None:
     first_active = A(ms(2), -1, ms(5), ms(8))
     deployed = A(ms(50), -1, ms(200), -1)  # item 2's deployment is after as_of: unlinked then
     sel = np.array([True, True, True, False])
-    lead, unlinked, delivery, n = requirement_lead_times(created, completed, first_active, deployed, sel, ms(100), "interpolated")
+    lead, unlinked, delivery, n = requirement_lead_times(
+        created, completed, first_active, deployed, sel, ms(100), "interpolated"
+    )
     # ends: 50 (deployed), 20 (completed), 30 (completed) -> lead 50, 20, 30 -> median 30
     assert (lead, unlinked, n) == (30.0, 2, 3)
     # delivery from first activity: 48 and 25 (item 1 never active) -> 36.5
@@ -49,15 +54,41 @@ def test_requirement_lead_time_linked_and_unlinked() -> None:
 
 def test_ticket_keys_from_titles_branches_and_messages() -> None:
     known = {"PAY-1", "PAY-12", "CORE-7"}
-    assert ticket_keys(["PAY-12: limits", "feature/pay-1-card", "fixes core-7 and XPAY-1"], known) == {"PAY-12", "PAY-1", "CORE-7"}
+    assert ticket_keys(["PAY-12: limits", "feature/pay-1-card", "fixes core-7 and XPAY-1"], known) == {
+        "PAY-12",
+        "PAY-1",
+        "CORE-7",
+    }
     assert ticket_keys(["PAY-123 is not PAY-12"], {"PAY-12", "PAY-123"}) == {"PAY-123", "PAY-12"}
     assert ticket_keys([None, "", "nothing here"], known) == set()
 
 
-def run(i: int, result: str | None, start: float, end: float | None, *, attempt: int = 1, author: str | None = None,
-        sha: str | None = None, status: str = "completed") -> RunRow:
-    return RunRow("gh", "ci", str(i), attempt, sha or f"s{i}", "main", status, result, ms(start), ms(start),
-                  None if end is None else ms(end), None, author)
+def run(
+    i: int,
+    result: str | None,
+    start: float,
+    end: float | None,
+    *,
+    attempt: int = 1,
+    author: str | None = None,
+    sha: str | None = None,
+    status: str = "completed",
+) -> RunRow:
+    return RunRow(
+        "gh",
+        "ci",
+        str(i),
+        attempt,
+        sha or f"s{i}",
+        "main",
+        status,
+        result,
+        ms(start),
+        ms(start),
+        None if end is None else ms(end),
+        None,
+        author,
+    )
 
 
 def test_pipeline_failing_since_and_authors_by_run_and_commit() -> None:
@@ -97,6 +128,10 @@ def test_pipelines_sorted_failing_then_running_then_by_name() -> None:
         RunRow("gh", "e", "1", 1, None, "main", "queued", None, ms(3), None, None, None, None),
     ]
     assert [(p.pipeline, p.state) for p in statuses(rows, {}, ms(5))] == [
-        ("d", "failed"), ("c", "running"), ("e", "queued"), ("a", "success"), ("b", "success"),
+        ("d", "failed"),
+        ("c", "running"),
+        ("e", "queued"),
+        ("a", "success"),
+        ("b", "success"),
     ]
     assert [p.pipeline for p in statuses(rows, {}, ms(2))] == ["d", "c", "a", "b"]  # e not queued yet

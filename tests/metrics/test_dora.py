@@ -10,7 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from data.metrics.dora import DeploymentArrays, IncidentArrays, change_failure, frequency, incidents_from_failed, lead_time_parts, tier
+from data.metrics.dora import (
+    DeploymentArrays,
+    IncidentArrays,
+    change_failure,
+    frequency,
+    incidents_from_failed,
+    lead_time_parts,
+    tier,
+)
 from data.metrics.linking import ChangeRef, DeployRef, deployed_at
 from data.schema import to_ms
 from data.timeutil import parse_instant
@@ -40,7 +48,8 @@ def incs(*rows: tuple[float, float | None, int]) -> IncidentArrays:
 
 def test_deploy_days_per_week_median_counts_weeks_with_none() -> None:
     d = deps(
-        (9, True, 0), (15, True, 0),  # Monday twice: one day
+        (9, True, 0),
+        (15, True, 0),  # Monday twice: one day
         (DAY + 9, True, 0),  # Tuesday
         (9 * DAY, False, 0),  # a failure in week 2 does not count
         (18 * DAY + 9, True, 0),  # Friday of week 3
@@ -174,14 +183,24 @@ def test_conformance_devlake_change_lead_time_parts(fixtures_dir: Path) -> None:
     prs = {r["id"]: r for r in read("pull_requests.csv")}
     commits = read("pull_request_commits.csv")
     comments = read("pull_request_comments.csv")
-    dep_rows = [r for r in read("cicd_deployment_commits.csv") if r["environment"] == "PRODUCTION" and r["result"] == "SUCCESS"]
+    dep_rows = [
+        r for r in read("cicd_deployment_commits.csv") if r["environment"] == "PRODUCTION" and r["result"] == "SUCCESS"
+    ]
     by_sha = {r["commit_sha"]: r["id"] for r in dep_rows}
     commits_of: dict[tuple[str, str], list[str]] = {}
     for r in read("commits_diffs.csv"):
         if r["new_commit_sha"] in by_sha:
             commits_of.setdefault(("devlake", by_sha[r["new_commit_sha"]]), []).append(r["commit_sha"])
     deployments = [
-        DeployRef("devlake", r["id"], "repo1", r["commit_sha"], None, to_ms(_dt(r["started_date"])), to_ms(_dt(r["finished_date"])))
+        DeployRef(
+            "devlake",
+            r["id"],
+            "repo1",
+            r["commit_sha"],
+            None,
+            to_ms(_dt(r["started_date"])),
+            to_ms(_dt(r["finished_date"])),
+        )
         for r in dep_rows
     ]
     expected = {r["id"]: r for r in read("project_pr_metrics.csv")}
@@ -189,12 +208,18 @@ def test_conformance_devlake_change_lead_time_parts(fixtures_dir: Path) -> None:
         pr = prs[pr_id]
         created, merged = to_ms(_dt(pr["created_date"])), to_ms(_dt(pr["merged_date"]))
         first_commit = min(to_ms(_dt(c["commit_authored_date"])) for c in commits if c["pull_request_id"] == pr_id)
-        reviews = [to_ms(_dt(c["created_date"])) for c in comments if c["pull_request_id"] == pr_id and c["account_id"] != pr["author_id"]]
+        reviews = [
+            to_ms(_dt(c["created_date"]))
+            for c in comments
+            if c["pull_request_id"] == pr_id and c["account_id"] != pr["author_id"]
+        ]
         (dep,) = deployed_at([ChangeRef("repo1", pr["merge_commit_sha"], None, merged)], deployments, commits_of)
         assert dep == to_ms(_dt(expected[pr_id]["pr_deployed_date"]))
         start = min(first_commit, created)
         a = lambda v: np.array([v], dtype=np.int64)  # noqa: E731
-        lt, parts = lead_time_parts(a(start), a(created), a(first_commit), a(min(reviews)), a(merged), a(dep), np.array([True]), "interpolated")
+        lt, parts = lead_time_parts(
+            a(start), a(created), a(first_commit), a(min(reviews)), a(merged), a(dep), np.array([True]), "interpolated"
+        )
         minutes = lambda hours: None if hours is None else math.ceil(round(hours * 60, 6))  # noqa: E731
         want = expected[pr_id]
         as_int = lambda s: int(s) if s else None  # noqa: E731

@@ -129,9 +129,7 @@ def test_empty_window_gives_none_not_zero() -> None:
 
 def test_non_utc_offsets_are_the_same_instants() -> None:
     cst = timezone(timedelta(hours=8))
-    shifted = [
-        StatusChange(c.source, c.key, c.at.astimezone(cst), c.from_status, c.to_status) for c in LOOP
-    ]
+    shifted = [StatusChange(c.source, c.key, c.at.astimezone(cst), c.from_status, c.to_status) for c in LOOP]
     a = item_flow(flow_from_records(S, [item("A-1")], LOOP), ms(100))
     b = item_flow(flow_from_records(S, [WorkItem("jira", "A-1", "", h(0).astimezone(cst))], shifted), ms(100))
     assert np.array_equal(a.wait_s, b.wait_s) and a.completed_ms[0] == b.completed_ms[0]
@@ -228,11 +226,15 @@ def test_conformance_devlake_issue_status_history(fixtures_dir: Path) -> None:
     for an empty first status.
     """
     changes, issues, base = _devlake_issue_trace(fixtures_dir)
-    statuses = sorted({c[k] for cs in changes.values() for c in cs for k in ("original_from_value", "original_to_value")} - {""})
+    statuses = sorted(
+        {c[k] for cs in changes.values() for c in cs for k in ("original_from_value", "original_to_value")} - {""}
+    )
     stream = Stream("trace", tuple(Stage(f"s{i}", wait=(s,)) for i, s in enumerate(statuses)), done=("__nothing__",))
     items = [WorkItem("jira", k, "", parse_instant(issues[k]["created_date"])) for k in sorted(changes)]
     records = [
-        StatusChange("jira", k, parse_instant(c["created_date"]), c["original_from_value"] or None, c["original_to_value"])
+        StatusChange(
+            "jira", k, parse_instant(c["created_date"]), c["original_from_value"] or None, c["original_to_value"]
+        )
         for k in sorted(changes)
         for c in changes[k]
     ]

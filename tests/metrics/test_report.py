@@ -45,13 +45,41 @@ RECORDS = [
     sc("PAY-2", 3, "To Do", "In Progress"),
     WorkItem("jira", "CORE-1", "Other team", h(0), type="Story", team="core"),
     sc("CORE-1", 4, "To Do", "Done"),
-    Change("github", "bank/mobile", "17", "PAY-1 card limit", h(1), branch="feature/PAY-1", author="li",
-           first_commit_at=h(0.5), first_review_at=h(4), merged_at=h(5), merge_sha="m17", base="main"),
-    Deployment("jenkins", "bank/mobile", "s1", "staging", "success", sha="m17", ref="main", started_at=h(6), finished_at=h(6.5)),
-    Deployment("jenkins", "bank/mobile", "p1", "prod", "success", sha="m17", ref="main", started_at=h(10), finished_at=h(11)),
-    Deployment("jenkins", "bank/mobile", "p0", "prod", "failure", sha="m16", ref="main", started_at=h(3), finished_at=h(3.2)),
-    JobRun("jenkins", "mobile", "7", "1", "approve-prod", queued_at=h(7), started_at=h(7.25), finished_at=h(9.5),
-           result="success", paused_s=1800),
+    Change(
+        "github",
+        "bank/mobile",
+        "17",
+        "PAY-1 card limit",
+        h(1),
+        branch="feature/PAY-1",
+        author="li",
+        first_commit_at=h(0.5),
+        first_review_at=h(4),
+        merged_at=h(5),
+        merge_sha="m17",
+        base="main",
+    ),
+    Deployment(
+        "jenkins", "bank/mobile", "s1", "staging", "success", sha="m17", ref="main", started_at=h(6), finished_at=h(6.5)
+    ),
+    Deployment(
+        "jenkins", "bank/mobile", "p1", "prod", "success", sha="m17", ref="main", started_at=h(10), finished_at=h(11)
+    ),
+    Deployment(
+        "jenkins", "bank/mobile", "p0", "prod", "failure", sha="m16", ref="main", started_at=h(3), finished_at=h(3.2)
+    ),
+    JobRun(
+        "jenkins",
+        "mobile",
+        "7",
+        "1",
+        "approve-prod",
+        queued_at=h(7),
+        started_at=h(7.25),
+        finished_at=h(9.5),
+        result="success",
+        paused_s=1800,
+    ),
     Incident("jira", "INC-1", h(12), repo="bank/mobile", resolved_at=h(14)),
 ]
 WEEK = dict(window_from=T0, window_to=T0 + timedelta(days=7))
@@ -120,7 +148,9 @@ def test_exclusions_leave_items_out_and_are_counted(store: Store) -> None:
     assert r.notes["excluded"] == {"work_item": 1, "change": 0, "deployment": 1}
 
 
-def test_cache_follows_the_store_generation_and_survives_the_process(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_follows_the_store_generation_and_survives_the_process(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert build_report(store, config(), **WEEK).streams[0].completed == 2
     store.upsert([sc("PAY-2", 20, "In Progress", "Done")])  # a sync: new generation
     assert build_report(store, config(), **WEEK).streams[0].completed == 3
@@ -137,7 +167,8 @@ def test_past_as_of_equals_a_store_that_only_knew_that_much(store: Store, sqlite
     as_of = h(7)
     past = build_report(store, config(), **WEEK, as_of=as_of)
     known = [
-        r for r in RECORDS
+        r
+        for r in RECORDS
         if not (isinstance(r, StatusChange) and r.at > as_of) and not (isinstance(r, WorkItem) and r.created_at > as_of)
     ]
     with Store.open(sqlite_url.replace("flowdeck.db", "past.db")) as other:
@@ -178,12 +209,25 @@ def test_weekly_trends_one_point_per_iso_week(store: Store) -> None:
 
 
 def test_pipeline_statuses_from_the_store(store: Store) -> None:
-    store.upsert([
-        PipelineRun("gh", "ci", "1", branch="main", result="success", queued_at=h(0), started_at=h(0), finished_at=h(1)),
-        PipelineRun("gh", "ci", "2", branch="main", sha="bad", result="failure", queued_at=h(2), started_at=h(2),
-                    finished_at=h(3)),
-        Commit("github", "bank/mobile", "bad", "oops", author="zhao"),
-    ])
+    store.upsert(
+        [
+            PipelineRun(
+                "gh", "ci", "1", branch="main", result="success", queued_at=h(0), started_at=h(0), finished_at=h(1)
+            ),
+            PipelineRun(
+                "gh",
+                "ci",
+                "2",
+                branch="main",
+                sha="bad",
+                result="failure",
+                queued_at=h(2),
+                started_at=h(2),
+                finished_at=h(3),
+            ),
+            Commit("github", "bank/mobile", "bad", "oops", author="zhao"),
+        ]
+    )
     (p,) = pipeline_statuses(store, as_of=h(4))
     assert (p.state, p.failing_runs, p.authors, p.broken_since) == ("failed", 1, ("zhao",), h(3))
     (p,) = pipeline_statuses(store, as_of=h(2.5))
