@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self.banner = QLabel(self)
         self.banner.setObjectName("demoBanner")
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setWordWrap(True)  # or its text alone would make the window wider than 1000 px
         self.add_source_button = QPushButton("Add a source…", self)
         self.add_source_button.clicked.connect(lambda: self.add_source_hook(self))
         banner_row = QHBoxLayout()
@@ -200,6 +202,7 @@ class MainWindow(QMainWindow):
 
         self.status_text = QLabel("Starting…")
         self.status_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate: we cannot know how long a computation takes
         self.busy.setMaximumWidth(160)

@@ -39,6 +39,12 @@ def _need_engine() -> None:
             pytest.skip(f"{module}.{name} is not in the tree yet: the real app has nothing to compute")
 
 
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store for the module: the first run generates the demo, the next ones reuse it."""
+    return tmp_path_factory.mktemp("e2e") / "demo.db"
+
+
 def _non_blank(path: Path) -> tuple[int, int, int]:
     from PySide6.QtGui import QImage
 
@@ -49,7 +55,7 @@ def _non_blank(path: Path) -> tuple[int, int, int]:
 
 
 @pytest.mark.parametrize(("page", "size", "theme"), [("map", "1600x1000", "light"), ("pipelines", "1000x800", "dark")])
-def test_real_app_screenshot_under_xvfb(tmp_path: Path, page: str, size: str, theme: str) -> None:
+def test_real_app_screenshot_under_xvfb(demo_db: Path, tmp_path: Path, page: str, size: str, theme: str) -> None:
     xvfb_run = _need_xvfb()
     _need_engine()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -61,7 +67,7 @@ def test_real_app_screenshot_under_xvfb(tmp_path: Path, page: str, size: str, th
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
     cmd = [
         xvfb_run, "-a", "-s", "-screen 0 2600x1600x24",
-        sys.executable, "-m", "app.cli", "--db", str(tmp_path / "demo.db"),
+        sys.executable, "-m", "app.cli", "--db", str(demo_db),
         "--screenshot", str(shot), "--size", size, "--page", page, "--theme", theme, "--timeout", "150",
     ]  # fmt: skip
     proc = subprocess.run(cmd, check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)

@@ -252,3 +252,7 @@ def test_report_notes_are_shown(window, controller, qtbot):
     assert report_notes(samples.report()) == ""
     window.show_report(r)
     assert window.notes_label.isVisible() and "not applied" in window.notes_label.text()
+
+
+def test_window_fits_1000_px_with_data(window):
+    assert window.minimumSizeHint().width() <= 1000
