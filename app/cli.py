@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "export": "export",
     "report": "report",
     "quality": "quality",
+    "release": "release",
+    "exclude": "exclude",
     "sync": "sync",
     "wall": "wall",
     "sources": "sources",
