@@ -181,9 +181,9 @@ class Writer:
 
         One driver-level ``executemany`` of ``INSERT … ON CONFLICT (natural key) DO UPDATE``, so a
         row repeated within ``rows`` is simply updated again (no "affect row a second time" error).
-        On SQLite it goes straight to the DB-API cursor of this transaction's connection, skipping
-        SQLAlchemy's per-row bind processing (PLATFORM.md: ~2x faster than Core). ``rows`` may be
-        an iterator (consumed once). Returns how many rows were passed.
+        It goes straight to the DB-API cursor of this transaction's connection, skipping
+        SQLAlchemy's per-row bind processing (PLATFORM.md: ~2x faster than Core on SQLite). ``rows``
+        may be an iterator (consumed once). Returns how many rows were passed.
         """
         keys = schema.NATURAL_KEYS[table.name]
         dialect = self.conn.dialect
@@ -197,21 +197,16 @@ class Writer:
             f"INSERT INTO {quote(table.name)} ({cols}) VALUES ({', '.join(mark for _ in columns)}) "
             f"ON CONFLICT ({conflict}) {action}"
         )
-        if dialect.name == "sqlite":
-            # A list goes to the driver as is; an iterator is counted as the driver consumes it.
-            counted = rows if isinstance(rows, Sequence) else _Counted(rows)
-            raw: Any = self.conn.connection.dbapi_connection
-            cursor = raw.cursor()
-            try:
-                cursor.executemany(sql, counted)
-            finally:
-                cursor.close()
-            n = len(counted) if isinstance(counted, Sequence) else counted.n
-        else:
-            batch = list(rows)
-            if batch:
-                self.conn.exec_driver_sql(sql, batch)
-            n = len(batch)
+        # A list goes to the driver as is; an iterator is counted as the driver consumes it. Both
+        # sqlite3 and psycopg take any iterable of sequences (psycopg pipelines the statements).
+        counted = rows if isinstance(rows, Sequence) else _Counted(rows)
+        raw: Any = self.conn.connection.dbapi_connection
+        cursor = raw.cursor()
+        try:
+            cursor.executemany(sql, counted)
+        finally:
+            cursor.close()
+        n = len(counted) if isinstance(counted, Sequence) else counted.n
         self.written += n
         return n
 

@@ -248,13 +248,14 @@ KINDS: dict[str, Kind] = {
             "exclusion",
             schema.exclusions,
             [
-                ("kind", "kind", _ENUM, True),
+                # "kind" names the event kind, so the excluded record's kind is "item_kind".
+                ("item_kind", "kind", _ENUM, True),
                 ("source", "source", _STR, True),
                 ("key", "key", _STR, True),
                 ("reason", "reason", _STR, True),
                 ("created_at", "created_at", _INSTANT, True),
             ],
-            choices={"kind": EXCLUSION_KINDS},
+            choices={"item_kind": EXCLUSION_KINDS},
         ),
     )
 }
