@@ -1,0 +1,137 @@
+"""``flowdeck sources list|add|remove``: the ``[[sources]]`` of flowdeck.toml (never a token)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from app.cli import UsageError
+from data import secrets
+from data.config import SOURCE_KINDS, ConfigError, default_config_path, load_config, parse_config
+
+_LIST_OPTIONS = ("repos", "projects", "jobs", "incident_labels", "incident_types")
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``sources`` and its actions."""
+    p: argparse.ArgumentParser = sub.add_parser("sources", help="list, add or remove configured sources")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="the configured sources and where their tokens come from")
+    add = actions.add_parser("add", help="add a [[sources]] table to flowdeck.toml")
+    add.add_argument("name")
+    add.add_argument("--kind", required=True, choices=SOURCE_KINDS)
+    add.add_argument("--url", required=True)
+    for opt in _LIST_OPTIONS:
+        add.add_argument(f"--{opt.replace('_', '-')}", metavar="A,B", help=f"comma-separated {opt}")
+    add.add_argument("--user", help="Jenkins user / Jira Cloud e-mail")
+    add.add_argument("--ca-bundle", help="PEM file of the company CA")
+    add.add_argument("--proxy", help="http://proxy:3128")
+    add.add_argument("--interval", type=float, dest="interval_s", help="seconds between syncs")
+    add.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help='any other option; VALUE is read as TOML when it parses (e.g. timezone="UTC")',
+    )
+    rm = actions.add_parser("remove", help="remove a source (its keyring token too)")
+    rm.add_argument("name")
+    p.set_defaults(func=run)
+
+
+def _path(args: argparse.Namespace) -> Path:
+    return Path(args.config) if getattr(args, "config", None) else default_config_path()
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    if not path.exists():
+        return "", {}
+    text = path.read_text(encoding="utf-8")
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _value(raw: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
+def _inline(value: Any) -> str:
+    """A TOML value on one line, tables inline (so the appended [[sources]] stays one table)."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_inline(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return "[" + ", ".join(_inline(v) for v in value) + "]"
+    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch to the action."""
+    path = _path(args)
+    if args.action == "list":
+        cfg = load_config(path if path.exists() else None, fallback_streams=False) if path.exists() else None
+        sources = cfg.sources if cfg else ()
+        if not sources:
+            print(f"no sources in {path}; add one with `flowdeck sources add NAME --kind KIND --url URL`")
+            return 0
+        info = secrets.backend_info()
+        for s in sources:
+            env = secrets.env_name(s.name)
+            token = "env " + env if os.environ.get(env) else ("keyring" if secrets.get_token(s.name) else "no token")
+            print(f"{s.name:<16} {s.kind:<8} {s.url:<45} {token}")
+        if not info.secure:
+            print(f"note: {info.message}")
+        return 0
+    text, raw = _read(path)
+    sources = list(raw.get("sources", []))
+    if args.action == "add":
+        if any(isinstance(s, dict) and s.get("name") == args.name for s in sources):
+            raise UsageError(f"{path}: a source named {args.name!r} already exists")
+        table: dict[str, Any] = {"name": args.name, "kind": args.kind, "url": args.url}
+        for opt in _LIST_OPTIONS:
+            value = getattr(args, opt)
+            if value:
+                table[opt] = [v.strip() for v in value.split(",") if v.strip()]
+        for key in ("user", "ca_bundle", "proxy", "interval_s"):
+            if getattr(args, key) is not None:
+                table[key] = getattr(args, key)
+        for item in args.set:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                raise UsageError(f"--set expects KEY=VALUE, got {item!r}")
+            table[key.strip()] = _value(value.strip())
+        # Validate the whole resulting config first: a bad source changes nothing on disk.
+        parse_config({**raw, "sources": [*sources, table]}, f"{path} (with the new source)", fallback_streams=False)
+        block = "[[sources]]\n" + "".join(f"{_key(k)} = {_inline(v)}\n" for k, v in table.items())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sep = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+        path.write_text(text + sep + block, encoding="utf-8")  # appended: comments elsewhere survive
+        print(
+            f"added source {args.name!r} to {path}; set its token with `flowdeck auth set {args.name}` "
+            f"or the environment variable {secrets.env_name(args.name)}"
+        )
+        return 0
+    kept = [s for s in sources if not (isinstance(s, dict) and s.get("name") == args.name)]
+    if len(kept) == len(sources):
+        raise UsageError(f"{path}: no source named {args.name!r}")
+    doc = {**raw, "sources": kept}
+    parse_config(doc, str(path), fallback_streams=False)
+    path.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    secrets.clear_token(args.name)
+    print(f"removed source {args.name!r} from {path} (the file was rewritten: comments are not kept)")
+    return 0

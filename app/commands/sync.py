@@ -1,0 +1,132 @@
+"""``flowdeck sync [--source NAME]``: headless sync of the configured sources.
+
+A progress line on a terminal (plain lines otherwise); Ctrl-C cancels between pages, keeping every
+committed page; exit 1 with the (redacted) error when a source fails, after the others still synced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import signal
+import sys
+import threading
+from typing import Any, TextIO
+
+from app.cli import UsageError
+from app.commands.common import config_of, open_store
+from data import secrets
+from data.connectors.base import ConnectorError
+from data.connectors.http import RedactingFilter, redact
+from data.connectors.registry import make_connector
+from data.sync import SyncProgress, sync_source
+
+#: Kinds that can work without a token (public repositories, open CCTray feeds).
+_TOKEN_OPTIONAL = {"cctray", "github", "gitlab"}
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``sync``."""
+    p: argparse.ArgumentParser = sub.add_parser("sync", help="sync configured sources into the store")
+    p.add_argument("--source", metavar="NAME", action="append", help="only this source (repeatable)")
+    p.add_argument("--watch", action="store_true", help="keep syncing every interval_s (not yet available)")
+    p.set_defaults(func=run)
+
+
+def _install_redaction() -> None:
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
+
+
+class _Progress:
+    """One rewritten line on a terminal; one plain line per finished stream otherwise."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.tty = out.isatty()
+
+    def __call__(self, e: SyncProgress) -> None:
+        if self.tty:
+            line = f"{e.source} {e.stream}: {e.pages} pages, {e.records} records, {e.requests} requests"
+            if e.waits_s:
+                line += f", waited {e.waits_s:.0f} s"
+            self.out.write("\r\033[K" + redact(line)[:160])
+            self.out.flush()
+        elif e.message == "done" or e.message.startswith("failed"):
+            self.out.write(
+                f"{e.source} {e.stream}: {e.pages} pages, {e.records} records, {e.requests} requests"
+                + (f" ({redact(e.message)})" if e.message != "done" else "")
+                + "\n"
+            )
+
+    def end(self) -> None:
+        if self.tty:
+            self.out.write("\r\033[K")
+            self.out.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Sync each selected source in turn; returns 1 if any failed."""
+    if args.watch:
+        raise UsageError("sync --watch is not available yet; run `flowdeck sync` from a timer (systemd, cron)")
+    cfg = config_of(args)
+    selected = list(cfg.sources)
+    if args.source:
+        known = {s.name for s in cfg.sources}
+        unknown = [n for n in args.source if n not in known]
+        if unknown:
+            raise UsageError(f"no source named {', '.join(unknown)}; configured: {', '.join(sorted(known)) or 'none'}")
+        selected = [s for s in cfg.sources if s.name in args.source]
+    if not selected:
+        print("flowdeck: no sources are configured; add one with `flowdeck sources add`", file=sys.stderr)
+        return 1
+    _install_redaction()
+    cancel = threading.Event()
+
+    def on_sigint(_sig: int, _frame: Any) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        print("\nflowdeck: stopping after the current page (Ctrl-C again to abort now)", file=sys.stderr)
+
+    previous = (
+        signal.signal(signal.SIGINT, on_sigint) if threading.current_thread() is threading.main_thread() else None
+    )
+    failed = 0
+    progress = _Progress(sys.stdout)
+    try:
+        with open_store(args) as store:
+            for source in selected:
+                if cancel.is_set():
+                    break
+                token = secrets.get_token(source.name)
+                if token is None and sys.stdin.isatty() and source.kind not in _TOKEN_OPTIONAL:
+                    token = getpass.getpass(f"Token for {source.name} (used for this run only): ") or None
+                try:
+                    connector = make_connector(source, token)
+                except ConnectorError as exc:
+                    print(f"flowdeck: {redact(str(exc))}", file=sys.stderr)
+                    failed += 1
+                    continue
+                try:
+                    summary = sync_source(store, connector, cancel=cancel, progress=progress)
+                finally:
+                    connector.close()
+                    progress.end()
+                status = "cancelled" if summary.cancelled else ("ok" if summary.ok else "FAILED")
+                print(
+                    f"{source.name}: {status}: {summary.records} records in {summary.pages} pages, "
+                    f"{summary.requests} requests" + (f", waited {summary.waits_s:.0f} s" if summary.waits_s else "")
+                )
+                if summary.error:
+                    failed += 1
+                    print(f"flowdeck: {source.name}: {summary.error}", file=sys.stderr)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if cancel.is_set():
+        print("flowdeck: sync cancelled; the next sync resumes from the last stored page", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
