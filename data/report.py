@@ -233,12 +233,6 @@ def _status_details(
         title, url = titles.get(i, ("", None))
         wait_h = float(flow.wait_s[i, k]) / 3600.0
         active_h = float(flow.active_s[i, k]) / 3600.0
-        # Stored figures run to the data's horizon; the current status keeps counting to as_of.
-        extra = max(0, flow.as_of_ms - arrays.horizon_ms) / H if flow.as_of_ms > arrays.horizon_ms else 0.0
-        if flow.state[i] % 2 == 1:
-            active_h += extra
-        else:
-            wait_h += extra
         rows.append(
             StageItem(
                 str(arrays.item_source[i]),

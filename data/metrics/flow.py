@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +22,16 @@ import numpy.typing as npt
 from data.metrics.stagemap import DONE, NO_STATUS, OUTSIDE
 from data.metrics.stats import median, percentile, share
 
-__all__ = ["FlowData", "ItemFlow", "StageFigures", "build_flow_data", "item_flow", "stage_figures", "stream_figures"]
+__all__ = [
+    "FlowData",
+    "ItemFlow",
+    "StageFigures",
+    "build_flow_data",
+    "flow_from_final",
+    "item_flow",
+    "stage_figures",
+    "stream_figures",
+]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -108,6 +118,68 @@ class ItemFlow:
     rework: BOOL  # ... and later came back into it or an earlier stage
     state: npt.NDArray[np.int16]  # code of the status at as_of; NO_STATUS before the first
     state_since_ms: I64  # when the item entered its current stage (or done / outside run)
+
+
+def flow_from_final(fd: FlowData, final: ItemFlow, as_of_ms: int) -> ItemFlow:
+    """Per-item figures as of ``as_of_ms`` from those computed as of the horizon (``final``).
+
+    At or after the horizon the stored figures hold (only the open items' current status keeps
+    counting). Before it, only the items with a transition after ``as_of`` (or created after it)
+    are recomputed from their transitions; every other item's figures are the stored ones. Equal
+    to ``item_flow(fd, as_of_ms)`` (tested), at a fraction of the cost for recent instants.
+    """
+    f = final
+    horizon = final.as_of_ms
+    if as_of_ms >= horizon:
+        return _shift_open(f, as_of_ms, horizon, np.ones(fd.n_items, dtype=bool))
+    changed = np.zeros(fd.n_items, dtype=bool)
+    changed[fd.t_item[fd.t_at > as_of_ms]] = True
+    changed |= fd.created_ms > as_of_ms
+    idx = np.nonzero(changed)[0]
+    t_mask = changed[fd.t_item]
+    sub = FlowData(
+        n_stages=fd.n_stages,
+        created_ms=fd.created_ms[idx],
+        t_item=np.searchsorted(idx, fd.t_item[t_mask]).astype(np.int32),
+        t_at=fd.t_at[t_mask],
+        t_code=fd.t_code[t_mask],
+    )
+    part = item_flow(sub, as_of_ms)
+    merged: dict[str, npt.NDArray[Any]] = {}
+    for name in ItemFlow.__dataclass_fields__:
+        if name == "as_of_ms":
+            continue
+        arr = getattr(f, name).copy()
+        arr[idx] = getattr(part, name)
+        merged[name] = arr
+    out = ItemFlow(as_of_ms=as_of_ms, **merged)
+    return _shift_open(out, as_of_ms, horizon, ~changed)
+
+
+def _shift_open(f: ItemFlow, as_of_ms: int, horizon_ms: int, which: BOOL) -> ItemFlow:
+    """Items in ``which`` that are in a stage had their current status counted to the horizon;
+    move that end to ``as_of`` (it matters for the in-progress drill-down times)."""
+    open_idx = np.nonzero(which & (f.state >= 0))[0]
+    wait_s, active_s = f.wait_s, f.active_s
+    if open_idx.size and as_of_ms != horizon_ms:
+        wait_s, active_s = wait_s.copy(), active_s.copy()
+        stage = (f.state[open_idx] // 2).astype(np.int64)
+        delta = (as_of_ms - horizon_ms) / 1000.0
+        is_active = f.state[open_idx] % 2 == 1
+        np.add.at(active_s, (open_idx[is_active], stage[is_active]), delta)
+        np.add.at(wait_s, (open_idx[~is_active], stage[~is_active]), delta)
+    return ItemFlow(
+        as_of_ms=as_of_ms,
+        completed_ms=f.completed_ms,
+        first_active_ms=f.first_active_ms,
+        wait_s=wait_s,
+        active_s=active_s,
+        visits=f.visits,
+        left_forward=f.left_forward,
+        rework=f.rework,
+        state=f.state,
+        state_since_ms=f.state_since_ms,
+    )
 
 
 def _stage_key(code: npt.NDArray[np.int16]) -> npt.NDArray[np.int64]:

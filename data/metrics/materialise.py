@@ -30,7 +30,7 @@ from data import schema
 from data.config import DEFAULT_DONE, Stream
 from data.metrics.cistages import PipelineStageArrays
 from data.metrics.dora import DeploymentArrays, IncidentArrays
-from data.metrics.flow import FlowData, ItemFlow, build_flow_data, item_flow
+from data.metrics.flow import FlowData, ItemFlow, build_flow_data, flow_from_final, item_flow
 from data.metrics.linking import ChangeRef, DeployRef, deployed_at, ticket_keys
 from data.metrics.stagemap import DONE, NO_STATUS, OUTSIDE, StageMap
 
@@ -196,32 +196,27 @@ class StreamArrays:
         )
 
     def flow_as_of(self, as_of_ms: int) -> ItemFlow:
-        """Per-item figures as of ``as_of_ms``: the stored ones when nothing later is known."""
-        if as_of_ms >= self.horizon_ms:
-            return _with_as_of(self.final, as_of_ms)
-        return item_flow(self.flow_data, as_of_ms)
+        """Per-item figures as of ``as_of_ms`` (see :func:`data.metrics.flow.flow_from_final`)."""
+        return flow_from_final(self.flow_data, self.final, as_of_ms)
 
 
-def _with_as_of(f: ItemFlow, as_of_ms: int) -> ItemFlow:
-    """The horizon figures seen from a later instant: only ``as_of`` (WIP ages) moves."""
-    return ItemFlow(
-        as_of_ms=as_of_ms,
-        completed_ms=f.completed_ms,
-        first_active_ms=f.first_active_ms,
-        wait_s=f.wait_s,
-        active_s=f.active_s,
-        visits=f.visits,
-        left_forward=f.left_forward,
-        rework=f.rework,
-        state=f.state,
-        state_since_ms=f.state_since_ms,
-    )
+def _int_chunks(conn: Connection, stmt: Any, width: int) -> Iterator[I64]:
+    """Integer rows of ``stmt`` as (n, width) int64 arrays, a chunk at a time.
 
-
-def _chunks(conn: Connection, stmt: Any) -> Iterator[list[Any]]:
-    result = conn.execution_options(stream_results=True, yield_per=_CHUNK).execute(stmt)
-    for part in result.partitions(_CHUNK):
-        yield list(part)
+    Reads the DBAPI cursor directly: SQLAlchemy's Row objects would cost a Python object per row
+    (and numpy probes them as mappings, which is slower still), and every column is already an
+    integer in SQL (instants are type-coerced, never converted to datetimes).
+    """
+    result = conn.execute(stmt)
+    cursor = result.cursor
+    try:
+        while True:
+            rows = cursor.fetchmany(_CHUNK)
+            if not rows:
+                break
+            yield np.array(rows, dtype=np.int64).reshape(-1, width)
+    finally:
+        result.close()
 
 
 def _strs(values: list[str]) -> npt.NDArray[np.str_]:
@@ -285,7 +280,7 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
     stmt = select(w.c.id, type_coerce(s.c.at, BigInteger), to_code, from_code).select_from(
         s.join(w, and_(w.c.source == s.c.source, w.c.key == s.c.item_key))
     )
-    parts = [np.array(rows, dtype=np.int64).reshape(-1, 4) for rows in _chunks(conn, stmt)]
+    parts = list(_int_chunks(conn, stmt, 4))
     raw = np.concatenate(parts) if parts else np.zeros((0, 4), dtype=np.int64)
     pos = np.searchsorted(item_id, raw[:, 0])
     keep = (

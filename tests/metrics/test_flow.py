@@ -260,3 +260,25 @@ def test_conformance_devlake_issue_status_history(fixtures_dir: Path) -> None:
             assert f.visits[i, k] == visits[status], (w.key, status)
             compared += 1
     assert len(items) == 31 and compared >= 150  # 32 issues, one without any status change
+
+
+def test_figures_from_the_stored_horizon_equal_a_full_recompute_at_any_as_of() -> None:
+    """The materialised shortcut (flow_from_final) must give exactly what item_flow gives."""
+    from data.metrics.flow import build_flow_data, flow_from_final
+
+    rng = np.random.default_rng(7)
+    n, m, s = 300, 3000, 3
+    created = rng.integers(0, 500, n) * 3_600_000
+    items = rng.integers(0, n, m)
+    at = created[items] + rng.integers(0, 400, m) * 3_600_000
+    codes = rng.choice([DONE, OUTSIDE, *range(2 * s)], m)
+    froms = rng.choice([-3, OUTSIDE, *range(2 * s)], m)
+    fd = build_flow_data(s, created, items, at, codes, froms)
+    final = item_flow(fd, fd.horizon_ms)
+    for as_of in [0, 50, 200, 451, 600, 899, 900, 2000]:
+        a_ms = as_of * 3_600_000 + 1_800_000
+        want = item_flow(fd, a_ms)
+        got = flow_from_final(fd, final, a_ms)
+        for name in ("completed_ms", "first_active_ms", "visits", "left_forward", "rework", "state", "state_since_ms"):
+            assert np.array_equal(getattr(got, name), getattr(want, name)), (as_of, name)
+        assert np.allclose(got.wait_s, want.wait_s) and np.allclose(got.active_s, want.active_s), as_of
