@@ -72,10 +72,16 @@ CASES = {
         "before started_at",
     ),
     "negative paused_s": (json.dumps({**JOB, "paused_s": -1}), "paused_s", "must be a number of seconds >= 0"),
-    "infinite paused_s": ('{"kind":"job_run","source":"ci","pipeline":"p","run":"1","id":"1","name":"b",'
-                          '"paused_s":1e999}', "paused_s", ">= 0"),
-    "NaN": ('{"kind":"job_run","source":"ci","pipeline":"p","run":"1","id":"1","name":"b","paused_s":NaN}',
-            None, "NaN is not a JSON number"),
+    "infinite paused_s": (
+        '{"kind":"job_run","source":"ci","pipeline":"p","run":"1","id":"1","name":"b","paused_s":1e999}',
+        "paused_s",
+        ">= 0",
+    ),
+    "NaN": (
+        '{"kind":"job_run","source":"ci","pipeline":"p","run":"1","id":"1","name":"b","paused_s":NaN}',
+        None,
+        "NaN is not a JSON number",
+    ),
     "attempt below 1": (json.dumps({**RUN, "attempt": 0}), "attempt", "must be an integer from 1"),
     "attempt as text": (json.dumps({**RUN, "attempt": "2"}), "attempt", "must be an integer from 1"),
     "unknown run status": (json.dumps({**RUN, "status": "done"}), "status", "unknown value 'done'"),
