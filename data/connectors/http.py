@@ -704,7 +704,7 @@ class HttpClient:
         elif status == 404:
             msg = (
                 f"{where}: not found (404){detail} — or the token cannot see it "
-                "(GitHub answers 404 for private resources it hides)"
+                "(GitHub and GitLab answer 404 for private resources a token cannot see)"
             )
         elif status == 410:
             msg = f"{where}: gone (410): the server removed this endpoint or item{detail}"
