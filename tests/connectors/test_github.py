@@ -183,3 +183,55 @@ def test_run_status_mapping_matches_devlake_where_semantics_agree() -> None:
 def test_record_types_are_the_shared_ones() -> None:
     for t in (Change, Deployment, Incident, JobRun, StatusChange, WorkItem):
         assert t.__module__ == "data.records"
+
+
+def test_persistent_502_mid_listing_keeps_the_committed_cursor(sqlite_url: str) -> None:
+    from data.sync import load_cursor
+
+    with FakeServer() as srv, Store.open(sqlite_url) as store:
+        state = gh.dataset()
+        gh.install(srv, state)
+        from tests.fakes.server import Reply
+
+        def issues(req):  # page 2 of the issues listing is down
+            if req.path.endswith("/issues") and req.arg("page") == "2":
+                return Reply.text("bad gateway", status=502)
+            return None
+
+        base_issues = next(h for m, p, h in srv._routes if p.pattern.endswith("/issues"))
+        srv.route("GET", "/repos/bank/mobile/issues", lambda r: issues(r) or base_issues(r))
+        summary = sync_source(store, gh.connector(srv.url, "tok"), streams=["issues:bank/mobile"])
+        assert not summary.ok
+        assert "issues?" in summary.error and "HTTP 502 after 5 attempts" in summary.error
+        wm = load_cursor(store.get_cursor("github", "issues:bank/mobile"))["wm"]
+        # page 1 (3 items: issues 11, 12, 13) is stored and its cursor committed; nothing beyond
+        assert {w.key for w in store.work_items()} == {"bank/mobile#11", "bank/mobile#12", "bank/mobile#13"}
+        assert wm["at"].startswith("2026-03-04T15:00")
+
+
+def test_duplicate_item_across_pages_is_stored_once(sqlite_url: str) -> None:
+    with FakeServer() as srv, Store.open(sqlite_url) as store:
+        state = gh.dataset()
+        gh.install(srv, state)
+        from tests.fakes.server import Reply
+
+        base_issues = next(h for m, p, h in srv._routes if p.pattern.endswith("/issues"))
+
+        def shifted(req):  # page 2 repeats the last item of page 1 (an insert shifted the offsets)
+            reply = base_issues(req)
+            if req.arg("page") == "2":
+                import json
+
+                body = json.loads(reply.body)
+                page1 = json.loads(
+                    base_issues(
+                        type(req)(req.method, req.path, {**req.query, "page": ["1"]}, {}, b"", req.raw_path)
+                    ).body
+                )
+                return Reply.json([page1[-1], *body], headers={k: v for k, v in reply.headers.items() if k != "ETag"})
+            return reply
+
+        srv.route("GET", "/repos/bank/mobile/issues", shifted)
+        assert sync_source(store, gh.connector(srv.url, "tok"), streams=["issues:bank/mobile"]).ok
+        keys = [w.key for w in store.work_items()]
+    assert len(keys) == len(set(keys)) == 5
