@@ -1,0 +1,180 @@
+"""``flowdeck quality``: can the numbers be trusted? Data quality, or (``--maturity``) the CAICT view.
+
+Without ``--json`` the findings print as readable tables (the first items of each, all with
+``--all``); ``--json`` prints the whole document (keys in docs/trust.md). ``--maturity`` prints
+the continuous-delivery maturity self-assessment aid for the window ``[--from, --to)`` (default:
+the 13 weeks ending now) beside the DORA tiers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import timedelta
+from typing import Any
+
+from app.cli import UsageError
+from app.commands.common import config_of, instant_arg, open_store
+from data.quality.model import FindingItem, QualityReport
+from data.timeutil import utc_now
+
+DASH = "—"
+SHOWN = 10
+MATURITY_DAYS = 91
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``quality``."""
+    p = subparsers.add_parser(
+        "quality",
+        help="data quality: sync gaps, link coverage, unmapped statuses, anomalies (or --maturity)",
+        description="Check what the numbers rest on: per-source sync state and gaps, how much could be "
+        "linked, time in statuses no stage maps, and anomalies, each with the records behind it.",
+    )
+    p.add_argument("--stream", metavar="NAME", help="value stream (default: the first configured)")
+    p.add_argument("--as-of", dest="as_of", type=instant_arg, metavar="INSTANT", help="look from this instant")
+    p.add_argument("--json", action="store_true", help="print the JSON document (docs/trust.md)")
+    p.add_argument("--all", action="store_true", help=f"list every item (default: the first {SHOWN} per finding)")
+    p.add_argument(
+        "--maturity",
+        action="store_true",
+        help="print the CAICT continuous-delivery maturity self-assessment aid instead",
+    )
+    p.add_argument("--from", dest="window_from", type=instant_arg, metavar="DATE", help="--maturity window start")
+    p.add_argument("--to", dest="window_to", type=instant_arg, metavar="DATE", help="--maturity window end (excl.)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Assess and print."""
+    config = config_of(args)
+    config.stream(args.stream)  # unknown stream: ConfigError naming the configured ones (exit 2)
+    if not args.maturity and (args.window_from or args.window_to):
+        raise UsageError("--from/--to apply to --maturity only")
+    store = open_store(args)
+    try:
+        if args.maturity:
+            from data.maturity import assess_maturity
+
+            window_to = args.window_to or utc_now()
+            window_from = args.window_from or window_to - timedelta(days=MATURITY_DAYS)
+            if window_from >= window_to:
+                raise UsageError(f"--from {window_from.isoformat()} must be before --to {window_to.isoformat()}")
+            view = assess_maturity(
+                store, config, window_from=window_from, window_to=window_to, stream=args.stream, as_of=args.as_of
+            )
+            if args.json:
+                _dump(view.to_json())
+            else:
+                sys.stdout.write(render_maturity(view))
+            return 0
+        from data.quality import assess
+
+        report = assess(store, config, stream=args.stream, as_of=args.as_of)
+    finally:
+        store.close()
+    if args.json:
+        _dump(report.to_json())
+    else:
+        sys.stdout.write(render_text(report, limit=None if args.all else SHOWN))
+    return 0
+
+
+def _dump(doc: dict[str, Any]) -> None:
+    json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+# --- readable output -------------------------------------------------------------------------------
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]) + "\n"
+
+
+def _oneline(text: str) -> str:
+    """Remote text on one line (a title with a newline must not forge a table row)."""
+    return " ".join(text.split())
+
+
+def _items(items: tuple[FindingItem, ...], limit: int | None) -> str:
+    shown = items if limit is None else items[:limit]
+    out = "".join(f"    {i.source}  {_oneline(i.key)}  {_oneline(i.detail)}\n" for i in shown)
+    if len(shown) < len(items):
+        out += f"    … and {len(items) - len(shown)} more (--all or --json lists them)\n"
+    return out
+
+
+def _when(value: Any) -> str:
+    return DASH if value is None else f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+def render_text(q: QualityReport, *, limit: int | None = SHOWN) -> str:
+    """The quality report as readable tables; each finding followed by its items."""
+    parts = [
+        f"Data quality of stream {q.stream!r}, as of {_when(q.as_of)}\n",
+        f"Measured from: {_when(q.measure_from) if q.measure_from else 'all history (no measure_from baseline)'}\n",
+        "\nSources\n",
+        _table(
+            ["source", "configured", "last success", "last error", "records", "per week", "gaps", "stale"],
+            [
+                [
+                    s.source,
+                    "yes" if s.configured else "no (data only)",
+                    _when(s.last_success_at),
+                    _oneline(s.last_error or DASH)[:60],
+                    str(s.records),
+                    DASH if s.weekly_median is None else f"{s.weekly_median:g}",
+                    ", ".join(f"{g.week_from:%Y-%m-%d} +{g.weeks} wk" for g in s.gaps) or DASH,
+                    "STALE" if s.stale else "",
+                ]
+                for s in q.sources
+            ],
+        ),
+        "\nCoverage\n",
+    ]
+    for c in q.coverage:
+        share = DASH if c.share is None else f"{c.share * 100:.1f} %"
+        parts.append(f"  {c.title}: {c.covered} of {c.total} ({share})\n")
+        if c.missing:
+            parts.append(_items(c.missing, limit))
+    parts.append("\nTime in statuses that no stage maps\n")
+    if not q.unmapped:
+        parts.append("  none\n")
+    for u in q.unmapped:
+        parts.append(f"  {_oneline(u.status)}: {u.hours:.1f} h over {u.item_count} item(s)\n")
+        parts.append(_items(u.items, limit))
+    parts.append("\nAnomalies\n")
+    for f in q.anomalies:
+        parts.append(f"  {f.title}: {f.count}\n")
+        if f.items:
+            parts.append(_items(f.items, limit))
+    parts.append("\nExclusions in force\n")
+    if not q.exclusions:
+        parts.append("  none\n")
+    for e in q.exclusions:
+        parts.append(f"  {e.kind}  {e.source}  {_oneline(e.key)}  — {_oneline(e.reason)} ({_when(e.created_at)})\n")
+    return "".join(parts)
+
+
+def render_maturity(view: Any) -> str:
+    """The maturity view as a table, with the caveat first and the DORA tiers beside it."""
+    parts = [
+        f"{view.caveat}\n\n",
+        f"Window {view.window_from:%Y-%m-%d} – {view.window_to:%Y-%m-%d} UTC (to excluded), "
+        f"as of {_when(view.as_of)}, stream {view.stream!r}\n\n",
+        _table(
+            ["area", "level", "evidence"],
+            [[f"{r.title} ({r.title_zh})", DASH if r.level is None else str(r.level), r.evidence] for r in view.rows],
+        ),
+        "\nDORA tiers (same window): "
+        + ", ".join(f"{k.replace('_', ' ')} {v or DASH}" for k, v in view.dora_tiers.items())
+        + "\n",
+    ]
+    return "".join(parts)
