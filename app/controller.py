@@ -166,6 +166,8 @@ class Controller(QObject):
         self._compare_generation = 0
         self._busy = 0
         self.stale_dropped = 0
+        #: The last pipelines and trends with the inputs they were computed from.
+        self._cache: dict[tuple[str, object], Any] = {}
         self.last_selection: Selection | None = None
         self.last_report: Report | None = None
         self.last_trends: list[TrendPoint] = []
@@ -232,8 +234,18 @@ class Controller(QObject):
             return gen  # start() will request again once the store is open
         store, config, engine = self.store, self.config, self.engine
         defs = self.definitions_for(sel)
+        # Pipelines depend only on as_of, trends only on their (≥ 13-week) window: a range change
+        # within the last 13 weeks reuses both instead of competing with the report for the CPU.
+        start = min(sel.window_from, sel.window_to - timedelta(weeks=13))
+        cache = dict(self._cache)  # a snapshot: the worker only reads it
 
         def job(emit: Emit) -> None:
+            # The store's write generation is part of each key, so a sync invalidates the cache.
+            generation = store.generation()
+            pipelines_key = (generation, sel.as_of)
+            trends_key = (generation, start, sel.window_to, sel.stream, defs)
+            cached_pipelines = cache.get(("pipelines", pipelines_key))
+            cached_trends = cache.get(("trends", trends_key))
             try:
                 report = engine.build_report(
                     store,
@@ -252,15 +264,17 @@ class Controller(QObject):
             emit("report", report)
             if gen != self._generation:
                 return  # superseded: skip the rest of the work
-            emit("pipelines", engine.pipeline_statuses(store, as_of=sel.as_of))
+            if cached_pipelines is None:
+                cached_pipelines = engine.pipeline_statuses(store, as_of=sel.as_of)
+            emit("pipelines", (pipelines_key, cached_pipelines))
+            if gen != self._generation:
+                return
             # Trends: at least 13 weeks so a short range still shows a trend around it.
-            start = min(sel.window_from, sel.window_to - timedelta(weeks=13))
-            emit(
-                "trends",
-                engine.weekly_trends(
+            if cached_trends is None:
+                cached_trends = engine.weekly_trends(
                     store, config, window_from=start, window_to=sel.window_to, stream=sel.stream, definitions=defs
-                ),
-            )
+                )
+            emit("trends", (trends_key, cached_trends))
 
         self._submit(Task(gen, job, self.is_current), self._on_partial)
         return gen
@@ -333,10 +347,14 @@ class Controller(QObject):
             self.last_report = payload  # type: ignore[assignment]
             self.report_ready.emit(payload)
         elif kind == "trends":
-            self.last_trends = list(payload)  # type: ignore[call-overload]
+            key, points = payload  # type: ignore[misc]
+            self._cache = {k: v for k, v in self._cache.items() if k[0] != "trends"} | {("trends", key): points}
+            self.last_trends = list(points)
             self.trends_ready.emit(self.last_trends)
         elif kind == "pipelines":
-            self.last_pipelines = list(payload)  # type: ignore[call-overload]
+            key, statuses = payload  # type: ignore[misc]
+            self._cache = {k: v for k, v in self._cache.items() if k[0] != "pipelines"} | {("pipelines", key): statuses}
+            self.last_pipelines = list(statuses)
             self.pipelines_ready.emit(self.last_pipelines)
         elif kind == "calendar_rejected":
             self.calendar_rejected.emit(str(payload))

@@ -104,21 +104,29 @@ class PipelineTile(QFrame):
 class PipelineBoard(QScrollArea):
     """Every pipeline's tile in a grid of ``columns`` columns."""
 
-    def __init__(self, parent: QWidget | None = None, *, columns: int = 2) -> None:
+    def __init__(self, parent: QWidget | None = None, *, columns: int = 2, max_tiles: int = 60) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
         self._columns = columns
+        # A cache can hold thousands of branch pipelines; thousands of tiles would stall the GUI
+        # thread for seconds. Failing ones come first, so the cap hides only the least urgent.
+        self.max_tiles = max_tiles
         self._inner = QWidget()
         self._grid = QGridLayout(self._inner)
         self._grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.setWidget(self._inner)
         self.empty = _plain("No pipelines in the cache yet.")
-        self._grid.addWidget(self.empty, 0, 0)
+        self.more = _plain()
+        outer = QVBoxLayout()
+        outer.addWidget(self.empty)
+        outer.addWidget(self.more)
+        self._grid.addLayout(outer, 0, 0, 1, columns)
         self.tiles: list[PipelineTile] = []
 
     def set_statuses(self, statuses: Sequence[PipelineStatus]) -> None:
         """Show these pipelines, failing first; tiles are reused where possible."""
-        ordered = sort_statuses(statuses)
+        everything = sort_statuses(statuses)
+        ordered = everything[: self.max_tiles]
         while len(self.tiles) > len(ordered):
             tile = self.tiles.pop()
             self._grid.removeWidget(tile)
@@ -129,5 +137,14 @@ class PipelineBoard(QScrollArea):
             else:
                 tile = PipelineTile(status, self._inner)
                 self.tiles.append(tile)
-                self._grid.addWidget(tile, i // self._columns, i % self._columns)
+                self._grid.addWidget(tile, 1 + i // self._columns, i % self._columns)
+                tile.show()  # shown now, not on the next event-loop turn (screenshots grab at once)
         self.empty.setVisible(not ordered)
+        failing = sum(1 for s in everything if s.state == "failed")
+        hidden = len(everything) - len(ordered)
+        self.more.setText(
+            f"{len(everything)} pipelines, {failing} failing. Showing the first {len(ordered)}, failing first."
+            if hidden
+            else f"{len(everything)} pipelines, {failing} failing."
+        )
+        self.more.setVisible(bool(everything))

@@ -32,6 +32,8 @@ class FakeEngine:
         self.delays: list[float] = []
         self.calls: list[dict[str, Any]] = []
         self.fail_working = False
+        self.trend_calls = 0
+        self.pipeline_calls = 0
         self._lock = threading.Lock()
 
     def build_report(self, store: Store, config: Config, **kw: Any) -> Report:
@@ -57,9 +59,11 @@ class FakeEngine:
         )
 
     def weekly_trends(self, store: Store, config: Config, **kw: Any) -> list[TrendPoint]:
+        self.trend_calls += 1
         return samples.trends(8)
 
     def pipeline_statuses(self, store: Store, **kw: Any) -> list[PipelineStatus]:
+        self.pipeline_calls += 1
         return samples.pipelines()
 
 

@@ -257,3 +257,13 @@ def test_comparison_table(qtbot):
     with qtbot.waitSignal(view.compare_requested) as sig:
         view.button.click()
     assert sig.args[0] == (b0, b1)
+
+
+def test_pipeline_board_caps_tiles_failing_first(qtbot):
+    board = PipelineBoard(max_tiles=2)
+    qtbot.addWidget(board)
+    board.set_statuses(samples.pipelines())
+    assert [t.state.text() for t in board.tiles] == ["Failed", "Running"]
+    assert board.more.text() == "4 pipelines, 1 failing. Showing the first 2, failing first."
+    board.set_statuses([])
+    assert board.tiles == [] and not board.more.isVisibleTo(board) and board.empty.isVisibleTo(board)

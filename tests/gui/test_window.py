@@ -256,3 +256,17 @@ def test_report_notes_are_shown(window, controller, qtbot):
 
 def test_window_fits_1000_px_with_data(window):
     assert window.minimumSizeHint().width() <= 1000
+
+
+def test_short_range_change_reuses_trends_and_pipelines(window, controller, engine, qtbot):
+    trends, pipes = engine.trend_calls, engine.pipeline_calls
+    with qtbot.waitSignal(controller.trends_ready, timeout=5000):
+        window.controls.select_range(1)  # 4 weeks: trends still cover the same 13 weeks, as_of unchanged
+    assert (engine.trend_calls, engine.pipeline_calls) == (trends, pipes)
+    with qtbot.waitSignal(controller.trends_ready, timeout=5000):
+        window.controls.select_range(3)  # 26 weeks: a longer trend window
+    assert engine.trend_calls == trends + 1 and engine.pipeline_calls == pipes
+    with qtbot.waitSignal(controller.trends_ready, timeout=5000):
+        controller.store.upsert([])  # any write bumps the store generation: caches are invalid
+        window.recompute()
+    assert engine.trend_calls == trends + 2 and engine.pipeline_calls == pipes + 1
