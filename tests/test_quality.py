@@ -85,17 +85,43 @@ def history() -> list[object]:
         # The same key in two sources.
         WorkItem("jira", "CORE-9", "Rates", h(0)),
         WorkItem("jira-old", "core-9", "Rates (old Jira)", h(0)),
-        Change("gitlab", "bank/mobile", "17", "PAY-1 card limit", h(1), branch="feature/x", merged_at=h(13), merge_sha="m17", base="main"),
-        Change("gitlab", "bank/mobile", "18", "Refactor logging", h(1), branch="chore/logs", merged_at=h(14), merge_sha="m18", base="main"),
+        Change(
+            "gitlab",
+            "bank/mobile",
+            "17",
+            "PAY-1 card limit",
+            h(1),
+            branch="feature/x",
+            merged_at=h(13),
+            merge_sha="m17",
+            base="main",
+        ),
+        Change(
+            "gitlab",
+            "bank/mobile",
+            "18",
+            "Refactor logging",
+            h(1),
+            branch="chore/logs",
+            merged_at=h(14),
+            merge_sha="m18",
+            base="main",
+        ),
         Change("gitlab", "bank/mobile", "19", "PAY-2 draft", h(1), branch="feature/PAY-2"),  # never merged
         Commit("gitlab", "bank/mobile", "m18", "Merge branch chore/logs"),
-        Deployment("ci", "bank/mobile", "p1", "prod", "success", sha="m17", ref="main", started_at=h(19), finished_at=h(20)),
+        Deployment(
+            "ci", "bank/mobile", "p1", "prod", "success", sha="m17", ref="main", started_at=h(19), finished_at=h(20)
+        ),
         DeploymentCommit("ci", "p1", "m17"),
-        Deployment("ci", "bank/mobile", "p2", "prod", "success", sha="m18", ref="main", started_at=h(30), finished_at=h(31)),
+        Deployment(
+            "ci", "bank/mobile", "p2", "prod", "success", sha="m18", ref="main", started_at=h(30), finished_at=h(31)
+        ),
         # A staging deployment with a result but no finish.
         Deployment("ci", "bank/mobile", "s9", "staging", "success", sha="m18", started_at=h(25)),
         # A job that finished before it started, and one of zero length.
-        JobRun("ci", "mobile", "r1", "1", "build", queued_at=h(1), started_at=h(2), finished_at=h(1.5), result="success"),
+        JobRun(
+            "ci", "mobile", "r1", "1", "build", queued_at=h(1), started_at=h(2), finished_at=h(1.5), result="success"
+        ),
         JobRun("ci", "mobile", "r1", "2", "test", queued_at=h(2), started_at=h(3), finished_at=h(3), result="success"),
         # Runs: completed without finish; running for six weeks; running for an hour (fine).
         run("r1", h(1)),
@@ -171,7 +197,9 @@ def test_anomalies_each_with_the_right_items(store: Store) -> None:
 
 def test_a_clean_history_has_no_anomalies(store_url: str) -> None:
     s = Store.open(store_url)
-    s.upsert([WorkItem("jira", "A-1", "x", h(0)), sc("A-1", 1, "To Do", "In Progress"), sc("A-1", 2, "In Progress", "Done")])
+    s.upsert(
+        [WorkItem("jira", "A-1", "x", h(0)), sc("A-1", 1, "To Do", "In Progress"), sc("A-1", 2, "In Progress", "Done")]
+    )
     q = assess(s, config(), as_of=AS_OF)
     assert all(f.count == 0 for f in q.anomalies)
     assert q.unmapped == ()
