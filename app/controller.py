@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -331,7 +331,7 @@ class Controller(QObject):
         if kind == "progress":
             self.progress.emit(str(payload))
             return
-        store, info = payload  # type: ignore[misc]
+        store, info = cast("tuple[Store, StoreInfo]", payload)
         self.store, self.info = store, info
         self.progress.emit("Demo data" if info.demo else "Ready")
         self.store_ready.emit(info)
@@ -344,15 +344,15 @@ class Controller(QObject):
             self.stale_dropped += 1
             return
         if kind == "report":
-            self.last_report = payload  # type: ignore[assignment]
+            self.last_report = cast("Report", payload)
             self.report_ready.emit(payload)
         elif kind == "trends":
-            key, points = payload  # type: ignore[misc]
+            key, points = cast("tuple[object, list[TrendPoint]]", payload)
             self._cache = {k: v for k, v in self._cache.items() if k[0] != "trends"} | {("trends", key): points}
             self.last_trends = list(points)
             self.trends_ready.emit(self.last_trends)
         elif kind == "pipelines":
-            key, statuses = payload  # type: ignore[misc]
+            key, statuses = cast("tuple[object, list[PipelineStatus]]", payload)
             self._cache = {k: v for k, v in self._cache.items() if k[0] != "pipelines"} | {("pipelines", key): statuses}
             self.last_pipelines = list(statuses)
             self.pipelines_ready.emit(self.last_pipelines)
@@ -363,7 +363,7 @@ class Controller(QObject):
         if gen != self._compare_generation:
             self.stale_dropped += 1
             return
-        before, after = payload  # type: ignore[misc]
+        before, after = cast("tuple[Report, Report]", payload)
         self.comparison_ready.emit(before, after)
 
     def _refresh(self) -> None:

@@ -236,15 +236,27 @@ class MainWindow(QMainWindow):
         self._action("&File", "Export selected stage's items as CSV…", self._ask_stage_csv, "Ctrl+Shift+E")
         self._action("&File", "Quit", self.close, "Ctrl+Q")
         for i, title in enumerate(PAGE_TITLES):
-            self._action("&View", title, lambda i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
+            self._action("&View", title, self._page_slot(i), f"Ctrl+{i + 1}")
         self._action("&View", "Recompute", self.recompute, "F5")
         self._action("&View", "Dark theme", self.toggle_theme, "Ctrl+D")
         for i in range(6):
-            self._action("&Range", self.controls.range.itemText(i), lambda i=i: self.controls.select_range(i),
-                         f"Alt+{i + 1}")  # fmt: skip
+            self._action("&Range", self.controls.range.itemText(i), self._range_slot(i), f"Alt+{i + 1}")
         self._action("&Sources", "Add a source…", lambda: self.add_source_hook(self))
         self._action("&Help", "Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action("&Help", "About Flowdeck", self._about)
+
+    # Slots without parameters: QAction.triggered passes ``checked``, which a ``lambda i=i`` would take as i.
+    def _page_slot(self, index: int) -> Callable[[], None]:
+        def go() -> None:
+            self.tabs.setCurrentIndex(index)
+
+        return go
+
+    def _range_slot(self, index: int) -> Callable[[], None]:
+        def pick() -> None:
+            self.controls.select_range(index)
+
+        return pick
 
     def _wire(self) -> None:
         c = self.controller

@@ -50,7 +50,7 @@ class UiSettings:
     def page(self) -> int:
         """The last page shown."""
         try:
-            return int(self._s.value("ui/page", 0))  # type: ignore[call-overload]
+            return int(str(self._s.value("ui/page", 0)))
         except (TypeError, ValueError):
             return 0
 

@@ -165,8 +165,9 @@ class Scorecard(QWidget):
     def _clear(grid: QGridLayout) -> None:
         while grid.count():
             item = grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
 
     def set_report(self, report: Report | None) -> None:
         """Show ``report``'s DORA and delivery figures."""

@@ -270,3 +270,13 @@ def test_short_range_change_reuses_trends_and_pipelines(window, controller, engi
         controller.store.upsert([])  # any write bumps the store generation: caches are invalid
         window.recompute()
     assert engine.trend_calls == trends + 2 and engine.pipeline_calls == pipes + 1
+
+
+def test_menu_actions_switch_pages_and_ranges(window, controller, qtbot):
+    actions = {a.text(): a for menu in window._menus.values() for a in menu.actions()}
+    actions["Trends"].trigger()
+    assert window.tabs.currentIndex() == 2
+    with qtbot.waitSignal(controller.report_ready, timeout=5000) as sig:
+        actions["Last 4 weeks"].trigger()
+    assert sig.args[0].window_to - sig.args[0].window_from == timedelta(weeks=4)
+    assert actions["Trends"].shortcut().toString() == "Ctrl+3"
