@@ -272,6 +272,8 @@ class MainWindow(QMainWindow):
         self.controls.changed.connect(self._selection_changed)
         self.comparison.compare_requested.connect(c.compare)
         self.map.stage_activated.connect(self.open_stage)
+        c.comparison_ready.connect(lambda *_: setattr(self, "_compared", True))
+        self.tabs.currentChanged.connect(self._maybe_compare)
 
     # -- controller results --
 
@@ -292,6 +294,7 @@ class MainWindow(QMainWindow):
             self.comparison.set_data_span(info.first_day, info.last_day)
         self.status_text.setText(f"{'Demo data' if info.demo else 'Store'}: {info.url}")
         self.recompute()
+        self._maybe_compare()
 
     def show_report(self, report: Report) -> None:
         """Fill the map and scorecard."""
@@ -322,6 +325,17 @@ class MainWindow(QMainWindow):
         self.error_banner.setVisible(True)
         if self.report is None:
             self.map.set_stream(None, "Could not compute: see the message above")
+
+    def _maybe_compare(self, *_: object) -> None:
+        """Compute the default comparison the first time the Compare page is shown (not before:
+        two more reports at start-up would compete with the first one)."""
+        if (
+            self.tabs.currentWidget() is self.comparison
+            and not getattr(self, "_compared", False)
+            and self.controller.store is not None
+        ):
+            self._compared = True
+            self.comparison.request()
 
     def _calendar_rejected(self, reason: str) -> None:
         self.controls.set_calendar_supported(False, f"Working-time calendar not available: {reason}")

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if shot is not None:
         window.resize(*args.size)
         window.tabs.setCurrentIndex(PAGES.index(args.page))
-        pending = {"report", "trends", "pipelines"}
+        pending = {"report", "trends", "pipelines"} | ({"comparison"} if args.page == "compare" else set())
 
         def arrived(kind: str) -> None:
             pending.discard(kind)
@@ -109,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         controller.report_ready.connect(lambda _r: arrived("report"))
         controller.trends_ready.connect(lambda _t: arrived("trends"))
         controller.pipelines_ready.connect(lambda _p: arrived("pipelines"))
+        controller.comparison_ready.connect(lambda _b, _a: arrived("comparison"))
         controller.error.connect(failed)
         QTimer.singleShot(int(args.timeout * 1000), timed_out)
 

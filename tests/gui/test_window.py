@@ -280,3 +280,9 @@ def test_menu_actions_switch_pages_and_ranges(window, controller, qtbot):
         actions["Last 4 weeks"].trigger()
     assert sig.args[0].window_to - sig.args[0].window_from == timedelta(weeks=4)
     assert actions["Trends"].shortcut().toString() == "Ctrl+3"
+
+
+def test_compare_page_computes_on_first_show(window, controller, qtbot):
+    with qtbot.waitSignal(controller.comparison_ready, timeout=5000):
+        window.tabs.setCurrentIndex(4)
+    assert len(window.comparison.rows()) > 10
