@@ -112,13 +112,12 @@ def _deployment_stage(
 
 
 def pipeline_stage_arrays(
-    conn: Connection, stream: Stream, deps: Sequence[tuple[Any, ...]], changes: Sequence[tuple[Any, ...]]
+    conn: Connection, stream: Stream, deps: Sequence[tuple[Any, ...]], merged_of: dict[tuple[str, str], int]
 ) -> tuple[dict[int, PipelineStageArrays], dict[int, list[Label]]]:
     """Arrays and drill-down labels for every job and deployment stage, by stage index.
 
-    ``changes`` rows carry repo at 1, merged instant at 8 and merge sha at 9.
+    ``merged_of[(repo, merge sha)]`` is the merge instant of the change merged as that commit.
     """
-    merged_of = {(r[1], r[9]): int(r[8]) for r in changes if r[9]}
     stages: dict[int, PipelineStageArrays] = {}
     labels: dict[int, list[Label]] = {}
     previous: str | None = None

@@ -282,3 +282,20 @@ def test_figures_from_the_stored_horizon_equal_a_full_recompute_at_any_as_of() -
         for name in ("completed_ms", "first_active_ms", "visits", "left_forward", "rework", "state", "state_since_ms"):
             assert np.array_equal(getattr(got, name), getattr(want, name)), (as_of, name)
         assert np.allclose(got.wait_s, want.wait_s) and np.allclose(got.active_s, want.active_s), as_of
+
+
+def test_slicing_large_inputs_by_item_gives_the_same_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    from data.metrics import flow as flow_module
+    from data.metrics.flow import build_flow_data
+
+    rng = np.random.default_rng(11)
+    n, m, s = 200, 2500, 2
+    created = rng.integers(0, 100, n) * 3_600_000
+    items = rng.integers(0, n - 5, m)  # the last items have no transitions at all
+    at = created[items] + rng.integers(0, 300, m) * 3_600_000
+    fd = build_flow_data(s, created, items, at, rng.choice([DONE, OUTSIDE, 0, 1, 2, 3], m), rng.choice([-3, 0, 2], m))
+    whole = item_flow(fd, 250 * 3_600_000)
+    monkeypatch.setattr(flow_module, "_CHUNK", 97)
+    sliced = item_flow(fd, 250 * 3_600_000)
+    for name in ("completed_ms", "first_active_ms", "wait_s", "active_s", "visits", "left_forward", "rework", "state"):
+        assert np.array_equal(getattr(whole, name), getattr(sliced, name)), name
