@@ -296,7 +296,7 @@ def release_report(
             d
             for d in prod
             if d.status == "success"
-            and d is not dep
+            and (d.source, d.id) != (dep.source, dep.id)
             and to_ms(d.started_at or d.finished_at) < start
             and (_branch(d.ref) is None or _branch(dep.ref) is None or _branch(d.ref) == _branch(dep.ref))
         ]
@@ -457,7 +457,7 @@ def _incidents(store: Store, scope: Scope, dep: Deployment) -> tuple[ReleaseInci
         cands = by_repo.get(n.repo, [])
         finishes = [to_ms(d.finished_at) for d in cands]
         i = bisect.bisect_left(finishes, to_ms(n.created_at)) - 1  # finished strictly before
-        if i < 0 or cands[i] is not dep:
+        if i < 0 or (cands[i].source, cands[i].repo, cands[i].id) != (dep.source, dep.repo, dep.id):
             continue
         recovery = None if n.resolved_at is None else (to_ms(n.resolved_at) - to_ms(dep.finished_at)) / H
         out.append(ReleaseIncident(n.source, n.key, n.title, n.created_at, n.resolved_at, n.url, recovery))
