@@ -97,17 +97,24 @@ class StoreInfo:
 
 
 def _data_span(store: Store) -> tuple[date | None, date | None]:
-    """First and last day with any work item or deployment (one small aggregate query)."""
+    """First and last day with any status change or deployment (small aggregate queries).
+
+    Status changes rather than creation dates: a backlog can hold items created years before
+    anything moved, and a "first 8 weeks" comparison starting there would compare nothing.
+    """
     from sqlalchemy import func, select
 
     from data import schema
     from data.schema import from_ms
 
     with store.engine.connect() as conn:
-        lo = conn.execute(select(func.min(schema.work_items.c.created_at))).scalar()
+        lo_items = conn.execute(select(func.min(schema.status_changes.c.at))).scalar()
+        lo_deploy = conn.execute(select(func.min(schema.deployments.c.finished_at))).scalar()
         hi_items = conn.execute(select(func.max(schema.status_changes.c.at))).scalar()
         hi_deploy = conn.execute(select(func.max(schema.deployments.c.finished_at))).scalar()
     his = [v for v in (hi_items, hi_deploy) if v is not None]
+    los = [v for v in (lo_items, lo_deploy) if v is not None]
+    lo = min(los) if los else None
 
     def day(v: Any) -> date | None:
         if v is None:
@@ -195,6 +202,9 @@ class Controller(QObject):
             end_text = store.get_meta("demo_end")
             demo_end = parse_instant(end_text) if end_text else None
             first, last = _data_span(store)
+            if demo_flag and demo_end is not None:
+                # The demo's story spans 26 weeks to its end; items created earlier are old backlog.
+                first, last = (demo_end - timedelta(weeks=26)).astimezone().date(), demo_end.astimezone().date()
             info = StoreInfo(store.url_for_display(), demo_flag, demo_end, generated, first, last)
             emit("store", (store, info))
 
