@@ -38,7 +38,7 @@ from data.metrics.stagemap import DONE, NO_STATUS, OUTSIDE, StageMap
 __all__ = ["StreamArrays", "materialise"]
 
 I64 = npt.NDArray[np.int64]
-_CHUNK = 200_000
+_CHUNK = 50_000
 
 
 def _ms(value: Any) -> int:
@@ -343,13 +343,20 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
         type_coerce(d.c.started_at, BigInteger),
         type_coerce(d.c.finished_at, BigInteger),
     )
+    # Only environments that some figure looks at are kept (a large store has many others).
+    patterns = [prod] + [re.compile(st.deployments) for st in stream.stages if st.deployments is not None]
+    relevant: dict[str, bool] = {}
     for row in conn.execute(stmt):
         if repos and row[1] not in repos:
             continue
         if _excluded(excl["deployment"], row[0], row[1], row[2]):
             excluded["deployment"] += 1
             continue
-        all_deps.append(tuple(row))
+        env = row[3]
+        if env not in relevant:
+            relevant[env] = any(p.search(env) for p in patterns)
+        if relevant[env]:
+            all_deps.append(tuple(row))
     repo_code: dict[str, int] = {}
 
     def rc(repo: str) -> int:
@@ -394,7 +401,7 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
     known = set(by_key)
     shared: dict[str, str] = {}
     refs: list[ChangeRef] = []
-    change_keys: list[set[str]] = []
+    change_keys: list[frozenset[str] | None] = []  # None: names no ticket (most changes)
     ints: tuple[array[int], ...] = tuple(array("q") for _ in range(4))  # created, first commit/review, merged
     for row in conn.execute(stmt):
         if repos and row[1] not in repos:
@@ -405,7 +412,7 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
         repo = shared.setdefault(row[1], row[1])
         base = None if row[10] is None else shared.setdefault(row[10], row[10])
         refs.append(ChangeRef(repo, row[9], base, int(row[8])))
-        change_keys.append(ticket_keys((row[3], row[4]), known))
+        change_keys.append(frozenset(ticket_keys((row[3], row[4]), known)) or None)
         for arr, j in zip(ints, (5, 6, 7, 8), strict=True):
             arr.append(_ms(row[j]))
     sha_index: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -421,27 +428,27 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
         found = ticket_keys((message,), known)
         if found:
             for i in sha_index.get((repo, sha), ()):
-                change_keys[i] |= found
+                change_keys[i] = frozenset(found | (change_keys[i] or frozenset()))
     dc = schema.deployment_commits
     commits_of: dict[tuple[str, str], list[str]] = defaultdict(list)
-    wanted = {(r.source, r.id) for r in ok_refs}  # only production successes carry changes here
-    prod_envs = sorted({r[3] for r in prod_deps})
-    if prod_envs:
-        stmt = (
-            select(dc.c.source, dc.c.deployment_id, dc.c.sha)
-            .select_from(dc.join(d, and_(d.c.source == dc.c.source, d.c.external_id == dc.c.deployment_id)))
-            .where(d.c.environment.in_(prod_envs), d.c.status == "success")
-        )
-        for src, dep_id, sha in conn.execute(stmt):
-            if (src, dep_id) in wanted:
-                commits_of[(src, dep_id)].append(sha)
+    # Commit ranges of the successful production deployments only, looked up by id (indexed).
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for dep in ok_refs:
+        by_source[dep.source].append(dep.id)
+    for source, dep_ids in by_source.items():
+        for k in range(0, len(dep_ids), 500):
+            stmt = select(dc.c.deployment_id, dc.c.sha).where(
+                dc.c.source == source, dc.c.deployment_id.in_(dep_ids[k : k + 500])
+            )
+            for dep_id, sha in conn.execute(stmt):
+                commits_of[(source, dep_id)].append(sha)
     change_deployed = np.array([-1 if v is None else v for v in deployed_at(refs, ok_refs, commits_of)], dtype=np.int64)
     del commits_of
     item_deployed = np.full(len(keys), -1, dtype=np.int64)
     created_arr = fd.created_ms
     for i in np.nonzero(change_deployed >= 0)[0].tolist():
         dep = int(change_deployed[i])
-        for key in change_keys[i]:
+        for key in change_keys[i] or ():
             for idx in by_key[key]:
                 if dep >= created_arr[idx] and (item_deployed[idx] < 0 or dep < item_deployed[idx]):
                     item_deployed[idx] = dep
