@@ -1,0 +1,72 @@
+"""The CAICT continuous-delivery maturity view, beside the DORA tiers of the same window.
+
+Fed a :class:`data.maturity.MaturityView`. The caveat that it is a self-assessment aid (not an
+official assessment) is always the first thing shown; each row gives its level, the evidence and
+the rule that decided the level.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from widgets.format import DASH, fmt_local
+from widgets.quality_view import fill_table, plain_label, table
+
+if TYPE_CHECKING:
+    from data.maturity import MaturityView
+
+__all__ = ["MaturityPanel"]
+
+_DORA_NAMES = {
+    "deployment_frequency": "Deployment frequency",
+    "lead_time_for_changes": "Lead time for changes",
+    "change_failure_rate": "Change failure rate",
+    "recovery_time": "Recovery time",
+}
+
+
+class MaturityPanel(QWidget):
+    """Caveat, window line, the maturity rows table and a DORA tiers table beside it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.caveat = plain_label("")
+        f = self.caveat.font()
+        f.setItalic(True)
+        self.caveat.setFont(f)
+        self.window_line = plain_label("No maturity view yet.")
+        self.rows = table(["Area", "领域", "Level", "Evidence", "Why this level"])
+        self.dora = table(["DORA key", "Tier"])
+        body = QHBoxLayout()
+        body.addWidget(self.rows, 3)
+        body.addWidget(self.dora, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caveat)
+        layout.addWidget(self.window_line)
+        layout.addLayout(body, 1)
+        self.view: MaturityView | None = None
+
+    def set_view(self, view: MaturityView | None) -> None:
+        """Show ``view`` (None clears the panel)."""
+        self.view = view
+        if view is None:
+            self.caveat.setText("")
+            self.window_line.setText("No maturity view yet.")
+            fill_table(self.rows, [])
+            fill_table(self.dora, [])
+            return
+        self.caveat.setText(view.caveat)
+        self.window_line.setText(
+            f"Stream {view.stream}: {fmt_local(view.window_from)} – {fmt_local(view.window_to)} (end excluded), "
+            f"as of {fmt_local(view.as_of)}"
+        )
+        fill_table(
+            self.rows,
+            [
+                [r.title, r.title_zh, DASH if r.level is None else f"{r.level} / 5", r.evidence, r.basis]
+                for r in view.rows
+            ],
+        )
+        fill_table(self.dora, [[_DORA_NAMES.get(k, k), v or DASH] for k, v in view.dora_tiers.items()])

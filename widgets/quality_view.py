@@ -1,0 +1,136 @@
+"""The data-quality view: sources, link coverage, unmapped statuses, anomalies and exclusions.
+
+Fed a :class:`data.quality.model.QualityReport`; every finding expands to the records behind it.
+Tree items render plain text, so remote keys and titles show literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from widgets.format import DASH, fmt_local, fmt_pct, plain_tooltip
+
+if TYPE_CHECKING:
+    from data.quality.model import FindingItem, QualityReport
+
+#: ``plain_label``, ``table`` and ``fill_table`` are shared with the release and maturity views.
+__all__ = ["QualityView", "fill_table", "plain_label", "table"]
+
+
+def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = True) -> QLabel:
+    """A label that never interprets its text as rich text (remote titles are shown literally)."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setText(text)
+    return label
+
+
+def table(headers: Sequence[str], parent: QWidget | None = None) -> QTableWidget:
+    """A read-only, sortable table with the given column headers."""
+    t = QTableWidget(0, len(headers), parent)
+    t.setHorizontalHeaderLabels(list(headers))
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setWordWrap(False)
+    return t
+
+
+def fill_table(t: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+    """Replace the rows; every cell is plain text, with the full text as a literal tooltip."""
+    t.setSortingEnabled(False)
+    t.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)  # item text is always rendered as plain text
+            if len(text) > 40:
+                item.setToolTip(plain_tooltip(text))
+            t.setItem(r, c, item)
+    t.resizeColumnsToContents()
+    # Keep the given order until the user clicks a header (no sort column yet).
+    t.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    t.setSortingEnabled(True)
+
+
+class QualityView(QWidget):
+    """A summary line and a tree: section -> finding -> items (source, key, detail)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = plain_label("No data-quality report yet.")
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Check", "Count", "Detail"])
+        self.tree.setUniformRowHeights(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        self.report: QualityReport | None = None
+
+    def set_report(self, report: QualityReport | None) -> None:
+        """Show ``report`` (None clears the view)."""
+        self.report = report
+        self.tree.clear()
+        if report is None:
+            self.summary.setText("No data-quality report yet.")
+            return
+        baseline = fmt_local(report.measure_from) if report.measure_from else "all history (no baseline)"
+        self.summary.setText(
+            f"Stream {report.stream} as of {fmt_local(report.as_of)} — {report.problem_count} problem(s); "
+            f"measured from {baseline}; {len(report.exclusions)} exclusion(s) in force."
+        )
+        src = self._section("Sources", len(report.sources))
+        for s in report.sources:
+            gaps = ", ".join(f"{fmt_local(g.week_from)} +{g.weeks} wk" for g in s.gaps) or "no gaps"
+            state = "STALE — " if s.stale else ""
+            node = QTreeWidgetItem(
+                src, [s.source, str(s.records), f"{state}last success {fmt_local(s.last_success_at)}; {gaps}"]
+            )
+            if s.last_error:
+                QTreeWidgetItem(node, ["last error", "", " ".join(s.last_error.split())])
+        cov = self._section("Coverage", len(report.coverage))
+        for c in report.coverage:
+            node = QTreeWidgetItem(cov, [c.title, f"{c.covered} of {c.total}", fmt_pct(c.share, 1)])
+            self._items(node, c.missing)
+        unm = self._section("Statuses no stage maps", len(report.unmapped))
+        for u in report.unmapped:
+            node = QTreeWidgetItem(unm, [u.status, str(u.item_count), f"{u.hours:.1f} h"])
+            self._items(node, u.items)
+        an = self._section("Anomalies", sum(f.count for f in report.anomalies))
+        for f in report.anomalies:
+            node = QTreeWidgetItem(an, [f.title, str(f.count), ""])
+            self._items(node, f.items)
+        ex = self._section("Exclusions in force", len(report.exclusions))
+        for e in report.exclusions:
+            QTreeWidgetItem(ex, [f"{e.kind} {e.source} {e.key}", "", e.reason])
+        self.tree.expandToDepth(0)
+        for i in range(3):
+            self.tree.resizeColumnToContents(i)
+
+    def _section(self, title: str, count: int) -> QTreeWidgetItem:
+        return QTreeWidgetItem(self.tree, [title, str(count), ""])
+
+    @staticmethod
+    def _items(parent: QTreeWidgetItem, items: tuple[FindingItem, ...]) -> None:
+        for i in items:
+            child = QTreeWidgetItem(parent, [f"{i.source} {i.key}", "", i.detail or DASH])
+            if len(i.detail) > 40:
+                child.setToolTip(2, plain_tooltip(i.detail))
