@@ -433,8 +433,8 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
     commits_of: dict[tuple[str, str], list[str]] = defaultdict(list)
     # Commit ranges of the successful production deployments only, looked up by id (indexed).
     by_source: dict[str, list[str]] = defaultdict(list)
-    for dep in ok_refs:
-        by_source[dep.source].append(dep.id)
+    for ok in ok_refs:
+        by_source[ok.source].append(ok.id)
     for source, dep_ids in by_source.items():
         for k in range(0, len(dep_ids), 500):
             stmt = select(dc.c.deployment_id, dc.c.sha).where(
