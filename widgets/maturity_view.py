@@ -69,4 +69,9 @@ class MaturityPanel(QWidget):
                 for r in view.rows
             ],
         )
+        # Evidence is a sentence or two: wrap it in a readable column instead of one endless line.
+        self.rows.setWordWrap(True)
+        self.rows.setColumnWidth(3, 420)
+        self.rows.setColumnWidth(4, 240)
+        self.rows.resizeRowsToContents()
         fill_table(self.dora, [[_DORA_NAMES.get(k, k), v or DASH] for k, v in view.dora_tiers.items()])
