@@ -98,9 +98,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"note: {info.message}")
         return 0
     text, raw = _read(path)
-    sources = list(raw.get("sources", []))
+    raw_sources: list[Any] = list(raw.get("sources", []))
     if args.action == "add":
-        if any(isinstance(s, dict) and s.get("name") == args.name for s in sources):
+        if any(isinstance(s, dict) and s.get("name") == args.name for s in raw_sources):
             raise UsageError(f"{path}: a source named {args.name!r} already exists")
         table: dict[str, Any] = {"name": args.name, "kind": args.kind, "url": args.url}
         for opt in _LIST_OPTIONS:
@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
                 raise UsageError(f"--set expects KEY=VALUE, got {item!r}")
             table[key.strip()] = _value(value.strip())
         # Validate the whole resulting config first: a bad source changes nothing on disk.
-        parse_config({**raw, "sources": [*sources, table]}, f"{path} (with the new source)", fallback_streams=False)
+        parse_config({**raw, "sources": [*raw_sources, table]}, f"{path} (with the new source)", fallback_streams=False)
         block = "[[sources]]\n" + "".join(f"{_key(k)} = {_inline(v)}\n" for k, v in table.items())
         path.parent.mkdir(parents=True, exist_ok=True)
         sep = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
@@ -126,8 +126,8 @@ def run(args: argparse.Namespace) -> int:
             f"or the environment variable {secrets.env_name(args.name)}"
         )
         return 0
-    kept = [s for s in sources if not (isinstance(s, dict) and s.get("name") == args.name)]
-    if len(kept) == len(sources):
+    kept = [s for s in raw_sources if not (isinstance(s, dict) and s.get("name") == args.name)]
+    if len(kept) == len(raw_sources):
         raise UsageError(f"{path}: no source named {args.name!r}")
     doc = {**raw, "sources": kept}
     parse_config(doc, str(path), fallback_streams=False)

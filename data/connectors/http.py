@@ -673,7 +673,7 @@ class HttpClient:
     def _backoff_delay(self, attempt: int) -> float:
         """Exponential backoff with 'equal jitter': never below half the step, never past the cap."""
         step = min(self.policy.backoff_max_s, self.policy.backoff_base_s * 2 ** (attempt - 1))
-        return step / 2 + self.rng.uniform(0, step / 2)
+        return float(step / 2 + self.rng.uniform(0, step / 2))
 
     def _backoff(self, attempt: int, why: str) -> None:
         self.stats.retries += 1
