@@ -175,6 +175,8 @@ class Controller(QObject):
         self.stale_dropped = 0
         #: The last pipelines and trends with the inputs they were computed from.
         self._cache: dict[tuple[str, object], Any] = {}
+        self._pipelines_key: tuple[datetime, int] | None = None
+        self._pipelines_done = False
         self.last_selection: Selection | None = None
         self.last_report: Report | None = None
         self.last_trends: list[TrendPoint] = []
@@ -236,7 +238,10 @@ class Controller(QObject):
         return dataclasses.replace(self.config.definitions, median=sel.median, dora=sel.dora, calendar=sel.calendar)
 
     def request(self, sel: Selection) -> int:
-        """Compute report, pipelines and trends for ``sel``; returns the request generation."""
+        """Compute report and trends for ``sel`` (and pipelines when ``as_of`` or the data changed).
+
+        Returns the request generation.
+        """
         self._generation += 1
         gen = self._generation
         self.last_selection = sel
@@ -244,17 +249,15 @@ class Controller(QObject):
             return gen  # start() will request again once the store is open
         store, config, engine = self.store, self.config, self.engine
         defs = self.definitions_for(sel)
-        # Pipelines depend only on as_of, trends only on their (≥ 13-week) window: a range change
-        # within the last 13 weeks reuses both instead of competing with the report for the CPU.
+        # Trends depend only on their (≥ 13-week) window: a range change within the last 13 weeks
+        # reuses them instead of competing with the report for the CPU.
         start = min(sel.window_from, sel.window_to - timedelta(weeks=13))
         cache = dict(self._cache)  # a snapshot: the worker only reads it
 
         def job(emit: Emit) -> None:
             # The store's write generation is part of each key, so a sync invalidates the cache.
             generation = store.generation()
-            pipelines_key = (generation, sel.as_of)
             trends_key = (generation, start, sel.window_to, sel.stream, defs)
-            cached_pipelines = cache.get(("pipelines", pipelines_key))
             cached_trends = cache.get(("trends", trends_key))
             try:
                 report = engine.build_report(
@@ -274,9 +277,7 @@ class Controller(QObject):
             emit("report", report)
             if gen != self._generation:
                 return  # superseded: skip the rest of the work
-            if cached_pipelines is None:
-                cached_pipelines = engine.pipeline_statuses(store, as_of=sel.as_of)
-            emit("pipelines", (pipelines_key, cached_pipelines))
+            emit("generation", generation)
             if gen != self._generation:
                 return
             # Trends: at least 13 weeks so a short range still shows a trend around it.
@@ -288,6 +289,33 @@ class Controller(QObject):
 
         self._submit(Task(gen, job, self.is_current), self._on_partial)
         return gen
+
+    def _request_pipelines(self, as_of: datetime, generation: int) -> None:
+        """Pipeline states as of ``as_of``, unless they are known or being computed for it.
+
+        They depend on ``as_of`` and the data only, not on the range, and can be slow on a big
+        cache: one computation at a time, never repeated for the same (as_of, data generation).
+        """
+        key = (as_of, generation)
+        if key == self._pipelines_key or self.store is None:
+            if key == self._pipelines_key and self._pipelines_done and self.last_pipelines is not None:
+                self.pipelines_ready.emit(self.last_pipelines)
+            return
+        self._pipelines_key, self._pipelines_done = key, False
+        store, engine = self.store, self.engine
+
+        def job(emit: Emit) -> None:
+            emit("pipelines", (key, engine.pipeline_statuses(store, as_of=as_of)))
+
+        self._submit(Task(0, job), self._on_pipelines)
+
+    def _on_pipelines(self, _gen: int, _kind: str, payload: object) -> None:
+        key, statuses = cast("tuple[tuple[datetime, int], list[PipelineStatus]]", payload)
+        if key != self._pipelines_key:
+            return  # a newer as_of was asked for meanwhile
+        self._pipelines_done = True
+        self.last_pipelines = list(statuses)
+        self.pipelines_ready.emit(self.last_pipelines)
 
     def compare(self, before: tuple[datetime, datetime], after: tuple[datetime, datetime]) -> int:
         """Compute the two reports of a before/after comparison."""
@@ -361,11 +389,8 @@ class Controller(QObject):
             self._cache = {k: v for k, v in self._cache.items() if k[0] != "trends"} | {("trends", key): points}
             self.last_trends = list(points)
             self.trends_ready.emit(self.last_trends)
-        elif kind == "pipelines":
-            key, statuses = cast("tuple[object, list[PipelineStatus]]", payload)
-            self._cache = {k: v for k, v in self._cache.items() if k[0] != "pipelines"} | {("pipelines", key): statuses}
-            self.last_pipelines = list(statuses)
-            self.pipelines_ready.emit(self.last_pipelines)
+        elif kind == "generation":
+            self._request_pipelines(self.last_selection.as_of if self.last_selection else self.now(), int(payload))  # type: ignore[call-overload]
         elif kind == "calendar_rejected":
             self.calendar_rejected.emit(str(payload))
 
@@ -377,6 +402,8 @@ class Controller(QObject):
         self.comparison_ready.emit(before, after)
 
     def _refresh(self) -> None:
+        if self.info is not None and self.info.demo:
+            return  # the demo never changes and its "now" is fixed: nothing to refresh
         sel = self.last_selection
         if sel is not None and self._busy == 0 and abs((sel.as_of - self.now()).total_seconds()) < 120:
             self.request(dataclasses.replace(sel, as_of=self.now()))
