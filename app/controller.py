@@ -24,6 +24,7 @@ from data.config import Config, Definitions
 from data.results import PipelineStatus, Report, TrendPoint
 from data.store import Store
 from data.timeutil import parse_instant, utc_now
+from widgets.pipeline_board import sort_statuses
 from widgets.time_range import Selection
 
 __all__ = ["Controller", "Engine", "ModuleEngine", "StoreInfo"]
@@ -131,7 +132,7 @@ class Controller(QObject):
         store_ready(StoreInfo): the store is open (and the demo generated when it was empty).
         report_ready(Report): the report for the latest request.
         trends_ready(list[TrendPoint]): weekly trends for the latest request.
-        pipelines_ready(list[PipelineStatus]): pipeline states as of the latest request.
+        pipelines_ready(list[PipelineStatus]): pipeline states as of the latest request, failing first.
         comparison_ready(Report, Report): before and after reports of the latest comparison.
         busy_changed(bool): work started (True) or everything finished (False).
         progress(str): what is happening (for the status bar).
@@ -305,7 +306,8 @@ class Controller(QObject):
         store, engine = self.store, self.engine
 
         def job(emit: Emit) -> None:
-            emit("pipelines", (key, engine.pipeline_statuses(store, as_of=as_of)))
+            # Sorted here, off the GUI thread; the board shows them in this order (failing first).
+            emit("pipelines", (key, sort_statuses(engine.pipeline_statuses(store, as_of=as_of))))
 
         self._submit(Task(0, job), self._on_pipelines)
 

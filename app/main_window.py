@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
 
     def show_pipelines(self, statuses: list[PipelineStatus]) -> None:
         """Fill the pipelines page."""
-        self.pipelines.set_statuses(statuses)
+        self.pipelines.set_statuses(statuses, presorted=True)
 
     def show_error(self, message: str) -> None:
         """Show a failure above the pages (plain text) without losing what is shown."""

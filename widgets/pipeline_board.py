@@ -123,9 +123,13 @@ class PipelineBoard(QScrollArea):
         self._grid.addLayout(outer, 0, 0, 1, columns)
         self.tiles: list[PipelineTile] = []
 
-    def set_statuses(self, statuses: Sequence[PipelineStatus]) -> None:
-        """Show these pipelines, failing first; tiles are reused where possible."""
-        everything = sort_statuses(statuses)
+    def set_statuses(self, statuses: Sequence[PipelineStatus], *, presorted: bool = False) -> None:
+        """Show these pipelines, failing first; tiles are reused where possible.
+
+        ``presorted``: already in :func:`sort_statuses` order (sorted on a worker: a big cache has
+        tens of thousands of branch pipelines, too many to sort on the GUI thread).
+        """
+        everything = list(statuses) if presorted else sort_statuses(statuses)
         ordered = everything[: self.max_tiles]
         while len(self.tiles) > len(ordered):
             tile = self.tiles.pop()

@@ -55,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"flowdeck: --screenshot: directory {shot.parent} does not exist", file=sys.stderr)
         return 2
 
+    import gc
+
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -63,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
     from app.main_window import PAGES, MainWindow, apply_theme
     from app.settings import UiSettings
 
+    # Reports on a big cache allocate millions of small objects on a worker thread; with the
+    # default thresholds a full collection there holds the GIL for up to a second and freezes
+    # the window. Collect the young generation less eagerly (memory stays bounded: refcounting
+    # frees almost everything; cycles are still collected).
+    gc.set_threshold(50_000, 20, 100)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Flowdeck")

@@ -22,9 +22,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _child_dashboard(db: str, spawned_at: float) -> None:
     """Runs in a fresh process: open the real window and time it."""
+    import gc
+
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
+    gc.set_threshold(50_000, 20, 100)  # as app.commands.gui does
     app = QApplication([])
     from app.controller import Controller
     from app.main_window import MainWindow
