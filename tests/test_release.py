@@ -191,7 +191,11 @@ def test_latest_and_bad_requests(store: Store) -> None:
         release_report(store, config(), ("ci", "bank/mobile", "s1"))
 
 
-def test_csv_is_neutralised_and_pdf_is_valid(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_is_neutralised_and_pdf_is_valid(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], qapp: object
+) -> None:
+    # qapp: the command would create a bare QGuiApplication, which a later widget test in the same
+    # process could not use; a QApplication serves both.
     out_csv, out_pdf = tmp_path / "r.csv", tmp_path / "r.pdf"
     code = main(["--db", store.url, "release", "ci:bank/mobile:p1", "--csv", str(out_csv), "--pdf", str(out_pdf)])
     assert code == 0
