@@ -248,6 +248,17 @@ def latest_production_deployment(store: Store, config: Config, *, stream: str | 
     return max(done, key=lambda d: (d.finished_at, d.id))
 
 
+def _fin(d: Deployment) -> int:
+    """Finish (ms) of a finished deployment (the production filters keep only those)."""
+    assert d.finished_at is not None
+    return to_ms(d.finished_at)
+
+
+def _start(d: Deployment) -> int:
+    """Start (ms), or the finish when the source gave no start."""
+    return to_ms(d.started_at) if d.started_at is not None else _fin(d)
+
+
 def _branch(ref: str | None) -> str | None:
     return None if ref is None else ref.removeprefix("refs/heads/")
 
@@ -291,27 +302,28 @@ def release_report(
         carried = [c for c in all_changes if c.merge_sha in shas]
     else:
         method = SINCE_PREVIOUS
-        start = to_ms(dep.started_at or dep.finished_at)
+        start = _start(dep)
         earlier = [
             d
             for d in prod
             if d.status == "success"
             and (d.source, d.id) != (dep.source, dep.id)
-            and to_ms(d.started_at or d.finished_at) < start
+            and _start(d) < start
             and (_branch(d.ref) is None or _branch(dep.ref) is None or _branch(d.ref) == _branch(dep.ref))
         ]
-        previous = max(earlier, key=lambda d: to_ms(d.started_at or d.finished_at), default=None)
-        lo = -1 if previous is None else to_ms(previous.started_at or previous.finished_at)
+        previous = max(earlier, key=_start, default=None)
+        lo = -1 if previous is None else _start(previous)
         carried = [
             c
             for c in all_changes
-            if lo < to_ms(c.merged_at) <= start
+            if c.merged_at is not None
+            and lo < to_ms(c.merged_at) <= start
             and (_branch(c.base) is None or _branch(dep.ref) is None or _branch(c.base) == _branch(dep.ref))
         ]
         shas = {c.merge_sha for c in carried if c.merge_sha} | ({dep.sha} if dep.sha else set())
     carried.sort(key=lambda c: (c.merged_at, c.id))
     keys = change_tickets(carried, commits, set(known))
-    fin = to_ms(dep.finished_at)
+    fin = _fin(dep)
     out_changes: list[ReleaseChange] = []
     for c, ks in zip(carried, keys, strict=True):
         first = deployed[id(c)]
@@ -398,16 +410,15 @@ def _pipeline(store: Store, dep: Deployment) -> ReleasePipeline | None:
         same = [r for r in runs if r.url == dep.url]
         chosen = max(same, key=lambda r: r.attempt, default=None)
     if chosen is None and dep.sha:
-        start = dep.started_at or dep.finished_at
-        cands = [
-            r
-            for r in runs
-            if r.sha == dep.sha
-            and (r.started_at or r.queued_at) is not None
-            and (r.started_at or r.queued_at) <= start
-            and (r.finished_at is None or r.finished_at >= start)
-        ]
-        chosen = max(cands, key=lambda r: (r.started_at or r.queued_at, r.attempt), default=None)
+        start = _start(dep)
+        cands: list[tuple[int, int, PipelineRun]] = []
+        for r in runs:
+            began = r.started_at or r.queued_at
+            if r.sha != dep.sha or began is None or to_ms(began) > start:
+                continue
+            if r.finished_at is None or to_ms(r.finished_at) >= start:
+                cands.append((to_ms(began), r.attempt, r))
+        chosen = max(cands, key=lambda x: (x[0], x[1]))[2] if cands else None
     if chosen is None:
         return None
     jobs = sorted(
@@ -444,7 +455,7 @@ def _incidents(store: Store, scope: Scope, dep: Deployment) -> tuple[ReleaseInci
         return ()
     ok = sorted(
         (d for d in scope.production(store.deployments()) if d.status == "success"),
-        key=lambda d: (to_ms(d.finished_at), d.id),
+        key=lambda d: (_fin(d), d.id),
     )
     by_repo: dict[str | None, list[Deployment]] = defaultdict(list)
     for d in ok:
@@ -455,10 +466,10 @@ def _incidents(store: Store, scope: Scope, dep: Deployment) -> tuple[ReleaseInci
         if n.repo is not None and not scope.repo_in(n.repo):
             continue
         cands = by_repo.get(n.repo, [])
-        finishes = [to_ms(d.finished_at) for d in cands]
+        finishes = [_fin(d) for d in cands]
         i = bisect.bisect_left(finishes, to_ms(n.created_at)) - 1  # finished strictly before
         if i < 0 or (cands[i].source, cands[i].repo, cands[i].id) != (dep.source, dep.repo, dep.id):
             continue
-        recovery = None if n.resolved_at is None else (to_ms(n.resolved_at) - to_ms(dep.finished_at)) / H
+        recovery = None if n.resolved_at is None else (to_ms(n.resolved_at) - _fin(dep)) / H
         out.append(ReleaseIncident(n.source, n.key, n.title, n.created_at, n.resolved_at, n.url, recovery))
     return tuple(out)

@@ -244,8 +244,8 @@ def _gaps(instants: np.ndarray, a_ms: int) -> tuple[tuple[Gap, ...], float | Non
     """Empty whole ISO weeks (Monday 00:00 UTC) of a steady source; and its weekly median.
 
     Steadiness is judged over the weeks from the source's first to its last record (zeros
-    included; at least :data:`STEADY_MIN_WEEKS` of them), so a sync that stopped does not make a busy source look quiet. Gaps are the empty
-    weeks inside that span, plus every whole week after the last record up to ``as_of`` (a sync
+    included; at least :data:`STEADY_MIN_WEEKS` of them), so a sync that stopped does not make a
+    busy source look quiet. Gaps are the empty weeks inside that span, plus every whole week after the last record up to ``as_of`` (a sync
     that stopped is the gap that matters most). The week holding ``as_of`` is not judged: it is
     not over.
     """
