@@ -245,9 +245,9 @@ def _gaps(instants: np.ndarray, a_ms: int) -> tuple[tuple[Gap, ...], float | Non
 
     Steadiness is judged over the weeks from the source's first to its last record (zeros
     included; at least :data:`STEADY_MIN_WEEKS` of them), so a sync that stopped does not make a
-    busy source look quiet. Gaps are the empty weeks inside that span, plus every whole week after the last record up to ``as_of`` (a sync
-    that stopped is the gap that matters most). The week holding ``as_of`` is not judged: it is
-    not over.
+    busy source look quiet. Gaps are the empty weeks inside that span, plus every whole week after
+    the last record up to ``as_of`` (a sync that stopped is the gap that matters most). The week
+    holding ``as_of`` is not judged: it is not over.
     """
     if instants.size == 0:
         return (), None
