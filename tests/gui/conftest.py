@@ -103,4 +103,5 @@ def window(qtbot: Any, controller: Any) -> Any:
     with qtbot.waitSignal(controller.report_ready, timeout=10_000):
         controller.start()
     qtbot.waitUntil(lambda: bool(controller.last_pipelines) and bool(controller.last_trends), timeout=10_000)
+    qtbot.waitUntil(lambda: controller.workers.active() == 0, timeout=10_000)  # start every test quiet
     return w

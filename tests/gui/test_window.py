@@ -262,6 +262,7 @@ def test_short_range_change_reuses_trends_and_pipelines(window, controller, engi
     trends, pipes = engine.trend_calls, engine.pipeline_calls
     with qtbot.waitSignal(controller.trends_ready, timeout=5000):
         window.controls.select_range(1)  # 4 weeks: trends still cover the same 13 weeks, as_of unchanged
+    qtbot.waitUntil(lambda: controller.workers.active() == 0, timeout=5000)
     assert (engine.trend_calls, engine.pipeline_calls) == (trends, pipes)
     with qtbot.waitSignal(controller.trends_ready, timeout=5000):
         window.controls.select_range(3)  # 26 weeks: a longer trend window
@@ -269,7 +270,9 @@ def test_short_range_change_reuses_trends_and_pipelines(window, controller, engi
     with qtbot.waitSignal(controller.trends_ready, timeout=5000):
         controller.store.upsert([])  # any write bumps the store generation: caches are invalid
         window.recompute()
-    assert engine.trend_calls == trends + 2 and engine.pipeline_calls == pipes + 1
+    # Pipelines run in their own task: wait for it rather than for the trends.
+    qtbot.waitUntil(lambda: engine.pipeline_calls == pipes + 1, timeout=5000)
+    assert engine.trend_calls == trends + 2
 
 
 def test_menu_actions_switch_pages_and_ranges(window, controller, qtbot):
