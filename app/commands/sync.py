@@ -1,7 +1,11 @@
-"""``flowdeck sync [--source NAME]``: headless sync of the configured sources.
+"""``flowdeck sync [--source NAME] [--watch]``: headless sync of the configured sources.
 
 A progress line on a terminal (plain lines otherwise); Ctrl-C cancels between pages, keeping every
 committed page; exit 1 with the (redacted) error when a source fails, after the others still synced.
+
+``--watch`` runs the sync service (:mod:`data.service`): every source on its own ``interval_s``,
+one log line per sync on standard output, failing sources backing off, the PostgreSQL per-source
+lock honoured. SIGTERM or SIGINT stops it between pages with exit code 0 (a second SIGINT aborts).
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from data import secrets
 from data.connectors.base import ConnectorError
 from data.connectors.http import RedactingFilter, redact
 from data.connectors.registry import make_connector
+from data.service import run_service
 from data.sync import SyncProgress, sync_source
+from data.timeutil import utc_now
 
 #: Kinds that can work without a token (public repositories, open CCTray feeds).
 _TOKEN_OPTIONAL = {"cctray", "github", "gitlab"}
@@ -30,7 +36,11 @@ def add_parser(sub: Any) -> None:
     """Register ``sync``."""
     p: argparse.ArgumentParser = sub.add_parser("sync", help="sync configured sources into the store")
     p.add_argument("--source", metavar="NAME", action="append", help="only this source (repeatable)")
-    p.add_argument("--watch", action="store_true", help="keep syncing every interval_s (not yet available)")
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="run as a service: sync each source every interval_s until SIGTERM/SIGINT (one log line per sync)",
+    )
     p.set_defaults(func=run)
 
 
@@ -69,8 +79,6 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     """Sync each selected source in turn; returns 1 if any failed."""
-    if args.watch:
-        raise UsageError("sync --watch is not available yet; run `flowdeck sync` from a timer (systemd, cron)")
     cfg = config_of(args)
     selected = list(cfg.sources)
     if args.source:
@@ -81,8 +89,10 @@ def run(args: argparse.Namespace) -> int:
         selected = [s for s in cfg.sources if s.name in args.source]
     if not selected:
         print("flowdeck: no sources are configured; add one with `flowdeck sources add`", file=sys.stderr)
-        return 1
+        return 2 if args.watch else 1
     _install_redaction()
+    if args.watch:
+        return _watch(args, cfg, [s.name for s in selected])
     cancel = threading.Event()
 
     def on_sigint(_sig: int, _frame: Any) -> None:
@@ -130,3 +140,32 @@ def run(args: argparse.Namespace) -> int:
         print("flowdeck: sync cancelled; the next sync resumes from the last stored page", file=sys.stderr)
         return 1
     return 1 if failed else 0
+
+
+def _watch(args: argparse.Namespace, cfg: Any, names: list[str]) -> int:
+    """``--watch``: run the service until SIGTERM/SIGINT; 0 on a clean stop."""
+    if not args.verbose:
+        # Each failed stream is already in the sync's one summary line; the engine's own warning
+        # would repeat it. HTTP waits and keyring problems still reach the log.
+        logging.getLogger("data.sync").setLevel(logging.ERROR)
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+        name = signal.Signals(signum).name
+        print(f"{_stamp()} flowdeck sync service: {name}, stopping after the current page", flush=True)
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)} if main else {}
+    try:
+        run_service(getattr(args, "db", None), cfg, stop=stop, sources=names)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def _stamp() -> str:
+    return utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
