@@ -1,0 +1,308 @@
+"""The sync service (data/service.py) in this process, and the change detector (data/changes.py).
+
+The service runs the real GitHub connector against the local GitHub fake through the real HTTP
+layer; only the connector's idea of "now" is pinned (the fake's data is from March 2026). The
+cross-process behaviour (two services, SIGTERM, another process's import) is in
+tests/test_watch_processes.py.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine
+
+from data.changes import ChangeDetector
+from data.config import Config, SourceConfig, parse_config
+from data.connectors.github import GitHubConnector
+from data.connectors.http import FakeClock, register_secret
+from data.records import WorkItem
+from data.service import MAX_BACKOFF_S, backoff_delay, format_sync_line, run_service
+from data.store import Store
+from data.sync import StreamSummary, SyncSummary, store_lock
+from tests.connectors import github_fake as gh
+from tests.fakes.server import FakeServer
+
+LINE = re.compile(
+    r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ sync (?P<src>[\w.-]+): (?P<status>ok|FAILED|cancelled) "
+    r"(?P<records>\d+) records, (?P<pages>\d+) pages, (?P<requests>\d+) requests, "
+    r"waits (?P<waits>\d+\.\d) s, (?P<secs>\d+\.\d) s(?P<rest>.*)$"
+)
+T0 = datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC)
+
+
+def _config(*sources: tuple[str, str, float]) -> Config:
+    """A config with GitHub sources (name, url, interval_s) serving the fake's repository."""
+    return parse_config(
+        {
+            "sources": [
+                {
+                    "name": name,
+                    "kind": "github",
+                    "url": url,
+                    "interval_s": interval,
+                    "repos": [gh.REPO],
+                    "per_page": gh.PER_PAGE,
+                    "status_labels": {"status: in review": "In Review"},
+                }
+                for name, url, interval in sources
+            ]
+        }
+    )
+
+
+def _factory(source: SourceConfig, token: str | None) -> GitHubConnector:
+    return GitHubConnector(source, token, now=lambda: gh.NOW, clock=FakeClock())
+
+
+class Lines:
+    """A thread-safe log sink the test can wait on."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._cond = threading.Condition()
+
+    def __call__(self, line: str) -> None:
+        with self._cond:
+            self.lines.append(line)
+            self._cond.notify_all()
+
+    def wait_for(self, predicate: Callable[[list[str]], bool], timeout: float = 30.0) -> None:
+        with self._cond:
+            assert self._cond.wait_for(lambda: predicate(self.lines), timeout), "\n".join(self.lines)
+
+    def syncs(self, source: str) -> list[re.Match[str]]:
+        return [m for m in map(LINE.match, list(self.lines)) if m and m["src"] == source]
+
+
+def _counts(store: Store) -> dict[str, int]:
+    return {k: v for k, v in store.counts().items() if k in gh.expected(gh.dataset())}
+
+
+# --- pure pieces ---------------------------------------------------------------------------------
+
+
+def test_backoff_doubles_from_the_interval_and_is_capped() -> None:
+    assert [backoff_delay(60, n) for n in range(6)] == [60, 120, 240, 480, 960, MAX_BACKOFF_S]
+    assert backoff_delay(60, 500) == MAX_BACKOFF_S  # no overflow after a long outage
+    # An hourly source is never retried more often than hourly because it failed.
+    assert backoff_delay(3600, 1) == 3600
+    # Schedules below the floor are raised to it (0.5 s, the tests' interval).
+    assert backoff_delay(0.1, 0) == 0.5 and backoff_delay(0.1, 2) == 2.0
+
+
+def test_sync_line_format() -> None:
+    summary = SyncSummary("github", [StreamSummary("runs", pages=2, records=100, requests=4, waits_s=0.04)])
+    summary.streams.append(StreamSummary("issues", pages=1, records=20, requests=1))
+    assert format_sync_line(T0, summary, 1.234) == (
+        "2026-03-02T09:00:05Z sync github: ok 120 records, 3 pages, 5 requests, waits 0.0 s, 1.2 s"
+    )
+    failed = SyncSummary("jira", [StreamSummary("issues", requests=3)], error="jira/issues: HTTP 503")
+    assert format_sync_line(T0, failed, 0.26) == (
+        "2026-03-02T09:00:05Z sync jira: FAILED 0 records, 0 pages, 3 requests, waits 0.0 s, 0.3 s: "
+        "jira/issues: HTTP 503"
+    )
+    stopped = SyncSummary("gitlab", [StreamSummary("mrs", pages=1, records=7, requests=1)], cancelled=True)
+    assert LINE.match(format_sync_line(T0, stopped, 0.0))["status"] == "cancelled"  # type: ignore[index]
+
+
+def test_sync_line_redacts_a_registered_token() -> None:
+    register_secret("ghp_service_line_secret")
+    failed = SyncSummary("github", error="HTTP 401 for token ghp_service_line_secret")
+    line = format_sync_line(T0, failed, 0.1)
+    assert "ghp_service_line_secret" not in line and "***" in line
+
+
+# --- the service in this process -----------------------------------------------------------------
+
+
+def test_once_syncs_each_source_and_logs_one_line_per_sync(store_url: str) -> None:
+    lines = Lines()
+    with FakeServer() as srv, Store.open(store_url) as store:
+        gh.install(srv, gh.dataset())
+        stats = run_service(
+            None,
+            _config(("github", srv.url, 60)),
+            stop=threading.Event(),
+            log=lines,
+            clock=lambda: T0,
+            once=True,
+            connector_factory=_factory,
+            store=store,
+            token_for=lambda _name: None,
+        )
+        assert _counts(store) == gh.expected(gh.dataset())
+        assert store.sync_states()["github"]["last_error"] is None
+    assert lines.lines[0] == (
+        f"2026-03-02T09:00:05Z flowdeck sync service: 1 source(s) (github every 60 s); store {store.url_for_display()}"
+    )
+    (sync,) = lines.syncs("github")
+    assert sync["status"] == "ok" and sync["rest"] == ""
+    # Records written (an upsert count: a run listed again in its rescan window counts twice).
+    assert int(sync["records"]) >= sum(gh.expected(gh.dataset()).values())
+    assert int(sync["requests"]) == len(srv.requests)
+    assert lines.lines[-1] == "2026-03-02T09:00:05Z flowdeck sync service: done; 1 syncs, 0 failed, 0 skipped (locked)"
+    assert len(lines.lines) == 3  # start, ONE line for the sync, end
+    assert stats.syncs == {"github": 1} and stats.failures == {}
+
+
+def test_a_failing_source_backs_off_while_another_keeps_syncing(sqlite_url: str) -> None:
+    lines = Lines()
+    stop = threading.Event()
+    # "broken" answers 404 to everything (a wrong URL); "github" is healthy. Both every 0.5 s.
+    with FakeServer() as good, FakeServer() as broken, Store.open(sqlite_url) as store:
+        gh.install(good, gh.dataset())
+        cfg = _config(("github", good.url, 0.5), ("broken", broken.url, 0.5))
+        service = threading.Thread(
+            target=run_service,
+            args=(None, cfg),
+            kwargs={"stop": stop, "log": lines, "connector_factory": _factory, "store": store},
+        )
+        service.start()
+        try:
+            # Broken tries at ~0 s, then waits 1 s, 2 s: its 3rd attempt comes ~3 s in.
+            lines.wait_for(lambda _lines: len(lines.syncs("broken")) >= 3)
+            good_syncs = lines.syncs("github")
+        finally:
+            stop.set()
+            service.join(30)
+        assert not service.is_alive()
+        states = store.sync_states()
+        assert _counts(store) == gh.expected(gh.dataset())
+    broken_syncs = lines.syncs("broken")
+    assert all(m["status"] == "FAILED" for m in broken_syncs)
+    assert [
+        re.search(r"retry in (\d+\.\d) s \(failure (\d+) in a row\)", m["rest"]).groups() for m in broken_syncs[:3]
+    ] == [  # type: ignore[union-attr]
+        ("1.0", "1"),
+        ("2.0", "2"),
+        ("4.0", "3"),
+    ]
+    assert "404" in broken_syncs[0]["rest"]
+    # Meanwhile the healthy source kept its own 0.5 s schedule: about 6 syncs in those ~3 s.
+    assert len(good_syncs) >= 4, lines.lines
+    assert all(m["status"] == "ok" for m in good_syncs)
+    assert states["broken"]["last_success_at"] is None and "404" in states["broken"]["last_error"]
+    assert states["github"]["last_error"] is None
+    assert lines.lines[-1].endswith("skipped (locked)") and " stopped; " in lines.lines[-1]
+
+
+def test_stop_cancels_between_pages_and_the_next_run_resumes(sqlite_url: str) -> None:
+    lines = Lines()
+    stop = threading.Event()
+    with FakeServer() as srv, Store.open(sqlite_url) as store:
+        gh.install(srv, gh.dataset())
+        issues_path = f"/repos/{gh.REPO}/issues"
+        real = next(h for m, p, h in srv._routes if p.pattern == issues_path)
+
+        def issues_then_stop(req: Any) -> Any:
+            stop.set()  # as if SIGTERM arrived while the issues listing is being read
+            return real(req)
+
+        srv.route("GET", issues_path, issues_then_stop)
+        cfg = _config(("github", srv.url, 60))
+        run_service(None, cfg, stop=stop, log=lines, connector_factory=_factory, store=store)
+        (first,) = lines.syncs("github")
+        assert first["status"] == "cancelled" and "resumes from the last stored page" in first["rest"]
+        partial = _counts(store)
+        assert 0 < sum(partial.values()) < sum(gh.expected(gh.dataset()).values())
+        assert partial["work_items"] < gh.expected(gh.dataset())["work_items"]
+        srv.route("GET", issues_path, real)
+        resumed = run_service(
+            None, cfg, stop=threading.Event(), log=lines, once=True, connector_factory=_factory, store=store
+        )
+        assert resumed.failures == {}
+        assert _counts(store) == gh.expected(gh.dataset())
+
+
+@pytest.mark.postgres
+def test_a_source_locked_by_another_syncer_is_skipped_not_failed(store_url: str) -> None:
+    if not store_url.startswith("postgresql"):
+        pytest.skip("the per-source lock exists on PostgreSQL only (SQLite: one desktop, one writer)")
+    lines = Lines()
+    with FakeServer() as srv, Store.open(store_url) as store, Store.open(store_url) as other:
+        gh.install(srv, gh.dataset())
+        with store_lock(other, "github"):  # another service is syncing github right now
+            stats = run_service(
+                None,
+                _config(("github", srv.url, 60)),
+                stop=threading.Event(),
+                log=lines,
+                clock=lambda: T0,
+                once=True,
+                connector_factory=_factory,
+                store=store,
+            )
+        assert lines.lines[1] == "2026-03-02T09:00:05Z github: locked by another syncer, skipped"
+        assert stats.skipped_locked == {"github": 1} and stats.syncs == {} and stats.failures == {}
+        assert srv.requests == [] and store.is_empty()
+        assert "github" not in store.sync_states()  # a skip is not an attempt
+
+
+def test_no_source_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no sources to sync"):
+        run_service("sqlite://", Config(), stop=threading.Event(), log=lambda _l: None)
+
+
+# --- the change detector -------------------------------------------------------------------------
+
+
+def _item(key: str) -> WorkItem:
+    return WorkItem(source="jira", key=key, title=key, type="Story", created_at=T0)
+
+
+def test_change_detector_sees_each_write_once(store_url: str) -> None:
+    with Store.open(store_url) as store:
+        detector = ChangeDetector(store)
+        assert detector.poll() is False  # nothing written since it started
+        store.upsert([_item("PAY-1")])
+        assert detector.poll() is True
+        assert detector.poll() is False  # seen now
+        store.upsert([_item("PAY-2")])
+        store.upsert([_item("PAY-3")])
+        result = detector.check()
+        assert result.changed and result.generation == store.generation() and result.error is None
+        assert detector.poll() is False
+
+
+def test_change_detector_reports_an_unreachable_store_without_raising() -> None:
+    # Port 1 on 127.0.0.1: nothing listens, the connection is refused at once.
+    engine = create_engine("postgresql+psycopg://flowdeck:pw-not-shown@127.0.0.1:1/none?connect_timeout=2")
+    store = Store(engine, "postgresql+psycopg://flowdeck:pw-not-shown@127.0.0.1:1/none")
+    detector = ChangeDetector(store, seen=7)
+    result = detector.check()
+    assert result.changed is False and result.generation is None
+    assert result.error and "cannot read the store" in result.error and "pw-not-shown" not in result.error
+    assert detector.seen == 7  # kept: the first good read after the outage compares against it
+    engine.dispose()
+
+
+def test_change_detector_mark_seen_and_a_replaced_store(tmp_path: Any) -> None:
+    with Store.open(str(tmp_path / "a.db")) as store:
+        store.upsert([_item("PAY-1")])
+        store.upsert([_item("PAY-2")])
+        detector = ChangeDetector(store)
+        generation = store.generation()
+        detector.mark_seen(generation + 5)  # e.g. a restored, older copy of the store is now in place
+        assert detector.poll() is True  # a generation that went down is a change too
+        assert detector.seen == generation
+
+
+def test_change_detector_poll_is_cheap(sqlite_url: str) -> None:
+    """Not a speed assertion (see tests/bench/bench_postgres.py): a poll is ONE read of the meta row."""
+    with Store.open(sqlite_url) as store:
+        store.upsert([_item(f"PAY-{i}") for i in range(2000)])
+        detector = ChangeDetector(store)
+        statements: list[str] = []
+        from sqlalchemy import event
+
+        event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        for _ in range(50):
+            detector.poll()
+        assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 50
+        assert all("work_items" not in s and "meta" in s for s in statements if s.lstrip().upper().startswith("SELECT"))
