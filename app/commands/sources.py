@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -130,8 +131,63 @@ def run(args: argparse.Namespace) -> int:
     if len(kept) == len(raw_sources):
         raise UsageError(f"{path}: no source named {args.name!r}")
     doc = {**raw, "sources": kept}
+    if not kept:
+        del doc["sources"]
     parse_config(doc, str(path), fallback_streams=False)
-    path.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    new_text = remove_source_table(text, args.name)
+    if new_text is None or _loads(new_text) != doc:
+        # Never rewrite the user's file wholesale: say what to do instead and change nothing.
+        print(
+            f"flowdeck: {path}: cannot find the [[sources]] table named {args.name!r} as its own block "
+            "(an inline array, or a table split up?); remove it by hand. Nothing was changed.",
+            file=sys.stderr,
+        )
+        return 1
+    path.write_text(new_text, encoding="utf-8")
     secrets.clear_token(args.name)
-    print(f"removed source {args.name!r} from {path} (the file was rewritten: comments are not kept)")
+    print(f"removed source {args.name!r} from {path}; the rest of the file, comments included, is unchanged")
     return 0
+
+
+_HEADER = re.compile(r"""^\s*\[\[?\s*([A-Za-z0-9_."' -]+?)\s*\]\]?\s*(#.*)?$""")
+_COMMENT = re.compile(r"^\s*#")
+
+
+def _loads(text: str) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def remove_source_table(text: str, name: str) -> str | None:
+    """``text`` without the ``[[sources]]`` table named ``name`` (its ``[sources.x]`` sub-tables and the
+    comment lines directly above its header too), every other byte untouched; None if not found.
+
+    The caller checks the result parses to the expected document, so an unusual layout (a header-like
+    line inside a multi-line string) is refused rather than mangled.
+    """
+    lines = text.splitlines(keepends=True)
+    heads = [(i, m.group(1).replace(" ", "")) for i, line in enumerate(lines) if (m := _HEADER.match(line))]
+    for k, (i, key) in enumerate(heads):
+        if key != "sources" or not lines[i].lstrip().startswith("[["):
+            continue
+        # The table runs to the next header that is not one of its own sub-tables.
+        end = len(lines)
+        for j, other in heads[k + 1 :]:
+            if not other.startswith("sources."):
+                end = j
+                break
+        block = "".join(lines[i:end])
+        parsed = _loads(block)
+        entries = (parsed or {}).get("sources") or [{}]
+        if not isinstance(entries, list) or len(entries) != 1 or entries[0].get("name") != name:
+            continue
+        start = i
+        while start > 0 and _COMMENT.match(lines[start - 1]):  # its own comment block
+            start -= 1
+        stop = end
+        while stop > i + 1 and (_COMMENT.match(lines[stop - 1]) and end < len(lines)):  # the next table's comments
+            stop -= 1
+        return "".join(lines[:start] + lines[stop:])
+    return None

@@ -157,3 +157,63 @@ def test_sync_command_syncs_and_a_failing_source_exits_1(
 def test_sync_unknown_source_and_watch_exit_2(cfg: Path) -> None:
     assert main(["--config", str(cfg), "sync", "--source", "nope"]) == 2
     assert main(["--config", str(cfg), "sync", "--watch"]) == 2
+
+
+CONFIG_WITH_COMMENTS = """\
+# Flowdeck for the payments team
+[definitions]
+median = "lower"  # the team agreed on the lower median
+
+# GitHub: the mobile app
+[[sources]]
+name = "gh"
+kind = "github"
+url = "https://api.github.com"
+repos = ["bank/mobile"]  # only this one for now
+status_labels = { "status: testing" = "Testing" }
+
+# GitLab on premises
+[[sources]]
+name = "gl"
+kind = "gitlab"
+url = "https://gitlab.example.com"
+projects = ["bank/core"]
+
+[sources.status_labels]
+"workflow::qa" = "Testing"
+
+# the CCTray wall feed
+[[sources]]
+name = "wall"
+kind = "cctray"
+url = "https://ci.example.com/cc.xml"
+"""
+
+
+def test_remove_keeps_every_comment_and_the_other_tables_byte_for_byte(cfg: Path) -> None:
+    cfg.write_text(CONFIG_WITH_COMMENTS, encoding="utf-8")
+    assert main(["--config", str(cfg), "sources", "remove", "gl"]) == 0
+    # The gl table, its [sources.status_labels] sub-table and its own comment went; nothing else moved.
+    assert cfg.read_text(encoding="utf-8") == CONFIG_WITH_COMMENTS.replace(
+        '# GitLab on premises\n[[sources]]\nname = "gl"\nkind = "gitlab"\nurl = "https://gitlab.example.com"\n'
+        'projects = ["bank/core"]\n\n[sources.status_labels]\n"workflow::qa" = "Testing"\n\n',
+        "",
+    )
+    assert main(["--config", str(cfg), "sources", "remove", "gh"]) == 0
+    text = cfg.read_text(encoding="utf-8")
+    assert text.startswith('# Flowdeck for the payments team\n[definitions]\nmedian = "lower"  # the team agreed')
+    assert "# GitHub" not in text and '# the CCTray wall feed\n[[sources]]\nname = "wall"' in text
+    assert main(["--config", str(cfg), "sources", "remove", "wall"]) == 0
+    assert cfg.read_text(encoding="utf-8") == (
+        '# Flowdeck for the payments team\n[definitions]\nmedian = "lower"  # the team agreed on the lower median\n\n'
+    )
+
+
+def test_remove_refuses_an_inline_sources_array_and_changes_nothing(
+    cfg: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = '# mine\nsources = [{ name = "gh", kind = "github", url = "https://h", repos = ["a/b"] }]\n'
+    cfg.write_text(text, encoding="utf-8")
+    assert main(["--config", str(cfg), "sources", "remove", "gh"]) == 1
+    assert "remove it by hand" in capsys.readouterr().err
+    assert cfg.read_text(encoding="utf-8") == text
