@@ -31,7 +31,9 @@ def tile_lines(s: PipelineStatus, now: datetime | None = None) -> list[str]:
     """The detail lines under a tile's title (plain text)."""
     when = s.finished_at or s.started_at
     lines = [
-        f"{s.source} · branch {s.branch or DASH} · commit {(s.sha or DASH)[:8]}",
+        # Branch on a line of its own: branch names are long, and a wrapped line can clip in a tile.
+        f"branch {s.branch or DASH}",
+        f"{s.source} · commit {(s.sha or DASH)[:8]}",
         f"{STATE_TEXT.get(s.state, s.state)} · duration {fmt_duration_s(s.duration_s)} · {fmt_local(when)}",
     ]
     if s.state == "running":

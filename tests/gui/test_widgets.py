@@ -169,7 +169,7 @@ def test_sort_and_lines_without_data():
     s = sort_statuses(samples.pipelines())
     assert [x.state for x in s] == ["failed", "running", "unknown", "success"]
     lines = tile_lines(s[2])
-    assert "branch —" in lines[0] and "duration —" in lines[1]
+    assert lines[0] == "branch —" and lines[1] == "cctray · commit —" and "duration —" in lines[2]
 
 
 # -- trends --
