@@ -47,10 +47,11 @@ from data.records import (
 from data.sync import Watermark, dump_cursor, load_cursor
 from data.timeutil import parse_instant, utc_now
 
-__all__ = ["GitHubConnector", "map_job", "map_run", "run_result", "run_status"]
+__all__ = ["GitHubConnector", "is_pull_request", "map_job", "map_run", "run_result", "run_status"]
 
 KINDS = ("issues", "pulls", "runs", "deployments")
 SEARCH_CAP = 1000
+MAX_OPEN_RUNS = 500
 OPEN, CLOSED = "Open", "Closed"
 
 _STATUS = {"queued": "queued", "requested": "queued", "pending": "queued", "waiting": "queued"}
@@ -93,28 +94,45 @@ def run_result(status: Any, conclusion: Any) -> str | None:
 
 def map_run(source: str, repo: str, run: dict[str, Any], jobs: Sequence[dict[str, Any]] = ()) -> PipelineRun:
     """One run attempt. Runs have no ``completed_at``: the last job's ``completed_at`` when jobs are known,
-    else ``updated_at`` once completed (fixtures README)."""
+    else ``updated_at`` once completed (fixtures README).
+
+    A re-run (``run_attempt`` > 1) keeps the first attempt's ``created_at`` (recorded: run 26365060973's
+    attempt 2 started five days after it), so its queue start is its own ``run_started_at``.
+    """
     status = run_status(run.get("status"))
+    attempt = int(run.get("run_attempt") or 1)
     finished = None
     if status == "completed":
         ends = [t for t in (_t(j.get("completed_at")) for j in jobs) if t]
         finished = max(ends) if ends else _t(run.get("updated_at"))
+    created = _t(run.get("created_at"))
+    started = _t(run.get("run_started_at")) or created
+    queued = created if attempt == 1 else started
+    if queued is not None and started is not None and queued > started:
+        queued = started
     actor = (run.get("triggering_actor") or run.get("actor") or {}).get("login")
     return PipelineRun(
         source=source,
         pipeline=f"{repo}/{run.get('name') or run.get('path') or run.get('workflow_id')}",
         id=str(run["id"]),
-        attempt=int(run.get("run_attempt") or 1),
+        attempt=attempt,
         sha=run.get("head_sha"),
         branch=run.get("head_branch"),
         status=status,
         result=run_result(run.get("status"), run.get("conclusion")),
-        queued_at=_t(run.get("created_at")),
-        started_at=_t(run.get("run_started_at")) or _t(run.get("created_at")),
+        queued_at=queued,
+        started_at=started,
         finished_at=finished,
         url=run.get("html_url"),
         author=actor,
     )
+
+
+def is_pull_request(issue: dict[str, Any]) -> bool:
+    """Whether an ``/issues`` item is a pull request: a ``pull_request`` object with a URL. (In 2012 the API
+    gave every issue ``"pull_request": {"html_url": null, ...}``, recorded in Repository.testGetIssues.)"""
+    pr = issue.get("pull_request")
+    return isinstance(pr, dict) and any(pr.get(k) for k in ("url", "html_url"))
 
 
 def map_job(source: str, pipeline: str, job: dict[str, Any]) -> JobRun:
@@ -231,7 +249,12 @@ class GitHubConnector:
     def _runs(self, repo: str, cur: dict[str, Any]) -> Iterator[Page]:
         etags = ETagCache.from_json(cur.get("etags"))
         today = _iso(self._day(self.now()))
+        # Runs seen unfinished (id -> created_at): refreshed one by one until they complete, even
+        # once they fall out of the re-scan window (a run can wait for approval for up to 30 days).
+        open_runs: dict[str, str] = {str(k): str(v) for k, v in dict(cur.get("open") or {}).items()}
         plan: list[list[str | None]] = cur.get("plan") or self._months(self._start(cur))
+        # What this sync re-reads (whole months); an empty plan (a cursor in the future) re-reads nothing.
+        scan_from = str(cur.get("from") or (plan[0][0] if plan else _iso(self._start(cur))))
         next_url: str | None = cur.get("next")
         path = f"/repos/{repo}/actions/runs"
         while plan:
@@ -250,16 +273,50 @@ class GitHubConnector:
                 if not resp.not_modified:
                     for run in (resp.json() or {}).get("workflow_runs", []):
                         records += self._run_records(repo, run)
+                        self._note_open(open_runs, run)
                 url = resp.next_url
                 if records:
                     rest = plan if url else plan[1:]  # a finished window need not be re-read after a crash
-                    state = {"done_to": cur.get("done_to"), "plan": rest, "next": url, "etags": etags.to_json()}
+                    state = {
+                        "done_to": cur.get("done_to"),
+                        "from": scan_from,
+                        "plan": rest,
+                        "next": url,
+                        "etags": etags.to_json(),
+                        "open": open_runs,
+                    }
                     yield self._page(records, state)
                 else:
                     yield self._page([], None, "unchanged page")
             else:
                 plan = plan[1:]
-        yield self._page([], {"done_to": today, "etags": etags.to_json()})
+        records = self._refresh_open(repo, open_runs, scan_from, etags)
+        yield self._page(records, {"done_to": today, "etags": etags.to_json(), "open": open_runs})
+
+    def _note_open(self, open_runs: dict[str, str], run: dict[str, Any]) -> None:
+        if run_status(run.get("status")) == "completed":
+            open_runs.pop(str(run["id"]), None)
+        else:
+            open_runs[str(run["id"])] = str(run.get("created_at") or "")
+            if len(open_runs) > MAX_OPEN_RUNS:  # bounded: forget the oldest (stuck runs GitHub never closed)
+                for rid, _ in sorted(open_runs.items(), key=lambda kv: kv[1])[: len(open_runs) - MAX_OPEN_RUNS]:
+                    del open_runs[rid]
+
+    def _refresh_open(self, repo: str, open_runs: dict[str, str], scan_from: str, etags: ETagCache) -> list[Record]:
+        """Re-read the unfinished runs created before the re-scan window (conditional: 304 = no change)."""
+        records: list[Record] = []
+        for rid in sorted(rid for rid, created in open_runs.items() if created < scan_from):
+            resp = self.client.get(f"/repos/{repo}/actions/runs/{rid}", etags=etags, ok=(404, 410))
+            if resp.status in (404, 410):  # deleted since: nothing left to wait for
+                etags.forget(resp.url)
+                del open_runs[rid]
+                continue
+            if resp.not_modified:
+                continue
+            run = resp.json() or {}
+            records += self._run_records(repo, run)
+            self._note_open(open_runs, run)
+        return records
 
     def _split(self, plan: list[list[str | None]], resp: HttpResponse, etags: ETagCache) -> bool:
         """Bisect plan[0] when its first page says the 1,000-result cap is reached (DevLake#8842)."""
@@ -334,6 +391,14 @@ class GitHubConnector:
     def _is_production(self, d: dict[str, Any]) -> bool:
         return bool(d.get("production_environment")) or bool(self.production.search(str(d.get("environment"))))
 
+    def _environment(self, d: dict[str, Any]) -> str:
+        """The environment name, or ``production`` for one GitHub flags ``production_environment`` whose
+        name the ``production`` pattern does not know (so the streams' default pattern counts it)."""
+        name = str(d.get("environment") or "")
+        if d.get("production_environment") and not self.production.search(name):
+            return "production"
+        return name
+
     def _map_deployment(self, repo: str, d: dict[str, Any], statuses: list[dict[str, Any]]) -> Deployment:
         ordered = sorted(statuses, key=lambda s: (s.get("created_at") or "", s.get("id") or 0))
         state, finished = "running", None
@@ -349,7 +414,7 @@ class GitHubConnector:
             source=self.source,
             repo=repo,
             id=str(d["id"]),
-            environment=str(d.get("environment") or ""),
+            environment=self._environment(d),
             status=state,
             sha=d.get("sha"),
             ref=d.get("ref"),
@@ -479,7 +544,7 @@ class GitHubConnector:
                 if not wm.is_new(updated, number):
                     continue
                 seen.append((updated, number))
-                if "pull_request" in issue:
+                if is_pull_request(issue):
                     continue
                 records += self._issue_records(repo, issue)
             wm = wm.advance(seen)

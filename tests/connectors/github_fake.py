@@ -250,6 +250,11 @@ def install(srv: FakeServer, st: dict[str, Any]) -> None:
         assert m
         return Reply.json(st["attempts"][(int(m.group(1)), int(m.group(2)))])
 
+    def one_run(req: Req) -> Reply:
+        rid = int(req.path.rsplit("/", 1)[1])
+        run = next((r for r in st["runs"] if r["id"] == rid), None)
+        return _etagged(req, run) if run else Reply.json({"message": "Not Found"}, status=404)
+
     def deployments(req: Req) -> Reply:
         return _paged(srv, req, sorted(st["deployments"], key=lambda d: d["created_at"], reverse=True))
 
@@ -276,6 +281,7 @@ def install(srv: FakeServer, st: dict[str, Any]) -> None:
     srv.route("GET", base + "/actions/runs", runs)
     srv.route("GET", base + r"/actions/runs/\d+/jobs", run_jobs)
     srv.route("GET", base + r"/actions/runs/\d+/attempts/\d+", attempt)
+    srv.route("GET", base + r"/actions/runs/\d+", one_run)
     srv.route("GET", base + "/deployments", deployments)
     srv.route("GET", base + r"/deployments/\d+/statuses", statuses)
     srv.route("GET", base + r"/compare/[^/]+", compare)
@@ -294,5 +300,7 @@ def source_config(url: str, **options: Any) -> SourceConfig:
     return SourceConfig(name="github", kind="github", url=url, options=opts)
 
 
-def connector(url: str, token: str | None, state: Any = None, **options: Any) -> GitHubConnector:
-    return GitHubConnector(source_config(url, **options), token, now=lambda: NOW, clock=FakeClock())
+def connector(
+    url: str, token: str | None, state: Any = None, *, now: datetime = NOW, **options: Any
+) -> GitHubConnector:
+    return GitHubConnector(source_config(url, **options), token, now=lambda: now, clock=FakeClock())

@@ -235,3 +235,60 @@ def test_duplicate_item_across_pages_is_stored_once(sqlite_url: str) -> None:
         assert sync_source(store, gh.connector(srv.url, "tok"), streams=["issues:bank/mobile"]).ok
         keys = [w.key for w in store.work_items()]
     assert len(keys) == len(set(keys)) == 5
+
+
+def test_an_unfinished_run_is_refreshed_after_it_leaves_the_rescan_window(sqlite_url: str) -> None:
+    from datetime import timedelta
+
+    from data.sync import load_cursor
+
+    def sync(srv: FakeServer, store: Store, days: int) -> list[str]:
+        n = len(srv.requests)
+        conn = gh.connector(srv.url, "tok", now=gh.NOW + timedelta(days=days))
+        assert sync_source(store, conn, streams=["runs:bank/mobile"]).ok
+        return [r.path for r in srv.requests[n:]]
+
+    with FakeServer() as srv, Store.open(sqlite_url) as store:
+        state = gh.dataset()
+        gh.install(srv, state)
+        run = state["runs"][6]  # 107, created 2026-03-19 09:00, in progress
+        assert run["status"] == "in_progress"
+        sync(srv, store, 0)
+        assert load_cursor(store.get_cursor("github", "runs:bank/mobile"))["open"] == {"107": "2026-03-19T09:00:00Z"}
+        # Re-scans read whole months from the month of (last sync's day - 30 days): 20 and 35 days on
+        # that is still March (from 03-01, then from 03-21), so 107 is read with its month's listing.
+        assert "/repos/bank/mobile/actions/runs/107" not in sync(srv, store, 20)
+        assert "/repos/bank/mobile/actions/runs/107" not in sync(srv, store, 35)
+        # It finishes; 36 days on the re-scan starts in April (05-05 - 30 days): 107 is refreshed alone.
+        state["runs"][6] = {**run, "status": "completed", "conclusion": "failure"}
+        for job in state["jobs"][107]:
+            job.update(status="completed", conclusion="failure", completed_at="2026-03-19T09:40:00Z")
+        paths = sync(srv, store, 36)
+        assert paths.count("/repos/bank/mobile/actions/runs/107") == 1
+        assert all("created=2026-03" not in r.raw_path for r in srv.requests[-len(paths) :])
+        [r107] = [r for r in store.pipeline_runs() if r.id == "107"]
+        assert (r107.status, r107.result) == ("completed", "failure")
+        assert r107.finished_at == datetime(2026, 3, 19, 9, 40, tzinfo=UTC)  # its jobs' last completed_at
+        assert load_cursor(store.get_cursor("github", "runs:bank/mobile"))["open"] == {}
+        # Completed: never asked for again.
+        assert "/repos/bank/mobile/actions/runs/107" not in sync(srv, store, 37)
+
+
+def test_an_unfinished_run_deleted_meanwhile_is_forgotten(sqlite_url: str) -> None:
+    from datetime import timedelta
+
+    from data.sync import load_cursor
+
+    with FakeServer() as srv, Store.open(sqlite_url) as store:
+        state = gh.dataset()
+        gh.install(srv, state)
+        for days in (0, 35):
+            conn = gh.connector(srv.url, "tok", now=gh.NOW + timedelta(days=days))
+            assert sync_source(store, conn, streams=["runs:bank/mobile"]).ok
+        assert "107" in load_cursor(store.get_cursor("github", "runs:bank/mobile"))["open"]
+        del state["runs"][6]
+        later = gh.connector(srv.url, "tok", now=gh.NOW + timedelta(days=36))
+        summary = sync_source(store, later, streams=["runs:bank/mobile"])
+        assert summary.ok, summary.error
+        assert load_cursor(store.get_cursor("github", "runs:bank/mobile"))["open"] == {}
+        assert srv.requests[-1].path == "/repos/bank/mobile/actions/runs/107"
