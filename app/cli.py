@@ -106,4 +106,8 @@ def _with_default_command(args: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run through the imported module, not this __main__ copy: commands raise app.cli.UsageError,
+    # which must be the same class that main() catches.
+    from app.cli import main as _main
+
+    sys.exit(_main())
