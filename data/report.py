@@ -429,11 +429,17 @@ def pipeline_statuses(store: Store, *, as_of: datetime | None = None) -> list[Pi
     ).where(or_(func.coalesce(*ms) <= as_of_ms, func.coalesce(*ms).is_(None)))
     with store.engine.connect() as conn:
         runs = [RunRow(*r) for r in conn.execute(stmt)]
-        # Commits without a pipeline run in view never matter; read only those the runs name.
-        shas = {r.sha for r in runs if r.sha}
-        authors: dict[str, str] = {}
-        if shas:
-            for sha, author in conn.execute(select(c.c.sha, c.c.author).where(c.c.author.is_not(None))):
-                if sha in shas:
-                    authors[sha] = author
+
+    def authors(shas: set[str]) -> dict[str, str]:
+        """Authors of the commits failing pipelines ran (looked up by sha, in batches)."""
+        found: dict[str, str] = {}
+        wanted = sorted(shas)
+        with store.engine.connect() as conn:
+            for k in range(0, len(wanted), 500):
+                rows = conn.execute(
+                    select(c.c.sha, c.c.author).where(c.c.sha.in_(wanted[k : k + 500]), c.c.author.is_not(None))
+                )
+                found.update({sha: author for sha, author in rows})
+        return found
+
     return statuses(runs, authors, as_of_ms)
