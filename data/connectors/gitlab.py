@@ -19,6 +19,21 @@ Streams per project (``pipelines:group/name`` ...), each with its own cursor:
 
 ``updated_after`` is sent one second before the watermark and items are de-duplicated with
 :class:`~data.sync.Watermark`, so equal timestamps at the cursor are neither lost nor rewritten.
+
+Conditional requests: once a listing has been read to the end, the listing the *next* sync will
+ask for (``updated_after`` = the new watermark - 1 s) is read once more; when it holds nothing new,
+fits on one page and GitLab sent an ``ETag``, that validator is kept in the cursor, so a sync with
+no change costs one conditional request per stream, answered 304 with no body. (GitLab documents
+no rate-limit saving for a 304, unlike GitHub: it saves the transfer and the JSON work.)
+
+Paging: offset with ``Link``/``x-next-page`` for pipelines, deployments and merge requests, which
+GitLab does not offer keyset pagination for; ``pagination=keyset`` for issues (GitLab 18.3+ for
+project issues; older servers ignore the parameter and page by offset, a 405 "not available" turns
+it off for the rest of the sync). Both follow ``Link rel=next`` as given.
+
+Deployments in an environment whose ``tier`` is in ``production_tiers`` (default ``["production"]``)
+are stored with environment ``production`` unless their name already matches the ``production``
+pattern, so the streams' default production pattern counts them (the record has no tier field).
 Projects are numeric ids or ``group/name`` paths (URL-encoded as one segment). Auth is
 ``Authorization: Bearer`` (never ``PRIVATE-TOKEN``, which requests forwards across hosts).
 """
@@ -32,7 +47,7 @@ from typing import Any
 
 from data.config import DEFAULT_PRODUCTION, SourceConfig
 from data.connectors.base import ConnectorError, Page
-from data.connectors.http import HttpClient, HttpError, quote_path
+from data.connectors.http import ETagCache, HttpClient, HttpError, quote_path
 from data.records import (
     Change,
     Commit,
@@ -55,6 +70,8 @@ OPEN, CLOSED = "Open", "Closed"
 _QUEUED = {"created", "waiting_for_resource", "preparing", "pending", "scheduled", "manual"}
 _RESULT = {"success": "success", "failed": "failure", "canceled": "cancelled", "skipped": "skipped"}
 _DEPLOY = {"success": "success", "failed": "failure", "canceled": "cancelled"}
+KEYSET_KINDS = ("issues",)  # the listings here that GitLab pages by keyset (project issues, 18.3+)
+MAX_ROUNDS = 3  # listings from the advancing watermark until one brings nothing new
 
 
 def _t(value: Any) -> datetime | None:
@@ -112,6 +129,8 @@ class GitLabConnector:
         self.lookback = timedelta(days=float(opts.get("lookback_days", 90)))
         self.per_page = int(opts.get("per_page", 100))
         self.production = re.compile(str(opts.get("production", DEFAULT_PRODUCTION)))
+        self.production_tiers = {str(t).lower() for t in opts.get("production_tiers", ["production"])}
+        self.keyset = bool(opts.get("keyset", True))
         self.now = now
         api = source.url if source.url.rstrip("/").endswith("/api/v4") else source.url.rstrip("/") + "/api/v4"
         self.client = client or HttpClient.from_source(source, token, auth_scheme="Bearer", base_url=api, **kw)
@@ -131,11 +150,19 @@ class GitLabConnector:
             raise ConnectorError(f"{self.source}: unknown stream {stream!r}")
         cur = load_cursor(cursor)
         if kind == "deployments":
-            yield from self._deployments(project, cur)
+            prod_ok: dict[str, list[str]] = dict(cur.get("prod_ok") or {})
+            yield from self._incremental(
+                project,
+                kind,
+                cur,
+                lambda p, d: self._deployment_records(p, d, prod_ok),
+                extra={},
+                state=lambda: {"prod_ok": dict(sorted(prod_ok.items(), key=lambda kv: kv[1][1])[-50:])},
+            )
             return
         mapper = {"issues": self._issue, "merge_requests": self._merge_request, "pipelines": self._pipeline}[kind]
         extra = {"state": "all"} if kind == "merge_requests" else {}
-        yield from self._incremental(project, kind, cur, mapper, extra)
+        yield from self._incremental(project, kind, cur, mapper, extra=extra)
 
     def test_connection(self) -> str:
         """Check the first project is visible."""
@@ -148,13 +175,14 @@ class GitLabConnector:
 
     # -- helpers --
 
-    def _page(self, records: Sequence[Record], cursor: dict[str, Any] | None) -> Page:
+    def _page(self, records: Sequence[Record], cursor: dict[str, Any] | None, *notes: str) -> Page:
         s = self.client.stats
         page = Page(
             list(records),
             dump_cursor(cursor) if cursor is not None else None,
             s.requests - self._mark.requests,
             s.wait_s - self._mark.wait_s,
+            tuple(notes),
         )
         self._mark = s.snapshot()
         return page
@@ -166,15 +194,7 @@ class GitLabConnector:
         start = wm.at - timedelta(seconds=1) if wm.at else self.now() - self.lookback
         return _iso(start)
 
-    def _incremental(
-        self,
-        project: str,
-        kind: str,
-        cur: dict[str, Any],
-        mapper: Callable[[str, dict[str, Any]], list[Record]],
-        extra: dict[str, Any],
-    ) -> Iterator[Page]:
-        wm = Watermark.from_json(cur.get("wm"))
+    def _params(self, kind: str, wm: Watermark, extra: dict[str, Any]) -> dict[str, Any]:
         params = {
             "updated_after": self._since(wm),
             "order_by": "updated_at",
@@ -182,18 +202,73 @@ class GitLabConnector:
             "per_page": self.per_page,
             **extra,
         }
-        for resp in self.client.iter_gitlab_pages(f"{self._p(project)}/{kind}", params):
-            records: list[Record] = []
-            seen: list[tuple[datetime, str]] = []
-            for item in resp.json() or []:
-                updated = _t(item.get("updated_at")) or parse_instant(item["created_at"])
-                ident = str(item.get("iid") if kind != "pipelines" else item["id"])
-                if not wm.is_new(updated, ident):
+        if self.keyset and kind in KEYSET_KINDS:
+            params["pagination"] = "keyset"
+        return params
+
+    def _incremental(
+        self,
+        project: str,
+        kind: str,
+        cur: dict[str, Any],
+        mapper: Callable[[str, dict[str, Any]], list[Record]],
+        *,
+        extra: dict[str, Any],
+        state: Callable[[], dict[str, Any]] = dict,
+    ) -> Iterator[Page]:
+        """Everything updated after the watermark, page by page, then the validators for the next sync."""
+        wm = Watermark.from_json(cur.get("wm"))
+        stored = ETagCache.from_json(cur.get("etags"))
+        path = f"{self._p(project)}/{kind}"
+
+        def cursor(validators: dict[str, Any] | None = None) -> dict[str, Any]:
+            out = {"wm": wm.to_json(), **state()}
+            if validators:
+                out["etags"] = validators
+            return out
+
+        rounds = 0
+        while rounds < MAX_ROUNDS:
+            params = self._params(kind, wm, extra)
+            first_url = self.client.prepared_url(path, params)
+            # Only the stored validator of this very listing is sent, and only on the first round.
+            cache = stored.only(first_url) if rounds == 0 else ETagCache()
+            new = complete = False
+            pages = 0
+            try:
+                for resp in self.client.iter_gitlab_pages(path, params, etags=cache, keep_empty=True):
+                    pages += 1
+                    if resp.not_modified:
+                        # Validators are kept only for a complete one-page listing: 304 = nothing changed.
+                        yield self._page([], None, "unchanged (304)")
+                        return
+                    items = resp.json() or []
+                    records: list[Record] = []
+                    seen: list[tuple[datetime, str]] = []
+                    for item in items:
+                        updated = _t(item.get("updated_at")) or parse_instant(item["created_at"])
+                        ident = str(item["iid"] if kind in ("issues", "merge_requests") else item["id"])
+                        if not wm.is_new(updated, ident):
+                            continue
+                        seen.append((updated, ident))
+                        records += mapper(project, item)
+                    new = new or bool(seen)
+                    wm = wm.advance(seen)
+                    complete = pages == 1 and resp.next_url is None and len(items) < self.per_page
+                    yield self._page(records, cursor())
+            except HttpError as exc:
+                if pages == 0 and exc.status in (400, 405) and "pagination" in params:
+                    # An older server that knows the parameter but not keyset for this listing.
+                    self.keyset = False
+                    yield self._page([], None, f"keyset pagination refused ({exc.status}); using offset pages")
                     continue
-                seen.append((updated, ident))
-                records += mapper(project, item)
-            wm = wm.advance(seen)
-            yield self._page(records, {"wm": wm.to_json()})
+                raise
+            rounds += 1
+            if not new:
+                validators = cache.only(first_url).to_json() if complete else None
+                yield self._page([], cursor(validators))
+                return
+        yield self._page([], cursor())
 
     # -- pipelines --
 
@@ -246,30 +321,29 @@ class GitLabConnector:
 
     # -- deployments --
 
-    def _deployments(self, project: str, cur: dict[str, Any]) -> Iterator[Page]:
-        wm = Watermark.from_json(cur.get("wm"))
-        prod_ok: dict[str, list[str]] = dict(cur.get("prod_ok") or {})
-        params = {"updated_after": self._since(wm), "order_by": "updated_at", "sort": "asc", "per_page": self.per_page}
-        for resp in self.client.iter_gitlab_pages(f"{self._p(project)}/deployments", params):
-            records: list[Record] = []
-            seen: list[tuple[datetime, str]] = []
-            for d in resp.json() or []:
-                updated = _t(d.get("updated_at")) or parse_instant(d["created_at"])
-                if not wm.is_new(updated, str(d["id"])):
-                    continue
-                seen.append((updated, str(d["id"])))
-                dep = self._map_deployment(project, d)
-                records.append(dep)
-                if dep.status == "success" and self._is_production(d) and dep.sha:
-                    records += self._compare(project, dep, prod_ok)
-                    prod_ok[dep.id] = [dep.sha, _iso(dep.finished_at or updated)]
-            wm = wm.advance(seen)
-            newest = dict(sorted(prod_ok.items(), key=lambda kv: kv[1][1])[-50:])
-            yield self._page(records, {"wm": wm.to_json(), "prod_ok": newest})
+    def _deployment_records(self, project: str, d: dict[str, Any], prod_ok: dict[str, list[str]]) -> list[Record]:
+        """The deployment; for a successful production one also the commits since the previous one."""
+        dep = self._map_deployment(project, d)
+        out: list[Record] = [dep]
+        if dep.status == "success" and self._is_production(d) and dep.sha:
+            out += self._compare(project, dep, prod_ok)
+            updated = _t(d.get("updated_at")) or parse_instant(d["created_at"])
+            prod_ok[dep.id] = [dep.sha, _iso(dep.finished_at or updated)]
+        return out
 
     def _is_production(self, d: dict[str, Any]) -> bool:
         env = d.get("environment") or {}
-        return env.get("tier") == "production" or bool(self.production.search(str(env.get("name") or "")))
+        tier = str(env.get("tier") or "").lower()
+        return tier in self.production_tiers or bool(self.production.search(str(env.get("name") or "")))
+
+    def _environment(self, d: dict[str, Any]) -> str:
+        """The environment name, or ``production`` for a production-tier environment whose name the
+        ``production`` pattern does not know (``live``, ``eu-west``): the record has no tier field."""
+        env = d.get("environment") or {}
+        name = str(env.get("name") or "")
+        if str(env.get("tier") or "").lower() in self.production_tiers and not self.production.search(name):
+            return "production"
+        return name
 
     def _map_deployment(self, project: str, d: dict[str, Any]) -> Deployment:
         job = d.get("deployable") or {}
@@ -281,7 +355,7 @@ class GitLabConnector:
             source=self.source,
             repo=project,
             id=str(d["id"]),
-            environment=str((d.get("environment") or {}).get("name") or ""),
+            environment=self._environment(d),
             status=status,
             sha=d.get("sha"),
             ref=d.get("ref"),

@@ -257,6 +257,11 @@ class HttpClient:
             return path_or_url
         return self.base_url + "/" + path_or_url.lstrip("/")
 
+    def prepared_url(self, path_or_url: str, params: Mapping[str, Any] | None = None, method: str = "GET") -> str:
+        """The exact URL a request sends (and the key its ETag validators are kept under)."""
+        url = self.url_for(path_or_url)
+        return requests.Request(method, url, params=params).prepare().url or url
+
     def _same_origin(self, a: str, b: str) -> bool:
         return same_origin(a, b)
 
@@ -293,7 +298,7 @@ class HttpClient:
         """One logical request; retried only when ``method`` is idempotent (GET/HEAD)."""
         method = method.upper()
         url = self.url_for(path_or_url)
-        prepared_url = requests.Request(method, url, params=params).prepare().url or url
+        prepared_url = self.prepared_url(url, params, method)
         where = f"{self.source}: {method} {display_url(prepared_url)}"
         hdrs = dict(headers or {})
         if etags is not None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -166,7 +168,31 @@ def expected(st: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def _etagged(req: Req, reply: Reply) -> Reply:
+    """GitLab (Rack) answers GETs with a weak ETag of the body and 304 to a matching If-None-Match."""
+    etag = 'W/"' + hashlib.md5(reply.body).hexdigest() + '"'
+    if req.headers.get("If-None-Match") == etag:
+        return Reply(status=304, headers={"ETag": etag})
+    reply.headers["ETag"] = etag
+    return reply
+
+
+def _keyset(srv: FakeServer, req: Req, items: list[Any]) -> Reply:
+    """Keyset pages: only ``Link rel=next`` with an opaque ``cursor`` (no x-next-page), as GitLab does."""
+    per = int(req.arg("per_page", "20") or 20)
+    start = int(base64.urlsafe_b64decode(req.arg("cursor") or "MA==").decode())  # "0"
+    chunk = items[start : start + per]
+    headers = {}
+    if start + per < len(items):
+        q = {k: v[0] for k, v in req.query.items()}
+        q["cursor"] = base64.urlsafe_b64encode(str(start + per).encode()).decode()
+        headers["Link"] = f'<{srv.url}{req.raw_path.split("?")[0]}?{urlencode(q)}>; rel="next"'
+    return _etagged(req, Reply.json(chunk, headers=headers))
+
+
 def _paged(srv: FakeServer, req: Req, items: list[Any]) -> Reply:
+    if req.arg("pagination") == "keyset":
+        return _keyset(srv, req, items)
     per = int(req.arg("per_page", "20") or 20)
     page = int(req.arg("page", "1") or 1)
     chunk = items[(page - 1) * per : page * per]
@@ -176,7 +202,7 @@ def _paged(srv: FakeServer, req: Req, items: list[Any]) -> Reply:
         q["page"] = str(page + 1)
         headers["x-next-page"] = str(page + 1)
         headers["Link"] = f'<{srv.url}{req.raw_path.split("?")[0]}?{urlencode(q)}>; rel="next"'
-    return Reply.json(chunk, headers=headers)
+    return _etagged(req, Reply.json(chunk, headers=headers))
 
 
 def _updated(req: Req, items: list[dict[str, Any]]) -> list[dict[str, Any]]:

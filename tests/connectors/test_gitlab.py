@@ -79,10 +79,99 @@ def test_pipelines_jobs_and_retries(synced) -> None:
 def test_deployments_by_tier_and_compare(synced) -> None:
     store, _ = synced
     deps = {d.id: d for d in store.deployments()}
-    assert (deps["70"].status, deps["71"].status, deps["72"].environment) == ("success", "failure", "live")
+    assert (deps["70"].status, deps["71"].status) == ("success", "failure")
+    # "live" (tier production) is stored as "production" so the default production pattern counts it;
+    # "prod" already matches that pattern and keeps its name; "staging" (tier staging) keeps its own.
+    assert [deps[i].environment for i in ("70", "71", "72", "73")] == ["prod", "production", "production", "staging"]
     links = sorted((d.deployment_id, d.sha) for d in store.deployment_commits())
     # "live" is production by tier although its name does not match the production regex
     assert links == [("70", "c1"), ("72", "c2"), ("72", "c3"), ("72", "c4")]
+
+
+def test_production_tiers_empty_keeps_environment_names(sqlite_url: str) -> None:
+    with FakeServer() as srv, Store.open(sqlite_url) as store:
+        gl.install(srv, gl.dataset())
+        conn = gl.connector(srv.url, "t", production_tiers=[])
+        assert sync_source(store, conn, streams=["deployments:bank/mobile"]).ok
+        assert sorted(d.environment for d in store.deployments()) == ["live", "live", "prod", "staging"]
+        # ...and "live" is then no production deployment for the commit ranges either: only d70's own sha.
+        assert [(d.deployment_id, d.sha) for d in store.deployment_commits()] == [("70", "c1")]
+
+
+def test_a_sync_with_no_change_costs_one_304_per_stream(sqlite_url: str) -> None:
+    from data.sync import load_cursor
+
+    with FakeServer() as srv, Store.open(sqlite_url) as store:
+        gl.install(srv, gl.dataset())
+        first = sync_source(store, gl.connector(srv.url, "t"))
+        assert first.ok, first.error
+        n = len(srv.requests)
+        second = sync_source(store, gl.connector(srv.url, "t"))
+        assert second.ok and second.records == 0 and second.transactions == 0
+        later = srv.requests[n:]
+        # one request per stream (issues, merge_requests, pipelines, deployments), each conditional
+        assert sorted(r.path.rsplit("/", 1)[1] for r in later) == [
+            "deployments",
+            "issues",
+            "merge_requests",
+            "pipelines",
+        ]
+        assert all(r.headers.get("If-None-Match", "").startswith('W/"') for r in later)
+        assert second.requests == 4
+        cur = load_cursor(store.get_cursor("gitlab", "pipelines:bank/mobile"))
+        [url] = cur["etags"]
+        # the validator is for the listing from the watermark (newest pipeline 506 updated 03-13 09:20) - 1 s
+        assert "updated_after=2026-03-13T09%3A19%3A59Z" in url
+        # A change shows up: the 304 turns into a full page with the new pipeline.
+        st = gl.dataset()
+        st["pipelines"][6] = {**st["pipelines"][6], "status": "success", "updated_at": "2026-03-20T10:00:00.000Z"}
+        srv.clear()
+        gl.install(srv, st)
+        third = sync_source(store, gl.connector(srv.url, "t"), streams=["pipelines:bank/mobile"])
+        assert third.ok and third.records == 3  # pipeline 506 and its two jobs, rewritten
+        assert {r.id: r.result for r in store.pipeline_runs()}["506"] == "success"
+
+
+def test_no_validator_is_kept_when_the_listing_fills_a_page(sqlite_url: str) -> None:
+    """A full page could hide a second page that a 304 on the first would not reveal."""
+    from data.sync import load_cursor
+
+    with FakeServer() as srv, Store.open(sqlite_url) as store:
+        gl.install(srv, gl.dataset())
+        conn = gl.connector(srv.url, "t", per_page=1)
+        assert sync_source(store, conn, streams=["pipelines:bank/mobile"]).ok
+        assert "etags" not in load_cursor(store.get_cursor("gitlab", "pipelines:bank/mobile"))
+        n = len(srv.requests)
+        assert sync_source(store, gl.connector(srv.url, "t", per_page=1), streams=["pipelines:bank/mobile"]).ok
+        assert srv.requests[n].path.endswith("/pipelines") and "If-None-Match" not in srv.requests[n].headers
+
+
+def test_issues_are_paged_by_keyset_and_others_by_offset(synced) -> None:
+    _, srv = synced
+    issue_pages = [r for r in srv.requests if r.path.endswith("/issues")]
+    assert issue_pages and all(r.arg("pagination") == "keyset" for r in issue_pages)
+    assert any(r.arg("cursor") for r in issue_pages)  # the Link rel=next of the first page, as given
+    others = [r for r in srv.requests if r.path.endswith(("/pipelines", "/merge_requests", "/deployments"))]
+    assert others and not any(r.arg("pagination") for r in others)
+    assert any(r.arg("page") == "2" for r in others)
+
+
+def test_a_server_refusing_keyset_falls_back_to_offset_pages(sqlite_url: str) -> None:
+    with FakeServer() as srv, Store.open(sqlite_url) as store:
+        gl.install(srv, gl.dataset())
+        base = next(h for m, p, h in srv._routes if p.pattern.endswith("/issues"))
+
+        def old_server(req: Req) -> Reply:
+            if req.arg("pagination") == "keyset":
+                return Reply.json({"error": "Keyset pagination is not yet available for this type of request"}, 405)
+            return base(req)
+
+        srv.route("GET", f"/api/v4/projects/{gl.ENC}/issues", old_server)
+        summary = sync_source(store, gl.connector(srv.url, "t"), streams=["issues:bank/mobile"])
+        assert summary.ok, summary.error
+        assert len(store.work_items()) == 5
+        keyset = [r for r in srv.requests if r.path.endswith("/issues") and r.arg("pagination")]
+        assert len(keyset) == 1  # refused once, then offset for the rest of the sync
 
 
 def test_merge_requests(synced) -> None:
