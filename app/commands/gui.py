@@ -28,9 +28,7 @@ def parse_size(value: str) -> tuple[int, int]:
 
 
 def add_parser(subparsers: Any) -> None:
-    """Register ``gui``."""
-    from app.main_window import PAGES
-
+    """Register ``gui``. Qt is not imported here: every other command would pay for it."""
     p = subparsers.add_parser("gui", help="open the desktop app (the default)")
     p.add_argument(
         "--screenshot", metavar="FILE", help="render the window offscreen once data has loaded, save a PNG, exit"
@@ -38,7 +36,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--size", type=parse_size, default=(1600, 1000), metavar="WxH", help="window size (default 1600x1000)"
     )
-    p.add_argument("--page", choices=PAGES, default="map", help="page to show with --screenshot (default map)")
+    p.add_argument("--page", default="map", help="page to show with --screenshot: map (default), scorecard, ...")
     p.add_argument("--theme", choices=("light", "dark"), help="theme (default: the last one used)")
     p.add_argument("--timeout", type=float, default=120.0, help="--screenshot gives up after this many seconds")
     p.add_argument("--demo-scale", choices=("small", "large"), default="small", help=argparse.SUPPRESS)
@@ -48,6 +46,11 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Open the window (or take the screenshot)."""
     config = config_of(args)  # a bad config is exit 2 before any window appears
+    from app.main_window import PAGES
+
+    if args.page not in PAGES:
+        print(f"flowdeck: --page: choose from {', '.join(PAGES)}, not {args.page!r}", file=sys.stderr)
+        return 2
     shot = Path(args.screenshot).resolve() if args.screenshot else None
     if shot is not None and not shot.parent.is_dir():
         # Printed here rather than raised: under ``python -m app.cli`` the CLI's UsageError class
