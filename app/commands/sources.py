@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from app.cli import UsageError
+from app.sources_config import loads_or_none as _loads
+from app.sources_config import read_config_text as _read
+from app.sources_config import remove_source_table
+from app.sources_config import toml_inline as _inline
+from app.sources_config import toml_key as _key
 from data import secrets
-from data.config import SOURCE_KINDS, ConfigError, default_config_path, load_config, parse_config
+from data.config import SOURCE_KINDS, default_config_path, load_config, parse_config
 
 _LIST_OPTIONS = ("repos", "projects", "jobs", "incident_labels", "incident_types")
 
@@ -51,34 +52,11 @@ def _path(args: argparse.Namespace) -> Path:
     return Path(args.config) if getattr(args, "config", None) else default_config_path()
 
 
-def _read(path: Path) -> tuple[str, dict[str, Any]]:
-    if not path.exists():
-        return "", {}
-    text = path.read_text(encoding="utf-8")
-    try:
-        return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-
-
 def _value(raw: str) -> Any:
     try:
         return tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return raw
-
-
-def _key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
-
-
-def _inline(value: Any) -> str:
-    """A TOML value on one line, tables inline (so the appended [[sources]] stays one table)."""
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_inline(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
-        return "[" + ", ".join(_inline(v) for v in value) + "]"
-    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -147,47 +125,3 @@ def run(args: argparse.Namespace) -> int:
     secrets.clear_token(args.name)
     print(f"removed source {args.name!r} from {path}; the rest of the file, comments included, is unchanged")
     return 0
-
-
-_HEADER = re.compile(r"""^\s*\[\[?\s*([A-Za-z0-9_."' -]+?)\s*\]\]?\s*(#.*)?$""")
-_COMMENT = re.compile(r"^\s*#")
-
-
-def _loads(text: str) -> dict[str, Any] | None:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-
-
-def remove_source_table(text: str, name: str) -> str | None:
-    """``text`` without the ``[[sources]]`` table named ``name`` (its ``[sources.x]`` sub-tables and the
-    comment lines directly above its header too), every other byte untouched; None if not found.
-
-    The caller checks the result parses to the expected document, so an unusual layout (a header-like
-    line inside a multi-line string) is refused rather than mangled.
-    """
-    lines = text.splitlines(keepends=True)
-    heads = [(i, m.group(1).replace(" ", "")) for i, line in enumerate(lines) if (m := _HEADER.match(line))]
-    for k, (i, key) in enumerate(heads):
-        if key != "sources" or not lines[i].lstrip().startswith("[["):
-            continue
-        # The table runs to the next header that is not one of its own sub-tables.
-        end = len(lines)
-        for j, other in heads[k + 1 :]:
-            if not other.startswith("sources."):
-                end = j
-                break
-        block = "".join(lines[i:end])
-        parsed = _loads(block)
-        entries = (parsed or {}).get("sources") or [{}]
-        if not isinstance(entries, list) or len(entries) != 1 or entries[0].get("name") != name:
-            continue
-        start = i
-        while start > 0 and _COMMENT.match(lines[start - 1]):  # its own comment block
-            start -= 1
-        stop = end
-        while stop > i + 1 and (_COMMENT.match(lines[stop - 1]) and end < len(lines)):  # the next table's comments
-            stop -= 1
-        return "".join(lines[:start] + lines[stop:])
-    return None
