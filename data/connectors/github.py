@@ -24,6 +24,7 @@ regex; a deployment flagged ``production_environment`` always counts).
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
@@ -46,6 +47,8 @@ from data.records import (
 )
 from data.sync import Watermark, dump_cursor, load_cursor
 from data.timeutil import parse_instant, utc_now
+
+log = logging.getLogger(__name__)
 
 __all__ = ["GitHubConnector", "is_pull_request", "map_job", "map_run", "run_result", "run_status"]
 
@@ -342,7 +345,11 @@ class GitHubConnector:
         latest = int(run.get("run_attempt") or 1)
         runs = [run]
         for n in range(1, latest):
-            runs.append(self.client.get_json(f"/repos/{repo}/actions/runs/{run['id']}/attempts/{n}"))
+            resp = self.client.get(f"/repos/{repo}/actions/runs/{run['id']}/attempts/{n}", ok=(404,))
+            if resp.status == 404:  # an attempt the server no longer has: the others still count
+                log.info("%s: %s: attempt %d of run %s is gone (404); skipped", self.source, repo, n, run["id"])
+                continue
+            runs.append(resp.json())
         out: list[Record] = []
         for r in runs:
             jobs = jobs_by_attempt.get(int(r.get("run_attempt") or 1), [])
