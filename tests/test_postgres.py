@@ -12,17 +12,21 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli import main
 from data import demo, migrate
+from data.changes import ChangeDetector
 from data.config import load_config
+from data.records import WorkItem
 from data.report import build_report
-from data.store import Store, StoreTooNewError
+from data.store import Store, StoreError, StoreTooNewError
 
 pytestmark = pytest.mark.postgres
 
@@ -190,3 +194,67 @@ def test_an_older_postgresql_store_upgrades_without_a_file_backup(pg_url: str) -
     with Store.open(pg_url) as store:
         assert migrate.current_revision(store) == migrate.head_revision()
         assert store.integrity_problems() == []
+
+
+def _reader_url(url: str, role: str) -> str:
+    """``url`` with ``role`` as the user, after granting it read-only access to that database."""
+    database = url.rsplit("/", 1)[1]
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
+        conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
+        conn.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"'))
+    engine.dispose()
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{role}@{rest.split('@', 1)[1]}"
+
+
+@pytest.fixture
+def reader_role() -> Iterator[str]:
+    """A login role for wall screens (cluster-wide, so dropped again after the test's databases)."""
+    role = "ro_" + uuid.uuid4().hex[:10]
+    admin = create_engine(_require_pg(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    try:
+        yield role
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
+
+
+def test_a_read_only_dashboard_reads_and_notices_but_never_writes(
+    reader_role: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with contextmanager(_fresh_database)(_require_pg()) as owner:
+        with Store.open(owner) as rw:
+            rw.upsert([WorkItem(source="jira", key="PAY-1", title="t", created_at=END)])
+        reader = _reader_url(owner, reader_role)
+        assert main(["--db", reader, "report", "--from", "2026-03-02", "--to", "2026-03-30", "--json"]) == 0
+        capsys.readouterr()
+        with Store.open(reader) as ro, Store.open(owner) as rw:
+            detector = ChangeDetector(ro)
+            rw.upsert([WorkItem(source="jira", key="PAY-2", title="t", created_at=END)])
+            assert detector.poll() is True
+            assert [w.key for w in ro.work_items()] == ["PAY-1", "PAY-2"]
+            with pytest.raises(SQLAlchemyError, match="permission denied"):
+                ro.upsert([WorkItem(source="jira", key="PAY-3", title="t", created_at=END)])
+
+
+def test_a_read_only_dashboard_never_migrates_the_shared_schema(reader_role: str) -> None:
+    """A newer Flowdeck on a wall screen must not upgrade the schema behind the admin's back (and
+    before their pg_dump): with a read-only role it cannot, and says so; the owner's next start does."""
+    oldest = [r.revision for r in migrate.ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()][-1]
+    if oldest == migrate.head_revision():
+        pytest.skip("only one schema revision exists: nothing to migrate")
+    with contextmanager(_fresh_database)(_require_pg()) as owner:
+        with Store.open(owner, migrate=False) as rw:
+            migrate.upgrade(rw, oldest)
+        reader = _reader_url(owner, reader_role)
+        with pytest.raises(StoreError, match=r"cannot open .*permission denied"):
+            Store.open(reader)
+        with Store.open(owner, migrate=False) as rw:
+            assert migrate.current_revision(rw) == oldest
+        with Store.open(owner) as rw:
+            assert migrate.current_revision(rw) == migrate.head_revision()
