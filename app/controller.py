@@ -19,6 +19,7 @@ from typing import Any, Protocol, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.sync_controller import StoreWatcher, SyncController
 from app.workers import Emit, Task, WorkerPool
 from data.config import Config, Definitions
 from data.results import PipelineStatus, Report, TrendPoint
@@ -138,6 +139,13 @@ class Controller(QObject):
         progress(str): what is happening (for the status bar).
         error(str): a failure to show the user.
         calendar_rejected(str): the engine refused ``calendar = "working"``; the reason.
+        config_changed(Config): the config was reloaded (the Sources dialog saved a change).
+        data_updated(datetime): new data arrived (a sync, or another process wrote); the current
+            selection was re-requested. The instant is when it was noticed (UTC).
+
+    Attributes:
+        syncer: the :class:`~app.sync_controller.SyncController` (Sync now, Cancel).
+        watcher: the :class:`~app.sync_controller.StoreWatcher` polling the store generation.
     """
 
     store_ready = Signal(object)
@@ -149,6 +157,8 @@ class Controller(QObject):
     progress = Signal(str)
     error = Signal(str)
     calendar_rejected = Signal(str)
+    config_changed = Signal(object)
+    data_updated = Signal(object)
 
     def __init__(
         self,
@@ -159,6 +169,7 @@ class Controller(QObject):
         demo_scale: str = "small",
         generate_demo: Callable[[Store], object] | None = None,
         refresh_s: float = 60.0,
+        poll_s: float = 5.0,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -186,6 +197,11 @@ class Controller(QObject):
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(int(refresh_s * 1000))
         self.refresh_timer.timeout.connect(self._refresh)
+        # Syncs run on their own thread; the watcher notices writes by anyone (this app included).
+        self.syncer = SyncController(self)
+        self.watcher = StoreWatcher(self, poll_s)
+        self.watcher.changed.connect(self._store_changed)
+        self.syncer.finished.connect(lambda _outcome: self.watcher.poll())
 
     # -- lifecycle --
 
@@ -221,6 +237,8 @@ class Controller(QObject):
     def shutdown(self) -> None:
         """Stop timers, wait for workers, close the store."""
         self.refresh_timer.stop()
+        self.syncer.shutdown()
+        self.watcher.stop()
         self._generation += 1  # anything still queued is now stale
         self.workers.wait(10_000)
         if self.store is not None:
@@ -340,6 +358,50 @@ class Controller(QObject):
         self._submit(Task(gen, job, lambda g: g == self._compare_generation), self._on_compare)
         return gen
 
+    def set_config(self, config: Config) -> None:
+        """Use ``config`` from now on (reloaded after a Sources change) and recompute."""
+        self.config = config
+        self.config_changed.emit(config)
+        if self.last_selection is not None:
+            self.request(self.last_selection)
+
+    def refresh_data(self) -> None:
+        """New data is in the store: re-request the current selection (moving "now" along)."""
+        sel = self.last_selection
+        if sel is None or self.store is None:
+            return
+        if abs((sel.as_of - self.now()).total_seconds()) < 120:
+            sel = dataclasses.replace(sel, as_of=self.now())
+        self.request(sel)
+        self.data_updated.emit(utc_now())
+
+    def _store_changed(self, _generation: int) -> None:
+        if self.syncer.running:
+            return  # our own sync: one refresh when it lands (the watcher looks again then)
+        self.refresh_data()
+
+    def submit(
+        self,
+        fn: Callable[[], object],
+        on_result: Callable[[object], None],
+        on_error: Callable[[str], None] | None = None,
+    ) -> Task:
+        """Run ``fn()`` on a compute worker; ``on_result(value)`` or ``on_error(message)`` on the GUI thread."""
+
+        def job(emit: Emit) -> None:
+            emit("result", fn())
+
+        task = Task(0, job)
+        task.signals.partial.connect(lambda _g, _k, value: on_result(value))
+        if on_error is not None:
+            task.signals.failed.connect(lambda _g, message, _e: on_error(message))
+        task.signals.finished.connect(self._on_finished)
+        self._busy += 1
+        if self._busy == 1:
+            self.busy_changed.emit(True)
+        self.workers.submit(task)
+        return task
+
     def is_current(self, generation: int) -> bool:
         """True when ``generation`` is the latest request (thread-safe read of an int)."""
         return generation == self._generation
@@ -378,6 +440,7 @@ class Controller(QObject):
         if self.last_selection is not None:
             self.request(self.last_selection)
         self.refresh_timer.start()
+        self.watcher.start(store)
 
     def _on_partial(self, gen: int, kind: str, payload: object) -> None:
         if gen != self._generation:

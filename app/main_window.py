@@ -7,6 +7,7 @@ with placeholders; the store is opened (and the demo generated) on a worker.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -35,6 +36,10 @@ from app import paths
 from app.controller import Controller, StoreInfo
 from app.export import ExportError, save_png, write_pdf, write_stage_csv
 from app.settings import UiSettings
+from app.sources_controller import SourcesController
+from app.sync_controller import SyncOutcome
+from app.trust_pages import TrustPages
+from data.config import default_config_path
 from data.results import PipelineStatus, Report, StageResult, TrendPoint
 from widgets.comparison import ComparisonView
 from widgets.format import fmt_local
@@ -42,22 +47,26 @@ from widgets.icons import icon
 from widgets.pipeline_board import PipelineBoard
 from widgets.scorecard import Scorecard
 from widgets.stage_detail import StageDetailDialog
+from widgets.sync_status import SyncStatus
 from widgets.time_range import Selection, TimeRangeBar
 from widgets.trend_chart import TrendCharts
 from widgets.value_stream_map import ValueStreamMap
 
 __all__ = ["PAGES", "SHORTCUTS", "MainWindow", "apply_theme", "report_notes", "show_add_source_help"]
 
-PAGES = ("map", "scorecard", "trends", "pipelines", "compare")
-PAGE_TITLES = ("Map", "Scorecard", "Trends", "Pipelines", "Compare")
+PAGES = ("map", "scorecard", "trends", "pipelines", "compare", "quality", "maturity", "releases")
+PAGE_TITLES = ("Map", "Scorecard", "Trends", "Pipelines", "Compare", "Data quality", "Maturity", "Releases")
+#: Pages computed only while shown (app.trust_pages).
+TRUST_PAGES = ("quality", "maturity", "releases")
 
 #: (keys, what) — also the Help → Keyboard shortcuts table.
 SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("Ctrl+1 … Ctrl+5", "Map, Scorecard, Trends, Pipelines, Compare"),
+    ("Ctrl+1 … Ctrl+8", "Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases"),
     ("Alt+1 … Alt+6", "Range: 2, 4, 13, 26 weeks, quarter to date, custom"),
     ("Left / Right, Home / End", "Move between stages on the map"),
     ("Enter or Space", "Open the items behind the selected stage"),
-    ("F5", "Recompute now"),
+    ("F5", "Sync every source now (Esc or the status bar's Cancel stops it)"),
+    ("Ctrl+R", "Recompute now"),
     ("Ctrl+E", "Export the current page as PNG"),
     ("Ctrl+P", "Export the dashboard as a PDF report"),
     ("Ctrl+Shift+E", "Export the selected stage's items as CSV"),
@@ -138,8 +147,9 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.settings = settings or UiSettings()
         self.theme = self.settings.theme
-        #: Replaced by the Sources dialog task: called with the window.
-        self.add_source_hook: Callable[[QWidget], None] = show_add_source_help
+        self.sources = SourcesController(controller, controller.config.path or default_config_path())
+        #: Opens the Sources dialog (called with the window).
+        self.add_source_hook: Callable[[QWidget], None] = self.sources.open
         self.report: Report | None = None
         self.detail_dialog: StageDetailDialog | None = None
         self.setWindowTitle("Flowdeck")
@@ -187,8 +197,10 @@ class MainWindow(QMainWindow):
         self.pipelines = PipelineBoard()
         self.comparison = ComparisonView()
         self.tabs = QTabWidget(self)
-        for page, title in zip((map_page, self.scorecard, self.trends, self.pipelines, self.comparison), PAGE_TITLES,
-                               strict=True):  # fmt: skip
+        self.trust = TrustPages(controller, self.tabs, self)
+        trust_pages = [w for _n, _t, w in self.trust.pages()]
+        for page, title in zip((map_page, self.scorecard, self.trends, self.pipelines, self.comparison, *trust_pages),
+                               PAGE_TITLES, strict=True):  # fmt: skip
             self.tabs.addTab(page, title)
 
         central = QWidget(self)
@@ -207,7 +219,12 @@ class MainWindow(QMainWindow):
         self.busy.setRange(0, 0)  # indeterminate: we cannot know how long a computation takes
         self.busy.setMaximumWidth(160)
         self.busy.setVisible(False)
+        self.updated_label = QLabel("")
+        self.updated_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.sync_status = SyncStatus()
         self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.sync_status)
+        self.statusBar().addPermanentWidget(self.updated_label)
         self.statusBar().addPermanentWidget(self.busy)
 
         self._build_menus()
@@ -237,11 +254,22 @@ class MainWindow(QMainWindow):
         self._action("&File", "Quit", self.close, "Ctrl+Q")
         for i, title in enumerate(PAGE_TITLES):
             self._action("&View", title, self._page_slot(i), f"Ctrl+{i + 1}")
-        self._action("&View", "Recompute", self.recompute, "F5")
+        self._action("&View", "Recompute", self.recompute, "Ctrl+R")
         self._action("&View", "Dark theme", self.toggle_theme, "Ctrl+D")
         for i in range(6):
             self._action("&Range", self.controls.range.itemText(i), self._range_slot(i), f"Alt+{i + 1}")
-        self._action("&Sources", "Add a source…", lambda: self.add_source_hook(self))
+        self._action("&Sources", "Sources…", lambda: self.add_source_hook(self))
+        self.sync_action = self._action("&Sources", "Sync now", self.sync_now, "F5")
+        self.cancel_action = self._action("&Sources", "Cancel sync", self.controller.syncer.cancel, "Esc")
+        self.cancel_action.setEnabled(False)
+        toolbar = self.addToolBar("Sync")
+        toolbar.setObjectName("syncToolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.sync_action)
+        sources_action = QAction("Sources…", self)
+        sources_action.triggered.connect(lambda: self.add_source_hook(self))
+        toolbar.addAction(sources_action)
+        self._update_sync_action()
         self._action("&Help", "Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action("&Help", "About Flowdeck", self._about)
 
@@ -274,6 +302,15 @@ class MainWindow(QMainWindow):
         self.map.stage_activated.connect(self.open_stage)
         c.comparison_ready.connect(lambda *_: setattr(self, "_compared", True))
         self.tabs.currentChanged.connect(self._maybe_compare)
+        s = c.syncer
+        s.started.connect(self._sync_started)
+        s.progress.connect(self.sync_status.progress)
+        s.finished.connect(self._sync_finished)
+        s.refused.connect(self.show_error)
+        self.sync_status.cancel_requested.connect(s.cancel)
+        c.config_changed.connect(self._config_changed)
+        c.data_updated.connect(self._data_updated)
+        self.sources.sources_changed.connect(lambda _c: self._load_sync_states())
 
     # -- controller results --
 
@@ -293,6 +330,8 @@ class MainWindow(QMainWindow):
         if info.first_day and info.last_day:
             self.comparison.set_data_span(info.first_day, info.last_day)
         self.status_text.setText(f"{'Demo data' if info.demo else 'Store'}: {info.url}")
+        self._update_sync_action()
+        self._load_sync_states()
         self.recompute()
         self._maybe_compare()
 
@@ -340,6 +379,55 @@ class MainWindow(QMainWindow):
     def _calendar_rejected(self, reason: str) -> None:
         self.controls.set_calendar_supported(False, f"Working-time calendar not available: {reason}")
         self.recompute()
+
+    # -- sync --
+
+    def _update_sync_action(self) -> None:
+        info = self.controller.info
+        if not self.controller.config.sources:
+            tip = "Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced."
+        elif info is not None and info.demo:
+            tip = "This store holds the demo data; start Flowdeck with --db PATH for your own sources."
+        else:
+            names = ", ".join(s.name for s in self.controller.config.sources)
+            tip = f"Sync {names} now (F5)"
+        enabled = bool(self.controller.config.sources) and not (info is not None and info.demo)
+        self.sync_action.setEnabled(enabled and not self.controller.syncer.running)
+        self.sync_action.setToolTip(tip)
+        self.sync_action.setStatusTip(tip)
+
+    def sync_now(self) -> None:
+        """Sync every configured source on a worker (F5)."""
+        self.controller.syncer.sync()
+
+    def _sync_started(self, total: int) -> None:
+        self.sync_status.started(total)
+        self.sync_action.setEnabled(False)
+        self.cancel_action.setEnabled(True)
+
+    def _sync_finished(self, outcome: SyncOutcome) -> None:
+        self.sync_status.finished(outcome.text(), outcome.ok)
+        self.cancel_action.setEnabled(False)
+        self._update_sync_action()
+        errors = [f"{s.source}: {s.error}" for s in outcome.summaries if s.error]
+        if errors:
+            self.show_error("Sync: " + " · ".join(errors))
+        self._load_sync_states()
+
+    def _load_sync_states(self) -> None:
+        """Per-source last sync and last error for the status bar tooltip (read on a worker)."""
+        store = self.controller.store
+        if store is not None:
+            self.controller.submit(store.sync_states, self.sync_status.set_sources)  # type: ignore[arg-type]
+
+    def _config_changed(self, config: object) -> None:
+        self.controls.set_streams([s.name for s in self.controller.config.streams])
+        self._update_sync_action()
+
+    def _data_updated(self, when: object) -> None:
+        if isinstance(when, datetime):
+            self.updated_label.setText(f"updated {when.astimezone():%H:%M}")
+            self.updated_label.setToolTip(f"New data was noticed in the store at {fmt_local(when)}; recomputed.")
 
     # -- user actions --
 
@@ -413,7 +501,7 @@ class MainWindow(QMainWindow):
     def current_page_widget(self) -> QWidget:
         """The widget worth exporting on the current page (the map itself, not its scroll area)."""
         i = self.tabs.currentIndex()
-        return [self.map, self.scorecard, self.trends, self.pipelines, self.comparison][i]
+        return self.page_widget(PAGES[i])
 
     def export_png(self, path: Path, page: str | None = None) -> None:
         """Save one page (default: the current one) as PNG."""
@@ -422,7 +510,9 @@ class MainWindow(QMainWindow):
 
     def page_widget(self, page: str) -> QWidget:
         """The exportable widget of a page by name (``map``, ``trends``, …)."""
-        return [self.map, self.scorecard, self.trends, self.pipelines, self.comparison][PAGES.index(page)]
+        trust = {name: w for name, _t, w in self.trust.pages()}
+        widgets = [self.map, self.scorecard, self.trends, self.pipelines, self.comparison]
+        return trust[page] if page in trust else widgets[PAGES.index(page)]
 
     def export_pdf(self, path: Path) -> int:
         """The dashboard as a PDF report; returns the page count."""
@@ -475,6 +565,7 @@ class MainWindow(QMainWindow):
         self.settings.save_window(self)
         self.settings.page = self.tabs.currentIndex()
         self.settings.sync()
+        self.controller.syncer.cancel()  # stops after the page in hand; shutdown waits for it
         super().closeEvent(event)
 
 

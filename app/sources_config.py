@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -79,21 +80,28 @@ def _named(s: Any, name: str) -> bool:
     return isinstance(s, dict) and s.get("name") == name
 
 
-def add_source(path: Path, table: dict[str, Any]) -> Config:
-    """Append ``table`` as a new ``[[sources]]`` block; returns the validated config (streams as written)."""
+def add_source(path: Path, table: dict[str, Any], check: Callable[[Config], None] | None = None) -> Config:
+    """Append ``table`` as a new ``[[sources]]`` block; returns the validated config (streams as written).
+
+    ``check(config)`` may refuse the result further (raise) before anything is written.
+    """
     text, raw = read_config_text(path)
     sources = _sources_of(raw)
     name = str(table.get("name", ""))
     if any(_named(s, name) for s in sources):
         raise ConfigError(f"{path}: sources.name: a source named {name!r} already exists")
     config = validate_with(path, raw, [*sources, table], "with the new source")
+    if check is not None:
+        check(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     sep = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
     path.write_text(text + sep + block_of(table), encoding="utf-8")
     return config
 
 
-def replace_source(path: Path, name: str, table: dict[str, Any]) -> Config:
+def replace_source(
+    path: Path, name: str, table: dict[str, Any], check: Callable[[Config], None] | None = None
+) -> Config:
     """Replace the source ``name`` by ``table`` in place (its block only); ConfigError when impossible."""
     text, raw = read_config_text(path)
     sources = _sources_of(raw)
@@ -104,6 +112,8 @@ def replace_source(path: Path, name: str, table: dict[str, Any]) -> Config:
         raise ConfigError(f"{path}: sources.name: a source named {new_name!r} already exists")
     replaced = [table if _named(s, name) else s for s in sources]
     config = validate_with(path, raw, replaced, f"with the edited source {name!r}")
+    if check is not None:
+        check(config)
     new_text = _cut(text, name, block_of(table))
     if new_text is None or loads_or_none(new_text) != {**raw, "sources": replaced}:
         raise ConfigError(
