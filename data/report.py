@@ -21,6 +21,7 @@ from data import schema
 from data.config import Config, Definitions, Stream
 from data.metrics.cache import stream_arrays
 from data.metrics.cistages import pipeline_stage_figures
+from data.metrics.clock import Clock, clock_for
 from data.metrics.delivery import release_gap_median_days, requirement_lead_times, success_rate
 from data.metrics.dora import change_failure, frequency, incidents_from_failed, lead_time_parts, tier
 from data.metrics.flow import ItemFlow, StageFigures, completed_mask, stage_figures, stream_figures
@@ -55,6 +56,8 @@ def _check(window_from: datetime, window_to: datetime, definitions: Definitions)
         raise ValueError(f"unknown median method {definitions.median!r}")
     if definitions.dora not in ("2023", "2021"):
         raise ValueError(f"unknown DORA definition {definitions.dora!r}; expected 2023 or 2021")
+    if definitions.calendar not in ("calendar", "working"):
+        raise ValueError(f"unknown calendar definition {definitions.calendar!r}; expected calendar or working")
 
 
 def build_report(
@@ -86,14 +89,16 @@ def build_report(
     results: list[StreamResult] = []
     first: StreamArrays | None = None
     excluded: dict[str, int] = {}
-    for s in chosen:
-        arrays = stream_arrays(store, s)
+    clocks = [clock_for(s, defs.calendar) for s in chosen]
+    for s, clock in zip(chosen, clocks, strict=True):
+        arrays = stream_arrays(store, s, clock)
         first = first or arrays
         for k, v in arrays.excluded.items():
             excluded[k] = max(excluded.get(k, 0), v)
-        results.append(_stream_result(store, s, arrays, f_ms, t_ms, a_ms, days, defs.median, details))
+        results.append(_stream_result(store, s, arrays, f_ms, t_ms, a_ms, days, defs.median, details, clock))
+        _touch_years(clock, arrays, a_ms)
     assert first is not None
-    dora, delivery = _dora_delivery(chosen[0], first, f_ms, t_ms, a_ms, days, defs)
+    dora, delivery = _dora_delivery(chosen[0], first, f_ms, t_ms, a_ms, days, defs, clocks[0])
     notes: dict[str, Any] = {
         "targets": {
             "requirement_lead_time_days": config.targets.requirement_lead_time_days,
@@ -106,7 +111,7 @@ def build_report(
         "lead_time_parts_median_h": dora.lead_time_parts_median_h,
     }
     if defs.calendar == "working":
-        notes["calendar"] = "working-time durations are not applied yet: every figure is in calendar time"
+        notes.update(_calendar_notes(chosen, clocks))
     return Report(
         window_from=window_from.astimezone(UTC),
         window_to=window_to.astimezone(UTC),
@@ -117,6 +122,27 @@ def build_report(
         delivery=delivery,
         notes=notes,
     )
+
+
+def _touch_years(clock: Clock, arrays: StreamArrays, a_ms: int) -> None:
+    """Let a working calendar see every year the data spans, so its warnings name them all even
+    when the durations came from a cached bundle (one pair: the calendar builds each year once)."""
+    if clock.mode == "calendar" or arrays.flow_data.n_items == 0:
+        return
+    first = int(arrays.flow_data.created_ms.min())
+    clock.seconds([first], [max(a_ms, arrays.horizon_ms, first + 1)])
+
+
+def _calendar_notes(chosen: list[Stream], clocks: list[Clock]) -> dict[str, Any]:
+    """``notes["calendar"]``: the working calendar(s) used; ``notes["calendar_warnings"]``: years
+    the holiday data did not cover (weekdays only there)."""
+    described = [(s.name, c.describe() or "calendar time") for s, c in zip(chosen, clocks, strict=True)]
+    texts = {d for _n, d in described}
+    text = described[0][1] if len(texts) == 1 else "; ".join(f"{n}: {d}" for n, d in described)
+    warnings: list[str] = []
+    for c in clocks:
+        warnings.extend(w for w in c.warnings() if w not in warnings)
+    return {"calendar": text, "calendar_warnings": warnings}
 
 
 def _include(arrays: StreamArrays) -> np.ndarray:
@@ -139,20 +165,21 @@ def _stream_result(  # noqa: PLR0917 - parallel arrays, always passed in this or
     days: float,
     method: str,
     details: bool,
+    clock: Clock,
 ) -> StreamResult:
-    flow = arrays.flow_as_of(a_ms)
+    flow = arrays.flow_as_of(a_ms, clock)
     done = completed_mask(flow, f_ms, min(t_ms, a_ms + 1))
-    figs = stream_figures(arrays.flow_data, flow, done, days, method, lead_ok=_lead_ok(stream, arrays))
+    figs = stream_figures(arrays.flow_data, flow, done, days, method, lead_ok=_lead_ok(stream, arrays), clock=clock)
     stage_results: list[StageResult] = []
     titles = _titles(store, arrays, flow, done) if details else {}
     k = 0
     for i, stage in enumerate(stream.stages):
         if stage.kind == "status":
-            sf = stage_figures(flow, done, k, method)
+            sf = stage_figures(flow, done, k, method, clock=clock)
             rows = _status_details(arrays, flow, sf, k, titles) if details else ()
             k += 1
         else:
-            sf = pipeline_stage_figures(arrays.pipeline_stages[i], f_ms, t_ms, a_ms, method)
+            sf = pipeline_stage_figures(arrays.pipeline_stages[i], f_ms, t_ms, a_ms, method, clock)
             rows = _pipeline_details(arrays, i, sf) if details else ()
         stage_results.append(_stage_result(stage.name, stage.kind, sf, rows))
     waits = [(s.wait_total_h, s.name) for s in stage_results if s.wait_total_h]
@@ -271,7 +298,14 @@ def _pipeline_details(arrays: StreamArrays, i: int, sf: StageFigures) -> tuple[S
 
 
 def _dora_delivery(  # noqa: PLR0917 - parallel arrays, always passed in this order
-    stream: Stream, arrays: StreamArrays, f_ms: int, t_ms: int, a_ms: int, days: float, defs: Definitions
+    stream: Stream,
+    arrays: StreamArrays,
+    f_ms: int,
+    t_ms: int,
+    a_ms: int,
+    days: float,
+    defs: Definitions,
+    clock: Clock,
 ) -> tuple[DoraResult, DeliveryResult]:
     method = defs.median
     deps = arrays.deployments
@@ -290,6 +324,7 @@ def _dora_delivery(  # noqa: PLR0917 - parallel arrays, always passed in this or
         dep,
         sel,
         method,
+        clock,
     )
     incidents = arrays.incidents
     if defs.incidents_from_failed_deployments:
@@ -299,7 +334,7 @@ def _dora_delivery(  # noqa: PLR0917 - parallel arrays, always passed in this or
             resolved=np.concatenate([incidents.resolved, extra.resolved]),
             repo=np.concatenate([incidents.repo, extra.repo]),
         )
-    cfr, recovery, restore = change_failure(deps, incidents, f_ms, t_ms, a_ms, method)
+    cfr, recovery, restore = change_failure(deps, incidents, f_ms, t_ms, a_ms, method, clock)
     restore_metric = restore if defs.dora == "2021" else recovery
     dora = DoraResult(
         deployments=count,
@@ -327,13 +362,20 @@ def _dora_delivery(  # noqa: PLR0917 - parallel arrays, always passed in this or
         changes_deployed=int(sel.sum()),
     )
     rate, ok, failed = success_rate(deps, f_ms, t_ms, a_ms)
-    flow = arrays.flow_as_of(a_ms)
+    flow = arrays.flow_as_of(a_ms, clock)
     done = completed_mask(flow, f_ms, end) & arrays.item_is_requirement
     lead_ok = _lead_ok(stream, arrays)
     if lead_ok is not None:
         done &= lead_ok
     req, unlinked, delivery_t, n_req = requirement_lead_times(
-        arrays.flow_data.created_ms, flow.completed_ms, flow.first_active_ms, arrays.item_deployed, done, a_ms, method
+        arrays.flow_data.created_ms,
+        flow.completed_ms,
+        flow.first_active_ms,
+        arrays.item_deployed,
+        done,
+        a_ms,
+        method,
+        clock,
     )
     delivery = DeliveryResult(
         production_deployment_success_rate=rate,
@@ -361,12 +403,14 @@ def weekly_trends(
     """One point per ISO week overlapping ``[from, to)`` (each clipped to the window).
 
     Completion is as known now (a reopened item counts at its last closing); WIP is counted at
-    each week's end (or now, for the current week). ``stream`` None: the first stream.
+    each week's end (or now, for the current week). ``stream`` None: the first stream. Lead times
+    and flow efficiency follow ``definitions.calendar`` as in :func:`build_report`.
     """
     defs = definitions or config.definitions
     _check(window_from, window_to, defs)
     s = config.stream(stream)
-    arrays = stream_arrays(store, s)
+    clock = clock_for(s, defs.calendar)
+    arrays = stream_arrays(store, s, clock)
     now_ms = to_ms(utc_now())
     flow = arrays.final
     fd = arrays.flow_data
@@ -378,7 +422,7 @@ def weekly_trends(
         t_ms = min(to_ms(week + timedelta(days=7)), to_ms(window_to))
         done = completed_mask(flow, f_ms, t_ms)
         lt_sel = done if lead_ok is None else done & lead_ok
-        lead = (flow.completed_ms[lt_sel] - fd.created_ms[lt_sel]) / H
+        lead = clock.hours(fd.created_ms[lt_sel], flow.completed_ms[lt_sel])
         act = float(flow.active_s[done].sum())
         tot = act + float(flow.wait_s[done].sum())
         rate, ok, _failed = success_rate(arrays.deployments, f_ms, t_ms, now_ms)

@@ -40,6 +40,11 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the report JSON of INTERFACES.md")
     p.add_argument("--median", choices=("interpolated", "lower"), help="median method (default: the config's)")
     p.add_argument("--dora", choices=("2023", "2021"), help="DORA definitions (default: the config's)")
+    p.add_argument(
+        "--calendar",
+        choices=("calendar", "working"),
+        help="durations in calendar time or in the stream's working hours (default: the config's)",
+    )
     p.set_defaults(func=run)
 
 
@@ -59,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
         definitions = replace(definitions, median=args.median)
     if args.dora:
         definitions = replace(definitions, dora=args.dora)
+    if args.calendar:
+        definitions = replace(definitions, calendar=args.calendar)
     store = open_store(args)
     try:
         report = build_report(
@@ -191,6 +198,11 @@ def render_text(report: Report) -> str:
         )
     dora = report.dora
     parts.append(f"\nDORA ({d.get('dora')})  stream: {report.notes.get('dora_stream', DASH)}\n")
+    if len(report.streams) > 1:
+        parts.append(
+            f"(DORA and continuous-delivery figures describe the first stream, {report.notes.get('dora_stream')}, "
+            "only; use --stream NAME for another.)\n"
+        )
     t = dora.tiers
     recovery = dora.time_to_restore_median_h if d.get("dora") == "2021" else dora.recovery_time_median_h
     parts.append(
@@ -267,5 +279,7 @@ def render_text(report: Report) -> str:
     if report.notes.get("measure_from"):
         parts.append("Measured from: " + ", ".join(f"{k}: {v}" for k, v in report.notes["measure_from"].items()) + "\n")
     if report.notes.get("calendar"):
-        parts.append(f"Note: {report.notes['calendar']}\n")
+        parts.append(f"Durations in {report.notes['calendar']}\n")
+    for warning in report.notes.get("calendar_warnings", ()):
+        parts.append(f"Note: {warning}\n")
     return "".join(parts)

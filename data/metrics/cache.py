@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data import schema
 from data.config import Stream
+from data.metrics.clock import CALENDAR, Clock, clock_key
 from data.metrics.materialise import StreamArrays, materialise
 from data.metrics.stagemap import stream_fingerprint
 
@@ -38,7 +39,7 @@ __all__ = ["ENGINE_VERSION", "clear_memory", "stream_arrays"]
 log = logging.getLogger(__name__)
 
 #: Bump when the arrays' meaning or layout changes: old rows are then simply not found.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 _MEMORY_SLOTS = 6
 
 _lock = threading.Lock()
@@ -62,9 +63,13 @@ def _load(payload: bytes) -> StreamArrays:
         return StreamArrays.from_arrays({k: z[k] for k in z.files})
 
 
-def stream_arrays(store: Store, stream: Stream) -> StreamArrays:
-    """The stream's arrays for the store's current generation: memory, table, or built now."""
-    key = stream_fingerprint(stream, ENGINE_VERSION)
+def stream_arrays(store: Store, stream: Stream, clock: Clock = CALENDAR) -> StreamArrays:
+    """The stream's arrays for the store's current generation: memory, table, or built now.
+
+    Durations are measured with ``clock``; a different clock (or working calendar) is a different
+    bundle.
+    """
+    key = stream_fingerprint(stream, ENGINE_VERSION + "|" + clock_key(stream, clock.mode))
     generation = store.generation()
     mem_key = (store.url, key)
     with _lock:
@@ -86,7 +91,7 @@ def stream_arrays(store: Store, stream: Stream) -> StreamArrays:
     if arrays is None:
         started = time.perf_counter()
         with store.engine.connect() as conn:
-            arrays = materialise(conn, stream, generation)
+            arrays = materialise(conn, stream, generation, clock)
         log.info("materialised stream %r in %.2f s", stream.name, time.perf_counter() - started)
         _save(store, key, arrays)
     with _lock:

@@ -13,6 +13,9 @@ the successful deployments to a matching environment that finished in the window
   (no such merge or earlier deployment): the deployment has no wait value (left out of the wait
   median and total, still counted in ``items`` and ``active``). ``active`` = start -> finish.
 * WIP: jobs queued or running at ``as_of``; deployments started and not finished at ``as_of``.
+* Working time (``calendar = "working"``): every span above is measured with the stream's clock;
+  a job's paused seconds (a calendar-time figure from the source) are attributed to the working
+  time of its run in proportion, so wait + active = working time from queued to finished.
 * %C&A is not defined for pipeline stages (None): a failed job is not work sent back by a stage.
 """
 
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from data.metrics.clock import CALENDAR, Clock
 from data.metrics.flow import StageFigures
 from data.metrics.stats import median, percentile
 
@@ -44,10 +48,11 @@ class PipelineStageArrays:
     counts: npt.NDArray[np.bool_]  # counts as an item when finished (deployments: success only)
 
 
-def pipeline_stage_figures(
-    arr: PipelineStageArrays, from_ms: int, to_ms: int, as_of_ms: int, method: str
+def pipeline_stage_figures(  # noqa: PLR0917 - the window, then the switches, always in this order
+    arr: PipelineStageArrays, from_ms: int, to_ms: int, as_of_ms: int, method: str, clock: Clock = CALENDAR
 ) -> StageFigures:
-    """The stage's figures for ``[from, to)`` as of ``as_of``."""
+    """The stage's figures for ``[from, to)`` as of ``as_of`` (``clock`` measures the WIP ages;
+    the wait and active times were measured when the arrays were built)."""
     end = min(to_ms, as_of_ms + 1)
     sel = arr.counts & (arr.finished >= from_ms) & (arr.finished < end)
     idx = np.nonzero(sel)[0]
@@ -56,7 +61,7 @@ def pipeline_stage_figures(
     w_known = w[~np.isnan(w)]
     running = (arr.entered >= 0) & (arr.entered <= as_of_ms) & ((arr.finished < 0) | (arr.finished > as_of_ms))
     wip_idx = np.nonzero(running)[0]
-    ages = (as_of_ms - arr.entered[wip_idx]) / H
+    ages = clock.hours(arr.entered[wip_idx], np.full(wip_idx.size, as_of_ms, dtype=np.int64))
     return StageFigures(
         items=int(idx.size),
         wait_median_h=median(w_known, method),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from data.metrics.clock import CALENDAR, Clock
 from data.metrics.dora import DAY_MS, DeploymentArrays, end_of
 from data.metrics.stats import median, share
 
@@ -31,6 +32,8 @@ def release_gap_median_days(
 
     A gap counts when its later deployment finished in the window; the earlier one may be before
     it. Gaps are per repository, pooled over the stream's repositories (docs/metrics.md says why).
+    Always calendar days, also under ``calendar = "working"``: a cadence, not a duration of work
+    (docs/metrics.md, choice 19).
     """
     end = end_of(to_ms, as_of_ms)
     ok = np.nonzero(deps.success & (deps.finish < end))[0]
@@ -55,17 +58,19 @@ def requirement_lead_times(  # noqa: PLR0917 - parallel arrays, always passed in
     sel: BOOL,
     as_of_ms: int,
     method: str,
+    clock: Clock = CALENDAR,
 ) -> tuple[float | None, int, float | None, int]:
     """Requirement lead time median (h), unlinked count, delivery time median (h), how many counted.
 
     ``sel``: requirement items completed in the window (after ``measure_from``). An item with a
     linked production deployment known at ``as_of`` ends there; the others end at completion and
     are counted as unlinked. Delivery time starts at the first active status (never active: out).
+    ``clock`` measures both.
     """
     linked = sel & (deployed >= 0) & (deployed <= as_of_ms)
     end = np.where(linked, deployed, completed)
-    lead = (end[sel] - created[sel]) / H
+    lead = clock.hours(created[sel], end[sel])
     unlinked = int((sel & ~linked).sum())
     dsel = sel & (first_active >= 0)
-    delivery = (end[dsel] - first_active[dsel]) / H
+    delivery = clock.hours(first_active[dsel], end[dsel])
     return median(lead, method), unlinked, median(delivery, method), int(sel.sum())

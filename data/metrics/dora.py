@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from data.metrics.clock import CALENDAR, Clock
 from data.metrics.stats import median, share
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "frequency",
     "incidents_from_failed",
     "lead_time_parts",
+    "span_h",
     "tier",
 ]
 
@@ -101,18 +103,19 @@ def lead_time_parts(  # noqa: PLR0917 - parallel arrays, always passed in this o
     deployed: I64,
     sel: npt.NDArray[np.bool_],
     method: str,
+    clock: Clock = CALENDAR,
 ) -> tuple[float | None, dict[str, float | None]]:
     """Median lead time for changes (hours) and the medians of its four parts over ``sel``.
 
     A part whose ends are out of order (a review before the PR opened, a first commit after it)
-    has no value for that change, as in DevLake.
+    has no value for that change, as in DevLake. ``clock`` measures every span.
     """
-    lt = (deployed[sel] - start[sel]) / H
+    lt = clock.hours(start[sel], deployed[sel])
     fc, cr, rv, mg, dp = first_commit[sel], created[sel], first_review[sel], merged[sel], deployed[sel]
-    coding = np.where((fc >= 0) & (fc <= cr), (cr - fc) / H, np.nan)
-    pickup = np.where((rv >= 0) & (rv >= cr), (rv - cr) / H, np.nan)
-    review = np.where((rv >= 0) & (rv <= mg), (mg - rv) / H, np.nan)
-    deploy = np.where(dp >= mg, (dp - mg) / H, np.nan)
+    coding = span_h(clock, fc, cr, (fc >= 0) & (fc <= cr))
+    pickup = span_h(clock, cr, rv, (rv >= 0) & (rv >= cr))
+    review = span_h(clock, rv, mg, (rv >= 0) & (rv <= mg))
+    deploy = span_h(clock, mg, dp, dp >= mg)
     parts = {
         "coding": median(coding, method),
         "pickup": median(pickup, method),
@@ -120,6 +123,14 @@ def lead_time_parts(  # noqa: PLR0917 - parallel arrays, always passed in this o
         "deploy": median(deploy, method),
     }
     return median(lt, method), parts
+
+
+def span_h(clock: Clock, start: I64, end: I64, valid: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+    """Hours from ``start`` to ``end`` where ``valid``, NaN elsewhere (never measured there)."""
+    out = np.full(start.shape, np.nan)
+    if valid.any():
+        out[valid] = clock.hours(start[valid], end[valid])
+    return out
 
 
 def _repo_keys(deps: DeploymentArrays, idx: I64) -> I64:
@@ -173,9 +184,18 @@ def _link(deps: DeploymentArrays, inc: IncidentArrays) -> I64:
 
 
 def change_failure(  # noqa: PLR0917 - parallel arrays, always passed in this order
-    deps: DeploymentArrays, inc: IncidentArrays, from_ms: int, to_ms: int, as_of_ms: int, method: str
+    deps: DeploymentArrays,
+    inc: IncidentArrays,
+    from_ms: int,
+    to_ms: int,
+    as_of_ms: int,
+    method: str,
+    clock: Clock = CALENDAR,
 ) -> tuple[float | None, float | None, float | None]:
-    """``change_failure_rate``, ``recovery_time_median_h`` (2023) and ``time_to_restore_median_h`` (2021)."""
+    """``change_failure_rate``, ``recovery_time_median_h`` (2023) and ``time_to_restore_median_h`` (2021).
+
+    ``clock`` measures the recovery and restore times.
+    """
     end = end_of(to_ms, as_of_ms)
     known = inc.created <= as_of_ms
     inc = IncidentArrays(inc.created[known], inc.resolved[known], inc.repo[known])
@@ -187,9 +207,9 @@ def change_failure(  # noqa: PLR0917 - parallel arrays, always passed in this or
     resolved = (inc.resolved >= 0) & (inc.resolved <= as_of_ms)
     linked_in_window = (link >= 0) & in_window[np.maximum(link, 0)]
     rec_sel = linked_in_window & resolved
-    recovery = (inc.resolved[rec_sel] - deps.finish[link[rec_sel]]) / H
+    recovery = clock.hours(deps.finish[link[rec_sel]], inc.resolved[rec_sel])
     ttr_sel = resolved & _in(inc.resolved, from_ms, end)
-    restore = (inc.resolved[ttr_sel] - inc.created[ttr_sel]) / H
+    restore = clock.hours(inc.created[ttr_sel], inc.resolved[ttr_sel])
     return cfr, median(recovery, method), median(restore, method)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from data.metrics.clock import CALENDAR, Clock
 from data.metrics.stagemap import DONE, NO_STATUS, OUTSIDE
 from data.metrics.stats import median, percentile, share
 
@@ -124,18 +125,19 @@ class ItemFlow:
     state_since_ms: I64  # when the item entered its current stage (or done / outside run)
 
 
-def flow_from_final(fd: FlowData, final: ItemFlow, as_of_ms: int) -> ItemFlow:
+def flow_from_final(fd: FlowData, final: ItemFlow, as_of_ms: int, clock: Clock = CALENDAR) -> ItemFlow:
     """Per-item figures as of ``as_of_ms`` from those computed as of the horizon (``final``).
 
     At or after the horizon the stored figures hold (only the open items' current status keeps
     counting). Before it, only the items with a transition after ``as_of`` (or created after it)
     are recomputed from their transitions; every other item's figures are the stored ones. Equal
-    to ``item_flow(fd, as_of_ms)`` (tested), at a fraction of the cost for recent instants.
+    to ``item_flow(fd, as_of_ms, clock)`` (tested), at a fraction of the cost for recent instants.
+    ``clock`` must be the one ``final`` was computed with.
     """
     f = final
     horizon = final.as_of_ms
     if as_of_ms >= horizon:
-        return _shift_open(f, as_of_ms, horizon, np.ones(fd.n_items, dtype=bool))
+        return _shift_open(f, as_of_ms, horizon, np.ones(fd.n_items, dtype=bool), clock)
     changed = np.zeros(fd.n_items, dtype=bool)
     changed[fd.t_item[fd.t_at > as_of_ms]] = True
     changed |= fd.created_ms > as_of_ms
@@ -148,7 +150,7 @@ def flow_from_final(fd: FlowData, final: ItemFlow, as_of_ms: int) -> ItemFlow:
         t_at=fd.t_at[t_mask],
         t_code=fd.t_code[t_mask],
     )
-    part = item_flow(sub, as_of_ms)
+    part = item_flow(sub, as_of_ms, clock)
     merged: dict[str, npt.NDArray[Any]] = {}
     for name in ItemFlow.__dataclass_fields__:
         if name == "as_of_ms":
@@ -157,18 +159,21 @@ def flow_from_final(fd: FlowData, final: ItemFlow, as_of_ms: int) -> ItemFlow:
         arr[idx] = getattr(part, name)
         merged[name] = arr
     out = ItemFlow(as_of_ms=as_of_ms, **merged)
-    return _shift_open(out, as_of_ms, horizon, ~changed)
+    return _shift_open(out, as_of_ms, horizon, ~changed, clock)
 
 
-def _shift_open(f: ItemFlow, as_of_ms: int, horizon_ms: int, which: BOOL) -> ItemFlow:
+def _shift_open(f: ItemFlow, as_of_ms: int, horizon_ms: int, which: BOOL, clock: Clock = CALENDAR) -> ItemFlow:
     """Items in ``which`` that are in a stage had their current status counted to the horizon;
-    move that end to ``as_of`` (it matters for the in-progress drill-down times)."""
+    move that end to ``as_of`` (it matters for the in-progress drill-down times).
+
+    Durations are additive in both clocks (working time from ``a`` to ``c`` is working time from
+    ``a`` to ``b`` plus ``b`` to ``c``), so one delta serves every open item."""
     open_idx = np.nonzero(which & (f.state >= 0))[0]
     wait_s, active_s = f.wait_s, f.active_s
     if open_idx.size and as_of_ms != horizon_ms:
         wait_s, active_s = wait_s.copy(), active_s.copy()
         stage = (f.state[open_idx] // 2).astype(np.int64)
-        delta = (as_of_ms - horizon_ms) / 1000.0
+        delta = float(clock.seconds([horizon_ms], [as_of_ms])[0])
         is_active = f.state[open_idx] % 2 == 1
         np.add.at(active_s, (open_idx[is_active], stage[is_active]), delta)
         np.add.at(wait_s, (open_idx[~is_active], stage[~is_active]), delta)
@@ -195,15 +200,16 @@ def _stage_key(code: npt.NDArray[np.int16]) -> npt.NDArray[np.int64]:
 _CHUNK = 200_000
 
 
-def item_flow(fd: FlowData, as_of_ms: int) -> ItemFlow:
+def item_flow(fd: FlowData, as_of_ms: int, clock: Clock = CALENDAR) -> ItemFlow:
     """Every per-item figure as of ``as_of_ms`` (transitions after it are unknown yet).
 
     Items are independent, so large inputs run in slices of whole items (about 200k transitions
-    each) to keep the temporaries small; the result is the same.
+    each) to keep the temporaries small; the result is the same. Time in a status is measured
+    with ``clock`` (calendar or working time).
     """
     m = fd.t_item.size
     if m <= _CHUNK:
-        return _item_flow(fd, as_of_ms)
+        return _item_flow(fd, as_of_ms, clock)
     n, s = fd.n_items, fd.n_stages
     out: dict[str, npt.NDArray[Any]] = {}
     bounds = np.searchsorted(fd.t_item, np.arange(n + 1), side="left")
@@ -215,7 +221,7 @@ def item_flow(fd: FlowData, as_of_ms: int) -> ItemFlow:
     for i0, i1 in itertools.pairwise(cuts):
         j0, j1 = int(bounds[i0]), int(bounds[i1])
         sub = FlowData(s, fd.created_ms[i0:i1], fd.t_item[j0:j1] - i0, fd.t_at[j0:j1], fd.t_code[j0:j1])
-        part = _item_flow(sub, as_of_ms)
+        part = _item_flow(sub, as_of_ms, clock)
         for name in ItemFlow.__dataclass_fields__:
             if name == "as_of_ms":
                 continue
@@ -226,7 +232,7 @@ def item_flow(fd: FlowData, as_of_ms: int) -> ItemFlow:
     return ItemFlow(as_of_ms=as_of_ms, **out)
 
 
-def _item_flow(fd: FlowData, as_of_ms: int) -> ItemFlow:
+def _item_flow(fd: FlowData, as_of_ms: int, clock: Clock) -> ItemFlow:
     """:func:`item_flow` for one slice."""
     n, s = fd.n_items, fd.n_stages
     known = fd.t_at <= as_of_ms
@@ -243,7 +249,7 @@ def _item_flow(fd: FlowData, as_of_ms: int) -> ItemFlow:
     last = ~same_next
     next_at = np.full(m, as_of_ms, dtype=np.int64)
     next_at[:-1] = np.where(same_next[:-1], at[1:], as_of_ms)
-    dur_s = (np.minimum(next_at, as_of_ms) - at) / 1000.0
+    dur_s = clock.seconds(at, np.minimum(next_at, as_of_ms))
 
     key = _stage_key(code)
     entry = first.copy()
@@ -347,8 +353,13 @@ def completed_mask(flow: ItemFlow, from_ms: int, to_ms: int, include: BOOL | Non
     return mask if include is None else mask & include
 
 
-def stage_figures(flow: ItemFlow, done: BOOL, k: int, method: str, include: BOOL | None = None) -> StageFigures:
-    """Stage ``k``'s figures over the items in ``done`` (a completed-in-window mask)."""
+def stage_figures(  # noqa: PLR0917 - the mask, the stage and the switches, always in this order
+    flow: ItemFlow, done: BOOL, k: int, method: str, include: BOOL | None = None, clock: Clock = CALENDAR
+) -> StageFigures:
+    """Stage ``k``'s figures over the items in ``done`` (a completed-in-window mask).
+
+    ``clock`` measures the WIP ages (the per-item times in ``flow`` were measured when it was built).
+    """
     visited = done & (flow.visits[:, k] > 0)
     idx = np.nonzero(visited)[0]
     w = flow.wait_s[idx, k] / 3600.0
@@ -357,7 +368,7 @@ def stage_figures(flow: ItemFlow, done: BOOL, k: int, method: str, include: BOOL
     if include is not None:
         in_stage &= include
     wip_idx = np.nonzero(in_stage)[0]
-    ages = (flow.as_of_ms - flow.state_since_ms[wip_idx]) / H
+    ages = clock.hours(flow.state_since_ms[wip_idx], np.full(wip_idx.size, flow.as_of_ms, dtype=np.int64))
     left = done & flow.left_forward[:, k]
     n_left = int(left.sum())
     ok = n_left - int((left & flow.rework[:, k]).sum())
@@ -399,15 +410,17 @@ def stream_figures(  # noqa: PLR0917 - parallel arrays, always passed in this or
     method: str,
     lead_ok: BOOL | None = None,
     include: BOOL | None = None,
+    clock: Clock = CALENDAR,
 ) -> StreamFigures:
     """Completed count, lead/cycle time, flow efficiency, throughput and WIP.
 
-    ``lead_ok`` masks items allowed into lead and cycle times (``measure_from``).
+    ``lead_ok`` masks items allowed into lead and cycle times (``measure_from``); ``clock``
+    measures lead and cycle times. Throughput stays per calendar week (a rate, not a duration).
     """
     lt_mask = done if lead_ok is None else done & lead_ok
-    lead_h = (flow.completed_ms[lt_mask] - fd.created_ms[lt_mask]) / H
+    lead_h = clock.hours(fd.created_ms[lt_mask], flow.completed_ms[lt_mask])
     cyc_mask = lt_mask & (flow.first_active_ms >= 0)
-    cycle_h = (flow.completed_ms[cyc_mask] - flow.first_active_ms[cyc_mask]) / H
+    cycle_h = clock.hours(flow.first_active_ms[cyc_mask], flow.completed_ms[cyc_mask])
     act = float(flow.active_s[done].sum())
     tot = act + float(flow.wait_s[done].sum())
     in_stream = flow.state >= 0

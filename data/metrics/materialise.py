@@ -30,6 +30,7 @@ from sqlalchemy import BigInteger, Connection, and_, case, func, literal, select
 from data import schema
 from data.config import DEFAULT_DONE, Stream
 from data.metrics.cistages import PipelineStageArrays
+from data.metrics.clock import CALENDAR, Clock
 from data.metrics.dora import DeploymentArrays, IncidentArrays
 from data.metrics.flow import FlowData, ItemFlow, build_flow_data, flow_from_final, item_flow
 from data.metrics.linking import ChangeRef, DeployRef, deployed_at, ticket_keys
@@ -221,9 +222,10 @@ class StreamArrays:
             excluded=meta["excluded"],
         )
 
-    def flow_as_of(self, as_of_ms: int) -> ItemFlow:
-        """Per-item figures as of ``as_of_ms`` (see :func:`data.metrics.flow.flow_from_final`)."""
-        return flow_from_final(self.flow_data, self.final, as_of_ms)
+    def flow_as_of(self, as_of_ms: int, clock: Clock = CALENDAR) -> ItemFlow:
+        """Per-item figures as of ``as_of_ms`` (see :func:`data.metrics.flow.flow_from_final`);
+        ``clock`` must be the one the bundle was built with."""
+        return flow_from_final(self.flow_data, self.final, as_of_ms, clock)
 
 
 def _int_chunks(conn: Connection, stmt: Any, width: int) -> Iterator[I64]:
@@ -261,8 +263,11 @@ def _excluded(ex: set[tuple[str, str]], source: str, repo: str, ident: str) -> b
     return (source, f"{repo}#{ident}") in ex or (source, ident) in ex
 
 
-def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArrays:
-    """Read everything about ``stream`` from the store into a :class:`StreamArrays`."""
+def materialise(conn: Connection, stream: Stream, generation: int, clock: Clock = CALENDAR) -> StreamArrays:
+    """Read everything about ``stream`` from the store into a :class:`StreamArrays`.
+
+    Durations in the bundle (per-item stage times, pipeline-stage times) are measured with ``clock``.
+    """
     sm = StageMap(stream)
     excl = _exclusion_keys(conn)
     excluded = {"work_item": 0, "change": 0, "deployment": 0}
@@ -325,7 +330,7 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
     fd = build_flow_data(sm.n_stages, np.array(created, dtype=np.int64), item_pos, at, to, frm)
     del item_pos, at, to, frm
     horizon = fd.horizon_ms
-    final = item_flow(fd, horizon)  # now, before the other records fill memory
+    final = item_flow(fd, horizon, clock)  # now, before the other records fill memory
 
     # -- deployments --
     d = schema.deployments
@@ -475,7 +480,7 @@ def materialise(conn: Connection, stream: Stream, generation: int) -> StreamArra
     from data.metrics.materialise_ci import pipeline_stage_arrays
 
     merged_of = {(r.repo, r.merge_sha): r.merged_ms for r in refs if r.merge_sha}
-    pstages, plabels = pipeline_stage_arrays(conn, stream, all_deps, merged_of)
+    pstages, plabels = pipeline_stage_arrays(conn, stream, all_deps, merged_of, clock)
     return StreamArrays(
         n_stages=sm.n_stages,
         generation=generation,

@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Connection, select, type_coerce
 from data import schema
 from data.config import Stream
 from data.metrics.cistages import PipelineStageArrays
+from data.metrics.clock import CALENDAR, Clock
 
 __all__ = ["pipeline_stage_arrays"]
 
@@ -22,7 +23,7 @@ def _ms(value: Any) -> int:
     return -1 if value is None else int(value)
 
 
-def _job_stage(conn: Connection, pattern: str) -> tuple[PipelineStageArrays, list[Label]]:
+def _job_stage(conn: Connection, pattern: str, clock: Clock = CALENDAR) -> tuple[PipelineStageArrays, list[Label]]:
     """Final attempts of the jobs whose name matches ``pattern`` (re.search)."""
     j = schema.job_runs
     rx = re.compile(pattern)
@@ -52,9 +53,15 @@ def _job_stage(conn: Connection, pattern: str) -> tuple[PipelineStageArrays, lis
     finished = np.array([_ms(r[7]) for r in rows], dtype=np.int64)
     paused = np.array([float(r[8] or 0.0) for r in rows], dtype=np.float64)
     has_start = started >= 0
-    queue_s = np.where(has_start & (queued >= 0), (started - queued) / 1000.0, 0.0)
+    queue_s = _span(clock, queued, started, has_start & (queued >= 0))
+    ran = has_start & (finished >= 0)
+    run_s = _span(clock, started, finished, ran)
+    if clock.mode != "calendar":
+        # The pause is calendar seconds from the source; count the working share of the run.
+        elapsed = np.where(ran, (finished - started) / 1000.0, 0.0)
+        paused = np.where(elapsed > 0, paused * np.clip(run_s / np.where(elapsed > 0, elapsed, 1.0), 0.0, 1.0), paused)
     wait = np.where(has_start, np.maximum(queue_s, 0.0) + paused, np.nan)
-    active = np.where(has_start & (finished >= 0), np.maximum((finished - started) / 1000.0 - paused, 0.0), 0.0)
+    active = np.where(ran, np.maximum(run_s - paused, 0.0), 0.0)
     entered = np.where(queued >= 0, queued, started)
     arrays = PipelineStageArrays(
         entered=entered,
@@ -67,11 +74,20 @@ def _job_stage(conn: Connection, pattern: str) -> tuple[PipelineStageArrays, lis
     return arrays, labels
 
 
+def _span(clock: Clock, start: np.ndarray, end: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Seconds from start to end where ``valid`` (0.0 elsewhere, and no calendar lookups there)."""
+    out = np.zeros(start.shape, dtype=np.float64)
+    if valid.any():
+        out[valid] = clock.seconds(start[valid], end[valid])
+    return out
+
+
 def _deployment_stage(
     pattern: str,
     previous: str | None,
     deps: Sequence[tuple[Any, ...]],
     merged_of: dict[tuple[str, str], int],
+    clock: Clock = CALENDAR,
 ) -> tuple[PipelineStageArrays, list[Label]]:
     """Deployments to environments matching ``pattern``; wait from the previous stage's end.
 
@@ -85,7 +101,7 @@ def _deployment_stage(
         for r in deps:
             if prx.search(r[3]) and r[4] == "success" and r[8] is not None and r[5]:
                 prev_done.setdefault((r[1], r[5]), []).append(int(r[8]))
-    entered, finished, wait, active, counts = [], [], [], [], []
+    entered, finished, bases, counts = [], [], [], []
     for r in rows:
         start = _ms(r[7])
         fin = _ms(r[8]) if r[4] != "running" else -1
@@ -98,21 +114,30 @@ def _deployment_stage(
                 base = max(ends) if ends else None
         entered.append(start)
         finished.append(fin)
-        wait.append((start - base) / 1000.0 if base is not None and start >= 0 and start >= base else np.nan)
-        active.append((fin - start) / 1000.0 if fin >= 0 and start >= 0 else 0.0)
+        bases.append(-1 if base is None else base)
         counts.append(r[4] == "success")
+    st = np.array(entered, dtype=np.int64)
+    fi = np.array(finished, dtype=np.int64)
+    ba = np.array(bases, dtype=np.int64)
+    has_wait = (ba >= 0) & (st >= 0) & (st >= ba)
+    wait = np.full(st.size, np.nan)
+    wait[has_wait] = _span(clock, ba, st, has_wait)[has_wait]
     arrays = PipelineStageArrays(
-        entered=np.array(entered, dtype=np.int64),
-        finished=np.array(finished, dtype=np.int64),
-        wait_s=np.array(wait, dtype=np.float64),
-        active_s=np.array(active, dtype=np.float64),
+        entered=st,
+        finished=fi,
+        wait_s=wait,
+        active_s=_span(clock, st, fi, (fi >= 0) & (st >= 0)),
         counts=np.array(counts, dtype=bool),
     )
     return arrays, [(r[0], f"{r[1]}#{r[2]}", r[3]) for r in rows]
 
 
 def pipeline_stage_arrays(
-    conn: Connection, stream: Stream, deps: Sequence[tuple[Any, ...]], merged_of: dict[tuple[str, str], int]
+    conn: Connection,
+    stream: Stream,
+    deps: Sequence[tuple[Any, ...]],
+    merged_of: dict[tuple[str, str], int],
+    clock: Clock = CALENDAR,
 ) -> tuple[dict[int, PipelineStageArrays], dict[int, list[Label]]]:
     """Arrays and drill-down labels for every job and deployment stage, by stage index.
 
@@ -123,8 +148,8 @@ def pipeline_stage_arrays(
     previous: str | None = None
     for i, stage in enumerate(stream.stages):
         if stage.jobs is not None:
-            stages[i], labels[i] = _job_stage(conn, stage.jobs)
+            stages[i], labels[i] = _job_stage(conn, stage.jobs, clock)
         elif stage.deployments is not None:
-            stages[i], labels[i] = _deployment_stage(stage.deployments, previous, deps, merged_of)
+            stages[i], labels[i] = _deployment_stage(stage.deployments, previous, deps, merged_of, clock)
             previous = stage.deployments
     return stages, labels
