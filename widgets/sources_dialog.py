@@ -435,11 +435,11 @@ class SourcesDialog(QDialog):
                     item.setToolTip(plain_tooltip(r.last_error))
                 self.table.setItem(i, c, item)
         self.table.resizeColumnsToContents()
-        self.table.blockSignals(False)
         index = next((i for i, r in enumerate(rows) if r.name == editing), None)
         if index is not None:
-            self.table.selectRow(index)
-        elif editing is not None:
+            self.table.selectRow(index)  # signals blocked: the form keeps what the user sees (and the result)
+        self.table.blockSignals(False)
+        if index is None and editing is not None:
             self.new_source()
 
     def show_error(self, message: str) -> None:
