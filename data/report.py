@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, func, or_, select, type_coerce
+from sqlalchemy import select
 
 from data import schema
 from data.config import Config, Definitions, Stream
@@ -26,7 +26,7 @@ from data.metrics.delivery import release_gap_median_days, requirement_lead_time
 from data.metrics.dora import change_failure, frequency, incidents_from_failed, lead_time_parts, tier
 from data.metrics.flow import ItemFlow, StageFigures, completed_mask, stage_figures, stream_figures
 from data.metrics.materialise import StreamArrays
-from data.metrics.pipelines import RunRow, statuses
+from data.metrics.pipelines import DEFAULT_HORIZON_DAYS, BranchRule, load_pipelines
 from data.metrics.stats import MEDIAN_METHODS, median, percentile, share
 from data.results import (
     DeliveryResult,
@@ -452,38 +452,19 @@ def _wip_at(arrays: StreamArrays, at_ms: int) -> int:
     return int((fd.t_code[last] >= 0).sum())
 
 
-def pipeline_statuses(store: Store, *, as_of: datetime | None = None) -> list[PipelineStatus]:
-    """Every pipeline's state as of ``as_of`` (default now): failing first, then running, then by name."""
-    as_of_ms = to_ms(as_of or utc_now())
-    p = schema.pipeline_runs
-    c = schema.commits
-    ms = [type_coerce(p.c[n], BigInteger) for n in ("queued_at", "started_at", "finished_at")]
-    stmt = select(
-        p.c.source,
-        p.c.pipeline,
-        p.c.external_id,
-        p.c.attempt,
-        p.c.sha,
-        p.c.branch,
-        p.c.status,
-        p.c.result,
-        *ms,
-        p.c.url,
-        p.c.author,
-    ).where(or_(func.coalesce(*ms) <= as_of_ms, func.coalesce(*ms).is_(None)))
-    with store.engine.connect() as conn:
-        runs = [RunRow(*r) for r in conn.execute(stmt)]
+def pipeline_statuses(
+    store: Store,
+    *,
+    as_of: datetime | None = None,
+    horizon_days: float | None = DEFAULT_HORIZON_DAYS,
+    default_branches: BranchRule = None,
+) -> list[PipelineStatus]:
+    """The pipelines active within ``horizon_days`` before ``as_of`` (default now), in wall order.
 
-    def authors(shas: set[str]) -> dict[str, str]:
-        """Authors of the commits failing pipelines ran (looked up by sha, in batches)."""
-        found: dict[str, str] = {}
-        wanted = sorted(shas)
-        with store.engine.connect() as conn:
-            for k in range(0, len(wanted), 500):
-                rows = conn.execute(
-                    select(c.c.sha, c.c.author).where(c.c.sha.in_(wanted[k : k + 500]), c.c.author.is_not(None))
-                )
-                found.update({sha: author for sha, author in rows})
-        return found
-
-    return statuses(runs, authors, as_of_ms)
+    Failing first, default branches before feature branches, then the most recent; see
+    :func:`data.metrics.pipelines.load_pipelines` (which also counts the idle pipelines left out).
+    """
+    view = load_pipelines(
+        store, as_of=as_of, horizon_days=horizon_days, default_branches=default_branches, count_hidden=False
+    )
+    return list(view.statuses)

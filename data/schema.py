@@ -140,6 +140,8 @@ commits = Table(
     Column("author", String(200)),
     Column("authored_at", EpochMs),
     UniqueConstraint("source", "repo", "sha"),
+    # Who committed what a failing pipeline ran: looked up by sha alone (live status).
+    Index("ix_commits_sha", "sha"),
 )
 
 pipeline_runs = Table(
@@ -161,6 +163,8 @@ pipeline_runs = Table(
     Column("author", String(200)),
     UniqueConstraint("source", "pipeline", "external_id", "attempt"),
     Index("ix_pipeline_runs_pipeline_started", "source", "pipeline", "started_at"),
+    # One branch's history, newest first (live status: broken since, ETA) without a table scan.
+    Index("ix_pipeline_runs_branch_started", "source", "pipeline", "branch", "started_at"),
 )
 
 job_runs = Table(
