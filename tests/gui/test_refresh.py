@@ -39,9 +39,8 @@ def test_second_writer_triggers_one_rerequest_within_the_poll_interval(qtbot, tm
         assert len(engine.calls) == calls  # polling alone recomputes nothing
         other = Store.open(url)  # another process's store on the same file
         try:
-            with qtbot.waitSignal(c.data_updated, timeout=3000):
-                with other.writer() as w:
-                    w.upsert([WorkItem("jira", "PAY-2", "New", datetime(2026, 3, 1, tzinfo=UTC))])
+            with qtbot.waitSignal(c.data_updated, timeout=3000), other.writer() as w:
+                w.upsert([WorkItem("jira", "PAY-2", "New", datetime(2026, 3, 1, tzinfo=UTC))])
         finally:
             other.close()
         qtbot.waitUntil(lambda: len(engine.calls) == calls + 1, timeout=5000)

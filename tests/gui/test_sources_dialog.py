@@ -212,12 +212,12 @@ def test_test_connection_success_and_403_without_the_token(qtbot, sources, memor
         _set(dialog, "token", "right-token")
         dialog.test_button.click()
         assert dialog.spinner.isVisible() or s.pool.active() == 0
-        qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
+        qtbot.waitUntil(dialog.test_button.isEnabled, timeout=10_000)
         assert dialog.result_label.text().startswith("Connected: Jenkins 2.440.1 as svc: 1 top-level job(s)")
         assert not dialog.spinner.isVisible()
         _set(dialog, "token", "wrong-token-sentinel")
         dialog.test_button.click()
-        qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
+        qtbot.waitUntil(dialog.test_button.isEnabled, timeout=10_000)
         text = dialog.result_label.text()
         assert text.startswith("Failed: ") and "403" in text, text
         assert "wrong-token-sentinel" not in text
@@ -230,7 +230,7 @@ def test_test_connection_success_and_403_without_the_token(qtbot, sources, memor
         _set(dialog, "url", srv.url + "/cc.xml")
         _set(dialog, "token", "")
         dialog.test_button.click()
-        qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
+        qtbot.waitUntil(dialog.test_button.isEnabled, timeout=10_000)
         assert dialog.result_label.text() == "Connected: CCTray feed with 1 project(s)"
 
 
@@ -243,7 +243,8 @@ def test_list_shows_last_sync_and_error(qtbot, controller, tmp_path, memory_keyr
         controller.start()
     with controller.store.writer() as w:
         w.upsert([PipelineRun("gocd", "p", "1", 1, "completed", "success")])
-        w.set_sync_state("gocd", attempt_at=datetime(2026, 3, 1, tzinfo=UTC), success_at=datetime(2026, 3, 1, tzinfo=UTC))
+        t = datetime(2026, 3, 1, tzinfo=UTC)
+        w.set_sync_state("gocd", attempt_at=t, success_at=t)
         w.set_sync_state("gocd", error="gocd: TLS verification with gocd.example failed <b>x</b>")
     monkeypatch.setenv("FLOWDECK_TOKEN_GOCD", "from-env")
     s = SourcesController(controller, path)

@@ -17,7 +17,7 @@ from app.settings import UiSettings
 from data.config import parse_config
 from data.store import Store
 from tests.connectors.onprem_fakes import FakeJenkins, synthetic_builds
-from tests.fakes.server import FakeServer, Req, Reply
+from tests.fakes.server import FakeServer, Reply, Req
 from tests.gui.conftest import FakeEngine
 
 JOBS = ("a", "b", "c", "d")
