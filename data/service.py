@@ -176,7 +176,9 @@ class _SourceWorker:
                 # rate-limit knowledge between syncs; a failure rebuilds it (and re-reads the token).
                 self.connector = self.connector_factory(self.source, self.token_for(name))
             with store_lock(self.store, name):
-                summary = sync_source(self.store, self.connector, cancel=self.stop, lock=False)
+                summary = sync_source(
+                    self.store, self.connector, cancel=self.stop, lock=False, state_bumps_generation=False
+                )
         except SourceLocked:
             self.stats.add(name, ok=True, locked=True)
             self.log(f"{_stamp(self.clock())} {name}: locked by another syncer, skipped")

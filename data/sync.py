@@ -29,7 +29,7 @@ from sqlalchemy import text
 
 from data.connectors.base import Connector, ConnectorError, SyncCancelled
 from data.connectors.http import redact
-from data.store import Store
+from data.store import Store, Writer
 from data.timeutil import parse_instant, utc_now
 
 log = logging.getLogger(__name__)
@@ -168,10 +168,14 @@ def sync_source(
     streams: Sequence[str] | None = None,
     lock: bool = True,
     now: Callable[[], datetime] = utc_now,
+    state_bumps_generation: bool = True,
 ) -> SyncSummary:
     """Sync ``streams`` (default: all) of ``connector`` into ``store``; never raises for source faults.
 
     Returns a summary; failures are in ``summary.error`` (redacted) and in the store's sync state.
+    ``state_bumps_generation=False`` (the sync service) records the attempt and outcome without
+    bumping the store generation, so a sync that brought nothing new does not invalidate every
+    dashboard's metrics cache; pages with records still bump it as always.
     """
     source = connector.source
     summary = SyncSummary(source)
@@ -181,7 +185,7 @@ def sync_source(
         client.cancel = cancel  # long rate-limit waits wake up when the user cancels
     started = now()
     try:
-        with store.writer() as w:
+        with _state_writer(store, state_bumps_generation) as w:
             w.set_sync_state(source, attempt_at=started, error=None)
     except Exception:  # a store that cannot record the attempt will fail below with a clear error
         log.exception("%s: cannot record the sync attempt", source)
@@ -205,7 +209,7 @@ def sync_source(
     if errors:
         summary.error = redact("; ".join(errors))
     try:
-        with store.writer() as w:
+        with _state_writer(store, state_bumps_generation) as w:
             if summary.error:
                 w.set_sync_state(source, error=summary.error[:2000])
             elif summary.cancelled:
@@ -220,6 +224,17 @@ def sync_source(
 @contextmanager
 def _no_lock() -> Iterator[bool]:
     yield True
+
+
+@contextmanager
+def _state_writer(store: Store, bump: bool) -> Iterator[Writer]:
+    """A transaction for sync bookkeeping: ``store.writer()``, or one that leaves the generation alone."""
+    if bump:
+        with store.writer() as w:
+            yield w
+        return
+    with store.engine.begin() as conn:
+        yield Writer(conn)
 
 
 def _sync_stream(

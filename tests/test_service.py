@@ -371,3 +371,36 @@ def test_systemd_analyze_verify_accepts_the_unit(tmp_path: Path) -> None:
     if level is None:
         pytest.skip(f"this systemd-analyze cannot rate an offline unit: {security.stderr.strip()[:200]}")
     assert float(level.group(1)) <= 2.0, security.stdout[-2000:]  # systemd calls < 2.0-ish "OK"
+
+
+def test_a_service_sync_that_brings_nothing_new_leaves_dashboards_alone(store_url: str) -> None:
+    """The service records attempts without bumping the generation: dashboards keep their caches
+    (on the large demo a cold report costs seconds) until records actually arrive."""
+    with FakeServer() as srv, Store.open(store_url) as store:
+        state = gh.dataset()
+        gh.install(srv, state)
+        cfg = _config(("github", srv.url, 60))
+
+        def once() -> None:
+            run_service(
+                None,
+                cfg,
+                stop=threading.Event(),
+                log=lambda _l: None,
+                once=True,
+                connector_factory=_factory,
+                store=store,
+            )
+
+        once()
+        detector = ChangeDetector(store)
+        attempt = store.sync_states()["github"]["last_attempt_at"]
+        once()
+        assert detector.poll() is False
+        assert store.sync_states()["github"]["last_attempt_at"] > attempt  # the attempt is still recorded
+        state["issues"].append(
+            {**state["issues"][0], "number": 99, "title": "new", "updated_at": "2026-03-30T10:00:00Z"}
+        )
+        once()
+        assert detector.poll() is True  # new records do move it
+        assert "new" in {w.title for w in store.work_items()}
