@@ -2,6 +2,7 @@
 
 * :func:`build_report` — one :class:`~data.results.Report` for a window ``[from, to)`` as of an
   instant, for one stream or every configured stream.
+* :func:`stage_details` — the drill-down rows of one stage, on demand (fast: the GUI's click).
 * :func:`weekly_trends` — one :class:`~data.results.TrendPoint` per ISO week.
 * :func:`pipeline_statuses` — the live state of every pipeline (METRICS.md §4).
 
@@ -15,15 +16,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 
-from data import schema
-from data.config import Config, Definitions, Stream
+from data.config import Config, ConfigError, Definitions, Stream
 from data.metrics.cache import stream_arrays
 from data.metrics.cistages import pipeline_stage_figures
 from data.metrics.clock import Clock, clock_for
 from data.metrics.delivery import release_gap_median_days, requirement_lead_times, success_rate
 from data.metrics.dora import change_failure, frequency, incidents_from_failed, lead_time_parts, tier
+from data.metrics.drilldown import Titles, fetch_titles, pipeline_rows, status_row_items, status_rows
 from data.metrics.flow import ItemFlow, StageFigures, completed_mask, stage_figures, stream_figures
 from data.metrics.materialise import StreamArrays
 from data.metrics.pipelines import DEFAULT_HORIZON_DAYS, BranchRule, load_pipelines
@@ -42,7 +42,7 @@ from data.schema import to_ms
 from data.store import Store
 from data.timeutil import utc_now, week_start
 
-__all__ = ["build_report", "pipeline_statuses", "weekly_trends"]
+__all__ = ["build_report", "pipeline_statuses", "stage_details", "weekly_trends"]
 
 H = 3_600_000.0
 
@@ -75,7 +75,8 @@ def build_report(
 
     ``stream`` None reports every configured stream; DORA and delivery figures then describe the
     first stream (named in ``notes["dora_stream"]``). ``details=False`` skips the drill-down rows
-    (the CLI does not print them, and they cost time on a whole-history report).
+    (the CLI does not print them, and they cost time on a whole-history report); the GUI asks
+    for one stage's rows with :func:`stage_details` when a stage is clicked instead.
     Raises ``data.config.ConfigError`` for an unknown stream, ``ValueError`` for a bad window.
     """
     defs = definitions or config.definitions
@@ -87,18 +88,20 @@ def build_report(
     f_ms, t_ms, a_ms = to_ms(window_from), to_ms(window_to), to_ms(as_of)
     days = (t_ms - f_ms) / 86_400_000
     results: list[StreamResult] = []
-    first: StreamArrays | None = None
+    first: tuple[StreamArrays, ItemFlow] | None = None
     excluded: dict[str, int] = {}
     clocks = [clock_for(s, defs.calendar) for s in chosen]
     for s, clock in zip(chosen, clocks, strict=True):
         arrays = stream_arrays(store, s, clock)
-        first = first or arrays
+        flow = arrays.flow_as_of(a_ms, clock)
+        if first is None:
+            first = (arrays, flow)
         for k, v in arrays.excluded.items():
             excluded[k] = max(excluded.get(k, 0), v)
-        results.append(_stream_result(store, s, arrays, f_ms, t_ms, a_ms, days, defs.median, details, clock))
+        results.append(_stream_result(store, s, arrays, flow, f_ms, t_ms, a_ms, days, defs.median, details, clock))
         _touch_years(clock, arrays, a_ms)
     assert first is not None
-    dora, delivery = _dora_delivery(chosen[0], first, f_ms, t_ms, a_ms, days, defs, clocks[0])
+    dora, delivery = _dora_delivery(chosen[0], *first, f_ms, t_ms, a_ms, days, defs, clocks[0])
     notes: dict[str, Any] = {
         "targets": {
             "requirement_lead_time_days": config.targets.requirement_lead_time_days,
@@ -159,6 +162,7 @@ def _stream_result(  # noqa: PLR0917 - parallel arrays, always passed in this or
     store: Store,
     stream: Stream,
     arrays: StreamArrays,
+    flow: ItemFlow,
     f_ms: int,
     t_ms: int,
     a_ms: int,
@@ -167,7 +171,6 @@ def _stream_result(  # noqa: PLR0917 - parallel arrays, always passed in this or
     details: bool,
     clock: Clock,
 ) -> StreamResult:
-    flow = arrays.flow_as_of(a_ms, clock)
     done = completed_mask(flow, f_ms, min(t_ms, a_ms + 1))
     figs = stream_figures(arrays.flow_data, flow, done, days, method, lead_ok=_lead_ok(stream, arrays), clock=clock)
     stage_results: list[StageResult] = []
@@ -176,11 +179,11 @@ def _stream_result(  # noqa: PLR0917 - parallel arrays, always passed in this or
     for i, stage in enumerate(stream.stages):
         if stage.kind == "status":
             sf = stage_figures(flow, done, k, method, clock=clock)
-            rows = _status_details(arrays, flow, sf, k, titles) if details else ()
+            rows = status_rows(arrays, flow, k, sf.item_indices, sf.wip_indices, titles) if details else ()
             k += 1
         else:
             sf = pipeline_stage_figures(arrays.pipeline_stages[i], f_ms, t_ms, a_ms, method, clock)
-            rows = _pipeline_details(arrays, i, sf) if details else ()
+            rows = pipeline_rows(arrays, i, sf.item_indices) if details else ()
         stage_results.append(_stage_result(stage.name, stage.kind, sf, rows))
     waits = [(s.wait_total_h, s.name) for s in stage_results if s.wait_total_h]
     bottleneck = max(waits, key=lambda x: x[0])[1] if waits else None
@@ -218,88 +221,69 @@ def _stage_result(name: str, kind: str, sf: StageFigures, rows: tuple[StageItem,
     )
 
 
-def _titles(store: Store, arrays: StreamArrays, flow: ItemFlow, done: np.ndarray) -> dict[int, tuple[str, str | None]]:
+def _titles(store: Store, arrays: StreamArrays, flow: ItemFlow, done: np.ndarray) -> Titles:
     """Title and URL of the items that can appear in a drill-down (completed or in progress)."""
-    wanted = np.nonzero(done | (flow.state >= 0))[0]
-    ids = arrays.item_id[wanted]
-    w = schema.work_items
-    out: dict[int, tuple[str, str | None]] = {}
-    if ids.size == 0:
-        return out
     with store.engine.connect() as conn:
-        if ids.size > 5000:
-            idset = set(ids.tolist())
-            rows = [r for r in conn.execute(select(w.c.id, w.c.title, w.c.url)) if r[0] in idset]
-        else:
-            rows = list(conn.execute(select(w.c.id, w.c.title, w.c.url).where(w.c.id.in_(ids.tolist()))))
-    by_id = {int(r[0]): (r[1], r[2]) for r in rows}
-    for i, rid in zip(wanted.tolist(), ids.tolist(), strict=True):
-        out[i] = by_id.get(rid, ("", None))
-    return out
+        return fetch_titles(conn, arrays, np.nonzero(done | (flow.state >= 0))[0].tolist())
 
 
-def _status_details(
-    arrays: StreamArrays, flow: ItemFlow, sf: StageFigures, k: int, titles: dict[int, tuple[str, str | None]]
+def stage_details(
+    store: Store,
+    config: Config,
+    *,
+    window_from: datetime,
+    window_to: datetime,
+    as_of: datetime | None = None,
+    stream: str | None = None,
+    stage: str,
+    definitions: Definitions | None = None,
+    limit: int | None = None,
 ) -> tuple[StageItem, ...]:
-    rows: list[StageItem] = []
-    for i in sf.item_indices.tolist():
-        title, url = titles.get(i, ("", None))
-        rows.append(
-            StageItem(
-                source=str(arrays.item_source[i]),
-                key=str(arrays.item_key[i]),
-                title=title,
-                url=url,
-                wait_h=float(flow.wait_s[i, k]) / 3600.0,
-                active_h=float(flow.active_s[i, k]) / 3600.0,
-                visits=int(flow.visits[i, k]),
-                completed_at=datetime.fromtimestamp(int(flow.completed_ms[i]) / 1000, tz=UTC),
-            )
-        )
-    for i in sf.wip_indices.tolist():
-        title, url = titles.get(i, ("", None))
-        wait_h = float(flow.wait_s[i, k]) / 3600.0
-        active_h = float(flow.active_s[i, k]) / 3600.0
-        rows.append(
-            StageItem(
-                str(arrays.item_source[i]),
-                str(arrays.item_key[i]),
-                title,
-                url,
-                wait_h,
-                active_h,
-                int(flow.visits[i, k]),
-                None,
-            )
-        )
-    return tuple(rows)
+    """The drill-down rows behind one stage of :func:`build_report` with the same arguments.
 
+    Equal to ``build_report(..., details=True)``'s ``details`` of that stage (tested) when
+    ``limit`` is None: the items completed in the window that visited the stage (store order, with
+    ``completed_at``), then the items in the stage at ``as_of`` (``completed_at`` None); for a job
+    or deployment stage, its runs or deployments finished in the window. With ``limit``, the
+    ``limit`` rows with the most time in the stage (wait + active), longest first.
 
-def _pipeline_details(arrays: StreamArrays, i: int, sf: StageFigures) -> tuple[StageItem, ...]:
-    arr = arrays.pipeline_stages[i]
-    labels = arrays.pipeline_labels[i]
-    rows: list[StageItem] = []
-    for j in sf.item_indices.tolist():
-        source, key, title = labels[j]
-        w = float(arr.wait_s[j])
-        rows.append(
-            StageItem(
-                source,
-                key,
-                title or "",
-                None,
-                0.0 if np.isnan(w) else w / 3600.0,
-                float(arr.active_s[j]) / 3600.0,
-                1,
-                datetime.fromtimestamp(int(arr.finished[j]) / 1000, tz=UTC),
-            )
-        )
-    return tuple(rows)
+    Computed from the cached arrays; titles and URLs are read for the returned rows only, so a
+    capped call stays fast on any window. ``stream`` None: the first configured stream (as in
+    :func:`weekly_trends`); ``stage`` is a stage name of that stream (case-insensitive).
+    Raises ``data.config.ConfigError`` for an unknown stream or stage, ``ValueError`` for a bad
+    window, definitions or a negative ``limit``.
+    """
+    defs = definitions or config.definitions
+    _check(window_from, window_to, defs)
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be 0 or more, got {limit}")
+    s = config.stream(stream)
+    names = [st.name.lower() for st in s.stages]
+    if stage.lower() not in names:
+        known = ", ".join(st.name for st in s.stages)
+        raise ConfigError(f"stream {s.name!r} has no stage named {stage!r}; stages: {known}")
+    i = names.index(stage.lower())
+    a_ms = to_ms((as_of or min(utc_now(), window_to)).astimezone(UTC))
+    f_ms, t_ms = to_ms(window_from), to_ms(window_to)
+    clock = clock_for(s, defs.calendar)
+    arrays = stream_arrays(store, s, clock)
+    if s.stages[i].kind != "status":
+        sf = pipeline_stage_figures(arrays.pipeline_stages[i], f_ms, t_ms, a_ms, defs.median, clock)
+        return pipeline_rows(arrays, i, sf.item_indices, limit)
+    k = sum(1 for st in s.stages[:i] if st.kind == "status")
+    flow = arrays.flow_as_of(a_ms, clock)
+    done = completed_mask(flow, f_ms, min(t_ms, a_ms + 1))
+    item_idx = np.nonzero(done & (flow.visits[:, k] > 0))[0]
+    wip_idx = np.nonzero((flow.state >= 0) & (flow.state // 2 == k))[0]
+    with store.engine.connect() as conn:
+        titles = fetch_titles(conn, arrays, status_row_items(item_idx, wip_idx, flow, k, limit).tolist())
+    return status_rows(arrays, flow, k, item_idx, wip_idx, titles, limit)
 
 
 def _dora_delivery(  # noqa: PLR0917 - parallel arrays, always passed in this order
     stream: Stream,
     arrays: StreamArrays,
+    flow: ItemFlow,
     f_ms: int,
     t_ms: int,
     a_ms: int,
@@ -362,7 +346,6 @@ def _dora_delivery(  # noqa: PLR0917 - parallel arrays, always passed in this or
         changes_deployed=int(sel.sum()),
     )
     rate, ok, failed = success_rate(deps, f_ms, t_ms, a_ms)
-    flow = arrays.flow_as_of(a_ms, clock)
     done = completed_mask(flow, f_ms, end) & arrays.item_is_requirement
     lead_ok = _lead_ok(stream, arrays)
     if lead_ok is not None:
