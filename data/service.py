@@ -19,12 +19,15 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.exc import DBAPIError
 
 from data import secrets
 from data.config import Config, SourceConfig
@@ -50,6 +53,8 @@ MIN_INTERVAL_S = 0.5
 MAX_BACKOFF_S = 1800.0
 
 Log = Callable[[str], None]
+#: Line breaks inside a message (a server's error page, a driver's detail) would split the one line.
+_ONE_LINE = re.compile(r"\s*[\r\n]+\s*")
 ConnectorFactory = Callable[[SourceConfig, str | None], Connector]
 
 
@@ -114,7 +119,7 @@ def format_sync_line(when: datetime, summary: SyncSummary, elapsed_s: float) -> 
     )
     if summary.error:
         line += f": {summary.error}"
-    return redact(line)
+    return redact(_ONE_LINE.sub(" ", line.strip()))
 
 
 def _print_line(line: str) -> None:
@@ -184,7 +189,9 @@ class _SourceWorker:
             self.log(f"{_stamp(self.clock())} {name}: locked by another syncer, skipped")
             return backoff_delay(self.source.interval_s, 0)
         except Exception as exc:  # connector construction, or the database itself is unreachable
-            summary = SyncSummary(name, error=redact(f"{type(exc).__name__}: {exc}")[:500])
+            # A database error's driver message, not SQLAlchemy's multi-line text with the SQL in it.
+            detail = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+            summary = SyncSummary(name, error=redact(f"{type(exc).__name__}: {detail}")[:500])
         elapsed = time.monotonic() - started
         line = format_sync_line(self.clock(), summary, elapsed)
         if summary.cancelled:

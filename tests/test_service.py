@@ -111,6 +111,9 @@ def test_sync_line_format() -> None:
         "2026-03-02T09:00:05Z sync jira: FAILED 0 records, 0 pages, 3 requests, waits 0.0 s, 0.3 s: "
         "jira/issues: HTTP 503"
     )
+    # A server's multi-line error page must not split the one line.
+    multi = SyncSummary("jenkins", error="HTTP 500:\n  <html>\r\n oops</html>\n")
+    assert format_sync_line(T0, multi, 0.0).endswith("0.0 s: HTTP 500: <html> oops</html>")
     stopped = SyncSummary("gitlab", [StreamSummary("mrs", pages=1, records=7, requests=1)], cancelled=True)
     assert LINE.match(format_sync_line(T0, stopped, 0.0))["status"] == "cancelled"  # type: ignore[index]
 
@@ -404,3 +407,47 @@ def test_a_service_sync_that_brings_nothing_new_leaves_dashboards_alone(store_ur
         once()
         assert detector.poll() is True  # new records do move it
         assert "new" in {w.title for w in store.work_items()}
+
+
+@pytest.mark.postgres
+def test_the_service_outlives_a_database_outage(store_url: str) -> None:
+    if not store_url.startswith("postgresql"):
+        pytest.skip("a database server outage is a PostgreSQL matter")
+    import os
+
+    from sqlalchemy import text
+
+    database = store_url.rsplit("/", 1)[1]
+    admin = create_engine(os.environ["FLOWDECK_TEST_PG_URL"], isolation_level="AUTOCOMMIT")
+    lines = Lines()
+    stop = threading.Event()
+    with FakeServer() as srv:
+        gh.install(srv, gh.dataset())
+        service = threading.Thread(
+            target=run_service,
+            args=(store_url, _config(("github", srv.url, 0.5))),
+            kwargs={"stop": stop, "log": lines, "connector_factory": _factory},
+        )
+        service.start()
+        try:
+            lines.wait_for(lambda _l: len(lines.syncs("github")) >= 1)
+            with admin.connect() as conn:
+                conn.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false'))
+                conn.execute(
+                    text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'")
+                )
+            lines.wait_for(lambda _l: any(m["status"] == "FAILED" for m in lines.syncs("github")))
+            with admin.connect() as conn:
+                conn.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true'))
+            failed_at = next(i for i, m in enumerate(lines.syncs("github")) if m["status"] == "FAILED")
+            lines.wait_for(lambda _l: any(m["status"] == "ok" for m in lines.syncs("github")[failed_at:]))
+        finally:
+            stop.set()
+            service.join(30)
+            with admin.connect() as conn:
+                conn.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true'))
+            admin.dispose()
+    assert not service.is_alive()
+    failure = next(m for m in lines.syncs("github") if m["status"] == "FAILED")
+    assert "OperationalError" in failure["rest"] and "retry in 1.0 s" in failure["rest"]
+    assert "[SQL:" not in failure["rest"]  # the driver's message, not SQLAlchemy's statement dump
