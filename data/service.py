@@ -99,7 +99,7 @@ def backoff_delay(interval_s: float, failures: int) -> float:
     interval = max(interval_s, MIN_INTERVAL_S)
     if failures <= 0:
         return interval
-    return max(interval, min(interval * 2 ** min(failures, 30), MAX_BACKOFF_S))
+    return max(interval, min(interval * float(2 ** min(failures, 30)), MAX_BACKOFF_S))
 
 
 def _stamp(when: datetime) -> str:
