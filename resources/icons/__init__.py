@@ -1,0 +1,1 @@
+"""SVG icons shipped with the app (the app icon is flowdeck.svg)."""

@@ -1,0 +1,1 @@
+"""Qt style sheets: light, dark and the wall's high-contrast theme."""

@@ -58,7 +58,12 @@ if [ -z "${FLOWDECK_TEST_PG_URL:-}" ] && [ "${FLOWDECK_TEST_NO_PG:-0}" != 1 ]; t
   fi
 fi
 
-# 3. The layer rules, lint, then the suite.
-"$venv/bin/lint-imports" --config pyproject.toml
-"$venv/bin/ruff" check .
-"$venv/bin/python" -m pytest "$@"
+# 3. The layer rules and lint, then the suite. The suite runs even when lint fails, so one
+#    lint slip never hides the test results; the run still fails at the end.
+status=0
+"$venv/bin/lint-imports" --config pyproject.toml >/tmp/flowdeck-lint-imports.$$ 2>&1 \
+  && echo "import-linter: layer contracts kept" || { cat /tmp/flowdeck-lint-imports.$$; status=1; }
+rm -f /tmp/flowdeck-lint-imports.$$
+"$venv/bin/ruff" check --quiet . && echo "ruff: clean" || status=1
+"$venv/bin/python" -m pytest "$@" || status=$?
+exit $status
