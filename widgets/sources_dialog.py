@@ -163,7 +163,8 @@ class SourcesDialog(QDialog):
         left_layout.addLayout(list_buttons)
 
         self.form_box = QGroupBox("New source", self)
-        self.form = QFormLayout(self.form_box)
+        box_layout = QVBoxLayout(self.form_box)
+        self.form = QFormLayout()
         self.fields: dict[str, QWidget] = {}
         self._build_form()
         self.error_label = QLabel(self.form_box)
@@ -171,7 +172,6 @@ class SourcesDialog(QDialog):
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setWordWrap(True)
         self.error_label.setVisible(False)
-        self.form.insertRow(0, self.error_label)
         self.spinner = QProgressBar(self.form_box)
         self.spinner.setRange(0, 0)  # indeterminate: a network round trip has no known length
         self.spinner.setMaximumWidth(90)
@@ -189,8 +189,12 @@ class SourcesDialog(QDialog):
         actions.addWidget(self.spinner)
         actions.addStretch(1)
         actions.addWidget(self.save_button)
-        self.form.addRow(actions)
-        self.form.addRow(self.result_label)
+        # Messages live outside the form grid so a long (wrapped) one gets the height it needs.
+        box_layout.addWidget(self.error_label)
+        box_layout.addLayout(self.form)
+        box_layout.addLayout(actions)
+        box_layout.addWidget(self.result_label)
+        box_layout.addStretch(1)
 
         splitter = QSplitter(self)
         splitter.addWidget(left)
@@ -413,8 +417,10 @@ class SourcesDialog(QDialog):
         self.keyring_secure = secure
         self.keyring_label.setObjectName("" if secure else "demoBanner")
         self.keyring_label.setText(
-            f"Tokens: {message}" if secure else f"{message} Tokens are not stored; use the environment variable shown "
-            "under the token field. Keyring backend: " + backend
+            f"Tokens: {message}"
+            if secure
+            else f"{message} Flowdeck keeps no token in a file: use the environment variable named under the "
+            f"token field. (Keyring backend: {backend})"
         )
         self.keyring_label.style().unpolish(self.keyring_label)
         self.keyring_label.style().polish(self.keyring_label)

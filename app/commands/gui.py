@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     from app.commands.common import open_store
     from app.controller import Controller
-    from app.main_window import PAGES, MainWindow, apply_theme
+    from app.main_window import PAGES, TRUST_PAGES, MainWindow, apply_theme
     from app.settings import UiSettings
 
     # Reports on a big cache allocate millions of small objects on a worker thread; with the
@@ -91,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
         window.resize(*args.size)
         window.tabs.setCurrentIndex(PAGES.index(args.page))
         pending = {"report", "trends", "pipelines"} | ({"comparison"} if args.page == "compare" else set())
+        if args.page in TRUST_PAGES:
+            pending.add(args.page)  # computed once the page is shown and the report is in
 
         def arrived(kind: str) -> None:
             pending.discard(kind)
@@ -117,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
             failed(f"--screenshot: no data after {args.timeout:g} s (still waiting for: {waiting})")
 
         controller.report_ready.connect(lambda _r: arrived("report"))
+        window.trust.computed.connect(arrived)
         controller.trends_ready.connect(lambda _t: arrived("trends"))
         controller.pipelines_ready.connect(lambda _p: arrived("pipelines"))
         controller.comparison_ready.connect(lambda _b, _a: arrived("comparison"))
