@@ -184,7 +184,7 @@ def test_null_keyring_is_said_plainly_and_the_token_refused(qtbot, sources, monk
     s, path = sources
     monkeypatch.delenv("FLOWDECK_TOKEN_GOCD", raising=False)
     dialog = _open(qtbot, s)  # the test session's keyring is the null backend
-    assert "not stored" in dialog.keyring_label.text() and "null" in dialog.keyring_label.text()
+    assert "keeps no token in a file" in dialog.keyring_label.text() and "null" in dialog.keyring_label.text()
     _set(dialog, "name", "gocd")
     assert not dialog.fields["token"].isEnabled()
     assert "FLOWDECK_TOKEN_GOCD" in dialog.token_hint.text()
