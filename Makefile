@@ -30,9 +30,13 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports --config pyproject.toml
 	$(VENV)/bin/mypy data app widgets
 
+# A onedir desktop bundle in dist/flowdeck/ (docs/packaging.md), smoke-started, and a tarball of it.
 package: $(STAMP)
 	$(VENV)/bin/python -m pip install -q -e '.[package]'
-	$(VENV)/bin/pyinstaller --noconfirm --distpath dist --workpath build packaging/flowdeck.spec
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build packaging/flowdeck.spec
+	QT_QPA_PLATFORM=offscreen dist/flowdeck/flowdeck --help >/dev/null
+	tar -C dist -czf dist/flowdeck-$$(uname -s | tr A-Z a-z)-$$(uname -m).tar.gz flowdeck
+	@du -sh dist/flowdeck dist/flowdeck-*.tar.gz
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -29,6 +29,11 @@ if ! command -v Xvfb >/dev/null 2>&1 || ! command -v xauth >/dev/null 2>&1; then
 fi
 if command -v Xvfb >/dev/null 2>&1; then export FLOWDECK_TEST_XVFB=1; fi
 
+# 1b. Validators for the desktop integration files (tests/test_packaging.py).
+if ! command -v desktop-file-validate >/dev/null 2>&1 || ! command -v appstreamcli >/dev/null 2>&1; then
+  apt_install desktop-file-utils appstream || true
+fi
+
 # 2. A throwaway PostgreSQL cluster (PLATFORM.md), unless one is given.
 pg_dir=""
 cleanup() {
