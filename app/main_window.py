@@ -7,11 +7,10 @@ with placeholders; the store is opened (and the demo generated) on a worker.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -32,13 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import paths
 from app.controller import Controller, StoreInfo
 from app.export import ExportError, save_png, write_pdf, write_stage_csv
 from app.settings import UiSettings
 from app.sources_controller import SourcesController
-from app.sync_controller import SyncOutcome
 from app.trust_pages import TrustPages
+from app.window_parts import SyncActions, apply_theme, report_notes
 from data.config import default_config_path
 from data.results import PipelineStatus, Report, StageResult, TrendPoint
 from widgets.comparison import ComparisonView
@@ -52,7 +50,7 @@ from widgets.time_range import Selection, TimeRangeBar
 from widgets.trend_chart import TrendCharts
 from widgets.value_stream_map import ValueStreamMap
 
-__all__ = ["PAGES", "SHORTCUTS", "MainWindow", "apply_theme", "report_notes", "show_add_source_help"]
+__all__ = ["PAGES", "SHORTCUTS", "TRUST_PAGES", "MainWindow", "apply_theme", "report_notes"]
 
 PAGES = ("map", "scorecard", "trends", "pipelines", "compare", "quality", "maturity", "releases")
 PAGE_TITLES = ("Map", "Scorecard", "Trends", "Pipelines", "Compare", "Data quality", "Maturity", "Releases")
@@ -76,70 +74,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def apply_theme(app: QApplication, theme: str) -> None:
-    """Fusion style, a light or dark palette, and the matching QSS."""
-    app.setStyle("Fusion")
-    dark = theme == "dark"
-    pal = QPalette()
-    if dark:
-        for role, colour in (
-            (QPalette.ColorRole.Window, "#252526"),
-            (QPalette.ColorRole.WindowText, "#E6E6E6"),
-            (QPalette.ColorRole.Base, "#1E1E1E"),
-            (QPalette.ColorRole.AlternateBase, "#2A2A2A"),
-            (QPalette.ColorRole.Text, "#E6E6E6"),
-            (QPalette.ColorRole.Button, "#333333"),
-            (QPalette.ColorRole.ButtonText, "#E6E6E6"),
-            (QPalette.ColorRole.Highlight, "#56B4E9"),
-            (QPalette.ColorRole.HighlightedText, "#000000"),
-            (QPalette.ColorRole.ToolTipBase, "#333333"),
-            (QPalette.ColorRole.ToolTipText, "#E6E6E6"),
-            (QPalette.ColorRole.Mid, "#6A6A6A"),
-            (QPalette.ColorRole.Link, "#56B4E9"),
-            (QPalette.ColorRole.PlaceholderText, "#9A9A9A"),
-        ):
-            pal.setColor(role, QColor(colour))
-        for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
-            pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7A7A7A"))
-    else:
-        pal = app.style().standardPalette()
-    app.setPalette(pal)
-    qss = paths.themes_dir() / f"{'dark' if dark else 'light'}.qss"
-    app.setStyleSheet(qss.read_text(encoding="utf-8") if qss.exists() else "")
-
-
-def report_notes(report: Report) -> str:
-    """The report's caveats in one line: calendar not applied, excluded records."""
-    parts: list[str] = []
-    calendar = report.notes.get("calendar") if report.notes else None
-    if calendar:
-        parts.append(f"Note: {calendar}.")
-    excluded = report.notes.get("excluded") if report.notes else None
-    if isinstance(excluded, dict) and any(excluded.values()):
-        listed = ", ".join(f"{v} {str(k).replace('_', ' ')}" for k, v in sorted(excluded.items()) if v)
-        parts.append(f"Excluded by decision: {listed}.")
-    return " ".join(parts)
-
-
-def show_add_source_help(parent: QWidget) -> None:
-    """For now: explain how to add a source (a later task replaces this with the Sources dialog)."""
-    config = paths.config_dir() / "flowdeck.toml"
-    box = QMessageBox(parent)
-    box.setWindowTitle("Add a source")
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(
-        "Flowdeck reads your CI and ticket systems (GitHub, GitLab, Jenkins, Jira, any CCTray feed).\n\n"
-        "Add one from a terminal, for example:\n"
-        "    flowdeck sources add --name jira --kind jira --url https://jira.example.com\n"
-        "    flowdeck auth set jira\n"
-        "    flowdeck sync\n\n"
-        f"or edit the config file:\n    {config}\n\n"
-        "Restart Flowdeck afterwards: with a source configured it shows your data instead of the demo."
-    )
-    box.exec()
-
-
-class MainWindow(QMainWindow):
+class MainWindow(SyncActions, QMainWindow):
     """The dashboard window."""
 
     def __init__(self, controller: Controller, settings: UiSettings | None = None) -> None:
@@ -149,7 +84,7 @@ class MainWindow(QMainWindow):
         self.theme = self.settings.theme
         self.sources = SourcesController(controller, controller.config.path or default_config_path())
         #: Opens the Sources dialog (called with the window).
-        self.add_source_hook: Callable[[QWidget], None] = self.sources.open
+        self.add_source_hook: Callable[[QWidget], object] = self.sources.open
         self.report: Report | None = None
         self.detail_dialog: StageDetailDialog | None = None
         self.setWindowTitle("Flowdeck")
@@ -259,17 +194,7 @@ class MainWindow(QMainWindow):
         for i in range(6):
             self._action("&Range", self.controls.range.itemText(i), self._range_slot(i), f"Alt+{i + 1}")
         self._action("&Sources", "Sources…", lambda: self.add_source_hook(self))
-        self.sync_action = self._action("&Sources", "Sync now", self.sync_now, "F5")
-        self.cancel_action = self._action("&Sources", "Cancel sync", self.controller.syncer.cancel, "Esc")
-        self.cancel_action.setEnabled(False)
-        toolbar = self.addToolBar("Sync")
-        toolbar.setObjectName("syncToolbar")
-        toolbar.setMovable(False)
-        toolbar.addAction(self.sync_action)
-        sources_action = QAction("Sources…", self)
-        sources_action.triggered.connect(lambda: self.add_source_hook(self))
-        toolbar.addAction(sources_action)
-        self._update_sync_action()
+        self._build_sync_actions()
         self._action("&Help", "Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action("&Help", "About Flowdeck", self._about)
 
@@ -379,55 +304,6 @@ class MainWindow(QMainWindow):
     def _calendar_rejected(self, reason: str) -> None:
         self.controls.set_calendar_supported(False, f"Working-time calendar not available: {reason}")
         self.recompute()
-
-    # -- sync --
-
-    def _update_sync_action(self) -> None:
-        info = self.controller.info
-        if not self.controller.config.sources:
-            tip = "Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced."
-        elif info is not None and info.demo:
-            tip = "This store holds the demo data; start Flowdeck with --db PATH for your own sources."
-        else:
-            names = ", ".join(s.name for s in self.controller.config.sources)
-            tip = f"Sync {names} now (F5)"
-        enabled = bool(self.controller.config.sources) and not (info is not None and info.demo)
-        self.sync_action.setEnabled(enabled and not self.controller.syncer.running)
-        self.sync_action.setToolTip(tip)
-        self.sync_action.setStatusTip(tip)
-
-    def sync_now(self) -> None:
-        """Sync every configured source on a worker (F5)."""
-        self.controller.syncer.sync()
-
-    def _sync_started(self, total: int) -> None:
-        self.sync_status.started(total)
-        self.sync_action.setEnabled(False)
-        self.cancel_action.setEnabled(True)
-
-    def _sync_finished(self, outcome: SyncOutcome) -> None:
-        self.sync_status.finished(outcome.text(), outcome.ok)
-        self.cancel_action.setEnabled(False)
-        self._update_sync_action()
-        errors = [f"{s.source}: {s.error}" for s in outcome.summaries if s.error]
-        if errors:
-            self.show_error("Sync: " + " · ".join(errors))
-        self._load_sync_states()
-
-    def _load_sync_states(self) -> None:
-        """Per-source last sync and last error for the status bar tooltip (read on a worker)."""
-        store = self.controller.store
-        if store is not None:
-            self.controller.submit(store.sync_states, self.sync_status.set_sources)  # type: ignore[arg-type]
-
-    def _config_changed(self, config: object) -> None:
-        self.controls.set_streams([s.name for s in self.controller.config.streams])
-        self._update_sync_action()
-
-    def _data_updated(self, when: object) -> None:
-        if isinstance(when, datetime):
-            self.updated_label.setText(f"updated {when.astimezone():%H:%M}")
-            self.updated_label.setToolTip(f"New data was noticed in the store at {fmt_local(when)}; recomputed.")
 
     # -- user actions --
 

@@ -244,10 +244,7 @@ class TrustPages(QObject):
         self.deployments = deployments
         fill_table(
             self.releases,
-            [
-                [fmt_local(d.finished_at), d.repo, d.id, d.status, d.environment, d.source]
-                for d in deployments
-            ],
+            [[fmt_local(d.finished_at), d.repo, d.id, d.status, d.environment, d.source] for d in deployments],
         )
         self.releases.setSortingEnabled(False)  # row i is deployment i (newest first)
         self.releases_status.setText(
@@ -268,6 +265,7 @@ class TrustPages(QObject):
         d = self.deployments[row]
         c = self.controller
         store, config = c.store, c.config
+        assert store is not None  # the releases were listed from it
         stream = c.last_selection.stream if c.last_selection else None
         self.releases_status.setText(f"Building the release report of {d.repo}#{d.id}…")
 
@@ -288,5 +286,3 @@ class TrustPages(QObject):
             self.releases_status.setText(f"Could not build the release report of {d.repo}#{d.id}: {message}")
 
         c.submit(fn, done, failed)
-
-
