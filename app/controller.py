@@ -13,12 +13,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol, cast
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.engine import Engine, ModuleEngine, StoreInfo, data_span
 from app.sync_controller import StoreWatcher, SyncController
 from app.workers import Emit, Task, WorkerPool
 from data.config import Config, Definitions
@@ -31,99 +31,6 @@ from widgets.time_range import Selection
 __all__ = ["Controller", "Engine", "ModuleEngine", "StoreInfo"]
 
 log = logging.getLogger(__name__)
-
-
-class Engine(Protocol):
-    """What the controller needs from the metrics engine (``data.report``)."""
-
-    def build_report(
-        self,
-        store: Store,
-        config: Config,
-        *,
-        window_from: datetime,
-        window_to: datetime,
-        as_of: datetime | None = None,
-        stream: str | None = None,
-        definitions: Definitions | None = None,
-    ) -> Report:
-        """One report for a window (``data.report.build_report``)."""
-
-    def weekly_trends(
-        self,
-        store: Store,
-        config: Config,
-        *,
-        window_from: datetime,
-        window_to: datetime,
-        stream: str | None = None,
-        definitions: Definitions | None = None,
-    ) -> list[TrendPoint]:
-        """Weekly trend points (``data.report.weekly_trends``)."""
-
-    def pipeline_statuses(self, store: Store, *, as_of: datetime | None = None) -> list[PipelineStatus]:
-        """Latest state of every pipeline (``data.report.pipeline_statuses``)."""
-
-
-class ModuleEngine:
-    """The real engine: :mod:`data.report`, imported on first use (on a worker thread)."""
-
-    def _mod(self) -> Any:
-        import data.report
-
-        return data.report
-
-    def build_report(self, store: Store, config: Config, **kw: Any) -> Report:
-        """``data.report.build_report``."""
-        return self._mod().build_report(store, config, **kw)  # type: ignore[no-any-return]
-
-    def weekly_trends(self, store: Store, config: Config, **kw: Any) -> list[TrendPoint]:
-        """``data.report.weekly_trends``."""
-        return self._mod().weekly_trends(store, config, **kw)  # type: ignore[no-any-return]
-
-    def pipeline_statuses(self, store: Store, **kw: Any) -> list[PipelineStatus]:
-        """``data.report.pipeline_statuses``."""
-        return self._mod().pipeline_statuses(store, **kw)  # type: ignore[no-any-return]
-
-
-@dataclass(frozen=True)
-class StoreInfo:
-    """What the window needs to know about the opened store."""
-
-    url: str
-    demo: bool
-    demo_end: datetime | None
-    generated_demo: bool
-    first_day: date | None
-    last_day: date | None
-
-
-def _data_span(store: Store) -> tuple[date | None, date | None]:
-    """First and last day with any status change or deployment (small aggregate queries).
-
-    Status changes rather than creation dates: a backlog can hold items created years before
-    anything moved, and a "first 8 weeks" comparison starting there would compare nothing.
-    """
-    from sqlalchemy import func, select
-
-    from data import schema
-    from data.schema import from_ms
-
-    with store.engine.connect() as conn:
-        lo_items = conn.execute(select(func.min(schema.status_changes.c.at))).scalar()
-        lo_deploy = conn.execute(select(func.min(schema.deployments.c.finished_at))).scalar()
-        hi_items = conn.execute(select(func.max(schema.status_changes.c.at))).scalar()
-        hi_deploy = conn.execute(select(func.max(schema.deployments.c.finished_at))).scalar()
-    his = [v for v in (hi_items, hi_deploy) if v is not None]
-    los = [v for v in (lo_items, lo_deploy) if v is not None]
-    lo = min(los) if los else None
-
-    def day(v: Any) -> date | None:
-        if v is None:
-            return None
-        return (v if isinstance(v, datetime) else from_ms(int(v))).astimezone().date()
-
-    return day(lo), day(max(his) if his else None)
 
 
 class Controller(QObject):
@@ -220,7 +127,7 @@ class Controller(QObject):
             demo_flag = store.get_meta("demo") == "1"
             end_text = store.get_meta("demo_end")
             demo_end = parse_instant(end_text) if end_text else None
-            first, last = _data_span(store)
+            first, last = data_span(store)
             if demo_flag and demo_end is not None:
                 # The demo's story spans 26 weeks to its end; items created earlier are old backlog.
                 first, last = (demo_end - timedelta(weeks=26)).astimezone().date(), demo_end.astimezone().date()
