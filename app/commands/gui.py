@@ -39,6 +39,13 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--page", default="map", help="page to show with --screenshot: map (default), scorecard, ...")
     p.add_argument("--theme", choices=("light", "dark"), help="theme (default: the last one used)")
     p.add_argument("--timeout", type=float, default=120.0, help="--screenshot gives up after this many seconds")
+    p.add_argument(
+        "--poll",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="how often to check the store for data written by others, e.g. a sync service (default 5)",
+    )
     p.add_argument("--demo-scale", choices=("small", "large"), default="small", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
 
@@ -81,7 +88,10 @@ def run(args: argparse.Namespace) -> int:
     settings = UiSettings()
     theme = args.theme or settings.theme
     apply_theme(app, theme)
-    controller = Controller(config, lambda: open_store(args), demo_scale=args.demo_scale)
+    if not 0.2 <= args.poll <= 3600:
+        print(f"flowdeck: --poll must be from 0.2 to 3600 seconds, not {args.poll:g}", file=sys.stderr)
+        return 2
+    controller = Controller(config, lambda: open_store(args), demo_scale=args.demo_scale, poll_s=args.poll)
     window = MainWindow(controller, settings)
     window.theme = theme
     window.set_theme(theme)
