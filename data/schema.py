@@ -77,6 +77,30 @@ def _id() -> Column[int]:
     return Column("id", Integer, primary_key=True, autoincrement=True)
 
 
+#: Tables whose rows carry ``changed_gen``: the store generation of the write transaction that last
+#: inserted or updated the row (set by ``data.store.Writer``). The metrics cache refreshes a bundle
+#: built at generation G from the rows with ``changed_gen > G`` only (data/metrics/refresh.py).
+CHANGE_TRACKED = (
+    "work_items",
+    "status_changes",
+    "changes",
+    "commits",
+    "pipeline_runs",
+    "job_runs",
+    "deployments",
+    "deployment_commits",
+    "incidents",
+)
+
+
+def _changed_gen(table: str) -> tuple[Column[int], Index]:
+    """The ``changed_gen`` column (0 for rows written before migration 0004) and its index."""
+    return (
+        Column("changed_gen", BigInteger, nullable=False, default=0, server_default="0"),
+        Index(f"ix_{table}_changed_gen", "changed_gen"),
+    )
+
+
 work_items = Table(
     "work_items",
     metadata,
@@ -91,6 +115,7 @@ work_items = Table(
     Column("status", String(200)),
     Column("created_at", EpochMs, nullable=False),
     UniqueConstraint("source", "key"),
+    *_changed_gen("work_items"),
 )
 
 status_changes = Table(
@@ -106,6 +131,7 @@ status_changes = Table(
     Column("to_id", String(100)),
     Column("to_category", String(50)),
     UniqueConstraint("source", "item_key", "at", "from_status", "to_status"),
+    *_changed_gen("status_changes"),
 )
 
 changes = Table(
@@ -127,6 +153,7 @@ changes = Table(
     Column("url", Text),
     UniqueConstraint("source", "repo", "external_id"),
     Index("ix_changes_merge_sha", "merge_sha"),
+    *_changed_gen("changes"),
 )
 
 commits = Table(
@@ -142,6 +169,7 @@ commits = Table(
     UniqueConstraint("source", "repo", "sha"),
     # Who committed what a failing pipeline ran: looked up by sha alone (live status).
     Index("ix_commits_sha", "sha"),
+    *_changed_gen("commits"),
 )
 
 pipeline_runs = Table(
@@ -165,6 +193,7 @@ pipeline_runs = Table(
     Index("ix_pipeline_runs_pipeline_started", "source", "pipeline", "started_at"),
     # One branch's history, newest first (live status: broken since, ETA) without a table scan.
     Index("ix_pipeline_runs_branch_started", "source", "pipeline", "branch", "started_at"),
+    *_changed_gen("pipeline_runs"),
 )
 
 job_runs = Table(
@@ -183,6 +212,7 @@ job_runs = Table(
     Column("result", String(20)),
     Column("paused_s", Float, nullable=False, default=0.0),
     UniqueConstraint("source", "pipeline", "run_id", "external_id", "attempt"),
+    *_changed_gen("job_runs"),
 )
 
 deployments = Table(
@@ -200,6 +230,7 @@ deployments = Table(
     Column("finished_at", EpochMs),
     Column("url", Text),
     UniqueConstraint("source", "repo", "external_id"),
+    *_changed_gen("deployments"),
 )
 
 deployment_commits = Table(
@@ -210,6 +241,7 @@ deployment_commits = Table(
     Column("deployment_id", String(100), nullable=False),
     Column("sha", String(64), nullable=False),
     UniqueConstraint("source", "deployment_id", "sha"),
+    *_changed_gen("deployment_commits"),
 )
 
 incidents = Table(
@@ -224,6 +256,7 @@ incidents = Table(
     Column("created_at", EpochMs, nullable=False),
     Column("resolved_at", EpochMs),
     UniqueConstraint("source", "key"),
+    *_changed_gen("incidents"),
 )
 
 exclusions = Table(

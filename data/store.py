@@ -122,10 +122,29 @@ class Writer:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.written = 0
+        self._generation: int | None = None  # claimed by the first tracked write
+
+    def change_generation(self) -> int:
+        """The generation this transaction produces, claimed (bumped) on first use.
+
+        Rows of ``schema.CHANGE_TRACKED`` tables are stamped with it (``changed_gen``), so the
+        metrics cache can refresh from exactly the rows written since it was built. Bumping first
+        takes the generation row's write lock for the rest of the transaction: writers stamp in
+        commit order (on PostgreSQL a second writer waits here; SQLite has one writer anyway).
+        """
+        if self._generation is None:
+            self._bump_generation()
+            t = schema.meta
+            value = self.conn.execute(select(t.c.value).where(t.c.key == "generation")).scalar_one()
+            self._generation = int(value)
+        return self._generation
 
     def _upsert_rows(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
             return
+        if table.name in schema.CHANGE_TRACKED:
+            gen = self.change_generation()
+            rows = [{**r, "changed_gen": gen} for r in rows]
         keys = schema.NATURAL_KEYS[table.name]
         dialect = self.conn.dialect.name
         stmt: Any
@@ -188,13 +207,19 @@ class Writer:
         keys = schema.NATURAL_KEYS[table.name]
         dialect = self.conn.dialect
         quote = dialect.identifier_preparer.quote
+        mark = "?" if dialect.name == "sqlite" else "%s"
+        marks = [mark for _ in columns]
+        columns = list(columns)
+        if table.name in schema.CHANGE_TRACKED and "changed_gen" not in columns:
+            # The transaction's generation as a literal (an int we computed): no per-row parameter.
+            columns.append("changed_gen")
+            marks.append(str(int(self.change_generation())))
         cols = ", ".join(quote(c) for c in columns)
         conflict = ", ".join(quote(k) for k in keys)
         updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c not in keys)
         action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-        mark = "?" if dialect.name == "sqlite" else "%s"
         sql = (
-            f"INSERT INTO {quote(table.name)} ({cols}) VALUES ({', '.join(mark for _ in columns)}) "
+            f"INSERT INTO {quote(table.name)} ({cols}) VALUES ({', '.join(marks)}) "
             f"ON CONFLICT ({conflict}) {action}"
         )
         # A list goes to the driver as is; an iterator is counted as the driver consumes it. Both
@@ -451,7 +476,8 @@ class Store:
         with self.engine.begin() as conn:
             w = Writer(conn)
             yield w
-            w._bump_generation()
+            if w._generation is None:  # not claimed by a tracked write: bump now, as always
+                w._bump_generation()
 
     def upsert(self, records: Iterable[Record]) -> int:
         """Upsert records in their own transaction."""

@@ -31,6 +31,7 @@ __all__ = [
     "build_flow_data",
     "flow_from_final",
     "item_flow",
+    "shift_open",
     "stage_figures",
     "stream_figures",
 ]
@@ -189,6 +190,12 @@ def _shift_open(f: ItemFlow, as_of_ms: int, horizon_ms: int, which: BOOL, clock:
         state=f.state,
         state_since_ms=f.state_since_ms,
     )
+
+
+def shift_open(f: ItemFlow, as_of_ms: int, which: BOOL, clock: Clock = CALENDAR) -> ItemFlow:
+    """``f`` (computed as of ``f.as_of_ms``) as of ``as_of_ms`` for the items in ``which`` that had
+    no transition in between: only their open status keeps counting (the refresh uses this)."""
+    return _shift_open(f, as_of_ms, f.as_of_ms, which, clock)
 
 
 def _stage_key(code: npt.NDArray[np.int16]) -> npt.NDArray[np.int64]:

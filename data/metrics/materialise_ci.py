@@ -14,7 +14,7 @@ from data.config import Stream
 from data.metrics.cistages import PipelineStageArrays
 from data.metrics.clock import CALENDAR, Clock
 
-__all__ = ["pipeline_stage_arrays"]
+__all__ = ["deployment_stage_arrays", "job_stage_arrays"]
 
 Label = tuple[str, str, str | None]
 
@@ -132,14 +132,25 @@ def _deployment_stage(
     return arrays, [(r[0], f"{r[1]}#{r[2]}", r[3]) for r in rows]
 
 
-def pipeline_stage_arrays(
-    conn: Connection,
+def job_stage_arrays(
+    conn: Connection, stream: Stream, clock: Clock = CALENDAR
+) -> tuple[dict[int, PipelineStageArrays], dict[int, list[Label]]]:
+    """Arrays and drill-down labels of every job stage, by stage index in the stream."""
+    stages: dict[int, PipelineStageArrays] = {}
+    labels: dict[int, list[Label]] = {}
+    for i, stage in enumerate(stream.stages):
+        if stage.jobs is not None:
+            stages[i], labels[i] = _job_stage(conn, stage.jobs, clock)
+    return stages, labels
+
+
+def deployment_stage_arrays(
     stream: Stream,
     deps: Sequence[tuple[Any, ...]],
     merged_of: dict[tuple[str, str], int],
     clock: Clock = CALENDAR,
 ) -> tuple[dict[int, PipelineStageArrays], dict[int, list[Label]]]:
-    """Arrays and drill-down labels for every job and deployment stage, by stage index.
+    """Arrays and drill-down labels of every deployment stage, by stage index in the stream.
 
     ``merged_of[(repo, merge sha)]`` is the merge instant of the change merged as that commit.
     """
@@ -147,9 +158,7 @@ def pipeline_stage_arrays(
     labels: dict[int, list[Label]] = {}
     previous: str | None = None
     for i, stage in enumerate(stream.stages):
-        if stage.jobs is not None:
-            stages[i], labels[i] = _job_stage(conn, stage.jobs, clock)
-        elif stage.deployments is not None:
+        if stage.deployments is not None:
             stages[i], labels[i] = _deployment_stage(stage.deployments, previous, deps, merged_of, clock)
             previous = stage.deployments
     return stages, labels
