@@ -87,6 +87,7 @@ class LivePoller(QObject):
         source_recovered(str): a source answered again after failing.
         polled(str, object): every finished poll: source name and its ``SyncSummary``.
         notices(object): list of :class:`data.live.Notice` (broken / fixed / still broken).
+        error(str): the store could not be opened (nothing else is tried; the message says why).
         data_time(object): the UTC instant the data on screen is true for (last successful poll,
             or the store's last sync / the demo's end before any poll).
     """
@@ -99,6 +100,7 @@ class LivePoller(QObject):
     polled = Signal(str, object)
     notices = Signal(object)
     data_time = Signal(object)
+    error = Signal(str)
 
     def __init__(
         self,
@@ -164,7 +166,7 @@ class LivePoller(QObject):
             ]
             emit("store", (store, demo, parse_instant(end) if end else None, max(synced) if synced else None))
 
-        self._submit(job, self._on_store)
+        self._submit(job, self._on_store, on_failed=self.error.emit)
 
     def stop(self) -> None:
         """Stop polling: cancel running polls between pages, wait for workers, close connectors and store."""

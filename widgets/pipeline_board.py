@@ -98,7 +98,8 @@ def tile_lines(s: PipelineStatus, now: datetime | None = None) -> list[str]:
     if s.state == "running":
         lines.append(f"running for {fmt_duration_s(_elapsed(s, now))} · expected {fmt_duration_s(s.eta_s)}")
     if s.broken_since is not None or s.failing_runs:
-        lines.append(f"broken since {fmt_local(s.broken_since)} · failing for {s.failing_runs} runs")
+        runs = "run" if s.failing_runs == 1 else "runs"
+        lines.append(f"broken since {fmt_local(s.broken_since)} · failing for {s.failing_runs} {runs}")
     if s.authors:
         lines.append("commits by " + ", ".join(s.authors))
     if s.stale:
@@ -313,12 +314,16 @@ class PipelineBoard(QScrollArea):
         self.more = _plain()
         for label, scale in ((self.empty, 1.6), (self.more, 1.0)):
             _sized(label, px=font_px, scale=scale if font_px else 1.0, bold=label is self.empty)
+        for c in range(columns):
+            self._grid.setColumnStretch(c, 1)  # equal columns, whatever the text in them
         outer = QVBoxLayout()
         outer.addWidget(self.empty)
         outer.addWidget(self.more)
         self._grid.addLayout(outer, 0, 0, 1, columns)
         self.tiles: list[PipelineTile] = []
         self.error_tiles: list[ErrorTile] = []
+        #: The "N pipelines, M failing" line (the wall has it in its header instead).
+        self.show_summary = True
 
     # -- data --
 
@@ -388,7 +393,9 @@ class PipelineBoard(QScrollArea):
                 self.tiles.append(tile)
                 tile.show()  # shown now, not on the next event-loop turn (screenshots grab at once)
             self._grid.removeWidget(self.tiles[i])  # re-placed: error tiles above may have come or gone
-            self._grid.addWidget(self.tiles[i], first + i // self._columns, i % self._columns)
+            self._grid.addWidget(
+                self.tiles[i], first + i // self._columns, i % self._columns, Qt.AlignmentFlag.AlignTop
+            )
         self._message(shown_all, ordered)
 
     def _place_errors(self, errors: list[tuple[str, str]]) -> None:
@@ -404,7 +411,8 @@ class PipelineBoard(QScrollArea):
                 self.error_tiles.append(tile)
                 tile.show()
             self._grid.removeWidget(self.error_tiles[i])
-            self._grid.addWidget(self.error_tiles[i], 1 + i // self._columns, i % self._columns)
+            row, col = 1 + i // self._columns, i % self._columns
+            self._grid.addWidget(self.error_tiles[i], row, col, Qt.AlignmentFlag.AlignTop)
 
     def _message(self, shown_all: list[PipelineStatus], ordered: list[PipelineStatus]) -> None:
         everything = self._all
@@ -425,4 +433,4 @@ class PipelineBoard(QScrollArea):
         if self._hidden_idle:
             parts.append(f"{self._hidden_idle} idle pipelines hidden (no run recently).")
         self.more.setText(" ".join(parts))
-        self.more.setVisible(bool(everything) or bool(self._hidden_idle))
+        self.more.setVisible(self.show_summary and (bool(everything) or bool(self._hidden_idle)))
