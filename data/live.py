@@ -85,7 +85,9 @@ def poll_source(
     if not streams:
         return SyncSummary(connector.source)
     kw = {"now": now} if now is not None else {}
-    return sync_source(store, connector, cancel=cancel, streams=streams, **kw)
+    # The sync state (attempt, success, error) is recorded without bumping the store generation:
+    # only pages with records do, so an idle poll leaves every cache (and the wall) untouched.
+    return sync_source(store, connector, cancel=cancel, streams=streams, state_bumps_generation=False, **kw)
 
 
 @dataclass
