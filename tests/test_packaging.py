@@ -336,3 +336,41 @@ def test_bundle_stores_a_token_in_a_real_secret_service(bundle: Path, user_env: 
     assert "token stored in the OS keyring (keyring.backends.SecretService.Keyring)" in done.stdout
     assert "ci: token from keyring" in done.stdout
     assert "tok-abc-123" not in done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_bundle_installs_for_the_user_and_uninstalls(bundle: Path, user_env: dict[str, str], tmp_path: Path) -> None:
+    home = Path(user_env["HOME"])
+    env = dict(user_env, PATH="/usr/bin:/bin")
+    done = subprocess.run(["sh", str(bundle / "install.sh")], check=False, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "not on your PATH" in done.stdout  # ~/.local/bin is not on this PATH: the user is told
+    share = home / ".local/share"
+    assert (home / ".local/bin/flowdeck").resolve() == (bundle / "flowdeck").resolve()
+    launcher = share / f"applications/{APP_ID}.desktop"
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # type: ignore[assignment,method-assign]
+    entry.read(launcher, encoding="utf-8")
+    assert entry["Desktop Entry"]["Exec"] == f'"{bundle / "flowdeck"}" gui'
+    assert entry["Desktop Entry"]["TryExec"] == str(bundle / "flowdeck")
+    icon = share / f"icons/hicolor/scalable/apps/{APP_ID}.svg"
+    assert icon.read_bytes() == (ROOT / "resources/icons/flowdeck.svg").read_bytes()
+    assert (share / f"metainfo/{APP_ID}.metainfo.xml").read_bytes() == METAINFO.read_bytes()
+    if shutil.which("desktop-file-validate"):
+        checked = subprocess.run(["desktop-file-validate", str(launcher)], check=False, capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout
+    # The installed command works through the symlink (the bootloader finds _internal beside the target).
+    helped = subprocess.run(
+        [str(home / ".local/bin/flowdeck"), "--help"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert helped.returncode == 0 and "value-stream dashboard" in helped.stdout, helped.stderr
+
+    gone = subprocess.run(["sh", str(bundle / "install.sh"), "--uninstall"], check=False, capture_output=True, env=env)
+    assert gone.returncode == 0
+    assert not launcher.exists() and not icon.exists() and not (home / ".local/bin/flowdeck").exists()
+    assert (bundle / "flowdeck").is_file()  # the bundle itself stays
