@@ -45,27 +45,44 @@ def current_revision(store: Store) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+#: Any constant: the PostgreSQL advisory lock that serialises migrations across processes.
+_MIGRATION_LOCK = 0x666C6F77  # "flow"
+
+
 def upgrade(store: Store, revision: str = "head") -> None:
-    """Bring ``store`` to ``revision``: refuse a newer store, back up an older file, migrate."""
+    """Bring ``store`` to ``revision``: refuse a newer store, back up an older file, migrate.
+
+    Two processes opening a new or old store at once (two sync services, a dashboard and a
+    service) must not both migrate: the revision is read and the upgrade run under a lock
+    (an advisory transaction lock on PostgreSQL, SQLite's write lock via BEGIN IMMEDIATE),
+    and whoever comes second finds the store already at head.
+    """
     from data.store import StoreTooNewError
 
     script = ScriptDirectory.from_config(alembic_config())
-    current = current_revision(store)
     head = script.get_current_head()
-    if current == head and revision == "head":
-        return
+    if current_revision(store) == head and revision == "head":
+        return  # the common case, without taking any lock
     known = {rev.revision for rev in script.walk_revisions()}
-    if current is not None and current not in known:
-        raise StoreTooNewError(
-            f"the database {store.url_for_display()} is from a newer version of Flowdeck "
-            f"(schema revision {current}); this version knows up to {head}. "
-            "Upgrade Flowdeck, or point --db at another database."
-        )
-    if current is not None:
-        backup = store.backup_file(f"rev-{current}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
-        if backup:
-            log.info("backed up %s before migrating to %s", backup, head)
-    cfg = alembic_config()
     with store.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == head and revision == "head":
+            return
+        if current is not None and current not in known:
+            raise StoreTooNewError(
+                f"the database {store.url_for_display()} is from a newer version of Flowdeck "
+                f"(schema revision {current}); this version knows up to {head}. "
+                "Upgrade Flowdeck, or point --db at another database."
+            )
+        if current is not None:
+            # A plain file copy is safe while we hold the write lock: nobody else can write.
+            backup = store.backup_file(f"rev-{current}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}", checkpoint=False)
+            if backup:
+                log.info("backed up %s before migrating to %s", backup, head)
+        cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

@@ -457,15 +457,23 @@ class Store:
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
 
-    def backup_file(self, suffix: str) -> Path | None:
-        """Copy the SQLite file beside itself (before a migration); returns the copy's path."""
+    def backup_file(self, suffix: str, *, checkpoint: bool = True) -> Path | None:
+        """Copy the SQLite file (and its WAL) beside itself before a migration; returns the copy's path.
+
+        With ``checkpoint`` the WAL is first folded into the file; without (the caller holds the
+        write lock), the ``-wal`` is copied beside the copy so the backup is whole either way.
+        """
         path = self.sqlite_path
         if path is None or not path.exists():
             return None
-        with self.engine.connect() as conn:  # fold the WAL into the file so the copy is whole
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if checkpoint:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         target = path.with_name(f"{path.name}.{suffix}.bak")
         shutil.copy2(path, target)
+        wal = path.with_name(path.name + "-wal")
+        if not checkpoint and wal.exists() and wal.stat().st_size:
+            shutil.copy2(wal, target.with_name(target.name + "-wal"))
         return target
 
     # -- writing --

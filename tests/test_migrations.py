@@ -102,3 +102,20 @@ def test_db_check_reports_a_store_behind_head(tmp_path: Path, capsys: pytest.Cap
         with store.engine.begin() as conn:
             conn.execute(text("UPDATE alembic_version SET version_num = 'something_else'"))
         assert any("schema revision" in p for p in store.integrity_problems())
+
+
+def test_processes_opening_a_new_store_at_once_migrate_it_once(store_url: str) -> None:
+    # Two sync services (or a service and a dashboard) starting together on a fresh database:
+    # both must come up, and the schema must be created exactly once.
+    import subprocess
+    import sys
+
+    code = "import sys; from data.store import Store; Store.open(sys.argv[1]).close()"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, store_url], stderr=subprocess.PIPE, text=True) for _ in range(4)
+    ]
+    errors = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [rc for rc, _ in errors] == [0, 0, 0, 0], errors
+    with Store.open(store_url) as store:
+        assert migrate.current_revision(store) == migrate.head_revision()
+        assert store.is_empty()

@@ -48,19 +48,32 @@ if [ -z "${FLOWDECK_TEST_PG_URL:-}" ] && [ "${FLOWDECK_TEST_NO_PG:-0}" != 1 ]; t
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [ -n "$PGBIN" ] && [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
     pg_dir=$(mktemp -d); chown postgres "$pg_dir"
-    port=$(( 54000 + RANDOM % 900 ))
-    if su postgres -c "$PGBIN/initdb -D $pg_dir/data -U postgres -A trust --no-sync -E UTF8" >/dev/null 2>&1 \
-      && su postgres -c "$PGBIN/pg_ctl -D $pg_dir/data -l $pg_dir/log -w -o '-c listen_addresses=127.0.0.1 -p $port -k /tmp -c fsync=off -c max_connections=200' start" >/dev/null 2>&1 \
-      && su postgres -c "$PGBIN/psql -h 127.0.0.1 -p $port -U postgres -Atc 'create database flowdeck'" >/dev/null 2>&1; then
-      export FLOWDECK_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/flowdeck"
-      echo "PostgreSQL test cluster on 127.0.0.1:$port"
-    else
-      echo "note: could not start a PostgreSQL test cluster; PostgreSQL tests will be skipped" >&2
-      cat "$pg_dir/log" 2>/dev/null | tail -5 >&2 || true
+    if su postgres -c "$PGBIN/initdb -D $pg_dir/data -U postgres -A trust --no-sync -E UTF8" >/dev/null 2>&1; then
+      # A random port may be taken (another cluster on this machine): try a few.
+      for attempt in 1 2 3 4 5; do
+        port=$(( 54000 + RANDOM % 900 ))
+        if su postgres -c "$PGBIN/pg_ctl -D $pg_dir/data -l $pg_dir/log -w -o '-c listen_addresses=127.0.0.1 -p $port -k /tmp -c fsync=off -c max_connections=200' start" >/dev/null 2>&1 \
+          && su postgres -c "$PGBIN/psql -h 127.0.0.1 -p $port -U postgres -Atc 'create database flowdeck'" >/dev/null 2>&1; then
+          export FLOWDECK_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/flowdeck"
+          echo "PostgreSQL test cluster on 127.0.0.1:$port"
+          break
+        fi
+        su postgres -c "$PGBIN/pg_ctl -D $pg_dir/data -m immediate -w stop" >/dev/null 2>&1 || true
+      done
+    fi
+    if [ -z "${FLOWDECK_TEST_PG_URL:-}" ]; then
+      echo "WARNING: could not start a PostgreSQL test cluster; PostgreSQL tests will be skipped" >&2
+      tail -5 "$pg_dir/log" 2>/dev/null >&2 || true
     fi
   else
     echo "note: no PostgreSQL server available; PostgreSQL tests will be skipped" >&2
   fi
+fi
+
+# In CI nothing may be skipped quietly: the PostgreSQL and real-window tests must run.
+if [ "${CI:-}" = true ]; then
+  [ -n "${FLOWDECK_TEST_PG_URL:-}" ] || { echo "CI: no PostgreSQL test cluster could be started" >&2; exit 1; }
+  [ "${FLOWDECK_TEST_XVFB:-0}" = 1 ] || { echo "CI: Xvfb could not be installed" >&2; exit 1; }
 fi
 
 # 3. The layer rules and lint, then the suite. The suite runs even when lint fails, so one
