@@ -115,7 +115,7 @@ class WallWindow(QWidget):
         self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.title = label("", px=round(px * 1.3), bold=True, name="wallTitle", wrap=False)
         self.summary = label("", px=px, name="wallSummary")
-        self.paused_badge = label("⏸ rotation paused", px=round(px * 0.8), bold=True, name="wallPaused", wrap=False)
+        self.paused_badge = label("Rotation paused", px=round(px * 0.8), bold=True, name="wallPaused", wrap=False)
         self.demo_badge = label("DEMO DATA", px=round(px * 0.8), bold=True, name="demoBadge", wrap=False)
         self.clock = WallClock(self.header, font_px=round(px * 0.8), interval_s=interval_s, clock=self.clock_fn)
         left = QVBoxLayout()

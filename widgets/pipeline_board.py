@@ -50,7 +50,7 @@ __all__ = [
     "tile_lines",
 ]
 
-STALE_TEXT = "⏸ STALE: no answer from the source for 3 intervals"
+STALE_TEXT = "⚠ STALE: no answer from the source for 3 intervals"
 
 
 def sort_statuses(statuses: Sequence[PipelineStatus]) -> list[PipelineStatus]:
@@ -102,8 +102,6 @@ def tile_lines(s: PipelineStatus, now: datetime | None = None) -> list[str]:
         lines.append(f"broken since {fmt_local(s.broken_since)} · failing for {s.failing_runs} {runs}")
     if s.authors:
         lines.append("commits by " + ", ".join(s.authors))
-    if s.stale:
-        lines.append("stale: the source has not answered for three intervals")
     if s.error:
         lines.append("error: " + s.error)
     return lines
@@ -193,6 +191,8 @@ class PipelineTile(QFrame):
             self.progress.setMinimumHeight(round(font_px * 1.5))
         self.progress.setFont(pf)
         head = QHBoxLayout()
+        if font_px is not None:
+            head.setSpacing(max(6, font_px // 2))  # the state word and the name stay two words
         head.addWidget(self.icon)
         head.addWidget(self.state)
         head.addWidget(self.title, 1)
