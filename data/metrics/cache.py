@@ -19,10 +19,10 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -41,12 +41,13 @@ __all__ = ["ENGINE_VERSION", "clear_memory", "stream_arrays"]
 log = logging.getLogger(__name__)
 
 #: Bump when the arrays' meaning or layout changes: old rows are then simply not found.
-ENGINE_VERSION = "3"
+ENGINE_VERSION = "4"
 _MEMORY_SLOTS = 6
 #: A refreshed bundle is written back to the table at most this often: writing the whole bundle
 #: (tens of MB on a large store) costs more than the refresh. Another process meanwhile refreshes
 #: from the older row, which costs what changed since then.
 SAVE_INTERVAL_S = 60.0
+_BLOB_CHUNK = 4 << 20
 
 _lock = threading.Lock()
 _memory: OrderedDict[tuple[str, str], StreamArrays] = OrderedDict()
@@ -58,10 +59,11 @@ def clear_memory() -> None:
         _memory.clear()
 
 
-def _dump(arrays: StreamArrays) -> bytes:
+def _dump(arrays: StreamArrays) -> io.BytesIO:
+    """The bundle as an ``.npz`` payload in memory (tens of MB on a large store)."""
     buf = io.BytesIO()
     np.savez(buf, **arrays.to_arrays())  # type: ignore[arg-type]
-    return buf.getvalue()
+    return buf
 
 
 def _load(payload: bytes) -> StreamArrays:
@@ -149,14 +151,29 @@ def _from_table(
 
 def _save(store: Store, key: str, arrays: StreamArrays) -> None:
     t = schema.metrics_cache
-    row = {"key": key, "generation": arrays.generation, "built_at": int(time.time() * 1000), "payload": _dump(arrays)}
+    buf = _dump(arrays)
+    view = buf.getbuffer()  # no copy of the payload
     try:
         with store.engine.begin() as conn:
-            ins = sqlite.insert(t) if conn.dialect.name == "sqlite" else postgresql.insert(t)
-            stmt = ins.values(**row).on_conflict_do_update(
+            sqlite_blob = conn.dialect.name == "sqlite"
+            # SQLite copies a bound blob whole; writing into a zeroblob in place does not, which
+            # keeps the cold build's peak memory down (the payload is the largest single object).
+            payload: Any = func.zeroblob(len(view)) if sqlite_blob else view
+            row = {"key": key, "generation": arrays.generation, "built_at": int(time.time() * 1000)}
+            ins = sqlite.insert(t) if sqlite_blob else postgresql.insert(t)
+            stmt = ins.values(**row, payload=payload).on_conflict_do_update(
                 index_elements=["key"],
-                set_={"generation": row["generation"], "built_at": row["built_at"], "payload": row["payload"]},
+                set_={"generation": row["generation"], "built_at": row["built_at"], "payload": ins.excluded.payload},
             )
             conn.execute(stmt)
+            if sqlite_blob:
+                rowid = conn.execute(select(literal_column("rowid")).where(t.c.key == key)).scalar_one()
+                raw: Any = conn.connection.dbapi_connection
+                with raw.blobopen("metrics_cache", "payload", rowid) as blob:
+                    for start in range(0, len(view), _BLOB_CHUNK):
+                        blob.write(view[start : start + _BLOB_CHUNK])
     except SQLAlchemyError as exc:
         log.info("metrics cache not saved (%s); kept in memory only", type(exc).__name__)
+    finally:
+        view.release()
+        buf.close()

@@ -223,8 +223,13 @@ def assemble(
     delivery: DeliveryPart,
     job_stages: tuple[dict[int, PipelineStageArrays], dict[int, list[Any]]],
     excluded_item_ids: I64,
+    item_deployed: I64 | None = None,
 ) -> StreamArrays:
-    """A bundle from its parts (the full build and the refresh both end here)."""
+    """A bundle from its parts (the full build and the refresh both end here).
+
+    ``item_deployed`` may be passed when neither the items nor the delivery part changed;
+    otherwise tickets are linked to deployments again (:func:`link_items`).
+    """
     stages = {**job_stages[0], **delivery.deploy_stages}
     labels = {**job_stages[1], **delivery.deploy_labels}
     return StreamArrays(
@@ -237,7 +242,9 @@ def assemble(
         item_source=item_source,
         item_key=item_key,
         item_is_requirement=item_is_requirement,
-        item_deployed=link_items(
+        item_deployed=item_deployed
+        if item_deployed is not None
+        else link_items(
             item_key, flow_data.created_ms, delivery.link_change, delivery.link_key, delivery.change_deployed
         ),
         flow_data=flow_data,

@@ -191,10 +191,11 @@ def read_delivery(
     row_id, ch_created, ch_first, ch_review, ch_merged = (np.frombuffer(a, dtype=np.int64).copy() for a in ints)
     del ints
     ch_start = np.where((ch_first >= 0) & (ch_first < ch_created), ch_first, ch_created)
-    pairs = [(i, k) for i in sorted(keys_of) for k in sorted(keys_of[i])]
+    # Sorted by key (then change): link_items looks item keys up in this order.
+    pairs = sorted((k, i) for i, ks in keys_of.items() for k in ks)
     del keys_of
-    lc = np.array([p[0] for p in pairs], dtype=np.int32)
-    lk = strs([p[1] for p in pairs])
+    lc = np.array([p[1] for p in pairs], dtype=np.int32)
+    lk = strs([p[0] for p in pairs])
     del pairs
 
     # -- incidents --
@@ -242,26 +243,21 @@ def link_items(
     change_deployed: I64,
 ) -> I64:
     """Per item: the first deployment (finish, ms) of a change naming its key, at or after the
-    item's creation; -1 when none. Keys compare case-insensitively (upper case)."""
+    item's creation; -1 when none. Keys compare case-insensitively (upper case); the pairs are
+    sorted by key (:func:`read_delivery`), so the cost follows the number of items asked about."""
     n = int(created.size)
     out = np.full(n, -1, dtype=np.int64)
     if n == 0 or link_change.size == 0:
         return out
-    dep = change_deployed[link_change]
-    deployed = dep >= 0
-    lk, ld = link_key[deployed], dep[deployed]
     keys = np.char.upper(item_key)
-    order = np.argsort(keys, kind="stable")
-    sk = keys[order]
-    left = np.searchsorted(sk, lk, side="left")
-    count = np.searchsorted(sk, lk, side="right") - left
-    pair = np.repeat(np.arange(lk.size), count)  # one row per (pair, matching item)
-    offset = np.arange(pair.size) - np.repeat(np.cumsum(count) - count, count)
-    items = order[left[pair] + offset]
-    deps = ld[pair]
-    good = deps >= created[items]
+    left = np.searchsorted(link_key, keys, side="left")
+    count = np.searchsorted(link_key, keys, side="right") - left
+    item = np.repeat(np.arange(n), count)  # one row per (item, pair naming its key)
+    pair = left[item] + np.arange(item.size) - np.repeat(np.cumsum(count) - count, count)
+    dep = change_deployed[link_change[pair]]
+    good = (dep >= 0) & (dep >= created[item])
     best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(best, items[good], deps[good])
+    np.minimum.at(best, item[good], dep[good])
     found = best != np.iinfo(np.int64).max
     out[found] = best[found]
     return out

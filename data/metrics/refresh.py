@@ -26,6 +26,7 @@ A changed exclusion list, or more than a quarter of the items touched, means a f
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -37,7 +38,7 @@ from data.metrics.clock import Clock
 from data.metrics.flow import FlowData, ItemFlow, build_flow_data, item_flow, shift_open
 from data.metrics.materialise import StreamArrays, assemble, delivery_of, jobs_of
 from data.metrics.materialise_ci import job_stage_arrays
-from data.metrics.materialise_delivery import read_delivery, relevant_environments
+from data.metrics.materialise_delivery import link_items, read_delivery, relevant_environments
 from data.metrics.materialise_sql import (
     exclusion_keys,
     exclusions_digest,
@@ -74,7 +75,9 @@ def _delivery_dirty(conn: Connection, stream: Stream, old: StreamArrays, since: 
     repos = set(stream.repos)
     c = schema.changes
     rows = conn.execute(select(c.c.id, c.c.repo, c.c.merged_at.is_not(None)).where(c.c.changed_gen > since)).all()
-    held = set(np.intersect1d(np.array([r[0] for r in rows], dtype=np.int64), old.change_row_id).tolist())
+    changed = np.array([r[0] for r in rows], dtype=np.int64)
+    # isin(large, small) loops over the few changed ids; no sort of the bundle's ids.
+    held = set(old.change_row_id[np.isin(old.change_row_id, changed)].tolist()) if changed.size else set()
     for rid, repo, merged in rows:
         if repos and repo not in repos:
             continue
@@ -125,13 +128,15 @@ def refresh(conn: Connection, stream: Stream, old: StreamArrays, generation: int
     delivery_dirty = _delivery_dirty(conn, stream, old, since)
     jobs_dirty = _jobs_dirty(conn, stream, since)
     excl = exclusion_keys(conn) if (touched.size or delivery_dirty) else {}
-    parts = _items(conn, stream, old, touched, excl, clock)
+    parts, deployed = _items(conn, stream, old, touched, excl, clock)
     return assemble(
         stream=stream,
         generation=generation,
         exclusions_digest=old.exclusions_digest,
         delivery=read_delivery(conn, stream, excl, clock) if delivery_dirty else delivery_of(old, stream),
         job_stages=job_stage_arrays(conn, stream, clock) if jobs_dirty else jobs_of(old, stream),
+        # Same links: kept items keep theirs, re-read items are linked alone. New links: all again.
+        item_deployed=None if delivery_dirty else deployed,
         **parts,
     )
 
@@ -143,8 +148,9 @@ def _items(  # noqa: PLR0917 - the bundle, what changed, and how to read it
     touched: I64,
     excl: dict[str, set[tuple[str, str]]],
     clock: Clock,
-) -> dict[str, object]:
-    """The item half of the bundle with the ``touched`` items re-read (keyword arguments of assemble)."""
+) -> tuple[dict[str, Any], I64]:
+    """The item half of the bundle with the ``touched`` items re-read (keyword arguments of
+    assemble), and ``item_deployed`` as the unchanged delivery part links them."""
     same = {
         "horizon_ms": old.horizon_ms,
         "item_id": old.item_id,
@@ -156,7 +162,7 @@ def _items(  # noqa: PLR0917 - the bundle, what changed, and how to read it
         "excluded_item_ids": old.excluded_item_ids,
     }
     if touched.size == 0:
-        return same
+        return same, old.item_deployed
     sm = StageMap(stream)
     rows = read_items(conn, stream, excl, touched.tolist())
     tr = read_transitions(conn, sm, rows.item_id, rows.item_id.tolist())
@@ -174,16 +180,19 @@ def _items(  # noqa: PLR0917 - the bundle, what changed, and how to read it
             merged[name] = np.concatenate([getattr(final_old, name)[kept], getattr(sub_final, name)])[order]
     final = ItemFlow(as_of_ms=horizon, **merged)  # type: ignore[arg-type]
     excluded_ids = np.union1d(old.excluded_item_ids[~np.isin(old.excluded_item_ids, touched)], rows.excluded_ids)
+    sub_keys = strs(rows.key)
+    sub_deployed = link_items(sub_keys, rows.created, old.link_change, old.link_key, old.change_deployed)
+    deployed = np.concatenate([old.item_deployed[kept], sub_deployed])[order]
     return {
         "horizon_ms": horizon,
         "item_id": np.concatenate([old.item_id[kept], rows.item_id])[order],
         "item_source": np.concatenate([old.item_source[kept], strs(rows.source)])[order],
-        "item_key": np.concatenate([old.item_key[kept], strs(rows.key)])[order],
+        "item_key": np.concatenate([old.item_key[kept], sub_keys])[order],
         "item_is_requirement": np.concatenate([old.item_is_requirement[kept], rows.is_requirement])[order],
         "flow_data": fd,
         "final": final,
         "excluded_item_ids": excluded_ids.astype(np.int64),
-    }
+    }, deployed
 
 
 def _splice_flow(

@@ -2,9 +2,12 @@
 
 Prints rows, the floor (``SELECT count(*), sum(length(to_status)) FROM status_changes``, best of
 3), and as ratios to it: the whole-history report cold (materialising the arrays), warm from
-memory, warm from the ``metrics_cache`` table (a new process), a live 4-week window, a 4-week
-window 13 weeks back (a past ``as_of``: items changed since are recomputed), and the drill-down
-rows; then the peak RSS. The CLI path (``details=False``) is what `flowdeck report` runs.
+memory, warm from the ``metrics_cache`` table (a new process), a live 4-week and 13-week window
+without drill-down rows (the GUI's range change), a 4-week window 13 weeks back (a past
+``as_of``: items changed since are recomputed), the drill-down rows of every stage
+(``details=True``) and of the biggest stage alone (``stage_details``); then, on a copy of the
+store, the refresh after one sync-sized page of 100 records of several kinds beside the cold
+build; then the peak RSS. The CLI path (``details=False``) is what `flowdeck report` runs.
 
 The large demo (about 70 s to generate) is kept in ``FLOWDECK_BENCH_DB`` when that is set (a path),
 else in a temporary directory removed afterwards. Nothing here asserts on speed.
@@ -63,12 +66,90 @@ def _cli(db: Path, args: list[str]) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
+def _pages(store: Any, n: int = 100) -> dict[str, list[Any]]:
+    """One sync-sized page per kind, built from what the store holds (so updates hit real rows)."""
+    from data.records import Change, Commit, JobRun, PipelineRun, StatusChange, WorkItem
+    from data.schema import from_ms
+
+    with store.engine.connect() as conn:
+        last = conn.exec_driver_sql("SELECT max(at) FROM status_changes").scalar_one()
+        moved = conn.exec_driver_sql(
+            "SELECT source, item_key, to_status FROM status_changes s WHERE s.id IN "
+            f"(SELECT max(id) FROM status_changes GROUP BY source, item_key ORDER BY random() LIMIT {n})"
+        ).all()
+        jobs = conn.exec_driver_sql(
+            "SELECT source, pipeline, run_id, external_id, name, attempt, queued_at, started_at, finished_at "
+            f"FROM job_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT {n}"
+        ).all()
+        repo = conn.exec_driver_sql("SELECT repo FROM changes LIMIT 1").scalar_one()
+        keys = [k for (k,) in conn.exec_driver_sql(f"SELECT key FROM work_items ORDER BY random() LIMIT {n}")]
+    at = from_ms(int(last) + 60_000)
+    pages: dict[str, list[Any]] = {}
+    pages["100 status changes of existing items"] = [
+        StatusChange(src, key, at, status, "Done" if status != "Done" else "In Progress") for src, key, status in moved
+    ]
+    pages["50 new work items + their first transitions"] = [
+        r
+        for i in range(n)
+        for r in (
+            WorkItem("jira", f"BENCH-{i}", "bench", at, team="payments"),
+            StatusChange("jira", f"BENCH-{i}", at, "To Do", "In Progress"),
+        )
+    ][:n]
+    pages["100 job runs re-finishing (updates of existing rows)"] = [
+        JobRun(src, pl, run, ext, name, attempt=att, queued_at=from_ms(q) if q else None,
+               started_at=from_ms(st) if st else None, finished_at=from_ms(fi + 1000), result="success")
+        for src, pl, run, ext, name, att, q, st, fi in jobs
+    ]  # fmt: skip
+    pages["100 pipeline runs (no figure uses them)"] = [
+        PipelineRun("jenkins", "bench/ci", f"b{i}", result="success", started_at=at, finished_at=at) for i in range(n)
+    ]
+    pages["50 merged changes + 50 merge commits naming items"] = [
+        r
+        for i in range(n // 2)
+        for r in (
+            Change("github", repo, f"bench-{i}", f"{keys[i]} bench", at, merged_at=at, merge_sha=f"bench{i}"),
+            Commit("github", repo, f"bench{i}", f"Merge {keys[i]}"),
+        )
+    ]
+    return pages
+
+
+def _refresh_figures(path: Path, config: Any, start: Any, end: Any) -> None:
+    """On a copy of the store: cold build, then the refresh after one page of each kind."""
+    import shutil
+
+    from data.metrics import cache
+    from data.report import build_report
+    from data.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="flowdeck-bench-refresh-") as tmp:
+        copy = Path(tmp) / "copy.db"
+        with Store.open(str(path)) as src, src.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(path, copy)
+        with Store.open(str(copy)) as store:
+
+            def report() -> Any:
+                return build_report(store, config, window_from=end - timedelta(weeks=13), window_to=end, details=False)
+
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql("DELETE FROM metrics_cache")
+            cache.clear_memory()
+            cold = _once(report)
+            print(f"refresh after one page (copy of the store; cold build {cold * 1000:.0f} ms):")
+            for label, records in _pages(store).items():
+                store.upsert(records)
+                seconds = _once(report)
+                print(f"  {label:55s} {seconds * 1000:8.0f} ms  {seconds / cold:6.3f}x cold")
+
+
 def main() -> None:
     """Generate (or reuse) the large demo and print the figures."""
     from data.config import load_config
     from data.demo import generate
     from data.metrics import cache
-    from data.report import build_report
+    from data.report import build_report, stage_details
     from data.store import Store
 
     keep = os.environ.get("FLOWDECK_BENCH_DB")
@@ -104,6 +185,12 @@ def main() -> None:
         def whole(details: bool = False) -> Any:
             return build_report(store, config, window_from=start, window_to=end, details=details)
 
+        def weeks(n: int) -> Any:
+            return build_report(store, config, window_from=end - timedelta(weeks=n), window_to=end, details=False)
+
+        def details(stage: str, since: Any, limit: int | None) -> Any:
+            return stage_details(store, config, window_from=since, window_to=end, stage=stage, limit=limit)
+
         def window(weeks_back: int) -> Any:
             to = end - timedelta(weeks=weeks_back)
             return build_report(store, config, window_from=to - timedelta(days=28), window_to=to, details=False)
@@ -126,16 +213,26 @@ def main() -> None:
         cache.clear_memory()
         figures["whole history, warm (cache table, new process)"] = _once(whole)
         figures["4-week window, live"] = _best(lambda: window(0))
+        figures["13-week window, live, no details (GUI range change)"] = _best(lambda: weeks(13))
         figures["4-week window, 13 weeks back (past as_of)"] = _best(lambda: window(13))
-        figures["whole history with drill-down rows (GUI)"] = _once(lambda: whole(True))
-        for name, seconds in figures.items():
-            print(f"{name:50s} {seconds * 1000:8.0f} ms  {seconds / floor:6.2f}x floor")
+        figures["whole history with drill-down rows (export)"] = _once(lambda: whole(True))
         report = whole()
         s = report.streams[0]
+        big = max(s.stages, key=lambda st: st.items + st.wip)
+        figures[f"stage_details({big.name!r}), whole history, all {big.items + big.wip:,} rows"] = _best(
+            lambda: details(big.name, start, None), 2
+        )
+        figures[f"stage_details({big.name!r}), whole history, limit 500"] = _best(lambda: details(big.name, start, 500))
+        figures[f"stage_details({big.name!r}), 13 weeks, all rows"] = _best(
+            lambda: details(big.name, end - timedelta(weeks=13), None)
+        )
+        for name, seconds in figures.items():
+            print(f"{name:58s} {seconds * 1000:8.0f} ms  {seconds / floor:6.2f}x floor")
         print(f"whole history: {s.completed:,} completed, WIP {s.wip:,}, lead median {s.lead_time_median_h:.1f} h")
+        store.close()
+        _refresh_figures(path, config, start, end)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak RSS: {rss:.0f} MB (this process, demo generation included when it ran)")
-        store.close()
     finally:
         if tmp is not None:
             tmp.cleanup()
