@@ -99,8 +99,12 @@ def test_sync_progress_cancel_between_pages_and_resume(qtbot, tmp_path, jenkins,
         assert len(store.pipeline_runs()) == 12  # nothing doubled
         qtbot.waitUntil(lambda: len(engine.calls) > calls, timeout=5000)
         assert w.updated_label.text().startswith("updated ")
-        qtbot.waitUntil(lambda: "ci: last sync" in w.sync_status.toolTip(), timeout=5000)
-        assert "never" not in w.sync_status.toolTip() and "last error" not in w.sync_status.toolTip()
+
+        def synced() -> bool:
+            tip = w.sync_status.toolTip()
+            return "ci: last sync " in tip and "never" not in tip and "last error" not in tip
+
+        qtbot.waitUntil(synced, timeout=5000)
     finally:
         release.set()
         controller.shutdown()
