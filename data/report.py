@@ -132,7 +132,7 @@ def _touch_years(clock: Clock, arrays: StreamArrays, a_ms: int) -> None:
     when the durations came from a cached bundle (one pair: the calendar builds each year once)."""
     if clock.mode == "calendar" or arrays.flow_data.n_items == 0:
         return
-    first = int(arrays.flow_data.created_ms.min())
+    first = int(np.min(arrays.flow_data.created_ms))
     clock.seconds([first], [max(a_ms, arrays.horizon_ms, first + 1)])
 
 

@@ -167,7 +167,7 @@ def _save(store: Store, key: str, arrays: StreamArrays) -> None:
             )
             conn.execute(stmt)
             if sqlite_blob:
-                rowid = conn.execute(select(literal_column("rowid")).where(t.c.key == key)).scalar_one()
+                rowid: int = conn.execute(select(literal_column("rowid")).where(t.c.key == key)).scalar_one()
                 raw: Any = conn.connection.dbapi_connection
                 with raw.blobopen("metrics_cache", "payload", rowid) as blob:
                     for start in range(0, len(view), _BLOB_CHUNK):
