@@ -26,9 +26,9 @@ from datetime import UTC, datetime, timedelta
 from fnmatch import translate
 from functools import lru_cache
 from statistics import median
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import BigInteger, and_, func, or_, select, type_coerce, union_all
+from sqlalchemy import BigInteger, and_, bindparam, func, or_, select, type_coerce
 
 from data import schema
 from data.results import PipelineStatus
@@ -307,13 +307,22 @@ def _ms(name: str) -> object:
     return type_coerce(schema.pipeline_runs.c[name], BigInteger)
 
 
-def _recent_rows(conn: object, lo: int) -> list[RunRow]:
-    """Runs with any instant after ``lo`` (or none at all), through the (source, pipeline, started) index."""
+#: A run queued before ``as_of`` but started later is still "queued" then; runs starting more than
+#: this long after ``as_of`` are not read for a past ``as_of`` (it bounds the index range).
+_QUEUED_SLACK_MS = 86_400_000
+
+
+def _recent_rows(conn: object, lo: int, hi: int) -> list[RunRow]:
+    """Runs with any instant in ``(lo, hi]`` (or none at all), through the (source, pipeline, started) index.
+
+    The caller drops what is after ``as_of``; ``hi`` only keeps a past ``as_of`` from reading
+    everything that happened since.
+    """
     p = schema.pipeline_runs
     keys = select(p.c.source, p.c.pipeline).distinct().subquery()
     joined = keys.join(p, and_(p.c.source == keys.c.source, p.c.pipeline == keys.c.pipeline))
     q, s, f = _ms("queued_at"), _ms("started_at"), _ms("finished_at")
-    started = select(*_columns()).select_from(joined).where(s > lo)  # type: ignore[arg-type, operator]
+    started = select(*_columns()).select_from(joined).where(s > lo, s <= hi + _QUEUED_SLACK_MS)  # type: ignore[arg-type, operator]
     unstarted = (
         select(*_columns())  # type: ignore[arg-type]
         .select_from(joined)
@@ -321,38 +330,54 @@ def _recent_rows(conn: object, lo: int) -> list[RunRow]:
     )
     rows: list[RunRow] = []
     for stmt in (started, unstarted):
-        rows.extend(RunRow(*r) for r in conn.execute(stmt))  # type: ignore[attr-defined]
+        rows.extend(_fetch(conn, stmt))
     return rows
+
+
+def _fetch(conn: object, stmt: object, values: Mapping[str, object] | None = None) -> list[RunRow]:
+    """Rows through the driver, without SQLAlchemy's per-row processing (half the time for 15k rows).
+
+    Every column is text or an integer (epoch ms) already, so nothing needs converting; the bound
+    values (integers, names) are passed as parameters in the driver's own style.
+    """
+    return _run(conn, stmt.compile(dialect=conn.dialect), values)  # type: ignore[attr-defined]
+
+
+def _run(conn: object, compiled: Any, values: Mapping[str, object] | None = None) -> list[RunRow]:
+    named = {**compiled.params, **(values or {})}
+    params: Any = tuple(named[k] for k in compiled.positiontup) if compiled.positional else named
+    return [RunRow._make(r) for r in conn.exec_driver_sql(str(compiled), params).fetchall()]  # type: ignore[attr-defined]
 
 
 def _older_rows(conn: object, keys: Sequence[tuple[str, str, str | None]], lo: int) -> list[RunRow]:
     """The newest :data:`_HISTORY_PAGE` runs before ``lo`` of each pipeline in ``keys``.
 
-    One ``UNION ALL`` of per-pipeline ``ORDER BY started_at DESC LIMIT n`` selects per chunk: each
-    reads one range of the (source, pipeline, branch, started) index, never the table. (SQLite
-    does not seek an index for ``(a, b, c) IN (VALUES ...)``; it scans it.)
+    One small query per pipeline, each a range of the (source, pipeline, branch, started) index
+    read newest first. The SQL text is the same for every pipeline (only the parameters change),
+    so the driver prepares it once; a ``UNION ALL`` of many such selects costs more to prepare
+    than to run.
     """
     p = schema.pipeline_runs
     q, s, f = _ms("queued_at"), _ms("started_at"), _ms("finished_at")
     before = or_(s <= lo, and_(p.c.started_at.is_(None), func.coalesce(q, f) <= lo))  # type: ignore[operator]
     out: list[RunRow] = []
-    for i in range(0, len(keys), 100):
-        parts = [
-            select(*_columns())  # type: ignore[arg-type]
-            .where(
-                p.c.source == source,
-                p.c.pipeline == pipeline,
-                p.c.branch.is_(None) if branch is None else p.c.branch == branch,
-                before,
+    stmts: dict[bool, object] = {}
+    for source, pipeline, branch in keys:
+        named = branch is not None
+        if named not in stmts:
+            stmts[named] = (
+                select(*_columns())  # type: ignore[arg-type]
+                .where(
+                    p.c.source == bindparam("src"),
+                    p.c.pipeline == bindparam("pipe"),
+                    p.c.branch == bindparam("br") if named else p.c.branch.is_(None),
+                    before,
+                )
+                .order_by(p.c.started_at.desc().nulls_last())
+                .limit(_HISTORY_PAGE)
+                .compile(dialect=conn.dialect)  # type: ignore[attr-defined]
             )
-            .order_by(p.c.started_at.desc().nulls_last())
-            .limit(_HISTORY_PAGE)
-            .subquery()
-            .select()
-            for source, pipeline, branch in keys[i : i + 100]
-        ]
-        stmt = parts[0] if len(parts) == 1 else union_all(*parts)
-        out.extend(RunRow(*r) for r in conn.execute(stmt))  # type: ignore[attr-defined]
+        out.extend(_run(conn, stmts[named], {"src": source, "pipe": pipeline, "br": branch}))
     return out
 
 
@@ -396,8 +421,14 @@ def _light_order(
     if when is None and last.finished is not None and last.finished <= as_of_ms:
         when = last.finished
     recency = when / 1000.0 if when is not None else float("inf")
-    return (STATE_RANK.get(state, 3), 0 if default(source, branch) else 1, -recency, pipeline.lower(),
-            (branch or "").lower(), source)
+    return (
+        STATE_RANK.get(state, 3),
+        0 if default(source, branch) else 1,
+        -recency,
+        pipeline.lower(),
+        (branch or "").lower(),
+        source,
+    )
 
 
 def _pipeline_keys(conn: object, as_of_ms: int) -> int:
@@ -413,14 +444,18 @@ def _pipeline_keys(conn: object, as_of_ms: int) -> int:
     return int(conn.execute(select(func.count()).select_from(inner)).scalar() or 0)  # type: ignore[attr-defined]
 
 
-def _known_keys(store: Store, conn: object, as_of_ms: int, live: bool) -> int:
-    """:func:`_pipeline_keys`, remembered per store while its generation holds (or for a while, live)."""
+def _known_keys(store: Store, conn: object, as_of_ms: int) -> int:
+    """:func:`_pipeline_keys`, remembered per store and 10-minute bucket of ``as_of``.
+
+    Reused while the store generation holds, and for :data:`HIDDEN_COUNT_TTL_S` even when it moves
+    (a live wall writes every poll; new branches appear far more rarely than runs).
+    """
     generation = store.generation()
-    memo_key = (store.url, as_of_ms if not live else 0)
+    memo_key = (store.url, as_of_ms // int(HIDDEN_COUNT_TTL_S * 1000))
     with _hidden_lock:
         hit = _hidden_memo.get(memo_key)
     now = time.monotonic()
-    if hit is not None and (hit[1] == generation or (live and now - hit[0] < HIDDEN_COUNT_TTL_S)):
+    if hit is not None and (hit[1] == generation or now - hit[0] < HIDDEN_COUNT_TTL_S):
         return hit[2]
     count = _pipeline_keys(conn, as_of_ms)
     with _hidden_lock:
@@ -446,7 +481,6 @@ def load_pipelines(
     pipelines in wall order are computed in full (history, authors, ETA); ``counts`` still covers
     all. Commit authors are looked up only for failing pipelines.
     """
-    live = as_of is None
     as_of = as_of or utc_now()
     as_of_ms = to_ms(as_of)
     c = schema.commits
@@ -458,7 +492,7 @@ def load_pipelines(
             counts, groups = _top(groups, as_of_ms, default_branches, limit)
         else:
             lo = as_of_ms - int(timedelta(days=horizon_days).total_seconds() * 1000)
-            runs = _recent_rows(conn, lo)
+            runs = _recent_rows(conn, lo, as_of_ms)
             groups = _reduce(runs, as_of_ms)
             counts, groups = _top(groups, as_of_ms, default_branches, limit)
             needy = [key for key, rs in groups.items() if _needs_history(rs, as_of_ms)]
@@ -468,7 +502,7 @@ def load_pipelines(
         shown = _from_groups(groups, lambda shas: _authors(conn, c, shas), as_of_ms)
         hidden = 0
         if count_hidden and horizon_days is not None:
-            hidden = max(0, _known_keys(store, conn, as_of_ms, live) - sum(counts.values()))
+            hidden = max(0, _known_keys(store, conn, as_of_ms) - sum(counts.values()))
     return PipelineView(tuple(sort_pipelines(shown, default_branches)), as_of, horizon_days, hidden, counts)
 
 

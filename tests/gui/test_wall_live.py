@@ -8,7 +8,6 @@ the same port. A restarted wall paints the last known state from the store befor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
