@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
@@ -107,7 +107,7 @@ class WallWindow(QWidget):
         self.poller = poller
         self.notifier = notifier
         self.has_data = False
-        self.demo = False
+        self.demo: bool = False
 
         # Header: page title, counts, paused/demo badges, clock and data age.
         self.header = QWidget(self)
@@ -184,7 +184,7 @@ class WallWindow(QWidget):
             poller.notices.connect(self.notifier.show)
 
     def _on_store(self, payload: object) -> None:
-        _store, demo = payload  # type: ignore[misc]
+        _store, demo = cast("tuple[object, bool]", payload)
         self.demo = bool(demo)
         self.demo_badge.setVisible(self.demo)
         n = len(self.poller.config.sources) if self.poller else 0

@@ -27,6 +27,7 @@ from data.results import PipelineStatus
 from data.service import backoff_delay
 from data.store import Store
 from data.sync import SyncSummary, sync_source
+from data.timeutil import utc_now
 
 __all__ = [
     "AMBER_INTERVALS",
@@ -84,10 +85,11 @@ def poll_source(
     streams = live_streams(connector)
     if not streams:
         return SyncSummary(connector.source)
-    kw = {"now": now} if now is not None else {}
     # The sync state (attempt, success, error) is recorded without bumping the store generation:
     # only pages with records do, so an idle poll leaves every cache (and the wall) untouched.
-    return sync_source(store, connector, cancel=cancel, streams=streams, state_bumps_generation=False, **kw)
+    return sync_source(
+        store, connector, cancel=cancel, streams=streams, state_bumps_generation=False, now=now or utc_now
+    )
 
 
 @dataclass

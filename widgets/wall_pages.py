@@ -91,8 +91,10 @@ class WallPipelinesPage(QWidget):
         for t in tiles:
             t.setVisible(True)
         inner = self.board.widget()
+        layout = inner.layout() if inner is not None else None
+        if inner is None or layout is None:
+            return
         inner.resize(self.board.viewport().width(), max(inner.sizeHint().height(), self.board.viewport().height()))
-        layout = inner.layout()
         layout.activate()
         bottom = self.board.viewport().height()
         cut = [t for t in tiles if t.geometry().bottom() > bottom]
@@ -132,7 +134,7 @@ class _ScaledMap(QWidget):
         self._relayout()
         self.update()
 
-    def setPalette(self, palette: QPalette) -> None:
+    def setPalette(self, palette: QPalette) -> None:  # type: ignore[override]  # only palettes are passed
         """Also give the hidden map the wall's colours."""
         super().setPalette(palette)
         self.map.setPalette(palette)
@@ -212,7 +214,7 @@ class WallMapPage(QWidget):
         self.figures["bottleneck"][0].setText(stream.bottleneck or DASH)
         self.map.set_stream(stream, "No data for this period")
 
-    def setPalette(self, palette: QPalette) -> None:
+    def setPalette(self, palette: QPalette) -> None:  # type: ignore[override]  # only palettes are passed
         """The scaled map needs the palette too."""
         super().setPalette(palette)
         self.map.setPalette(palette)

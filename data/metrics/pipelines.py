@@ -286,7 +286,7 @@ _hidden_memo: dict[tuple[str, int], tuple[float, int, int]] = {}
 _hidden_lock = threading.Lock()
 
 
-def _columns() -> list[object]:
+def _columns() -> list[Any]:
     p = schema.pipeline_runs
     return [
         p.c.source,
@@ -303,7 +303,7 @@ def _columns() -> list[object]:
     ]
 
 
-def _ms(name: str) -> object:
+def _ms(name: str) -> Any:
     return type_coerce(schema.pipeline_runs.c[name], BigInteger)
 
 
@@ -322,9 +322,9 @@ def _recent_rows(conn: object, lo: int, hi: int) -> list[RunRow]:
     keys = select(p.c.source, p.c.pipeline).distinct().subquery()
     joined = keys.join(p, and_(p.c.source == keys.c.source, p.c.pipeline == keys.c.pipeline))
     q, s, f = _ms("queued_at"), _ms("started_at"), _ms("finished_at")
-    started = select(*_columns()).select_from(joined).where(s > lo, s <= hi + _QUEUED_SLACK_MS)  # type: ignore[arg-type, operator]
+    started = select(*_columns()).select_from(joined).where(s > lo, s <= hi + _QUEUED_SLACK_MS)
     unstarted = (
-        select(*_columns())  # type: ignore[arg-type]
+        select(*_columns())
         .select_from(joined)
         .where(p.c.started_at.is_(None), or_(func.coalesce(q, f) > lo, func.coalesce(q, f).is_(None)))
     )
@@ -359,14 +359,14 @@ def _older_rows(conn: object, keys: Sequence[tuple[str, str, str | None]], lo: i
     """
     p = schema.pipeline_runs
     q, s, f = _ms("queued_at"), _ms("started_at"), _ms("finished_at")
-    before = or_(s <= lo, and_(p.c.started_at.is_(None), func.coalesce(q, f) <= lo))  # type: ignore[operator]
+    before = or_(s <= lo, and_(p.c.started_at.is_(None), func.coalesce(q, f) <= lo))
     out: list[RunRow] = []
     stmts: dict[bool, object] = {}
     for source, pipeline, branch in keys:
         named = branch is not None
         if named not in stmts:
             stmts[named] = (
-                select(*_columns())  # type: ignore[arg-type]
+                select(*_columns())
                 .where(
                     p.c.source == bindparam("src"),
                     p.c.pipeline == bindparam("pipe"),
@@ -487,7 +487,7 @@ def load_pipelines(
     with store.engine.connect() as conn:
         if horizon_days is None:
             t = func.coalesce(_ms("queued_at"), _ms("started_at"), _ms("finished_at"))
-            stmt = select(*_columns()).where(or_(t <= as_of_ms, t.is_(None)))  # type: ignore[arg-type]
+            stmt = select(*_columns()).where(or_(t <= as_of_ms, t.is_(None)))
             groups = _reduce((RunRow(*r) for r in conn.execute(stmt)), as_of_ms)
             counts, groups = _top(groups, as_of_ms, default_branches, limit)
         else:
