@@ -85,6 +85,9 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationName("Flowdeck")
     app.setOrganizationName("flowdeck")
     app.setDesktopFileName("io.github.flowdeck.Flowdeck")
+    from widgets.icons import icon
+
+    app.setWindowIcon(icon("flowdeck"))  # dialogs and the taskbar too, not only the main window
     settings = UiSettings()
     theme = args.theme or settings.theme
     apply_theme(app, theme)
