@@ -15,7 +15,8 @@ into PostgreSQL, and prints for each:
   every 0.5 s here while ``flowdeck import`` runs in a child process — time from the child's start
   and from its exit to the poll that noticed; and what one poll costs.
 
-``FLOWDECK_BENCH_SCALE`` = ``large`` (default: 60 teams, ~1M status changes) or ``small``.
+``FLOWDECK_BENCH_SCALE`` = ``large`` (default: 60 teams, ~1M status changes) or ``small``;
+``FLOWDECK_BENCH_ONLY`` = ``sqlite`` or ``postgresql`` runs one side.
 "Cold" empties Flowdeck's caches, not the operating system's page cache or PostgreSQL's buffers.
 Nothing here asserts on speed.
 """
@@ -224,7 +225,10 @@ def _bench_store(label: str, url: str, scale: str, events_file: Path) -> None:
         stop.set()
         poller.join(5)
         if child.returncode != 0 or not noticed_at:
-            print(f"[{label}] dashboard check failed: import exit {child.returncode}, noticed {bool(noticed_at)}")
+            print(
+                f"[{label}] dashboard check failed: import exit {child.returncode}, noticed {bool(noticed_at)}: "
+                + (child.stderr.strip()[-1500:] or child.stdout.strip()[-500:])
+            )
         else:
             print(
                 f"[{label}] dashboard polling every {POLL_S} s noticed another process's import "
@@ -253,8 +257,11 @@ def main() -> None:
         from app.cli import main as cli
 
         cli(["--db", str(Path(tmp) / "source.db"), "export", str(events)])
-        _bench_store("sqlite", f"sqlite:///{Path(tmp) / 'bench.db'}", scale, events)
-        _bench_store("postgresql", pg_url, scale, events)
+        only = os.environ.get("FLOWDECK_BENCH_ONLY")  # "sqlite" or "postgresql": one side only
+        if only != "postgresql":
+            _bench_store("sqlite", f"sqlite:///{Path(tmp) / 'bench.db'}", scale, events)
+        if only != "sqlite":
+            _bench_store("postgresql", pg_url, scale, events)
 
 
 if __name__ == "__main__":
