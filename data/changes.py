@@ -5,10 +5,11 @@ Every write transaction bumps the store's ``generation`` (one row of the ``meta`
 ``flowdeck import`` on another machine, the desktop app. :class:`ChangeDetector` reads that one row,
 so a dashboard can poll every few seconds and rebuild its report only when something was written.
 
-What counts as a change: ANY write transaction, including a sync's bookkeeping. ``sync_source``
-records each attempt and its outcome in ``sync_state`` (two transactions), so a sync that brought no
-new record still moves the generation by 2 — a dashboard will recompute once per finished sync,
-not only when records arrived (the contract in tests/connectors/contract.py pins that behaviour).
+What counts as a change: any write transaction that bumps the generation. A plain ``sync_source``
+also bumps it for its bookkeeping (attempt and outcome in ``sync_state``: +2 per sync, pinned by
+tests/connectors/contract.py); the sync service (``flowdeck sync --watch``) passes
+``state_bumps_generation=False``, so its syncs that bring no new record are not a change. The time
+of the last sync is therefore not something to poll for here: read ``store.sync_states()``.
 
 Cost: one single-row primary-key read per poll (SQLite: tens of microseconds; PostgreSQL: one round
 trip). On PostgreSQL an unreachable server can block a poll for the TCP connect timeout, so a GUI
