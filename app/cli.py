@@ -14,6 +14,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DBAPIError
+
 from data.config import ConfigError
 from data.store import StoreError
 
@@ -80,6 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except StoreError as exc:
         print(f"flowdeck: {exc}", file=sys.stderr)
+        return 1
+    except DBAPIError as exc:
+        # The database refused (a read-only role writing, a lost connection): say what it said,
+        # one line, never a traceback. The driver's message holds no password.
+        print(f"flowdeck: database error: {str(exc.orig).strip().splitlines()[0]}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("flowdeck: interrupted", file=sys.stderr)

@@ -119,3 +119,17 @@ def test_processes_opening_a_new_store_at_once_migrate_it_once(store_url: str) -
     with Store.open(store_url) as store:
         assert migrate.current_revision(store) == migrate.head_revision()
         assert store.is_empty()
+
+
+def test_a_database_refusal_is_one_line_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A read-only store (a dashboard's read-only role on a shared cache behaves the same way).
+    path = tmp_path / "ro.db"
+    Store.open(str(path)).close()
+    events = tmp_path / "e.jsonl"
+    events.write_text(
+        '{"kind":"work_item","source":"jira","key":"A-1","title":"x","created_at":"2026-01-05T09:00:00Z"}\n',
+        encoding="utf-8",
+    )
+    assert main(["--db", f"sqlite:///file:{path}?mode=ro&uri=true", "import", str(events)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("flowdeck: database error:") and "Traceback" not in err and len(err.splitlines()) == 1
