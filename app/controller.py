@@ -186,6 +186,8 @@ class Controller(QObject):
             trends_key = (generation, start, sel.window_to, sel.stream, defs)
             cached_trends = cache.get(("trends", trends_key))
             try:
+                # No drill-down rows here: they cost seconds on a large store and are fetched for
+                # one stage when it is opened (load_stage_items).
                 report = engine.build_report(
                     store,
                     config,
@@ -194,6 +196,7 @@ class Controller(QObject):
                     as_of=sel.as_of,
                     stream=sel.stream,
                     definitions=defs,
+                    details=False,
                 )
             except Exception as exc:
                 if sel.calendar == "working":
@@ -286,6 +289,32 @@ class Controller(QObject):
         if self.syncer.running:
             return  # our own sync: one refresh when it lands (the watcher looks again then)
         self.refresh_data()
+
+    def load_stage_items(
+        self,
+        stage: str,
+        on_result: Callable[[object], None],
+        on_error: Callable[[str], None] | None = None,
+    ) -> Task | None:
+        """Fetch the items behind ``stage`` of the last selection on a worker (None: nothing to ask)."""
+        sel, store, engine = self.last_selection, self.store, self.engine
+        if sel is None or store is None or not hasattr(engine, "stage_details"):
+            return None
+        config, defs = self.config, self.definitions_for(sel)
+        return self.submit(
+            lambda: engine.stage_details(
+                store,
+                config,
+                window_from=sel.window_from,
+                window_to=sel.window_to,
+                as_of=sel.as_of,
+                stream=sel.stream,
+                stage=stage,
+                definitions=defs,
+            ),
+            on_result,
+            on_error,
+        )
 
     def submit(
         self,

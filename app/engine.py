@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from data.config import Config, Definitions
-from data.results import PipelineStatus, Report, TrendPoint
+from data.results import PipelineStatus, Report, StageItem, TrendPoint
 from data.store import Store
 
 __all__ = ["Engine", "ModuleEngine", "StoreInfo", "data_span"]
@@ -68,6 +68,10 @@ class ModuleEngine:
     def pipeline_statuses(self, store: Store, **kw: Any) -> list[PipelineStatus]:
         """``data.report.pipeline_statuses``."""
         return self._mod().pipeline_statuses(store, **kw)  # type: ignore[no-any-return]
+
+    def stage_details(self, store: Store, config: Config, **kw: Any) -> tuple[StageItem, ...]:
+        """``data.report.stage_details``: the items behind one stage, fetched when it is opened."""
+        return self._mod().stage_details(store, config, **kw)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

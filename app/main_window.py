@@ -6,6 +6,7 @@ with placeholders; the store is opened (and the demo generated) on a worker.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -321,10 +322,21 @@ class MainWindow(SyncActions, QMainWindow):
             return None
         if self.detail_dialog is not None:
             self.detail_dialog.close()
-        self.detail_dialog = StageDetailDialog(stream.stages[index], self, export_csv=self._ask_stage_csv_for)
-        self.detail_dialog.detail.set_dark(self.theme == "dark")
-        self.detail_dialog.show()
-        return self.detail_dialog
+        stage = stream.stages[index]
+        dialog = StageDetailDialog(stage, self, export_csv=self._ask_stage_csv_for)
+        self.detail_dialog = dialog
+        dialog.detail.set_dark(self.theme == "dark")
+        dialog.show()
+        if not stage.details and stage.items + stage.wip > 0:
+            # Reports come without drill-down rows (fast range changes); fetch this stage's now.
+            def loaded(items: object) -> None:
+                if self.detail_dialog is dialog and isinstance(items, tuple):
+                    dialog.stage = dataclasses.replace(stage, details=items)
+                    dialog.detail.set_stage(dialog.stage)
+
+            if self.controller.load_stage_items(stage.name, loaded, self.show_error) is not None:
+                dialog.detail.summary.setText(f"{stage.name}: loading the items behind the numbers…")
+        return dialog
 
     def toggle_theme(self) -> None:
         """Light ↔ dark."""
