@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -88,6 +89,7 @@ class MainWindow(SyncActions, QMainWindow):
         self.add_source_hook: Callable[[QWidget], object] = self.sources.open
         self.report: Report | None = None
         self.detail_dialog: StageDetailDialog | None = None
+        self.live: Any = None  # an app.live.LivePoller once attach_live() is called
         self.setWindowTitle("Flowdeck")
         self.setWindowIcon(icon("flowdeck"))
         self.resize(1400, 900)
@@ -281,8 +283,28 @@ class MainWindow(SyncActions, QMainWindow):
         self.trends.set_points(points)
 
     def show_pipelines(self, statuses: list[PipelineStatus]) -> None:
-        """Fill the pipelines page."""
+        """Fill the pipelines page (from the cache, for the selection's "as of")."""
+        if self.live is not None and self.controls.as_of_now.isChecked():
+            return  # live polling owns the page while it shows "now"
         self.pipelines.set_statuses(statuses, presorted=True)
+
+    def attach_live(self, poller: Any, notifier: Any = None) -> None:
+        """Live pipeline polling (configured sources): the pipelines page follows each poll while the
+        window shows "as of now"; failing sources get an error tile; notices go to ``notifier``."""
+        self.live = poller
+
+        def view(v: Any) -> None:
+            if self.controls.as_of_now.isChecked():
+                self.pipelines.set_view(v)
+                self.pipelines.set_source_errors({n: err for n, (_stale, err) in poller.source_health().items()})
+            if notifier is not None:
+                notifier.set_statuses(v.statuses)
+
+        poller.pipelines_changed.connect(view)
+        poller.source_failed.connect(lambda src, msg: self.statusBar().showMessage(f"{src}: {msg}", 10_000))
+        poller.source_recovered.connect(lambda src: self.statusBar().showMessage(f"{src}: answering again", 5000))
+        if notifier is not None:
+            poller.notices.connect(notifier.show)
 
     def show_error(self, message: str) -> None:
         """Show a failure above the pages (plain text) without losing what is shown."""

@@ -345,6 +345,11 @@ class PipelineBoard(QScrollArea):
         self._hidden_idle = hidden
         self._render(now)
 
+    @property
+    def statuses(self) -> list[PipelineStatus]:
+        """The statuses the board holds (before its filters), in display order."""
+        return list(self._all)
+
     def set_view(self, view: Any, now: datetime | None = None) -> None:
         """Show a :class:`data.metrics.pipelines.PipelineView` (statuses in wall order, idle count)."""
         self.set_statuses(view.statuses, presorted=True, hidden=view.hidden, now=now)

@@ -139,12 +139,24 @@ def run(args: argparse.Namespace) -> int:
         controller.error.connect(failed)
         QTimer.singleShot(int(args.timeout * 1000), timed_out)
 
+    poller = None
+    if config.sources and shot is None:
+        # Live pipeline status in the app too (issue: same polling as the wall).
+        from app.live import LivePoller
+        from app.notify import Notifier
+
+        poller = LivePoller(config, lambda: open_store(args))
+        window.attach_live(poller, Notifier(window))
     window.show()
     controller.start()
+    if poller is not None:
+        poller.start()
     try:
         code = app.exec()
     finally:
         if shot is None:
             settings.sync()
+        if poller is not None:
+            poller.stop()
         controller.shutdown()
     return int(outcome["code"] or code)
