@@ -140,12 +140,18 @@ def main() -> None:
     from data.report import build_report
     from data.store import Store
 
-    tmp = Path(tempfile.mkdtemp(prefix="flowdeck-bench-gui-"))
-    db = f"sqlite:///{tmp / 'large.db'}"
-    store = Store.open(db)
-    t = time.perf_counter()
-    summary = demo.generate(store, scale="large")
-    print(f"large demo generated in {time.perf_counter() - t:.1f} s: {getattr(summary, 'counts', summary)}")
+    reuse = os.environ.get("FLOWDECK_BENCH_DB")  # an already generated large demo (saves ~60 s)
+    if reuse and Path(reuse).exists():
+        db = f"sqlite:///{Path(reuse).resolve()}"
+        store = Store.open(db)
+        print(f"reusing the large demo in {reuse}")
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="flowdeck-bench-gui-"))
+        db = f"sqlite:///{tmp / 'large.db'}"
+        store = Store.open(db)
+        t = time.perf_counter()
+        summary = demo.generate(store, scale="large")
+        print(f"large demo generated in {time.perf_counter() - t:.1f} s: {getattr(summary, 'counts', summary)}")
     config = load_config(None)
     end = store.get_meta("demo_end")
     from datetime import timedelta
@@ -157,7 +163,9 @@ def main() -> None:
     for weeks in (2, 26, 4, 13):
         t = time.perf_counter()
         assert anchor is not None
-        build_report(store, config, window_from=anchor - timedelta(weeks=weeks), window_to=anchor, as_of=anchor)
+        build_report(
+            store, config, window_from=anchor - timedelta(weeks=weeks), window_to=anchor, as_of=anchor, details=False
+        )
         floors.append((time.perf_counter() - t) * 1000)
     store.close()
     report_floor = statistics.median(floors)
