@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import DBAPIError
 
 from data.config import ConfigError
+from data.i18n import normalise, set_language
 from data.store import StoreError
 
 #: Subcommand name -> module in ``app.commands``.
@@ -52,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config", metavar="FILE", help="flowdeck.toml (default: FLOWDECK_CONFIG or the user's config dir)"
     )
+    parser.add_argument(
+        "--lang",
+        type=_language,
+        metavar="LANG",
+        help="language of the app and of human-readable output: en or zh_CN (default: the system locale)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS.values():
@@ -62,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _language(value: str) -> str:
+    """argparse type for ``--lang``: a supported language, normalised (``zh-CN`` -> ``zh_CN``)."""
+    try:
+        return normalise(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (also used by the console script)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -69,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "gui" in COMMANDS and importlib.util.find_spec("app.commands.gui") is not None:
         args_list = _with_default_command(args_list)
     args = parser.parse_args(args_list)
+    args.lang = set_language(args.lang)  # one choice for gettext text and, via args.lang, the Qt catalogue
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -101,9 +117,9 @@ def _with_default_command(args: list[str]) -> list[str]:
     i = 0
     while i < len(args):
         a = args[i]
-        if a in ("--db", "--config"):
+        if a in ("--db", "--config", "--lang"):
             i += 2
-        elif a.startswith(("--db=", "--config=")) or a in ("-v", "--verbose"):
+        elif a.startswith(("--db=", "--config=", "--lang=")) or a in ("-v", "--verbose"):
             i += 1
         else:
             break

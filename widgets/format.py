@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 
+from widgets.i18n import translate
+
 __all__ = [
     "DASH",
     "TIER_COLOURS",
@@ -40,10 +42,10 @@ def fmt_hours(hours: float | None) -> str:
     if hours < 0:
         return "-" + fmt_hours(-hours)
     if hours < 1:
-        return f"{hours * 60:.0f} min"
+        return translate("Format", "{0} min").format(f"{hours * 60:.0f}")
     if hours < 48:
-        return f"{hours:.1f} h"
-    return f"{hours / 24:.1f} d"
+        return translate("Format", "{0} h").format(f"{hours:.1f}")
+    return translate("Format", "{0} d").format(f"{hours / 24:.1f}")
 
 
 def fmt_duration_s(seconds: float | None) -> str:
@@ -52,17 +54,19 @@ def fmt_duration_s(seconds: float | None) -> str:
         return DASH
     s = round(seconds)
     if s < 60:
-        return f"{s} s"
+        return translate("Format", "{0} s").format(s)
     if s < 3600:
-        return f"{s // 60} min {s % 60} s" if s % 60 else f"{s // 60} min"
+        if s % 60:
+            return translate("Format", "{0} min {1} s").format(s // 60, s % 60)
+        return translate("Format", "{0} min").format(s // 60)
     if s < 48 * 3600:
-        return f"{s // 3600} h {(s % 3600) // 60} min"
-    return f"{s / 86400:.1f} d"
+        return translate("Format", "{0} h {1} min").format(s // 3600, (s % 3600) // 60)
+    return translate("Format", "{0} d").format(f"{s / 86400:.1f}")
 
 
 def fmt_days(days: float | None) -> str:
     """A number of days (``7.0 d``)."""
-    return DASH if days is None else f"{days:.1f} d"
+    return DASH if days is None else translate("Format", "{0} d").format(f"{days:.1f}")
 
 
 def fmt_pct(share: float | None, digits: int = 0) -> str:
@@ -70,9 +74,11 @@ def fmt_pct(share: float | None, digits: int = 0) -> str:
     return DASH if share is None else f"{share * 100:.{digits}f} %"
 
 
-def fmt_rate(value: float | None, unit: str = "/week") -> str:
-    """A rate with one decimal and its unit (``2.5 /week``)."""
-    return DASH if value is None else f"{value:.1f} {unit}"
+def fmt_rate(value: float | None, unit: str | None = None) -> str:
+    """A rate with one decimal and its unit (``2.5 /week``; the default unit is translated)."""
+    if value is None:
+        return DASH
+    return f"{value:.1f} {translate('Format', '/week') if unit is None else unit}"
 
 
 def fmt_count(value: int | None) -> str:
@@ -86,7 +92,14 @@ def fmt_local(when: datetime | None, *, seconds: bool = False) -> str:
         return DASH
     if when.tzinfo is None:  # defensive: records are aware; a naive one is taken as UTC
         when = when.replace(tzinfo=UTC)
-    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    t = when.astimezone()
+    # The pattern is translated (zh_CN: 2026年11月23日 14:05); fields are named so word order may change.
+    pattern = (
+        translate("Format", "{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}:{S:02d}")
+        if seconds
+        else translate("Format", "{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}")
+    )
+    return pattern.format(Y=t.year, m=t.month, d=t.day, H=t.hour, M=t.minute, S=t.second)
 
 
 def plain_tooltip(text: str) -> str:

@@ -82,6 +82,10 @@ def run(args: argparse.Namespace) -> int:
     gc.set_threshold(50_000, 20, 100)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    from data.i18n import language
+    from widgets.i18n import install_translators
+
+    install_translators(app, getattr(args, "lang", None) or language())
     app.setApplicationName("Flowdeck")
     app.setOrganizationName("flowdeck")
     app.setDesktopFileName("io.github.flowdeck.Flowdeck")

@@ -1,0 +1,54 @@
+"""Qt-side translation helper for widgets and the app.
+
+``translate("Context", "text")`` is a thin alias of ``QCoreApplication.translate`` whose name
+``pyside6-lupdate`` recognises, so every call is extracted into ``resources/translations/*.ts``.
+An explicit context (not ``self.tr``) keeps the lookup stable for subclasses, whose runtime class
+name would otherwise become the context. Numbers shown with a noun use the plural form:
+``translate("Ctx", "%n item(s)", "", n)``. Placeholders (``{name}``) are filled after translation,
+so a translator can move them: never concatenate translated fragments.
+
+Without a QCoreApplication (pure formatting tests) the source text comes back unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+__all__ = ["install_translators", "translate"]
+
+_TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
+
+
+def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    """``text`` in the installed language; ``%n`` becomes ``n`` with the right plural form."""
+    return QCoreApplication.translate(context, text, disambiguation, n)
+
+
+_installed: list[QTranslator] = []
+
+
+def install_translators(app: QCoreApplication, lang: str) -> bool:
+    """Install Flowdeck's and Qt's own catalogues for ``lang`` (``en``: remove them); True if loaded.
+
+    Qt's ``qtbase_<lang>.qm`` from PySide6's translations directory covers the standard dialog
+    buttons (OK, Cancel, …). The default QLocale follows, so QLocale-formatted numbers and dates do.
+    """
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
+    if lang == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        return True
+    ours = QTranslator(app)
+    ok = ours.load(f"flowdeck_{lang}", str(_TRANSLATIONS))
+    if ok:
+        app.installTranslator(ours)
+        _installed.append(ours)
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        _installed.append(qt)
+    QLocale.setDefault(QLocale(lang))
+    return ok
