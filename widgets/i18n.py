@@ -22,8 +22,15 @@ _TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translat
 
 
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
-    """``text`` in the installed language; ``%n`` becomes ``n`` with the right plural form."""
-    return QCoreApplication.translate(context, text, disambiguation, n)
+    """``text`` in the installed language; ``%n`` becomes ``n`` with the right plural form.
+
+    English is the source language and ships no catalogue, so an untranslated plural message
+    gets the English rule here: ``(s)`` is dropped for 1 and becomes ``s`` otherwise.
+    """
+    out = QCoreApplication.translate(context, text, disambiguation, n)
+    if n >= 0 and "(s)" in out:
+        out = out.replace("(s)", "" if n == 1 else "s")
+    return out
 
 
 _installed: list[QTranslator] = []

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBox
 
 from data.results import Report
 from widgets.format import DASH, TIER_COLOURS, fmt_days, fmt_hours, fmt_pct, fmt_rate
+from widgets.i18n import translate
 
 __all__ = ["ScoreRow", "Scorecard", "delivery_rows", "dora_rows", "targets_of"]
 
@@ -52,25 +53,31 @@ def dora_rows(report: Report) -> list[ScoreRow]:
     tiers = d.tiers or {}
     dora_2021 = report.definitions.get("dora") == "2021"
     recovery = (
-        ("Time to restore (median)", d.time_to_restore_median_h)
+        (translate("Scorecard", "Time to restore (median)"), d.time_to_restore_median_h)
         if dora_2021
-        else ("Failed deployment recovery time (median)", d.recovery_time_median_h)
+        else (translate("Scorecard", "Failed deployment recovery time (median)"), d.recovery_time_median_h)
     )
     days = DASH if d.deploy_days_per_week_median is None else f"{d.deploy_days_per_week_median:.1f}"
     return [
         ScoreRow(
-            "Deployment frequency",
-            f"{fmt_rate(d.deployments_per_week)} · {d.deployments} deployments",
+            translate("Scorecard", "Deployment frequency"),
+            translate("Scorecard", "{rate} · %n deployment(s)", "", d.deployments).format(
+                rate=fmt_rate(d.deployments_per_week)
+            ),
             tiers.get("deployment_frequency"),
-            note=f"median deploy days/week {days}",
+            note=translate("Scorecard", "median deploy days/week {days}").format(days=days),
         ),
         ScoreRow(
-            "Lead time for changes (median)",
+            translate("Scorecard", "Lead time for changes (median)"),
             fmt_hours(d.lead_time_for_changes_median_h),
             tiers.get("lead_time_for_changes"),
-            note=f"{d.changes_deployed} changes deployed",
+            note=translate("Scorecard", "%n change(s) deployed", "", d.changes_deployed),
         ),
-        ScoreRow("Change failure rate", fmt_pct(d.change_failure_rate, 1), tiers.get("change_failure_rate")),
+        ScoreRow(
+            translate("Scorecard", "Change failure rate"),
+            fmt_pct(d.change_failure_rate, 1),
+            tiers.get("change_failure_rate"),
+        ),
         ScoreRow(recovery[0], fmt_hours(recovery[1]), tiers.get("recovery_time")),
     ]
 
@@ -83,37 +90,51 @@ def delivery_rows(report: Report) -> list[ScoreRow]:
     lead_h = x.requirement_lead_time_median_h
     return [
         ScoreRow(
-            "Production deployment success rate",
+            translate("Scorecard", "Production deployment success rate"),
             fmt_pct(rate, 1),
             target=f"≥ {rate_target * 100:.0f} %",
             met=None if rate is None else rate >= rate_target - 1e-9,
-            note=f"{x.production_deployments_succeeded} succeeded, {x.production_deployments_failed} failed",
+            note=translate("Scorecard", "{ok} succeeded, {failed} failed").format(
+                ok=x.production_deployments_succeeded, failed=x.production_deployments_failed
+            ),
         ),
         ScoreRow(
-            "Release cadence",
-            f"{fmt_rate(x.releases_per_week)} · median gap {fmt_days(x.release_gap_median_days)}",
+            translate("Scorecard", "Release cadence"),
+            translate("Scorecard", "{rate} · median gap {gap}").format(
+                rate=fmt_rate(x.releases_per_week), gap=fmt_days(x.release_gap_median_days)
+            ),
         ),
         ScoreRow(
-            "Requirement lead time (median)",
+            translate("Scorecard", "Requirement lead time (median)"),
             fmt_hours(lead_h),
-            target=f"≤ {lead_days:g} days",
+            target=translate("Scorecard", "≤ {days} days").format(days=f"{lead_days:g}"),
             met=None if lead_h is None else lead_h <= lead_days * 24 + 1e-9,
-            note=f"{x.requirement_lead_time_unlinked} of {x.requirements_completed} items not linked to a deployment",
+            note=translate(
+                "Scorecard", "{unlinked} of %n item(s) not linked to a deployment", "", x.requirements_completed
+            ).format(unlinked=x.requirement_lead_time_unlinked),
         ),
-        ScoreRow("Delivery time (median)", fmt_hours(x.delivery_time_median_h)),
+        ScoreRow(translate("Scorecard", "Delivery time (median)"), fmt_hours(x.delivery_time_median_h)),
     ]
 
 
 def tier_text(tier: str | None) -> str:
     """ "Elite", "High", … or "no data"."""
-    return "no data" if not tier else tier.capitalize()
+    if not tier:
+        return translate("Scorecard", "no data")
+    names = {
+        "elite": translate("Scorecard", "Elite"),
+        "high": translate("Scorecard", "High"),
+        "medium": translate("Scorecard", "Medium"),
+        "low": translate("Scorecard", "Low"),
+    }
+    return names.get(tier, tier.capitalize())
 
 
 def met_text(met: bool | None) -> str:
     """The target mark in words (never colour alone)."""
     if met is None:
-        return "no data"
-    return "✓ met" if met else "✗ not met"
+        return translate("Scorecard", "no data")
+    return translate("Scorecard", "✓ met") if met else translate("Scorecard", "✗ not met")
 
 
 def _label(text: str, *, bold: bool = False, big: bool = False) -> QLabel:
@@ -147,11 +168,11 @@ class Scorecard(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._dora = QGroupBox("DORA keys", self)
-        self._delivery = QGroupBox("Continuous delivery (targets)", self)
+        self._dora = QGroupBox(translate("Scorecard", "DORA keys"), self)
+        self._delivery = QGroupBox(translate("Scorecard", "Continuous delivery (targets)"), self)
         self._dora_grid = QGridLayout(self._dora)
         self._delivery_grid = QGridLayout(self._delivery)
-        self.caption = _label("Loading…")
+        self.caption = _label(translate("Scorecard", "Loading…"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         row = QHBoxLayout()
@@ -174,12 +195,15 @@ class Scorecard(QWidget):
         self._clear(self._dora_grid)
         self._clear(self._delivery_grid)
         if report is None:
-            self.caption.setText("No data")
+            self.caption.setText(translate("Scorecard", "No data"))
             self.rows = []
             return
+        median = report.definitions.get("median", "interpolated")
         self.caption.setText(
-            f"DORA {report.definitions.get('dora', '2023')} definitions · median "
-            f"{report.definitions.get('median', 'interpolated')} · production deployments only"
+            translate("Scorecard", "DORA {year} definitions · median {median} · production deployments only").format(
+                year=report.definitions.get("dora", "2023"),
+                median=translate("Scorecard", "interpolated") if median == "interpolated" else median,
+            )
         )
         dora, delivery = dora_rows(report), delivery_rows(report)
         self.rows = dora + delivery
@@ -194,7 +218,16 @@ class Scorecard(QWidget):
             self._delivery_grid.addWidget(_label(r.value, big=True), 2 * i, 1)
             if r.target is not None:
                 colour = None if r.met is None else ("#009E73" if r.met else "#D55E00")
-                self._delivery_grid.addWidget(_badge(f"{met_text(r.met)} (target {r.target})", colour), 2 * i, 2)
+                self._delivery_grid.addWidget(
+                    _badge(
+                        translate("Scorecard", "{mark} (target {target})").format(
+                            mark=met_text(r.met), target=r.target
+                        ),
+                        colour,
+                    ),
+                    2 * i,
+                    2,
+                )
             if r.note:
                 self._delivery_grid.addWidget(_label(r.note), 2 * i + 1, 1, 1, 2)
         for grid in (self._dora_grid, self._delivery_grid):
