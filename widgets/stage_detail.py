@@ -37,11 +37,25 @@ from PySide6.QtWidgets import (
 
 from data.results import StageItem, StageResult
 from widgets.format import fmt_hours, fmt_local, fmt_pct, plain_tooltip
+from widgets.i18n import translate
 from widgets.plot_theme import colours, style_plot
 
 __all__ = ["StageDetailDialog", "StageDetailWidget", "StageItemsModel", "histogram_bins", "open_in_browser"]
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def _header(section: int) -> str:
+    """The translated column heading (``StageItemsModel.HEADERS`` holds the English source)."""
+    return (
+        translate("StageDetail", "Key"),
+        translate("StageDetail", "Title"),
+        translate("StageDetail", "Wait"),
+        translate("StageDetail", "Process"),
+        translate("StageDetail", "Total"),
+        translate("StageDetail", "Visits"),
+        translate("StageDetail", "Completed"),
+    )[section]
 
 
 class StageItemsModel(QAbstractTableModel):
@@ -84,7 +98,7 @@ class StageItemsModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Column titles."""
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return _header(section)
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: PLR0911 - one per role
@@ -118,7 +132,11 @@ class StageItemsModel(QAbstractTableModel):
             )
             return shown[col]
         if role == Qt.ItemDataRole.ToolTipRole and col in (self.COL_KEY, self.COL_TITLE):
-            return plain_tooltip(f"{item.title}\nOpen {item.url}" if item.url else item.title)
+            return plain_tooltip(
+                translate("StageDetail", "{title}\nOpen {url}").format(title=item.title, url=item.url)
+                if item.url
+                else item.title
+            )
         if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_KEY and item.url:
             return QColor("#0072B2")
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= self.COL_WAIT:
@@ -159,7 +177,7 @@ class StageDetailWidget(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Filter by key or title…")
+        self.filter.setPlaceholderText(translate("StageDetail", "Filter by key or title…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = QTableView(self)
@@ -176,8 +194,8 @@ class StageDetailWidget(QWidget):
         self.table.activated.connect(self._activated)
         self.plot = pg.PlotWidget(self)
         self.plot.setMinimumHeight(160)
-        self.plot.setLabel("bottom", "time in stage (wait + process)", units="h")
-        self.plot.setLabel("left", "items")
+        self.plot.setLabel("bottom", translate("StageDetail", "time in stage (wait + process)"), units="h")
+        self.plot.setLabel("left", translate("StageDetail", "items"))
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         # Created once; every stage is shown with setData (pyqtgraph #2348: never clear and re-plot).
@@ -202,12 +220,26 @@ class StageDetailWidget(QWidget):
     def set_stage(self, stage: StageResult) -> None:
         """Show ``stage``'s items."""
         self.model.set_rows(stage.details)
-        self.summary.setText(
-            f"{stage.name}: {stage.items} items · wait median {fmt_hours(stage.wait_median_h)} "
-            f"(p85 {fmt_hours(stage.wait_p85_h)}) · process median {fmt_hours(stage.active_median_h)} "
-            f"(p85 {fmt_hours(stage.active_p85_h)}) · WIP {stage.wip} · %C&A {fmt_pct(stage.complete_accurate)}"
-            + ("" if stage.details else " · no item-level detail available for this stage")
+        summary = translate(
+            "StageDetail",
+            "{name}: %n item(s) · wait median {wait} (p85 {wait85}) · process median {process} (p85 {process85})"
+            " · WIP {wip} · %C&A {ca}",
+            "",
+            stage.items,
+        ).format(
+            name=stage.name,
+            wait=fmt_hours(stage.wait_median_h),
+            wait85=fmt_hours(stage.wait_p85_h),
+            process=fmt_hours(stage.active_median_h),
+            process85=fmt_hours(stage.active_p85_h),
+            wip=stage.wip,
+            ca=fmt_pct(stage.complete_accurate),
         )
+        if not stage.details:
+            summary = translate("StageDetail", "{summary} · no item-level detail available for this stage").format(
+                summary=summary
+            )
+        self.summary.setText(summary)
         counts, edges = histogram_bins([i.wait_h + i.active_h for i in stage.details])
         if counts.size:
             self.bars.setData(edges, counts)
@@ -242,17 +274,21 @@ class StageDetailDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.stage = stage
-        self.setWindowTitle(f"Stage: {stage.name}")  # window titles are plain text
+        self.setWindowTitle(
+            translate("StageDetail", "Stage: {name}").format(name=stage.name)
+        )  # window titles are plain text
         self.resize(900, 600)
         self.detail = StageDetailWidget(self)
         self.detail.open_url.connect(url_opener)
         self.detail.set_stage(stage)
-        hint = QLabel("Double-click a row (or press Enter) to open the ticket.", self)
+        hint = QLabel(translate("StageDetail", "Double-click a row (or press Enter) to open the ticket."), self)
         hint.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         if export_csv is not None:
-            csv_button = buttons.addButton("Export items as CSV…", QDialogButtonBox.ButtonRole.ActionRole)
+            csv_button = buttons.addButton(
+                translate("StageDetail", "Export items as CSV…"), QDialogButtonBox.ButtonRole.ActionRole
+            )
             csv_button.clicked.connect(lambda: export_csv(self.stage))
         layout = QVBoxLayout(self)
         layout.addWidget(self.detail)

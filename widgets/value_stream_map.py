@@ -16,10 +16,16 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from data.results import StageResult, StreamResult
 from widgets.format import fmt_hours, fmt_pct, plain_tooltip
+from widgets.i18n import translate
 
 __all__ = ["BoxLayout", "MapLayout", "TextLine", "ValueStreamMap", "ladder_totals"]
 
-BOTTLENECK_TEXT = "⚠ Bottleneck"
+
+def bottleneck_text() -> str:
+    """The badge on the bottleneck stage, in the installed language."""
+    return translate("ValueStreamMap", "⚠ Bottleneck")
+
+
 BOTTLENECK_COLOUR = QColor("#D55E00")  # Okabe-Ito vermillion; the mark is also text and a dashed border
 WAIT_COLOUR = QColor("#E69F00")
 ACTIVE_COLOUR = QColor("#0072B2")
@@ -74,11 +80,11 @@ def ladder_totals(stream: StreamResult) -> tuple[float | None, float | None]:
 def _box_lines(stage: StageResult) -> list[tuple[str, str]]:
     """(role, text) pairs shown in a box below its name: short labels over bold values, so narrow boxes fit."""
     return [
-        ("label", "process"),
+        ("label", translate("ValueStreamMap", "process")),
         ("value", fmt_hours(stage.active_median_h)),
-        ("label", "wait"),
+        ("label", translate("ValueStreamMap", "wait")),
         ("value", fmt_hours(stage.wait_median_h)),
-        ("label", "items · WIP"),
+        ("label", translate("ValueStreamMap", "items · WIP")),
         ("value", f"{stage.items} · {stage.wip}"),
         ("label", "%C&A"),
         ("value", fmt_pct(stage.complete_accurate)),
@@ -117,20 +123,22 @@ class ValueStreamMap(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._stream: StreamResult | None = None
-        self._placeholder = "Loading…"
+        self._placeholder = translate("ValueStreamMap", "Loading…")
         self._current = 0
         self._layout_cache: tuple[int, MapLayout] | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName("Value-stream map")
+        self.setAccessibleName(translate("ValueStreamMap", "Value-stream map"))
 
     # -- data --
 
-    def set_stream(self, stream: StreamResult | None, placeholder: str = "No data for this period") -> None:
+    def set_stream(self, stream: StreamResult | None, placeholder: str | None = None) -> None:
         """Show ``stream`` (or the placeholder text when None)."""
         self._stream = stream
-        self._placeholder = placeholder
+        self._placeholder = (
+            translate("ValueStreamMap", "No data for this period") if placeholder is None else placeholder
+        )
         self._current = min(self._current, max(0, len(stream.stages) - 1)) if stream else 0
         self._layout_cache = None
         self.updateGeometry()
@@ -175,16 +183,18 @@ class ValueStreamMap(QWidget):
         hfont.setPointSizeF(max(9.0, min(14.0, w / 110)))
         hfont.setBold(True)
         hfm = QFontMetricsF(hfont)
-        head = (
-            f"{stream.name} · {stream.completed} completed · WIP {stream.wip} · "
-            f"lead time {fmt_hours(stream.lead_time_median_h)} (median)"
+        head = translate(
+            "ValueStreamMap", "{name} · {completed} completed · WIP {wip} · lead time {lead} (median)"
+        ).format(
+            name=stream.name, completed=stream.completed, wip=stream.wip, lead=fmt_hours(stream.lead_time_median_h)
         )
         for line in _wrap(head, hfm, w - 2 * MARGIN, 2):
             header.append(TextLine(line, QRectF(MARGIN, y, w - 2 * MARGIN, hfm.height()), hfont, "header"))
             y += hfm.height()
         y += 8
         # One font size for all boxes: the largest that lets every value and label fit.
-        texts = [BOTTLENECK_TEXT] + [t for s in stream.stages for _, t in _box_lines(s)]
+        badge_word = bottleneck_text()
+        texts = [badge_word] + [t for s in stream.stages for _, t in _box_lines(s)]
         size = max(7.0, min(13.0, box_w / 9))
         while size > 7.0:
             f = QFont(base)
@@ -202,12 +212,12 @@ class ValueStreamMap(QWidget):
         # The bottleneck badge gets its own fitted font: the word must stay readable, never elided.
         badge_font = QFont(label_font)
         badge_font.setBold(True)
-        badge_text = BOTTLENECK_TEXT
+        badge_text = badge_word
         while QFontMetricsF(badge_font).horizontalAdvance(badge_text) > box_w - 4:
             if badge_font.pointSizeF() > 6.0:
                 badge_font.setPointSizeF(badge_font.pointSizeF() - 0.5)
-            elif badge_text == BOTTLENECK_TEXT:
-                badge_text = BOTTLENECK_TEXT.removeprefix("⚠ ")
+            elif badge_text == badge_word:
+                badge_text = badge_word.removeprefix("⚠ ").removeprefix("⚠")
             else:
                 break
         nfm, lfm, vfm, bfm = (QFontMetricsF(f) for f in (name_font, label_font, value_font, badge_font))
@@ -263,10 +273,13 @@ class ValueStreamMap(QWidget):
             )
         y += ladder_h + 10
         wait_total, active_total = ladder_totals(stream)
-        summary_text = (
-            f"Wait {fmt_hours(wait_total)}  ·  Process {fmt_hours(active_total)}  ·  "
-            f"Flow efficiency {fmt_pct(stream.flow_efficiency)}  ·  "
-            f"Rolled %C&A {fmt_pct(stream.rolled_complete_accurate)}"
+        summary_text = translate(
+            "ValueStreamMap", "Wait {wait}  ·  Process {process}  ·  Flow efficiency {eff}  ·  Rolled %C&A {rca}"
+        ).format(
+            wait=fmt_hours(wait_total),
+            process=fmt_hours(active_total),
+            eff=fmt_pct(stream.flow_efficiency),
+            rca=fmt_pct(stream.rolled_complete_accurate),
         )
         sfont = QFont(value_font)
         sfont.setPointSizeF(max(9.0, min(13.0, w / 120)))
@@ -410,16 +423,20 @@ class ValueStreamMap(QWidget):
         s = self._stream.stages[index]
         lines = [
             s.name,
-            f"Process: median {fmt_hours(s.active_median_h)}, p85 {fmt_hours(s.active_p85_h)}, "
-            f"total {fmt_hours(s.active_total_h)}",
-            f"Wait: median {fmt_hours(s.wait_median_h)}, p85 {fmt_hours(s.wait_p85_h)}, "
-            f"total {fmt_hours(s.wait_total_h)}",
-            f"Items: {s.items}   WIP: {s.wip} (median age {fmt_hours(s.wip_age_median_h)})",
-            f"Complete and accurate: {fmt_pct(s.complete_accurate)}",
+            translate("ValueStreamMap", "Process: median {median}, p85 {p85}, total {total}").format(
+                median=fmt_hours(s.active_median_h), p85=fmt_hours(s.active_p85_h), total=fmt_hours(s.active_total_h)
+            ),
+            translate("ValueStreamMap", "Wait: median {median}, p85 {p85}, total {total}").format(
+                median=fmt_hours(s.wait_median_h), p85=fmt_hours(s.wait_p85_h), total=fmt_hours(s.wait_total_h)
+            ),
+            translate("ValueStreamMap", "Items: {items}   WIP: {wip} (median age {age})").format(
+                items=s.items, wip=s.wip, age=fmt_hours(s.wip_age_median_h)
+            ),
+            translate("ValueStreamMap", "Complete and accurate: {pct}").format(pct=fmt_pct(s.complete_accurate)),
         ]
         if self._stream.bottleneck == s.name:
-            lines.append("Bottleneck: the largest total wait of the stream")
-        lines.append("Click or press Enter for the items behind these numbers.")
+            lines.append(translate("ValueStreamMap", "Bottleneck: the largest total wait of the stream"))
+        lines.append(translate("ValueStreamMap", "Click or press Enter for the items behind these numbers."))
         return "\n".join(lines)
 
     def event(self, event: QEvent) -> bool:
