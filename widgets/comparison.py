@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from data.results import Report
 from widgets.format import DASH, fmt_days, fmt_hours, fmt_pct, fmt_rate
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.time_range import local_midnight
 
 __all__ = ["METRICS", "ComparisonView", "Metric", "change_text"]
@@ -46,25 +47,61 @@ def _stream(r: Report, attr: str) -> float | None:
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("Delivery time (median)", lambda r: r.delivery.delivery_time_median_h, fmt_hours, True),
-    Metric("Requirement lead time (median)", lambda r: r.delivery.requirement_lead_time_median_h, fmt_hours, True),
-    Metric("Lead time, created → done (median)", lambda r: _stream(r, "lead_time_median_h"), fmt_hours, True),
-    Metric("Lead time (p85)", lambda r: _stream(r, "lead_time_p85_h"), fmt_hours, True),
-    Metric("Release gap (median)", lambda r: r.delivery.release_gap_median_days, fmt_days, True),
-    Metric("Releases per week", lambda r: r.delivery.releases_per_week, fmt_rate, False),
-    Metric("Deployments per week", lambda r: r.dora.deployments_per_week, fmt_rate, False),
     Metric(
-        "Production deployment success rate",
+        QT_TRANSLATE_NOOP("Comparison", "Delivery time (median)"),
+        lambda r: r.delivery.delivery_time_median_h,
+        fmt_hours,
+        True,
+    ),
+    Metric(
+        QT_TRANSLATE_NOOP("Comparison", "Requirement lead time (median)"),
+        lambda r: r.delivery.requirement_lead_time_median_h,
+        fmt_hours,
+        True,
+    ),
+    Metric(
+        QT_TRANSLATE_NOOP("Comparison", "Lead time, created → done (median)"),
+        lambda r: _stream(r, "lead_time_median_h"),
+        fmt_hours,
+        True,
+    ),
+    Metric(
+        QT_TRANSLATE_NOOP("Comparison", "Lead time (p85)"), lambda r: _stream(r, "lead_time_p85_h"), fmt_hours, True
+    ),
+    Metric(
+        QT_TRANSLATE_NOOP("Comparison", "Release gap (median)"),
+        lambda r: r.delivery.release_gap_median_days,
+        fmt_days,
+        True,
+    ),
+    Metric(
+        QT_TRANSLATE_NOOP("Comparison", "Releases per week"), lambda r: r.delivery.releases_per_week, fmt_rate, False
+    ),
+    Metric(
+        QT_TRANSLATE_NOOP("Comparison", "Deployments per week"), lambda r: r.dora.deployments_per_week, fmt_rate, False
+    ),
+    Metric(
+        QT_TRANSLATE_NOOP("Comparison", "Production deployment success rate"),
         lambda r: r.delivery.production_deployment_success_rate,
         lambda v: fmt_pct(v, 1),
         False,
     ),
-    Metric("Lead time for changes (median)", lambda r: r.dora.lead_time_for_changes_median_h, fmt_hours, True),
-    Metric("Change failure rate", lambda r: r.dora.change_failure_rate, lambda v: fmt_pct(v, 1), True),
-    Metric("Flow efficiency", lambda r: _stream(r, "flow_efficiency"), fmt_pct, False),
-    Metric("Throughput", lambda r: _stream(r, "throughput_per_week"), fmt_rate, None),
     Metric(
-        "WIP at the end",
+        QT_TRANSLATE_NOOP("Comparison", "Lead time for changes (median)"),
+        lambda r: r.dora.lead_time_for_changes_median_h,
+        fmt_hours,
+        True,
+    ),
+    Metric(
+        QT_TRANSLATE_NOOP("Comparison", "Change failure rate"),
+        lambda r: r.dora.change_failure_rate,
+        lambda v: fmt_pct(v, 1),
+        True,
+    ),
+    Metric(QT_TRANSLATE_NOOP("Comparison", "Flow efficiency"), lambda r: _stream(r, "flow_efficiency"), fmt_pct, False),
+    Metric(QT_TRANSLATE_NOOP("Comparison", "Throughput"), lambda r: _stream(r, "throughput_per_week"), fmt_rate, None),
+    Metric(
+        QT_TRANSLATE_NOOP("Comparison", "WIP at the end"),
         lambda r: float(r.streams[0].wip) if r.streams else None,
         lambda v: DASH if v is None else f"{v:.0f}",
         None,
@@ -77,16 +114,18 @@ def change_text(before: float | None, after: float | None, lower_is_better: bool
     if before is None or after is None:
         return DASH
     if before == after:
-        return "no change"
+        return translate("Comparison", "no change")
     if before == 0:
-        rel = f"{after - before:+.2f} (from 0)"
+        rel = translate("Comparison", "{delta} (from 0)").format(delta=f"{after - before:+.2f}")
     else:
         pct = (after - before) / abs(before) * 100
         rel = f"{pct:+.0f} %".replace("-", "−")
     if lower_is_better is None:
         return rel
     better = (after < before) if lower_is_better else (after > before)
-    return f"{rel} ({'better' if better else 'worse'})"
+    if better:
+        return translate("Comparison", "{change} (better)").format(change=rel)
+    return translate("Comparison", "{change} (worse)").format(change=rel)
 
 
 def _qdate(d: date) -> QDate:
@@ -106,35 +145,49 @@ class ComparisonView(QWidget):
 
     compare_requested = Signal(object, object)
 
-    PRESETS = ("First 8 weeks vs last 8 weeks of the data", "Previous 4 weeks vs last 4 weeks", "Custom")
+    PRESETS = (
+        QT_TRANSLATE_NOOP("Comparison", "First 8 weeks vs last 8 weeks of the data"),
+        QT_TRANSLATE_NOOP("Comparison", "Previous 4 weeks vs last 4 weeks"),
+        QT_TRANSLATE_NOOP("Comparison", "Custom"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         today = datetime.now(UTC).astimezone().date()
         self._span: tuple[date, date] = (today - timedelta(weeks=26), today)
         self.preset = QComboBox(self)
-        self.preset.addItems(list(self.PRESETS))
+        self.preset.addItems([translate("Comparison", p) for p in self.PRESETS])
         self.edits = [QDateEdit(self) for _ in range(4)]
         for e in self.edits:
             e.setCalendarPopup(True)
             e.setDisplayFormat("yyyy-MM-dd")
-        self.button = QPushButton("Compare", self)
-        self.caption = QLabel("Pick two periods and press Compare.", self)
+        self.button = QPushButton(translate("Comparison", "Compare"), self)
+        self.caption = QLabel(translate("Comparison", "Pick two periods and press Compare."), self)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setWordWrap(True)
         self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels(["Metric", "Before", "After", "Change"])
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("Comparison", "Metric"),
+                translate("Comparison", "Before"),
+                translate("Comparison", "After"),
+                translate("Comparison", "Change"),
+            ]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in (1, 2, 3):
             self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Periods"))
+        row.addWidget(QLabel(translate("Comparison", "Periods")))
         row.addWidget(self.preset)
         row.addStretch(1)
         dates = QHBoxLayout()
-        for text, edit_a, edit_b in (("Before", self.edits[0], self.edits[1]), ("After", self.edits[2], self.edits[3])):
+        for text, edit_a, edit_b in (
+            (translate("Comparison", "Before"), self.edits[0], self.edits[1]),
+            (translate("Comparison", "After"), self.edits[2], self.edits[3]),
+        ):
             dates.addWidget(QLabel(text))
             dates.addWidget(edit_a)
             dates.addWidget(QLabel("–"))
@@ -167,22 +220,27 @@ class ComparisonView(QWidget):
         """Ask for both reports."""
         before, after = self.periods()
         if before[1] <= before[0] or after[1] <= after[0]:
-            self.caption.setText("Each period must end after it starts.")
+            self.caption.setText(translate("Comparison", "Each period must end after it starts."))
             return
-        self.caption.setText("Computing…")
+        self.caption.setText(translate("Comparison", "Computing…"))
         self.compare_requested.emit(before, after)
 
     def set_reports(self, before: Report, after: Report) -> None:
         """Fill the table from the two reports."""
         self.caption.setText(
-            f"Before: {before.window_from.astimezone():%Y-%m-%d} – {before.window_to.astimezone():%Y-%m-%d}   "
-            f"After: {after.window_from.astimezone():%Y-%m-%d} – {after.window_to.astimezone():%Y-%m-%d}   "
-            "(upper bounds exclusive)"
+            translate("Comparison", "Before: {b0} – {b1}   After: {a0} – {a1}   (upper bounds exclusive)").format(
+                b0=f"{before.window_from.astimezone():%Y-%m-%d}",
+                b1=f"{before.window_to.astimezone():%Y-%m-%d}",
+                a0=f"{after.window_from.astimezone():%Y-%m-%d}",
+                a1=f"{after.window_to.astimezone():%Y-%m-%d}",
+            )
         )
         self.table.setRowCount(len(METRICS))
         for i, m in enumerate(METRICS):
             b, a = m.get(before), m.get(after)
-            for c, text in enumerate((m.label, m.show(b), m.show(a), change_text(b, a, m.lower_is_better))):
+            for c, text in enumerate(
+                (translate("Comparison", m.label), m.show(b), m.show(a), change_text(b, a, m.lower_is_better))
+            ):
                 item = QTableWidgetItem(text)
                 if c:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -16,9 +16,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-__all__ = ["install_translators", "translate"]
+__all__ = ["QT_TRANSLATE_NOOP", "install_translators", "translate"]
 
 _TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    """Mark ``text`` for extraction without translating it (module-level tables; translate on display)."""
+    return text
 
 
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:

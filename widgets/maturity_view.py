@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from widgets.format import DASH, fmt_local
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.quality_view import fill_table, plain_label, table
 
 if TYPE_CHECKING:
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
 __all__ = ["MaturityPanel"]
 
 _DORA_NAMES = {
-    "deployment_frequency": "Deployment frequency",
-    "lead_time_for_changes": "Lead time for changes",
-    "change_failure_rate": "Change failure rate",
-    "recovery_time": "Recovery time",
+    "deployment_frequency": QT_TRANSLATE_NOOP("Maturity", "Deployment frequency"),
+    "lead_time_for_changes": QT_TRANSLATE_NOOP("Maturity", "Lead time for changes"),
+    "change_failure_rate": QT_TRANSLATE_NOOP("Maturity", "Change failure rate"),
+    "recovery_time": QT_TRANSLATE_NOOP("Maturity", "Recovery time"),
 }
 
 
@@ -36,9 +37,17 @@ class MaturityPanel(QWidget):
         f = self.caveat.font()
         f.setItalic(True)
         self.caveat.setFont(f)
-        self.window_line = plain_label("No maturity view yet.")
-        self.rows = table(["Area", "领域", "Level", "Evidence", "Why this level"])
-        self.dora = table(["DORA key", "Tier"])
+        self.window_line = plain_label(translate("Maturity", "No maturity view yet."))
+        self.rows = table(
+            [
+                translate("Maturity", "Area"),
+                "领域",
+                translate("Maturity", "Level"),
+                translate("Maturity", "Evidence"),
+                translate("Maturity", "Why this level"),
+            ]
+        )
+        self.dora = table([translate("Maturity", "DORA key"), translate("Maturity", "Tier")])
         body = QHBoxLayout()
         body.addWidget(self.rows, 3)
         body.addWidget(self.dora, 1)
@@ -53,14 +62,18 @@ class MaturityPanel(QWidget):
         self.view = view
         if view is None:
             self.caveat.setText("")
-            self.window_line.setText("No maturity view yet.")
+            self.window_line.setText(translate("Maturity", "No maturity view yet."))
             fill_table(self.rows, [])
             fill_table(self.dora, [])
             return
         self.caveat.setText(view.caveat)
         self.window_line.setText(
-            f"Stream {view.stream}: {fmt_local(view.window_from)} – {fmt_local(view.window_to)} (end excluded), "
-            f"as of {fmt_local(view.as_of)}"
+            translate("Maturity", "Stream {stream}: {start} – {end} (end excluded), as of {as_of}").format(
+                stream=view.stream,
+                start=fmt_local(view.window_from),
+                end=fmt_local(view.window_to),
+                as_of=fmt_local(view.as_of),
+            )
         )
         fill_table(
             self.rows,
@@ -74,4 +87,10 @@ class MaturityPanel(QWidget):
         self.rows.setColumnWidth(3, 420)
         self.rows.setColumnWidth(4, 240)
         self.rows.resizeRowsToContents()
-        fill_table(self.dora, [[_DORA_NAMES.get(k, k), v or DASH] for k, v in view.dora_tiers.items()])
+        fill_table(
+            self.dora,
+            [
+                [translate("Maturity", _DORA_NAMES[k]) if k in _DORA_NAMES else k, v or DASH]
+                for k, v in view.dora_tiers.items()
+            ],
+        )

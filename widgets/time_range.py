@@ -13,16 +13,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
+
 __all__ = ["RANGES", "Selection", "TimeRangeBar", "local_midnight", "window_for"]
 
 #: (label, weeks); weeks 0 = the calendar quarter up to the anchor; -1 = custom.
 RANGES: tuple[tuple[str, int], ...] = (
-    ("Last 2 weeks", 2),
-    ("Last 4 weeks", 4),
-    ("Last 13 weeks", 13),
-    ("Last 26 weeks", 26),
-    ("Quarter to date", 0),
-    ("Custom…", -1),
+    (QT_TRANSLATE_NOOP("TimeRange", "Last 2 weeks"), 2),
+    (QT_TRANSLATE_NOOP("TimeRange", "Last 4 weeks"), 4),
+    (QT_TRANSLATE_NOOP("TimeRange", "Last 13 weeks"), 13),
+    (QT_TRANSLATE_NOOP("TimeRange", "Last 26 weeks"), 26),
+    (QT_TRANSLATE_NOOP("TimeRange", "Quarter to date"), 0),
+    (QT_TRANSLATE_NOOP("TimeRange", "Custom…"), -1),
 )
 
 
@@ -83,34 +85,45 @@ class TimeRangeBar(QWidget):
         self._now = datetime.now(UTC)
         self._blocked = False
         self.stream = QComboBox(self)
-        self.stream.setToolTip("Value stream")
+        self.stream.setToolTip(translate("TimeRange", "Value stream"))
         self.stream.setMinimumContentsLength(12)
         self.range = QComboBox(self)
         for label, weeks in RANGES:
-            self.range.addItem(label, weeks)
+            self.range.addItem(translate("TimeRange", label), weeks)
         self.range.setCurrentIndex(2)  # 13 weeks: a quarter's worth, what the bank reports on
-        self.range.setToolTip("Time range (Alt+1…Alt+6)")
+        self.range.setToolTip(translate("TimeRange", "Time range (Alt+1…Alt+6)"))
         self.custom_from = QDateEdit(self)
         self.custom_to = QDateEdit(self)
         for edit in (self.custom_from, self.custom_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setVisible(False)
-        self.as_of_now = QCheckBox("as of now", self)
+        self.as_of_now = QCheckBox(translate("TimeRange", "as of now"), self)
         self.as_of_now.setChecked(True)
-        self.as_of_now.setToolTip("Untick to review the map, WIP and pipelines as they stood on a past day")
+        self.as_of_now.setToolTip(
+            translate("TimeRange", "Untick to review the map, WIP and pipelines as they stood on a past day")
+        )
         self.as_of = QDateEdit(self)
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         self.as_of.setEnabled(False)
-        self.as_of.setToolTip("As of the end of this day (local time)")
+        self.as_of.setToolTip(translate("TimeRange", "As of the end of this day (local time)"))
         self.median = _combo(
-            [("median: interpolated", "interpolated"), ("median: lower (DevLake)", "lower")],
-            "How medians are computed (METRICS.md)",
+            [
+                (translate("TimeRange", "median: interpolated"), "interpolated"),
+                (translate("TimeRange", "median: lower (DevLake)"), "lower"),
+            ],
+            translate("TimeRange", "How medians are computed (METRICS.md)"),
         )
-        self.dora = _combo([("DORA 2023", "2023"), ("DORA 2021", "2021")], "Which DORA report's definitions")
+        self.dora = _combo(
+            [("DORA 2023", "2023"), ("DORA 2021", "2021")], translate("TimeRange", "Which DORA report's definitions")
+        )
         self.calendar = _combo(
-            [("calendar time", "calendar"), ("working time", "working")], "Calendar or working hours"
+            [
+                (translate("TimeRange", "calendar time"), "calendar"),
+                (translate("TimeRange", "working time"), "working"),
+            ],
+            translate("TimeRange", "Calendar or working hours"),
         )
         self.note = QLabel(self)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
@@ -121,11 +134,12 @@ class TimeRangeBar(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(2)
         first, second = QHBoxLayout(), QHBoxLayout()
-        for w in (QLabel("Stream"), self.stream, QLabel("Range"), self.range, self.custom_from, self.custom_to,
+        stream_label, range_label = QLabel(translate("TimeRange", "Stream")), QLabel(translate("TimeRange", "Range"))
+        for w in (stream_label, self.stream, range_label, self.range, self.custom_from, self.custom_to,
                   self.as_of_now, self.as_of):  # fmt: skip
             first.addWidget(w)
         first.addStretch(1)
-        for w in (QLabel("Definitions"), self.median, self.dora, self.calendar):
+        for w in (QLabel(translate("TimeRange", "Definitions")), self.median, self.dora, self.calendar):
             second.addWidget(w)
         second.addWidget(self.note, 1)
         layout.addLayout(first)
@@ -169,7 +183,7 @@ class TimeRangeBar(QWidget):
         item = self.calendar.model().item(1)  # type: ignore[attr-defined]
         if item is not None:
             item.setEnabled(supported)
-        self.calendar.setToolTip("Calendar or working hours" if supported else reason)
+        self.calendar.setToolTip(translate("TimeRange", "Calendar or working hours") if supported else reason)
         if not supported and self.calendar.currentIndex() == 1:
             self.calendar.setCurrentIndex(0)
 
