@@ -21,7 +21,7 @@ __all__ = ["QT_TRANSLATE_NOOP", "install_translators", "translate"]
 _TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks for
     """Mark ``text`` for extraction without translating it (module-level tables; translate on display)."""
     return text
 

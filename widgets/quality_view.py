@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from widgets.format import DASH, fmt_local, fmt_pct, plain_tooltip
+from widgets.format import DASH, fmt_hours, fmt_local, fmt_pct, plain_tooltip
+from widgets.i18n import translate
 
 if TYPE_CHECKING:
     from data.quality.model import FindingItem, QualityReport
@@ -75,10 +76,12 @@ class QualityView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.summary = plain_label("No data-quality report yet.")
+        self.summary = plain_label(translate("QualityView", "No data-quality report yet."))
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["Check", "Count", "Detail"])
+        self.tree.setHeaderLabels(
+            [translate("QualityView", "Check"), translate("QualityView", "Count"), translate("QualityView", "Detail")]
+        )
         self.tree.setUniformRowHeights(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -90,35 +93,61 @@ class QualityView(QWidget):
         self.report = report
         self.tree.clear()
         if report is None:
-            self.summary.setText("No data-quality report yet.")
+            self.summary.setText(translate("QualityView", "No data-quality report yet."))
             return
-        baseline = fmt_local(report.measure_from) if report.measure_from else "all history (no baseline)"
-        self.summary.setText(
-            f"Stream {report.stream} as of {fmt_local(report.as_of)} — {report.problem_count} problem(s); "
-            f"measured from {baseline}; {len(report.exclusions)} exclusion(s) in force."
+        baseline = (
+            fmt_local(report.measure_from)
+            if report.measure_from
+            else translate("QualityView", "all history (no baseline)")
         )
-        src = self._section("Sources", len(report.sources))
+        self.summary.setText(
+            translate("QualityView", "Stream {stream} as of {as_of} — %n problem(s);", "", report.problem_count).format(
+                stream=report.stream, as_of=fmt_local(report.as_of)
+            )
+            + " "
+            + translate(
+                "QualityView", "measured from {baseline}; %n exclusion(s) in force.", "", len(report.exclusions)
+            ).format(baseline=baseline)
+        )
+        src = self._section(translate("QualityView", "Sources"), len(report.sources))
         for s in report.sources:
-            gaps = ", ".join(f"{fmt_local(g.week_from)} +{g.weeks} wk" for g in s.gaps) or "no gaps"
-            state = "STALE — " if s.stale else ""
+            gaps = translate("QualityView", ", ").join(
+                translate("QualityView", "{start} +%n wk", "", g.weeks).format(start=fmt_local(g.week_from))
+                for g in s.gaps
+            ) or translate("QualityView", "no gaps")
+            state = translate("QualityView", "STALE — ") if s.stale else ""
             node = QTreeWidgetItem(
-                src, [s.source, str(s.records), f"{state}last success {fmt_local(s.last_success_at)}; {gaps}"]
+                src,
+                [
+                    s.source,
+                    str(s.records),
+                    translate("QualityView", "{state}last success {when}; {gaps}").format(
+                        state=state, when=fmt_local(s.last_success_at), gaps=gaps
+                    ),
+                ],
             )
             if s.last_error:
-                QTreeWidgetItem(node, ["last error", "", " ".join(s.last_error.split())])
-        cov = self._section("Coverage", len(report.coverage))
+                QTreeWidgetItem(node, [translate("QualityView", "last error"), "", " ".join(s.last_error.split())])
+        cov = self._section(translate("QualityView", "Coverage"), len(report.coverage))
         for c in report.coverage:
-            node = QTreeWidgetItem(cov, [c.title, f"{c.covered} of {c.total}", fmt_pct(c.share, 1)])
+            node = QTreeWidgetItem(
+                cov,
+                [
+                    c.title,
+                    translate("QualityView", "{covered} of {total}").format(covered=c.covered, total=c.total),
+                    fmt_pct(c.share, 1),
+                ],
+            )
             self._items(node, c.missing)
-        unm = self._section("Statuses no stage maps", len(report.unmapped))
+        unm = self._section(translate("QualityView", "Statuses no stage maps"), len(report.unmapped))
         for u in report.unmapped:
-            node = QTreeWidgetItem(unm, [u.status, str(u.item_count), f"{u.hours:.1f} h"])
+            node = QTreeWidgetItem(unm, [u.status, str(u.item_count), fmt_hours(u.hours)])
             self._items(node, u.items)
-        an = self._section("Anomalies", sum(f.count for f in report.anomalies))
+        an = self._section(translate("QualityView", "Anomalies"), sum(f.count for f in report.anomalies))
         for f in report.anomalies:
             node = QTreeWidgetItem(an, [f.title, str(f.count), ""])
             self._items(node, f.items)
-        ex = self._section("Exclusions in force", len(report.exclusions))
+        ex = self._section(translate("QualityView", "Exclusions in force"), len(report.exclusions))
         for e in report.exclusions:
             QTreeWidgetItem(ex, [f"{e.kind} {e.source} {e.key}", "", e.reason])
         self.tree.expandToDepth(0)

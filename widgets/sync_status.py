@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
 from widgets.format import fmt_local, plain_tooltip
+from widgets.i18n import translate
 
 __all__ = ["SyncStatus", "source_lines"]
 
@@ -24,9 +25,16 @@ def source_lines(states: Mapping[str, Mapping[str, object]]) -> str:
     for name in sorted(states):
         s = states[name]
         success = s.get("last_success_at")
-        when = fmt_local(success) if isinstance(success, datetime) else "never"
+        when = fmt_local(success) if isinstance(success, datetime) else translate("SyncStatus", "never")
         error = " ".join(str(s.get("last_error") or "").split())
-        lines.append(f"{name}: last sync {when}" + (f" — last error: {error}" if error else ""))
+        if error:
+            lines.append(
+                translate("SyncStatus", "{name}: last sync {when} — last error: {error}").format(
+                    name=name, when=when, error=error
+                )
+            )
+        else:
+            lines.append(translate("SyncStatus", "{name}: last sync {when}").format(name=name, when=when))
     return "\n".join(lines)
 
 
@@ -48,8 +56,10 @@ class SyncStatus(QWidget):
         self.bar = QProgressBar(self)
         self.bar.setMaximumWidth(140)
         self.bar.setTextVisible(False)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setToolTip("Stop after the current page; the next sync resumes there")
+        self.cancel_button = QPushButton(translate("SyncStatus", "Cancel"), self)
+        self.cancel_button.setToolTip(
+            translate("SyncStatus", "Stop after the current page; the next sync resumes there")
+        )
         self.cancel_button.clicked.connect(self._cancel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -65,7 +75,7 @@ class SyncStatus(QWidget):
 
     def _cancel(self) -> None:
         self.cancel_button.setEnabled(False)
-        self.label.setText("Cancelling after the current page…")
+        self.label.setText(translate("SyncStatus", "Cancelling after the current page…"))
         self.cancel_requested.emit()
 
     def started(self, total: int) -> None:
@@ -76,7 +86,7 @@ class SyncStatus(QWidget):
         self.bar.setVisible(True)
         self.cancel_button.setEnabled(True)
         self.cancel_button.setVisible(True)
-        self.label.setText(f"Syncing {total} source(s)…")
+        self.label.setText(translate("SyncStatus", "Syncing %n source(s)…", "", total))
 
     def progress(self, text: str, done: int, total: int) -> None:
         """Per-page progress: ``text`` names the source and stream; ``done`` of ``total`` sources finished."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from data.results import TrendPoint
 from widgets.format import fmt_hours, fmt_pct
+from widgets.i18n import translate
 from widgets.plot_theme import colours, style_plot
 
 __all__ = ["TrendCharts", "trend_arrays"]
@@ -47,7 +48,7 @@ class TrendCharts(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._points: list[TrendPoint] = []
-        self.readout = QLabel("Point at a week to read its values.", self)
+        self.readout = QLabel(translate("TrendChart", "Point at a week to read its values."), self)
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
         self.layout_widget = pg.GraphicsLayoutWidget(self)
         lw = self.layout_widget
@@ -63,10 +64,10 @@ class TrendCharts(QWidget):
             self.plots[key] = p
             return p
 
-        lead = plot("lead", "Lead time per week (days)", "days", 0, 0)
+        lead = plot("lead", translate("TrendChart", "Lead time per week (days)"), translate("TrendChart", "days"), 0, 0)
         lead.addLegend(offset=(10, 10))
         self.lead_median = lead.plot(
-            name="median",
+            name=translate("TrendChart", "median"),
             pen=pg.mkPen("#0072B2", width=2),
             symbol="o",
             symbolSize=5,
@@ -76,19 +77,25 @@ class TrendCharts(QWidget):
         self.lead_p85 = lead.plot(
             name="p85", pen=pg.mkPen("#E69F00", width=2, style=Qt.PenStyle.DashLine), connect="finite"
         )
-        dep = plot("deployments", "Production deployments per week", "count", 0, 1)
+        dep = plot(
+            "deployments",
+            translate("TrendChart", "Production deployments per week"),
+            translate("TrendChart", "count"),
+            0,
+            1,
+        )
         self.deploy_bars = pg.BarGraphItem(x=[], height=[], width=WEEK_S * 0.7, brush="#009E73")
         dep.addItem(self.deploy_bars)
-        ok = plot("success", "Deployment success rate (%)", "%", 1, 0)
+        ok = plot("success", translate("TrendChart", "Deployment success rate (%)"), "%", 1, 0)
         ok.setYRange(0, 105)
         self.success = ok.plot(
             pen=pg.mkPen("#009E73", width=2), symbol="s", symbolSize=5, symbolBrush="#009E73", connect="finite"
         )
-        flow = plot("flow", "Flow efficiency (%)", "%", 1, 1)
+        flow = plot("flow", translate("TrendChart", "Flow efficiency (%)"), "%", 1, 1)
         self.flow = flow.plot(
             pen=pg.mkPen("#CC79A7", width=2), symbol="t", symbolSize=6, symbolBrush="#CC79A7", connect="finite"
         )
-        wip = plot("wip", "Work in progress (items)", "items", 2, 0)
+        wip = plot("wip", translate("TrendChart", "Work in progress (items)"), translate("TrendChart", "items"), 2, 0)
         self.wip = wip.plot(pen=pg.mkPen("#56B4E9", width=2), connect="finite")
         for key in ("deployments", "success", "flow", "wip"):
             self.plots[key].setXLink(lead)
@@ -128,7 +135,11 @@ class TrendCharts(QWidget):
             self.plots["lead"].setXRange(a["x"][0] - WEEK_S / 2, a["x"][-1] + WEEK_S / 2, padding=0)
         for line in self.cursors.values():
             line.setVisible(False)
-        self.readout.setText("Point at a week to read its values." if self._points else "No weeks in this range.")
+        self.readout.setText(
+            translate("TrendChart", "Point at a week to read its values.")
+            if self._points
+            else translate("TrendChart", "No weeks in this range.")
+        )
 
     def points(self) -> list[TrendPoint]:
         """The weeks shown."""
@@ -137,11 +148,18 @@ class TrendCharts(QWidget):
     def readout_for(self, index: int) -> str:
         """The read-out text for week ``index``."""
         p = self._points[index]
-        return (
-            f"Week of {p.week_start:%Y-%m-%d}: lead time median {fmt_hours(p.lead_time_median_h)}, "
-            f"p85 {fmt_hours(p.lead_time_p85_h)} · deployments {p.deployments} · "
-            f"success {fmt_pct(p.deployment_success_rate)} · flow efficiency {fmt_pct(p.flow_efficiency)} · "
-            f"WIP {p.wip}"
+        return translate(
+            "TrendChart",
+            "Week of {week}: lead time median {median}, p85 {p85} · deployments {deployments} · "
+            "success {success} · flow efficiency {flow} · WIP {wip}",
+        ).format(
+            week=f"{p.week_start:%Y-%m-%d}",
+            median=fmt_hours(p.lead_time_median_h),
+            p85=fmt_hours(p.lead_time_p85_h),
+            deployments=p.deployments,
+            success=fmt_pct(p.deployment_success_rate),
+            flow=fmt_pct(p.flow_efficiency),
+            wip=p.wip,
         )
 
     def nearest_week(self, x: float) -> int | None:
