@@ -7,7 +7,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
-__all__ = ["ICON_DIR", "STATE_COLOURS", "STATE_ORDER", "STATE_TEXT", "icon", "icon_path", "state_icon"]
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
+
+__all__ = ["ICON_DIR", "STATE_COLOURS", "STATE_ORDER", "STATE_TEXT", "icon", "icon_path", "state_icon", "state_text"]
 
 ICON_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
 
@@ -21,13 +23,20 @@ STATE_COLOURS: dict[str, str] = {
     "unknown": "#888888",
 }
 STATE_TEXT: dict[str, str] = {
-    "failed": "Failed",
-    "running": "Running",
-    "queued": "Queued",
-    "success": "Passed",
-    "cancelled": "Cancelled",
-    "unknown": "Unknown",
+    "failed": QT_TRANSLATE_NOOP("Pipeline", "Failed"),
+    "running": QT_TRANSLATE_NOOP("Pipeline", "Running"),
+    "queued": QT_TRANSLATE_NOOP("Pipeline", "Queued"),
+    "success": QT_TRANSLATE_NOOP("Pipeline", "Passed"),
+    "cancelled": QT_TRANSLATE_NOOP("Pipeline", "Cancelled"),
+    "unknown": QT_TRANSLATE_NOOP("Pipeline", "Unknown"),
 }
+
+
+def state_text(state: str) -> str:
+    """A pipeline state in words, in the installed language (``failed`` -> "Failed")."""
+    return translate("Pipeline", STATE_TEXT[state]) if state in STATE_TEXT else state
+
+
 #: Failing first, then what is moving, then the rest.
 STATE_ORDER: dict[str, int] = {"failed": 0, "running": 1, "queued": 2, "unknown": 3, "cancelled": 4, "success": 5}
 

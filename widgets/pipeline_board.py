@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 from data.metrics.pipelines import sort_pipelines
 from data.results import PipelineStatus
 from widgets.format import DASH, fmt_duration_s, fmt_local
-from widgets.icons import STATE_COLOURS, STATE_TEXT, state_icon
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
+from widgets.icons import STATE_COLOURS, state_icon, state_text
 
 __all__ = [
     "BoardFilter",
@@ -50,7 +51,7 @@ __all__ = [
     "tile_lines",
 ]
 
-STALE_TEXT = "⚠ STALE: no answer from the source for 3 intervals"
+STALE_TEXT = QT_TRANSLATE_NOOP("PipelineBoard", "⚠ STALE: no answer from the source for 3 intervals")
 
 
 def sort_statuses(statuses: Sequence[PipelineStatus]) -> list[PipelineStatus]:
@@ -77,13 +78,19 @@ def progress_of(s: PipelineStatus, now: datetime | None = None) -> tuple[float |
     if s.state != "running":
         return None, ""
     if s.eta_s is None or s.eta_s <= 0:
-        return None, f"running for {fmt_duration_s(elapsed)} · no ETA yet"
+        return None, translate("PipelineBoard", "running for {elapsed} · no ETA yet").format(
+            elapsed=fmt_duration_s(elapsed)
+        )
     if elapsed is None:
-        return None, f"expected {fmt_duration_s(s.eta_s)}"
+        return None, translate("PipelineBoard", "expected {eta}").format(eta=fmt_duration_s(s.eta_s))
     if elapsed > s.eta_s:
-        return 1.0, f"{fmt_duration_s(elapsed)} · over by {fmt_duration_s(elapsed - s.eta_s)}"
+        return 1.0, translate("PipelineBoard", "{elapsed} · over by {over}").format(
+            elapsed=fmt_duration_s(elapsed), over=fmt_duration_s(elapsed - s.eta_s)
+        )
     left = fmt_duration_s(s.eta_s - elapsed)
-    return elapsed / s.eta_s, f"{fmt_duration_s(elapsed)} of ~{fmt_duration_s(s.eta_s)} · {left} left"
+    return elapsed / s.eta_s, translate("PipelineBoard", "{elapsed} of ~{eta} · {left} left").format(
+        elapsed=fmt_duration_s(elapsed), eta=fmt_duration_s(s.eta_s), left=left
+    )
 
 
 def tile_lines(s: PipelineStatus, now: datetime | None = None) -> list[str]:
@@ -91,19 +98,28 @@ def tile_lines(s: PipelineStatus, now: datetime | None = None) -> list[str]:
     when = s.finished_at or s.started_at
     lines = [
         # Branch on a line of its own: branch names are long, and a wrapped line can clip in a tile.
-        f"branch {s.branch or DASH}",
-        f"{s.source} · commit {(s.sha or DASH)[:8]}",
-        f"{STATE_TEXT.get(s.state, s.state)} · duration {fmt_duration_s(s.duration_s)} · {fmt_local(when)}",
+        translate("PipelineBoard", "branch {branch}").format(branch=s.branch or DASH),
+        translate("PipelineBoard", "{source} · commit {sha}").format(source=s.source, sha=(s.sha or DASH)[:8]),
+        translate("PipelineBoard", "{state} · duration {duration} · {when}").format(
+            state=state_text(s.state), duration=fmt_duration_s(s.duration_s), when=fmt_local(when)
+        ),
     ]
     if s.state == "running":
-        lines.append(f"running for {fmt_duration_s(_elapsed(s, now))} · expected {fmt_duration_s(s.eta_s)}")
+        lines.append(
+            translate("PipelineBoard", "running for {elapsed} · expected {eta}").format(
+                elapsed=fmt_duration_s(_elapsed(s, now)), eta=fmt_duration_s(s.eta_s)
+            )
+        )
     if s.broken_since is not None or s.failing_runs:
-        runs = "run" if s.failing_runs == 1 else "runs"
-        lines.append(f"broken since {fmt_local(s.broken_since)} · failing for {s.failing_runs} {runs}")
+        lines.append(
+            translate("PipelineBoard", "broken since {since} · failing for %n run(s)", "", s.failing_runs).format(
+                since=fmt_local(s.broken_since)
+            )
+        )
     if s.authors:
-        lines.append("commits by " + ", ".join(s.authors))
+        lines.append(translate("PipelineBoard", "commits by {authors}").format(authors=", ".join(s.authors)))
     if s.error:
-        lines.append("error: " + s.error)
+        lines.append(translate("PipelineBoard", "error: {error}").format(error=s.error))
     return lines
 
 
@@ -176,7 +192,7 @@ class PipelineTile(QFrame):
         self.state.setWordWrap(False)
         self.title = _plain()
         self.details = _plain()
-        self.stale = _plain(STALE_TEXT)
+        self.stale = _plain(translate("PipelineBoard", STALE_TEXT))
         self.stale.setObjectName("staleBadge")
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
@@ -215,7 +231,7 @@ class PipelineTile(QFrame):
         self.status = status
         size = self._icon_px()
         self.icon.setPixmap(state_icon(status.state).pixmap(QSize(size, size)))
-        self.state.setText(STATE_TEXT.get(status.state, status.state))
+        self.state.setText(state_text(status.state))
         self.title.setText(status.pipeline)
         self.details.setText("\n".join(tile_lines(status, now)))
         self._progress(now)
@@ -226,7 +242,7 @@ class PipelineTile(QFrame):
         style = "dashed" if status.stale else "solid"
         width = int((self._px / 3) if self._px is not None else 6 * self._scale)
         self.setStyleSheet(f"#pipelineTile {{ border-left: {width}px {style} {colour}; }}")
-        stale = " (stale)" if status.stale else ""
+        stale = translate("PipelineBoard", " (stale)") if status.stale else ""
         self.setAccessibleName(f"{status.pipeline}: {self.state.text()}{stale}")
 
     def _progress(self, now: datetime | None) -> None:
@@ -277,10 +293,14 @@ class ErrorTile(QFrame):
     def set_error(self, source: str, message: str) -> None:
         """Show ``message`` for ``source`` (plain text, cut to a readable length)."""
         self.source = source
-        self.title.setText(f"Source {source} is not answering")
+        self.title.setText(translate("PipelineBoard", "Source {source} is not answering").format(source=source))
         text = message if len(message) <= 300 else message[:299] + "…"
-        self.details.setText(f"{text}\nRetrying with backoff; the other sources keep updating.")
-        self.setAccessibleName(f"source {source} error")
+        self.details.setText(
+            translate("PipelineBoard", "{error}\nRetrying with backoff; the other sources keep updating.").format(
+                error=text
+            )
+        )
+        self.setAccessibleName(translate("PipelineBoard", "source {source} error").format(source=source))
 
 
 class PipelineBoard(QScrollArea):
@@ -309,7 +329,7 @@ class PipelineBoard(QScrollArea):
         self._grid = QGridLayout(self._inner)
         self._grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.setWidget(self._inner)
-        self.empty = _plain("No pipelines in the cache yet.")
+        self.empty = _plain(translate("PipelineBoard", "No pipelines in the cache yet."))
         self.empty.setObjectName("boardMessage")
         self.more = _plain()
         for label, scale in ((self.empty, 1.6), (self.more, 1.0)):
@@ -423,19 +443,32 @@ class PipelineBoard(QScrollArea):
         everything = self._all
         failing = sum(1 for s in everything if s.state == "failed")
         if not everything:
-            self.empty.setText("No pipelines in the cache yet." if not self._hidden_idle else
-                               f"No pipeline ran recently ({self._hidden_idle} idle pipelines hidden).")
+            self.empty.setText(
+                translate("PipelineBoard", "No pipelines in the cache yet.")
+                if not self._hidden_idle
+                else translate(
+                    "PipelineBoard", "No pipeline ran recently (%n idle pipeline(s) hidden).", "", self._hidden_idle
+                )
+            )
         elif not shown_all and self.filter.only_active:
-            self.empty.setText(f"✓ All green: {len(everything)} pipelines, none failing or running.")
+            self.empty.setText(
+                translate("PipelineBoard", "✓ All green: %n pipeline(s), none failing or running.", "", len(everything))
+            )
         elif not shown_all:
-            self.empty.setText("No pipeline matches the filter.")
+            self.empty.setText(translate("PipelineBoard", "No pipeline matches the filter."))
         self.empty.setVisible(not ordered)
-        parts = [f"{len(everything)} pipelines, {failing} failing."]
+        parts = [
+            translate("PipelineBoard", "%n pipeline(s), {failing} failing.", "", len(everything)).format(
+                failing=failing
+            )
+        ]
         if len(shown_all) > len(ordered):
-            parts.append(f"Showing the first {len(ordered)}, failing first.")
+            parts.append(translate("PipelineBoard", "Showing the first {n}, failing first.").format(n=len(ordered)))
         elif len(shown_all) < len(everything):
-            parts.append(f"{len(shown_all)} match the filter.")
+            parts.append(translate("PipelineBoard", "{n} match the filter.").format(n=len(shown_all)))
         if self._hidden_idle:
-            parts.append(f"{self._hidden_idle} idle pipelines hidden (no run recently).")
+            parts.append(
+                translate("PipelineBoard", "%n idle pipeline(s) hidden (no run recently).", "", self._hidden_idle)
+            )
         self.more.setText(" ".join(parts))
         self.more.setVisible(self.show_summary and (bool(everything) or bool(self._hidden_idle)))
