@@ -15,6 +15,7 @@ __all__ = [
     "DASH",
     "TIER_COLOURS",
     "fmt_count",
+    "fmt_day_month",
     "fmt_days",
     "fmt_duration_s",
     "fmt_hours",
@@ -100,6 +101,14 @@ def fmt_local(when: datetime | None, *, seconds: bool = False) -> str:
         else translate("Format", "{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}")
     )
     return pattern.format(Y=t.year, m=t.month, d=t.day, H=t.hour, M=t.minute, S=t.second)
+
+
+def fmt_day_month(when: datetime) -> str:
+    """Day and month in the local zone and the installed language (``23 Nov``; zh_CN: ``11月23日``)."""
+    from PySide6.QtCore import QDate, QLocale
+
+    t = when.astimezone()
+    return QLocale().toString(QDate(t.year, t.month, t.day), translate("Format", "d MMM"))
 
 
 def plain_tooltip(text: str) -> str:

@@ -14,6 +14,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from widgets.format import fmt_local
+from widgets.i18n import translate
+
 __all__ = ["AGE_COLOURS", "WallClock", "age_level", "age_text"]
 
 #: ok / amber / red; Okabe-Ito orange and vermillion, and the level is also written in words.
@@ -25,12 +28,12 @@ RED_INTERVALS = 10
 def _ago(seconds: float) -> str:
     s = max(0, round(seconds))
     if s < 90:
-        return f"{s} s ago"
+        return translate("WallClock", "{n} s ago").format(n=s)
     if s < 90 * 60:
-        return f"{round(s / 60)} min ago"
+        return translate("WallClock", "{n} min ago").format(n=round(s / 60))
     if s < 48 * 3600:
-        return f"{s / 3600:.1f} h ago"
-    return f"{s / 86400:.1f} days ago"
+        return translate("WallClock", "{n} h ago").format(n=f"{s / 3600:.1f}")
+    return translate("WallClock", "{n} days ago").format(n=f"{s / 86400:.1f}")
 
 
 def age_level(age_s: float | None, interval_s: float) -> str:
@@ -43,14 +46,16 @@ def age_level(age_s: float | None, interval_s: float) -> str:
 def age_text(data_time: datetime | None, now: datetime, *, demo: bool = False) -> str:
     """``data as of 14:04, 40 s ago`` in local time; the demo says it is demo data instead."""
     if demo:
-        stamp = data_time.astimezone().strftime("%Y-%m-%d %H:%M") if data_time else "—"
-        return f"demo data (as of {stamp})"
+        stamp = fmt_local(data_time) if data_time else "—"
+        return translate("WallClock", "demo data (as of {stamp})").format(stamp=stamp)
     if data_time is None:
-        return "no data yet"
+        return translate("WallClock", "no data yet")
     local = data_time.astimezone()
     same_day = local.date() == now.astimezone().date()
-    stamp = local.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
-    return f"data as of {stamp}, {_ago((now - data_time).total_seconds())}"
+    stamp = local.strftime("%H:%M") if same_day else fmt_local(data_time)
+    return translate("WallClock", "data as of {stamp}, {ago}").format(
+        stamp=stamp, ago=_ago((now - data_time).total_seconds())
+    )
 
 
 class WallClock(QWidget):
@@ -112,7 +117,7 @@ class WallClock(QWidget):
             age = None if self.data_time is None else (now - self.data_time).total_seconds()
             self.level = age_level(age, self.interval_s)
         if self.level == "red" and not self.demo:
-            text = "⚠ " + text + " — data is old"
+            text = translate("WallClock", "⚠ {age} — data is old").format(age=text)
         elif self.level == "amber":
             text = "⚠ " + text
         self.age.setText(text)

@@ -22,7 +22,8 @@ from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette, QRegion, QResi
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from data.results import Report, StreamResult
-from widgets.format import DASH, TIER_COLOURS, fmt_hours, fmt_pct
+from widgets.format import DASH, TIER_COLOURS, fmt_day_month, fmt_hours, fmt_pct
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.pipeline_board import BoardFilter, PipelineBoard
 from widgets.scorecard import ScoreRow, delivery_rows, dora_rows, met_text, tier_text
 from widgets.value_stream_map import ValueStreamMap
@@ -47,7 +48,7 @@ def label(text: str = "", *, px: int, bold: bool = False, name: str = "", wrap: 
 class WallPipelinesPage(QWidget):
     """Pipelines, failing first, as many whole tiles as the screen holds."""
 
-    title = "Pipelines"
+    title = QT_TRANSLATE_NOOP("WallPages", "Pipelines")
 
     def __init__(self, parent: QWidget | None = None, *, font_px: int = 30, columns: int = 2) -> None:
         super().__init__(parent)
@@ -105,10 +106,18 @@ class WallPipelinesPage(QWidget):
         if hidden_tiles:
             states = [t.status.state for t in hidden_tiles]
             failing = sum(1 for s in states if s == "failed")
-            more = f"+ {len(hidden_tiles)} more on this wall's list"
             if failing:
-                more += f", {failing} of them failing"
-            self.overflow.setText(more + " (see the desktop app for all)")
+                more = translate(
+                    "WallPages",
+                    "+ %n more on this wall's list, {failing} of them failing (see the desktop app for all)",
+                    "",
+                    len(hidden_tiles),
+                ).format(failing=failing)
+            else:
+                more = translate(
+                    "WallPages", "+ %n more on this wall's list (see the desktop app for all)", "", len(hidden_tiles)
+                )
+            self.overflow.setText(more)
             self.overflow.show()
         else:
             self.overflow.hide()
@@ -129,7 +138,7 @@ class _ScaledMap(QWidget):
         self.map.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def set_stream(self, stream: StreamResult | None, placeholder: str) -> None:
+    def set_stream(self, stream: StreamResult | None, placeholder: str | None = None) -> None:
         self.map.set_stream(stream, placeholder)
         self._relayout()
         self.update()
@@ -173,7 +182,7 @@ class _ScaledMap(QWidget):
 class WallMapPage(QWidget):
     """Headline numbers (lead time, flow efficiency, bottleneck, WIP) over the scaled map."""
 
-    title = "Value stream"
+    title = QT_TRANSLATE_NOOP("WallPages", "Value stream")
 
     def __init__(self, parent: QWidget | None = None, *, font_px: int = 30) -> None:
         super().__init__(parent)
@@ -181,8 +190,12 @@ class WallMapPage(QWidget):
         self.headline = QGridLayout()
         self.figures: dict[str, tuple[QLabel, QLabel]] = {}
         for i, (key, caption) in enumerate(
-            (("lead", "Lead time (median)"), ("eff", "Flow efficiency"), ("wip", "Work in progress"),
-             ("bottleneck", "Bottleneck"))
+            (
+                ("lead", translate("WallPages", "Lead time (median)")),
+                ("eff", translate("WallPages", "Flow efficiency")),
+                ("wip", translate("WallPages", "Work in progress")),
+                ("bottleneck", translate("WallPages", "Bottleneck")),
+            )
         ):
             value = label(DASH, px=round(font_px * 1.9), bold=True, name="wallFigure")
             cap = label(caption, px=round(font_px * 0.85), name="wallCaption")
@@ -201,18 +214,22 @@ class WallMapPage(QWidget):
         """Show the first stream of ``report`` (placeholder when None)."""
         stream = report.streams[0] if report is not None and report.streams else None
         if stream is None:
-            self.map.set_stream(None, "Waiting for the first report…")
+            self.map.set_stream(None, translate("WallPages", "Waiting for the first report…"))
             self.name.setText("")
             for value, _cap in self.figures.values():
                 value.setText(DASH)
             return
-        window = f"{report.window_from.astimezone():%d %b} – {report.window_to.astimezone():%d %b}" if report else ""
-        self.name.setText(f"{stream.name} · {stream.completed} items completed · {window}")
+        window = f"{fmt_day_month(report.window_from)} – {fmt_day_month(report.window_to)}" if report else ""
+        self.name.setText(
+            translate("WallPages", "{name} · %n item(s) completed · {window}", "", stream.completed).format(
+                name=stream.name, window=window
+            )
+        )
         self.figures["lead"][0].setText(fmt_hours(stream.lead_time_median_h))
         self.figures["eff"][0].setText(fmt_pct(stream.flow_efficiency))
         self.figures["wip"][0].setText(str(stream.wip))
         self.figures["bottleneck"][0].setText(stream.bottleneck or DASH)
-        self.map.set_stream(stream, "No data for this period")
+        self.map.set_stream(stream)
 
     def setPalette(self, palette: QPalette) -> None:  # type: ignore[override]  # only palettes are passed
         """The scaled map needs the palette too."""
@@ -231,7 +248,9 @@ class _Card(QFrame):
         if dora:
             verdict, colour = tier_text(row.tier), TIER_COLOURS.get(row.tier or "", "#9A9A9A")
         else:
-            verdict = f"target {row.target}: {met_text(row.met)}"
+            verdict = translate("WallPages", "target {target}: {mark}").format(
+                target=row.target, mark=met_text(row.met)
+            )
             colour = "#9A9A9A" if row.met is None else ("#009E73" if row.met else "#D55E00")
         self.verdict = label(verdict, px=font_px, bold=True, name="wallVerdict")
         self.verdict.setStyleSheet(f"color: {colour};")
@@ -249,7 +268,7 @@ class _Card(QFrame):
 class WallScorePage(QWidget):
     """The four DORA keys over the four delivery figures, as cards."""
 
-    title = "Scorecard"
+    title = QT_TRANSLATE_NOOP("WallPages", "Scorecard")
 
     def __init__(self, parent: QWidget | None = None, *, font_px: int = 30) -> None:
         super().__init__(parent)
@@ -259,7 +278,9 @@ class WallScorePage(QWidget):
         for c in range(4):
             self.grid.setColumnStretch(c, 1)
         self.cards: list[_Card] = []
-        self.placeholder = label("Waiting for the first report…", px=round(font_px * 1.4), bold=True)
+        self.placeholder = label(
+            translate("WallPages", "Waiting for the first report…"), px=round(font_px * 1.4), bold=True
+        )
         self.grid.addWidget(self.placeholder, 0, 0)
 
     def set_report(self, report: Report | None) -> None:
@@ -282,11 +303,13 @@ class WallScorePage(QWidget):
 class WaitingPage(QWidget):
     """Before any data: a clear message (the clock stays in the header), never a blank screen."""
 
-    title = "Waiting"
+    title = QT_TRANSLATE_NOOP("WallPages", "Waiting")
 
     def __init__(self, parent: QWidget | None = None, *, font_px: int = 30) -> None:
         super().__init__(parent)
-        self.message = label("Waiting for first data…", px=round(font_px * 2), bold=True, name="wallWaiting")
+        self.message = label(
+            translate("WallPages", "Waiting for first data…"), px=round(font_px * 2), bold=True, name="wallWaiting"
+        )
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail = label("", px=font_px, name="wallCaption")
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
