@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from widgets.format import DASH, fmt_duration_s, fmt_hours, fmt_local
+from widgets.i18n import translate
 from widgets.quality_view import fill_table, plain_label, table
 
 if TYPE_CHECKING:
@@ -23,27 +24,74 @@ def _one(text: str | None) -> str:
     return DASH if not text else " ".join(text.split())
 
 
+def _status(value: str) -> str:
+    """A deployment, run or job result in words of the installed language (unknown values as they are)."""
+    words = {
+        "success": translate("ReleaseReport", "success"),
+        "failure": translate("ReleaseReport", "failure"),
+        "failed": translate("ReleaseReport", "failed"),
+        "cancelled": translate("ReleaseReport", "cancelled"),
+        "running": translate("ReleaseReport", "running"),
+        "queued": translate("ReleaseReport", "queued"),
+        "skipped": translate("ReleaseReport", "skipped"),
+    }
+    return words.get(value, value)
+
+
 class ReleaseReportView(QWidget):
     """Title, method line and four tabs: changes, tickets, pipeline jobs, incidents."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = plain_label("No release selected.")
+        self.title = plain_label(translate("ReleaseReport", "No release selected."))
         f = self.title.font()
         f.setPointSizeF(f.pointSizeF() * 1.3)
         f.setBold(True)
         self.title.setFont(f)
         self.facts = plain_label("")
-        self.changes = table(["Change", "Title", "Author", "Merged", "Tickets", "Lead time"])
-        self.tickets = table(["Ticket", "Title", "Type", "Created", "Requirement lead time"])
-        self.jobs = table(["Job", "Result", "Queued", "Approval wait", "Running"])
-        self.incidents = table(["Incident", "Title", "Created", "Resolved", "Recovery"])
+        self.changes = table(
+            [
+                translate("ReleaseReport", "Change"),
+                translate("ReleaseReport", "Title"),
+                translate("ReleaseReport", "Author"),
+                translate("ReleaseReport", "Merged"),
+                translate("ReleaseReport", "Tickets"),
+                translate("ReleaseReport", "Lead time"),
+            ]
+        )
+        self.tickets = table(
+            [
+                translate("ReleaseReport", "Ticket"),
+                translate("ReleaseReport", "Title"),
+                translate("ReleaseReport", "Type"),
+                translate("ReleaseReport", "Created"),
+                translate("ReleaseReport", "Requirement lead time"),
+            ]
+        )
+        self.jobs = table(
+            [
+                translate("ReleaseReport", "Job"),
+                translate("ReleaseReport", "Result"),
+                translate("ReleaseReport", "Queued"),
+                translate("ReleaseReport", "Approval wait"),
+                translate("ReleaseReport", "Running"),
+            ]
+        )
+        self.incidents = table(
+            [
+                translate("ReleaseReport", "Incident"),
+                translate("ReleaseReport", "Title"),
+                translate("ReleaseReport", "Created"),
+                translate("ReleaseReport", "Resolved"),
+                translate("ReleaseReport", "Recovery"),
+            ]
+        )
         self.tabs = QTabWidget()
         for w, name in (
-            (self.changes, "Changes"),
-            (self.tickets, "Tickets"),
-            (self.jobs, "Pipeline"),
-            (self.incidents, "Incidents"),
+            (self.changes, translate("ReleaseReport", "Changes")),
+            (self.tickets, translate("ReleaseReport", "Tickets")),
+            (self.jobs, translate("ReleaseReport", "Pipeline")),
+            (self.incidents, translate("ReleaseReport", "Incidents")),
         ):
             self.tabs.addTab(w, name)
         layout = QVBoxLayout(self)
@@ -56,18 +104,36 @@ class ReleaseReportView(QWidget):
         """Show ``report`` (None clears the view)."""
         self.report = report
         if report is None:
-            self.title.setText("No release selected.")
+            self.title.setText(translate("ReleaseReport", "No release selected."))
             self.facts.setText("")
             for t in (self.changes, self.tickets, self.jobs, self.incidents):
                 fill_table(t, [])
             return
         d = report.deployment
-        self.title.setText(f"Release {d.repo}#{d.id} to {d.environment}: {d.status}")
+        self.title.setText(
+            translate("ReleaseReport", "Release {repo}#{id} to {environment}: {status}").format(
+                repo=d.repo, id=d.id, environment=d.environment, status=_status(d.status)
+            )
+        )
         p = report.pipeline
-        pipeline = DASH if p is None else f"{p.pipeline} #{p.id} (attempt {p.attempt}, {p.result or DASH})"
+        pipeline = (
+            DASH
+            if p is None
+            else translate("ReleaseReport", "{pipeline} #{id} (attempt {attempt}, {result})").format(
+                pipeline=p.pipeline, id=p.id, attempt=p.attempt, result=_status(p.result) if p.result else DASH
+            )
+        )
         self.facts.setText(
-            f"Started {fmt_local(d.started_at)}, finished {fmt_local(d.finished_at)}; sha {d.sha or DASH}\n"
-            f"Changes linked {report.method_text}\nShipped by {pipeline}"
+            translate(
+                "ReleaseReport",
+                "Started {started}, finished {finished}; sha {sha}\nChanges linked {method}\nShipped by {pipeline}",
+            ).format(
+                started=fmt_local(d.started_at),
+                finished=fmt_local(d.finished_at),
+                sha=d.sha or DASH,
+                method=report.method_text,
+                pipeline=pipeline,
+            )
         )
         fill_table(
             self.changes,
@@ -78,7 +144,13 @@ class ReleaseReportView(QWidget):
                     _one(c.author),
                     fmt_local(c.merged_at),
                     ", ".join(c.tickets) or DASH,
-                    fmt_hours(c.lead_time_h) + ("" if c.first_deployed_here else " (earlier)"),
+                    (
+                        fmt_hours(c.lead_time_h)
+                        if c.first_deployed_here
+                        else translate("ReleaseReport", "{lead_time} (earlier)").format(
+                            lead_time=fmt_hours(c.lead_time_h)
+                        )
+                    ),
                 ]
                 for c in report.changes
             ],
@@ -97,7 +169,7 @@ class ReleaseReportView(QWidget):
             else [
                 [
                     _one(j.name),
-                    j.result or DASH,
+                    _status(j.result) if j.result else DASH,
                     fmt_duration_s(j.queue_s),
                     fmt_duration_s(j.approval_wait_s),
                     fmt_duration_s(j.active_s),
@@ -114,10 +186,10 @@ class ReleaseReportView(QWidget):
         )
         for i, (t, name) in enumerate(
             (
-                (self.changes, "Changes"),
-                (self.tickets, "Tickets"),
-                (self.jobs, "Pipeline"),
-                (self.incidents, "Incidents"),
+                (self.changes, translate("ReleaseReport", "Changes")),
+                (self.tickets, translate("ReleaseReport", "Tickets")),
+                (self.jobs, translate("ReleaseReport", "Pipeline")),
+                (self.incidents, translate("ReleaseReport", "Incidents")),
             )
         ):
-            self.tabs.setTabText(i, f"{name} ({t.rowCount()})")
+            self.tabs.setTabText(i, translate("ReleaseReport", "{tab} ({rows})").format(tab=name, rows=t.rowCount()))
