@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets.format import DASH, fmt_local, plain_tooltip
+from widgets.i18n import translate
 
 __all__ = ["KINDS", "KIND_FIELDS", "SourceRow", "SourcesDialog", "field_of_error"]
 
@@ -109,6 +110,17 @@ def _labels_text(value: Any) -> str:
     return "\n".join(f"{k} = {v}" for k, v in value.items())
 
 
+def _token_text(where: str) -> str:
+    """Where a token comes from, in words of the installed language (``env NAME`` keeps the name)."""
+    if where == "no token":
+        return translate("SourcesDialog", "no token")
+    if where == "keyring":
+        return translate("SourcesDialog", "keyring")
+    if where.startswith("env "):
+        return translate("SourcesDialog", "env {name}").format(name=where[4:])
+    return where
+
+
 class SourcesDialog(QDialog):
     """Sources list (name, kind, URL, last sync, last error, token) and an add/edit form.
 
@@ -125,7 +137,7 @@ class SourcesDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, *, config_path: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sources")
+        self.setWindowTitle(translate("SourcesDialog", "Sources"))
         self.resize(1100, 680)
         self.rows: list[SourceRow] = []
         self.original: str | None = None  # the source being edited; None: a new one
@@ -136,20 +148,31 @@ class SourcesDialog(QDialog):
         self.keyring_label = QLabel(self)
         self.keyring_label.setTextFormat(Qt.TextFormat.PlainText)
         self.keyring_label.setWordWrap(True)
-        self.path_label = QLabel(f"Config file: {config_path}" if config_path else "", self)
+        self.path_label = QLabel(
+            translate("SourcesDialog", "Config file: {path}").format(path=config_path) if config_path else "", self
+        )
         self.path_label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.table = QTableWidget(0, 6, self)
-        self.table.setHorizontalHeaderLabels(["Name", "Kind", "URL", "Last sync", "Last error", "Token"])
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("SourcesDialog", "Name"),
+                translate("SourcesDialog", "Kind"),
+                "URL",
+                translate("SourcesDialog", "Last sync"),
+                translate("SourcesDialog", "Last error"),
+                translate("SourcesDialog", "Token"),
+            ]
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._row_selected)
-        self.add_button = QPushButton("Add", self)
+        self.add_button = QPushButton(translate("SourcesDialog", "Add"), self)
         self.add_button.clicked.connect(self.new_source)
-        self.remove_button = QPushButton("Remove…", self)
+        self.remove_button = QPushButton(translate("SourcesDialog", "Remove…"), self)
         self.remove_button.clicked.connect(self._remove)
         self.remove_button.setEnabled(False)
         list_buttons = QHBoxLayout()
@@ -162,7 +185,7 @@ class SourcesDialog(QDialog):
         left_layout.addWidget(self.table, 1)
         left_layout.addLayout(list_buttons)
 
-        self.form_box = QGroupBox("New source", self)
+        self.form_box = QGroupBox(translate("SourcesDialog", "New source"), self)
         box_layout = QVBoxLayout(self.form_box)
         self.form = QFormLayout()
         self.fields: dict[str, QWidget] = {}
@@ -179,9 +202,9 @@ class SourcesDialog(QDialog):
         self.result_label = QLabel(self.form_box)
         self.result_label.setTextFormat(Qt.TextFormat.PlainText)
         self.result_label.setWordWrap(True)
-        self.test_button = QPushButton("Test connection", self.form_box)
+        self.test_button = QPushButton(translate("SourcesDialog", "Test connection"), self.form_box)
         self.test_button.clicked.connect(self._test)
-        self.save_button = QPushButton("Save", self.form_box)
+        self.save_button = QPushButton(translate("SourcesDialog", "Save"), self.form_box)
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self._save)
         actions = QHBoxLayout()
@@ -221,30 +244,47 @@ class SourcesDialog(QDialog):
 
     def _build_form(self) -> None:
         f = self.form
-        f.addRow("Name", self._line("name", "letters, digits, - _ ."))
+        f.addRow(
+            translate("SourcesDialog", "Name"), self._line("name", translate("SourcesDialog", "letters, digits, - _ ."))
+        )
         kind = QComboBox(self.form_box)
         kind.addItems(list(KINDS))
         kind.currentTextChanged.connect(self._kind_changed)
         self.fields["kind"] = kind
-        f.addRow("Kind", kind)
-        f.addRow("URL", self._line("url"))
-        f.addRow("Repositories", self._line("repos", "owner/repo, owner/other"))
+        f.addRow(translate("SourcesDialog", "Kind"), kind)
+        f.addRow(translate("SourcesDialog", "URL"), self._line("url"))
+        f.addRow(translate("SourcesDialog", "Repositories"), self._line("repos", "owner/repo, owner/other"))
         labels = QPlainTextEdit(self.form_box)
-        labels.setPlaceholderText("one per line: status: in review = In Review")
+        labels.setPlaceholderText(translate("SourcesDialog", "one per line: status: in review = In Review"))
         labels.setMaximumHeight(70)
         self.fields["status_labels"] = labels
-        f.addRow("Status labels", labels)
-        f.addRow("Projects", self._line("projects", "PAY, OPS  (GitLab: group/project or numeric ids)"))
-        f.addRow("User", self._line("user", "Jenkins user / Jira Cloud e-mail (Data Center: empty)"))
-        f.addRow("Jobs", self._line("jobs", "globs over full job names, e.g. mobile/*; empty: all"))
-        f.addRow("Deployment pattern", self._line("deployment_pattern", "(?i)deploy"))
-        f.addRow("JQL", self._line("jql", "type in (Story, Bug)  (no ORDER BY)"))
-        f.addRow("Incident types", self._line("incident_types", "Incident, 故障"))
-        f.addRow("Time zone", self._line("timezone", "Asia/Shanghai (feeds whose times carry no zone)"))
-        f.addRow("Sync interval (s)", self._line("interval_s", "30"))
-        f.addRow("Timeout (s)", self._line("timeout_s", "30"))
-        ca = self._line("ca_bundle", "company CA bundle (PEM)")
-        browse = QPushButton("Browse…", self.form_box)
+        f.addRow(translate("SourcesDialog", "Status labels"), labels)
+        f.addRow(
+            translate("SourcesDialog", "Projects"),
+            self._line("projects", translate("SourcesDialog", "PAY, OPS  (GitLab: group/project or numeric ids)")),
+        )
+        f.addRow(
+            translate("SourcesDialog", "User"),
+            self._line("user", translate("SourcesDialog", "Jenkins user / Jira Cloud e-mail (Data Center: empty)")),
+        )
+        f.addRow(
+            translate("SourcesDialog", "Jobs"),
+            self._line("jobs", translate("SourcesDialog", "globs over full job names, e.g. mobile/*; empty: all")),
+        )
+        f.addRow(translate("SourcesDialog", "Deployment pattern"), self._line("deployment_pattern", "(?i)deploy"))
+        f.addRow(
+            translate("SourcesDialog", "JQL"),
+            self._line("jql", translate("SourcesDialog", "type in (Story, Bug)  (no ORDER BY)")),
+        )
+        f.addRow(translate("SourcesDialog", "Incident types"), self._line("incident_types", "Incident, 故障"))
+        f.addRow(
+            translate("SourcesDialog", "Time zone"),
+            self._line("timezone", translate("SourcesDialog", "Asia/Shanghai (feeds whose times carry no zone)")),
+        )
+        f.addRow(translate("SourcesDialog", "Sync interval (s)"), self._line("interval_s", "30"))
+        f.addRow(translate("SourcesDialog", "Timeout (s)"), self._line("timeout_s", "30"))
+        ca = self._line("ca_bundle", translate("SourcesDialog", "company CA bundle (PEM)"))
+        browse = QPushButton(translate("SourcesDialog", "Browse…"), self.form_box)
         browse.clicked.connect(self._pick_ca)
         ca_row = QHBoxLayout()
         ca_row.addWidget(ca, 1)
@@ -252,13 +292,13 @@ class SourcesDialog(QDialog):
         self.ca_row = QWidget(self.form_box)
         self.ca_row.setLayout(ca_row)
         ca_row.setContentsMargins(0, 0, 0, 0)
-        f.addRow("CA bundle", self.ca_row)
-        f.addRow("Proxy", self._line("proxy", "http://proxy:3128"))
-        trust = QCheckBox("Trust the operating system's certificate store", self.form_box)
+        f.addRow(translate("SourcesDialog", "CA bundle"), self.ca_row)
+        f.addRow(translate("SourcesDialog", "Proxy"), self._line("proxy", "http://proxy:3128"))
+        trust = QCheckBox(translate("SourcesDialog", "Trust the operating system's certificate store"), self.form_box)
         self.fields["system_trust"] = trust
-        f.addRow("System trust", trust)
+        f.addRow(translate("SourcesDialog", "System trust"), trust)
         token = self._line("token", "", password=True)
-        f.addRow("Token", token)
+        f.addRow(translate("SourcesDialog", "Token"), token)
         self.token_hint = QLabel(self.form_box)
         self.token_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.token_hint.setWordWrap(True)
@@ -274,7 +314,12 @@ class SourcesDialog(QDialog):
         url.setPlaceholderText(_URL_HINTS.get(kind, ""))
 
     def _pick_ca(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "CA bundle (PEM)", "", "PEM files (*.pem *.crt *.cer);;All (*)")
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            translate("SourcesDialog", "CA bundle (PEM)"),
+            "",
+            translate("SourcesDialog", "PEM files (*.pem *.crt *.cer);;All (*)"),
+        )
         if name:
             self._text("ca_bundle").setText(name)
 
@@ -284,17 +329,29 @@ class SourcesDialog(QDialog):
         return w
 
     def _update_token_hint(self) -> None:
-        name = self._text("name").text().strip() or "<name>"
+        name = self._text("name").text().strip() or translate("SourcesDialog", "<name>")
         env = "FLOWDECK_TOKEN_" + re.sub(r"[^A-Z0-9]", "_", name.upper())
         token = self._text("token")
         if not self.keyring_secure:
             token.setEnabled(False)
-            token.setPlaceholderText("no OS keyring: not stored here")
-            self.token_hint.setText(f"Set the environment variable {env} for Flowdeck instead (never a file).")
+            token.setPlaceholderText(translate("SourcesDialog", "no OS keyring: not stored here"))
+            self.token_hint.setText(
+                translate(
+                    "SourcesDialog", "Set the environment variable {env} for Flowdeck instead (never a file)."
+                ).format(env=env)
+            )
         else:
             token.setEnabled(True)
-            token.setPlaceholderText("leave empty to keep the stored token" if self.original else "API token")
-            self.token_hint.setText(f"Stored in the OS keyring; {env} in the environment wins over it.")
+            token.setPlaceholderText(
+                translate("SourcesDialog", "leave empty to keep the stored token")
+                if self.original
+                else translate("SourcesDialog", "API token")
+            )
+            self.token_hint.setText(
+                translate("SourcesDialog", "Stored in the OS keyring; {env} in the environment wins over it.").format(
+                    env=env
+                )
+            )
 
     def new_source(self) -> None:
         """Empty the form for a new source."""
@@ -305,7 +362,11 @@ class SourcesDialog(QDialog):
         """Fill the form from ``row`` (edit) or empty it (new)."""
         self.original = row.name if row else None
         table = row.table if row else {}
-        self.form_box.setTitle(f"Edit source {row.name}" if row else "New source")
+        self.form_box.setTitle(
+            translate("SourcesDialog", "Edit source {name}").format(name=row.name)
+            if row
+            else translate("SourcesDialog", "New source")
+        )
         for key, w in self.fields.items():
             value = table.get(key)
             if isinstance(w, QLineEdit):
@@ -383,25 +444,29 @@ class SourcesDialog(QDialog):
 
     def _save(self) -> None:
         self.show_error("")
-        self.result_label.setText("Saving…")
+        self.result_label.setText(translate("SourcesDialog", "Saving…"))
         self.save_button.setEnabled(False)
         self.save_requested.emit(self.original, self.form_table(), self._token())
 
     def _test(self) -> None:
         self.show_error("")
-        self.result_label.setText("Testing the connection…")
+        self.result_label.setText(translate("SourcesDialog", "Testing the connection…"))
         self.spinner.setVisible(True)
         self.test_button.setEnabled(False)
         self.test_requested.emit(self.form_table(), self._token())
 
     def _remove(self) -> None:
         if self.original is not None and self.confirm(self.original):
-            self.result_label.setText(f"Removing {self.original}…")
+            self.result_label.setText(translate("SourcesDialog", "Removing {name}…").format(name=self.original))
             self.remove_requested.emit(self.original)
 
     def _ask(self, name: str) -> bool:
         answer = QMessageBox.question(
-            self, "Remove source", f"Remove the source {name!r} from the config file and its keyring token?"
+            self,
+            translate("SourcesDialog", "Remove source"),
+            translate("SourcesDialog", "Remove the source {name} from the config file and its keyring token?").format(
+                name=repr(name)
+            ),
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -417,10 +482,13 @@ class SourcesDialog(QDialog):
         self.keyring_secure = secure
         self.keyring_label.setObjectName("" if secure else "demoBanner")
         self.keyring_label.setText(
-            f"Tokens: {message}"
+            translate("SourcesDialog", "Tokens: {message}").format(message=message)
             if secure
-            else f"{message} Flowdeck keeps no token in a file: use the environment variable named under the "
-            f"token field. (Keyring backend: {backend})"
+            else translate(
+                "SourcesDialog",
+                "{message} Flowdeck keeps no token in a file: use the environment variable named under the "
+                "token field. (Keyring backend: {backend})",
+            ).format(message=message, backend=backend)
         )
         self.keyring_label.style().unpolish(self.keyring_label)
         self.keyring_label.style().polish(self.keyring_label)
@@ -434,7 +502,14 @@ class SourcesDialog(QDialog):
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             error = " ".join((r.last_error or "").split()) or DASH
-            cells = (r.name, r.kind, r.url, fmt_local(r.last_sync) if r.last_sync else "never", error, r.token)
+            cells = (
+                r.name,
+                r.kind,
+                r.url,
+                fmt_local(r.last_sync) if r.last_sync else translate("SourcesDialog", "never"),
+                error,
+                _token_text(r.token),
+            )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)  # table items are plain text
                 if c == 4 and r.last_error:
@@ -465,7 +540,7 @@ class SourcesDialog(QDialog):
             self.result_label.setText(message)
             self.original = name or self.original
             self._text("token").clear()
-            self.form_box.setTitle(f"Edit source {self.original}")
+            self.form_box.setTitle(translate("SourcesDialog", "Edit source {name}").format(name=self.original))
             self.remove_button.setEnabled(True)
             self._update_token_hint()
         else:
@@ -476,7 +551,13 @@ class SourcesDialog(QDialog):
         """Show the outcome of "Test connection" (an error text arrives already redacted)."""
         self.spinner.setVisible(False)
         self.test_button.setEnabled(True)
-        self.result_label.setText(("Connected: " if ok else "Failed: ") + message)
+        self.result_label.setText(
+            (
+                translate("SourcesDialog", "Connected: {message}")
+                if ok
+                else translate("SourcesDialog", "Failed: {message}")
+            ).format(message=message)
+        )
 
     def remove_finished(self, ok: bool, message: str) -> None:
         """The source was removed (the list follows by :meth:`set_sources`) or could not be."""
