@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets.format import fmt_local
+from widgets.i18n import translate
 from widgets.maturity_view import MaturityPanel
 from widgets.quality_view import QualityView, fill_table, plain_label, table
 from widgets.release_report import ReleaseReportView
@@ -56,7 +57,7 @@ class ReleaseDialog(QDialog):
     def __init__(self, report: ReleaseReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         d = report.deployment
-        self.setWindowTitle(f"Release {d.repo}#{d.id}")
+        self.setWindowTitle(translate("TrustPages", "Release {repo}#{id}").format(repo=d.repo, id=d.id))
         self.resize(1000, 640)
         self.report = report
         self.view = ReleaseReportView(self)
@@ -64,8 +65,12 @@ class ReleaseDialog(QDialog):
         self.status = QLabel(self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.csv_button = buttons.addButton("Export CSV…", QDialogButtonBox.ButtonRole.ActionRole)
-        self.pdf_button = buttons.addButton("Export PDF…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.csv_button = buttons.addButton(
+            translate("TrustPages", "Export CSV…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.pdf_button = buttons.addButton(
+            translate("TrustPages", "Export PDF…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.csv_button.clicked.connect(lambda: self._ask("CSV", "csv", self.export_csv))
         self.pdf_button.clicked.connect(lambda: self._ask("PDF", "pdf", self.export_pdf))
         buttons.rejected.connect(self.reject)
@@ -90,16 +95,21 @@ class ReleaseDialog(QDialog):
         d = self.report.deployment
         safe = "".join(ch if ch.isalnum() else "-" for ch in f"{d.repo}-{d.id}").strip("-")
         name, _ = QFileDialog.getSaveFileName(
-            self, f"Export release report as {what}", str(Path.home() / f"release-{safe}.{ext}"), f"{what} (*.{ext})"
+            self,
+            translate("TrustPages", "Export release report as {what}").format(what=what),
+            str(Path.home() / f"release-{safe}.{ext}"),
+            f"{what} (*.{ext})",
         )
         if not name:
             return
         try:
             action(Path(name))
         except OSError as exc:
-            self.status.setText(f"Cannot write {name}: {exc.strerror or exc}")
+            self.status.setText(
+                translate("TrustPages", "Cannot write {name}: {error}").format(name=name, error=exc.strerror or exc)
+            )
             return
-        self.status.setText(f"Saved {name}")
+        self.status.setText(translate("TrustPages", "Saved {name}").format(name=name))
 
 
 @dataclass
@@ -128,18 +138,30 @@ class TrustPages(QObject):
         self.dialog: ReleaseDialog | None = None
 
         self.quality = QualityView()
-        self.quality_status = plain_label("Computed when this page is shown.")
+        self.quality_status = plain_label(translate("TrustPages", "Computed when this page is shown."))
         self.quality_page = self._page(self.quality_status, self.quality)
         self.maturity = MaturityPanel()
-        self.maturity_status = plain_label("Computed when this page is shown.")
+        self.maturity_status = plain_label(translate("TrustPages", "Computed when this page is shown."))
         self.maturity_page = self._page(self.maturity_status, self.maturity)
-        self.releases = table(["Finished", "Repository", "Deployment", "Status", "Environment", "Source"])
+        self.releases = table(
+            [
+                translate("TrustPages", "Finished"),
+                translate("TrustPages", "Repository"),
+                translate("TrustPages", "Deployment"),
+                translate("TrustPages", "Status"),
+                translate("TrustPages", "Environment"),
+                translate("TrustPages", "Source"),
+            ]
+        )
         self.releases.itemActivated.connect(lambda item: self.open_release(item.row()))
-        self.releases_status = plain_label("Computed when this page is shown.")
-        self.open_button = QPushButton("Open release report")
+        self.releases_status = plain_label(translate("TrustPages", "Computed when this page is shown."))
+        self.open_button = QPushButton(translate("TrustPages", "Open release report"))
         self.open_button.clicked.connect(self._open_selected)
         hint = plain_label(
-            "Double-click a production deployment (or select it and press Enter) for its release report."
+            translate(
+                "TrustPages",
+                "Double-click a production deployment (or select it and press Enter) for its release report.",
+            )
         )
         row = QHBoxLayout()
         row.addWidget(hint, 1)
@@ -169,9 +191,9 @@ class TrustPages(QObject):
     def pages(self) -> list[tuple[str, str, QWidget]]:
         """(name, tab title, widget) of each page, in tab order."""
         return [
-            ("quality", "Data quality", self.quality_page),
-            ("maturity", "Maturity", self.maturity_page),
-            ("releases", "Releases", self.releases_page),
+            ("quality", translate("TrustPages", "Data quality"), self.quality_page),
+            ("maturity", translate("TrustPages", "Maturity"), self.maturity_page),
+            ("releases", translate("TrustPages", "Releases"), self.releases_page),
         ]
 
     def _bump(self) -> None:
@@ -205,7 +227,7 @@ class TrustPages(QObject):
         page.key = key
         store, config = c.store, c.config
         status = {"quality": self.quality_status, "maturity": self.maturity_status}.get(name, self.releases_status)
-        status.setText("Computing…")
+        status.setText(translate("TrustPages", "Computing…"))
 
         def fn() -> object:
             if name == "quality":
@@ -224,7 +246,9 @@ class TrustPages(QObject):
         def done(value: object) -> None:
             if page.key != key:
                 return  # a newer request for this page is on its way
-            status.setText(f"Computed {fmt_local(datetime.now().astimezone())}.")
+            status.setText(
+                translate("TrustPages", "Computed {when}.").format(when=fmt_local(datetime.now().astimezone()))
+            )
             if name == "quality":
                 self.quality.set_report(cast("Any", value))
             elif name == "maturity":
@@ -236,7 +260,7 @@ class TrustPages(QObject):
         def failed(message: str) -> None:
             if page.key == key:
                 page.key = None  # try again next time the page is shown
-                status.setText(f"Could not compute: {message}")
+                status.setText(translate("TrustPages", "Could not compute: {message}").format(message=message))
 
         c.submit(fn, done, failed)
 
@@ -248,9 +272,14 @@ class TrustPages(QObject):
         )
         self.releases.setSortingEnabled(False)  # row i is deployment i (newest first)
         self.releases_status.setText(
-            f"{len(deployments)} production deployment(s) finished in the selected window, newest first."
+            translate(
+                "TrustPages",
+                "%n production deployment(s) finished in the selected window, newest first.",
+                "",
+                len(deployments),
+            )
             if deployments
-            else "No production deployment finished in the selected window."
+            else translate("TrustPages", "No production deployment finished in the selected window.")
         )
         self.open_button.setEnabled(bool(deployments))
 
@@ -267,7 +296,9 @@ class TrustPages(QObject):
         store, config = c.store, c.config
         assert store is not None  # the releases were listed from it
         stream = c.last_selection.stream if c.last_selection else None
-        self.releases_status.setText(f"Building the release report of {d.repo}#{d.id}…")
+        self.releases_status.setText(
+            translate("TrustPages", "Building the release report of {repo}#{id}…").format(repo=d.repo, id=d.id)
+        )
 
         def fn() -> object:
             from data.release import release_report
@@ -275,7 +306,9 @@ class TrustPages(QObject):
             return release_report(store, config, (d.source, d.repo, d.id), stream=stream)
 
         def done(value: object) -> None:
-            self.releases_status.setText(f"Release report of {d.repo}#{d.id}.")
+            self.releases_status.setText(
+                translate("TrustPages", "Release report of {repo}#{id}.").format(repo=d.repo, id=d.id)
+            )
             if self.dialog is not None:
                 self.dialog.close()
             self.dialog = ReleaseDialog(cast("ReleaseReport", value), self.parent_widget)
@@ -283,6 +316,10 @@ class TrustPages(QObject):
             self.release_opened.emit(self.dialog)
 
         def failed(message: str) -> None:
-            self.releases_status.setText(f"Could not build the release report of {d.repo}#{d.id}: {message}")
+            self.releases_status.setText(
+                translate("TrustPages", "Could not build the release report of {repo}#{id}: {message}").format(
+                    repo=d.repo, id=d.id, message=message
+                )
+            )
 
         c.submit(fn, done, failed)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from app import paths
 from data.results import Report
 from widgets.format import fmt_local
+from widgets.i18n import translate
 
 if TYPE_CHECKING:
     from app.sync_controller import SyncOutcome
@@ -61,11 +62,11 @@ def report_notes(report: Report) -> str:
     parts: list[str] = []
     calendar = report.notes.get("calendar") if report.notes else None
     if calendar:
-        parts.append(f"Note: {calendar}.")
+        parts.append(translate("MainWindow", "Note: {calendar}.").format(calendar=calendar))
     excluded = report.notes.get("excluded") if report.notes else None
     if isinstance(excluded, dict) and any(excluded.values()):
         listed = ", ".join(f"{v} {str(k).replace('_', ' ')}" for k, v in sorted(excluded.items()) if v)
-        parts.append(f"Excluded by decision: {listed}.")
+        parts.append(translate("MainWindow", "Excluded by decision: {listed}.").format(listed=listed))
     return " ".join(parts)
 
 
@@ -81,14 +82,21 @@ class SyncActions:
 
     def _build_sync_actions(self) -> None:
         w: Any = self  # a MainWindow (this class is its mixin)
-        self.sync_action = w._action("&Sources", "Sync now", self.sync_now, "F5")
-        self.cancel_action = w._action("&Sources", "Cancel sync", self.controller.syncer.cancel, "Esc")
+        self.sync_action = w._action(
+            translate("MainWindow", "&Sources"), translate("MainWindow", "Sync now"), self.sync_now, "F5"
+        )
+        self.cancel_action = w._action(
+            translate("MainWindow", "&Sources"),
+            translate("MainWindow", "Cancel sync"),
+            self.controller.syncer.cancel,
+            "Esc",
+        )
         self.cancel_action.setEnabled(False)
-        toolbar = w.addToolBar("Sync")
+        toolbar = w.addToolBar(translate("MainWindow", "Sync"))
         toolbar.setObjectName("syncToolbar")
         toolbar.setMovable(False)
         toolbar.addAction(self.sync_action)
-        sources_action = QAction("Sources…", w)
+        sources_action = QAction(translate("MainWindow", "Sources…"), w)
         sources_action.triggered.connect(lambda: w.add_source_hook(w))
         toolbar.addAction(sources_action)
         self._update_sync_action()
@@ -96,12 +104,16 @@ class SyncActions:
     def _update_sync_action(self) -> None:
         info = self.controller.info
         if not self.controller.config.sources:
-            tip = "Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced."
+            tip = translate(
+                "MainWindow", "Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced."
+            )
         elif info is not None and info.demo:
-            tip = "This store holds the demo data; start Flowdeck with --db PATH for your own sources."
+            tip = translate(
+                "MainWindow", "This store holds the demo data; start Flowdeck with --db PATH for your own sources."
+            )
         else:
             names = ", ".join(s.name for s in self.controller.config.sources)
-            tip = f"Sync {names} now (F5)"
+            tip = translate("MainWindow", "Sync {names} now (F5)").format(names=names)
         enabled = bool(self.controller.config.sources) and not (info is not None and info.demo)
         self.sync_action.setEnabled(enabled and not self.controller.syncer.running)
         self.sync_action.setToolTip(tip)
@@ -123,7 +135,7 @@ class SyncActions:
         errors = [f"{s.source}: {s.error}" for s in outcome.summaries if s.error]
         if errors:
             w: Any = self
-            w.show_error("Sync: " + " · ".join(errors))
+            w.show_error(translate("MainWindow", "Sync: {errors}").format(errors=" · ".join(errors)))
         self._load_sync_states()
 
     def _load_sync_states(self) -> None:
@@ -138,5 +150,11 @@ class SyncActions:
 
     def _data_updated(self, when: object) -> None:
         if isinstance(when, datetime):
-            self.updated_label.setText(f"updated {when.astimezone():%H:%M}")
-            self.updated_label.setToolTip(f"New data was noticed in the store at {fmt_local(when)}; recomputed.")
+            self.updated_label.setText(
+                translate("MainWindow", "updated {time}").format(time=f"{when.astimezone():%H:%M}")
+            )
+            self.updated_label.setToolTip(
+                translate("MainWindow", "New data was noticed in the store at {when}; recomputed.").format(
+                    when=fmt_local(when)
+                )
+            )
