@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from data.live import Notice, overall_state
 from data.results import PipelineStatus
+from widgets.i18n import translate
 from widgets.icons import state_icon
 
 __all__ = ["Notifier", "tray_text"]
@@ -36,7 +37,9 @@ def tray_text(statuses: Sequence[PipelineStatus]) -> str:
     failing = sum(1 for s in statuses if s.state == "failed")
     running = sum(1 for s in statuses if s.state in ("running", "queued"))
     passing = sum(1 for s in statuses if s.state == "success")
-    return f"Flowdeck: {failing} failing, {running} running, {passing} passing"
+    return translate("Notifier", "Flowdeck: {failing} failing, {running} running, {passing} passing").format(
+        failing=failing, running=running, passing=passing
+    )
 
 
 class Notifier(QObject):
@@ -79,7 +82,11 @@ class Notifier(QObject):
                 self.tray.showMessage(n.title, n.body, icon, 10_000)
             else:
                 body = "\n".join(n.title for n in notices[:6]) + ("\n…" if len(notices) > 6 else "")
-                self.tray.showMessage(f"{len(notices)} pipelines changed", body, QSystemTrayIcon.MessageIcon.Warning)
+                self.tray.showMessage(
+                    translate("Notifier", "%n pipeline(s) changed", "", len(notices)),
+                    body,
+                    QSystemTrayIcon.MessageIcon.Warning,
+                )
         if self.sound and any(n.kind == "broken" for n in notices):
             self.beeps += 1
             QApplication.beep()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 from app.live import LivePoller
 from app.notify import Notifier
 from data.results import Report
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.wall_clock import WallClock
 from widgets.wall_pages import WaitingPage, WallMapPage, WallPipelinesPage, WallScorePage, label
 
@@ -30,7 +31,11 @@ __all__ = ["WALL_PAGES", "WallWindow", "font_px_for", "wall_palette", "wall_styl
 
 #: Page names, in the default rotation order.
 WALL_PAGES = ("pipelines", "map", "dora")
-PAGE_TITLES = {"pipelines": "Pipelines", "map": "Value stream", "dora": "Scorecard"}
+PAGE_TITLES = {
+    "pipelines": QT_TRANSLATE_NOOP("Wall", "Pipelines"),
+    "map": QT_TRANSLATE_NOOP("Wall", "Value stream"),
+    "dora": QT_TRANSLATE_NOOP("Wall", "Scorecard"),
+}
 
 
 def font_px_for(height: int) -> int:
@@ -95,7 +100,7 @@ class WallWindow(QWidget):
         if pin is not None and pin not in WALL_PAGES:
             raise ValueError(f"--pin {pin!r}: choose from {', '.join(WALL_PAGES)}")
         self.setObjectName("wallRoot")
-        self.setWindowTitle("Flowdeck wall")
+        self.setWindowTitle(translate("Wall", "Flowdeck wall"))
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setCursor(Qt.CursorShape.BlankCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -115,8 +120,12 @@ class WallWindow(QWidget):
         self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.title = label("", px=round(px * 1.3), bold=True, name="wallTitle", wrap=False)
         self.summary = label("", px=px, name="wallSummary")
-        self.paused_badge = label("Rotation paused", px=round(px * 0.8), bold=True, name="wallPaused", wrap=False)
-        self.demo_badge = label("DEMO DATA", px=round(px * 0.8), bold=True, name="demoBadge", wrap=False)
+        self.paused_badge = label(
+            translate("Wall", "Rotation paused"), px=round(px * 0.8), bold=True, name="wallPaused", wrap=False
+        )
+        self.demo_badge = label(
+            translate("Wall", "DEMO DATA"), px=round(px * 0.8), bold=True, name="demoBadge", wrap=False
+        )
         self.clock = WallClock(self.header, font_px=round(px * 0.8), interval_s=interval_s, clock=self.clock_fn)
         left = QVBoxLayout()
         left.setSpacing(0)
@@ -166,7 +175,7 @@ class WallWindow(QWidget):
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(lambda: self.pipelines_page.tick(self.now()))
         self.ticker.start()
-        self._show_waiting("Opening the store…")
+        self._show_waiting(translate("Wall", "Opening the store…"))
         if poller is not None:
             self._connect(poller)
 
@@ -174,7 +183,11 @@ class WallWindow(QWidget):
 
     def _connect(self, poller: LivePoller) -> None:
         poller.store_ready.connect(self._on_store)
-        poller.error.connect(lambda message: self._show_waiting(f"Cannot open the store: {message}"))
+        poller.error.connect(
+            lambda message: self._show_waiting(
+                translate("Wall", "Cannot open the store: {message}").format(message=message)
+            )
+        )
         poller.pipelines_changed.connect(self.show_pipelines)
         poller.report_changed.connect(self.show_report)
         poller.data_time.connect(lambda when: self.clock.set_data_time(when, demo=self.demo))
@@ -188,7 +201,11 @@ class WallWindow(QWidget):
         self.demo = bool(demo)
         self.demo_badge.setVisible(self.demo)
         n = len(self.poller.config.sources) if self.poller else 0
-        self.waiting.set_detail("Demo data: computing…" if self.demo else f"Polling {n} source(s)…")
+        self.waiting.set_detail(
+            translate("Wall", "Demo data: computing…")
+            if self.demo
+            else translate("Wall", "Polling %n source(s)…", "", n)
+        )
 
     def _health(self) -> None:
         if self.poller is None:
@@ -204,9 +221,13 @@ class WallWindow(QWidget):
         self._health()
         c = view.counts
         failing, running = c.get("failed", 0), c.get("running", 0) + c.get("queued", 0)
-        parts = [f"{failing} failing", f"{running} running", f"{c.get('success', 0)} passing"]
+        parts = [
+            translate("Wall", "{n} failing").format(n=failing),
+            translate("Wall", "{n} running").format(n=running),
+            translate("Wall", "{n} passing").format(n=c.get("success", 0)),
+        ]
         if view.hidden:
-            parts.append(f"{view.hidden} idle hidden")
+            parts.append(translate("Wall", "{n} idle hidden").format(n=view.hidden))
         self.summary.setText(" · ".join(parts))
         if self.notifier is not None:
             self.notifier.set_statuses(view.statuses)
@@ -252,7 +273,7 @@ class WallWindow(QWidget):
             return
         name = self.page_names[self.index]
         self.stack.setCurrentWidget(self.pages[name])
-        self.title.setText(f"{PAGE_TITLES[name]}   {self.index + 1}/{len(self.page_names)}")
+        self.title.setText(f"{translate('Wall', PAGE_TITLES[name])}   {self.index + 1}/{len(self.page_names)}")
         if name == "pipelines":
             self.pipelines_page.fit()
         self.page_changed.emit(name)
