@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.workers import Emit, Task, WorkerPool
+from widgets.i18n import translate
 from widgets.sources_dialog import SourceRow, SourcesDialog
 
 if TYPE_CHECKING:
@@ -166,13 +167,13 @@ class SourcesController(QObject):
             else:
                 replace_source(path, original, table, check_connector)
             name = str(table["name"])
-            note = f"Saved {name!r} to {path}."
+            note = translate("SourcesController", "Saved {name} to {path}.").format(name=repr(name), path=path)
             if token:
                 try:
                     secrets.set_token(name, token)
-                    note += " The token is in the OS keyring."
+                    note += translate("SourcesController", " The token is in the OS keyring.")
                 except secrets.SecretsError as exc:
-                    note += f" The token was NOT stored: {exc}"
+                    note += translate("SourcesController", " The token was NOT stored: {error}").format(error=exc)
             return name, note, load_config(path)
 
         def done(ok: bool, value: object) -> None:
@@ -197,10 +198,10 @@ class SourcesController(QObject):
             from data.config import load_config
 
             remove_source(path, name)
-            note = f"Removed {name!r} from {path}."
+            note = translate("SourcesController", "Removed {name} from {path}.").format(name=repr(name), path=path)
             try:
                 if secrets.clear_token(name):
-                    note += " Its keyring token was removed."
+                    note += translate("SourcesController", " Its keyring token was removed.")
             except secrets.SecretsError as exc:
                 note += f" {exc}"
             return note, load_config(path)

@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.workers import Emit, Task, WorkerPool
 from data.timeutil import utc_now
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 
 if TYPE_CHECKING:
     from app.controller import Controller
@@ -37,9 +38,10 @@ __all__ = ["StoreWatcher", "SyncController", "SyncOutcome"]
 log = logging.getLogger(__name__)
 
 #: Shown when a sync is asked for a store that holds the demo organisation.
-DEMO_STORE_REFUSAL = (
+DEMO_STORE_REFUSAL = QT_TRANSLATE_NOOP(
+    "Sync",
     "This store holds the demo organisation; syncing real sources into it would mix synthetic and real "
-    "numbers. Start Flowdeck with a store of its own for your data (flowdeck --db PATH), then sync."
+    "numbers. Start Flowdeck with a store of its own for your data (flowdeck --db PATH), then sync.",
 )
 
 
@@ -61,12 +63,14 @@ class SyncOutcome:
         records = sum(s.records for s in self.summaries)
         failed = [s.source for s in self.summaries if s.error]
         if self.cancelled:
-            head = "Sync cancelled; the next sync resumes from the last stored page"
+            head = translate("Sync", "Sync cancelled; the next sync resumes from the last stored page")
         elif failed:
-            head = f"Sync finished with errors ({', '.join(failed)})"
+            head = translate("Sync", "Sync finished with errors ({sources})").format(sources=", ".join(failed))
         else:
-            head = "Sync finished"
-        return f"{head}: {records} records from {len(self.summaries)} source(s)"
+            head = translate("Sync", "Sync finished")
+        return translate("Sync", "{head}: {records} records from %n source(s)", "", len(self.summaries)).format(
+            head=head, records=records
+        )
 
 
 class SyncController(QObject):
@@ -106,13 +110,13 @@ class SyncController(QObject):
             return False
         sources = [s for s in c.config.sources if names is None or s.name in names]
         if not sources:
-            self.refused.emit("No source is configured: add one under Sources → Sources… first.")
+            self.refused.emit(translate("Sync", "No source is configured: add one under Sources → Sources… first."))
             return False
         if c.store is None:
-            self.refused.emit("The store is not open yet.")
+            self.refused.emit(translate("Sync", "The store is not open yet."))
             return False
         if c.info is not None and c.info.demo:
-            self.refused.emit(DEMO_STORE_REFUSAL)
+            self.refused.emit(translate("Sync", DEMO_STORE_REFUSAL))
             return False
         store, cancel, total = c.store, threading.Event(), len(sources)
         self.cancel_event = cancel
@@ -130,12 +134,16 @@ class SyncController(QObject):
                     break
 
                 def on_progress(p: SyncProgress, done: int = done) -> None:
-                    text = f"{p.source} {p.stream}: page {p.pages}, {p.records} records, {p.requests} requests"
+                    text = translate(
+                        "Sync", "{source} {stream}: page {pages}, {records} records, {requests} requests"
+                    ).format(source=p.source, stream=p.stream, pages=p.pages, records=p.records, requests=p.requests)
                     if p.waits_s:
-                        text += f", waited {p.waits_s:.0f} s"
+                        text = translate("Sync", "{progress}, waited {seconds} s").format(
+                            progress=text, seconds=f"{p.waits_s:.0f}"
+                        )
                     emit("progress", (redact(text), done, total))
 
-                emit("progress", (f"{source.name}: connecting…", done, total))
+                emit("progress", (translate("Sync", "{source}: connecting…").format(source=source.name), done, total))
                 try:
                     connector = make_connector(source, secrets.get_token(source.name))
                 except ConnectorError as exc:
@@ -146,7 +154,12 @@ class SyncController(QObject):
                 finally:
                     connector.close()
                 emit("summary", summary)
-                emit("progress", (f"{source.name}: {'cancelled' if summary.cancelled else 'done'}", done + 1, total))
+                ending = (
+                    translate("Sync", "{source}: cancelled")
+                    if summary.cancelled
+                    else translate("Sync", "{source}: done")
+                )
+                emit("progress", (ending.format(source=source.name), done + 1, total))
 
         task = Task(0, job)
         task.signals.partial.connect(self._on_partial)
