@@ -80,7 +80,8 @@ def _id() -> Column[int]:
 #: Tables whose rows carry ``changed_gen``: the store generation of the write transaction that last
 #: inserted or updated the row (set by ``data.store.Writer``). The metrics cache refreshes a bundle
 #: built at generation G from the rows with ``changed_gen > G`` only (data/metrics/refresh.py).
-CHANGE_TRACKED = (
+#: The record tables, parents before children (the order writes and exports use).
+RECORD_TABLES = (
     "work_items",
     "status_changes",
     "changes",
@@ -91,6 +92,7 @@ CHANGE_TRACKED = (
     "deployment_commits",
     "incidents",
 )
+CHANGE_TRACKED = RECORD_TABLES
 
 
 def _changed_gen(table: str) -> tuple[Column[int], Index]:

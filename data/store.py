@@ -175,17 +175,7 @@ class Writer:
             bucket[tuple(row[k] for k in keys)] = row
             count += 1
         # Parents first so readers in other processes never see orphans mid-transaction order.
-        for name in (
-            "work_items",
-            "status_changes",
-            "changes",
-            "commits",
-            "pipeline_runs",
-            "job_runs",
-            "deployments",
-            "deployment_commits",
-            "incidents",
-        ):
+        for name in schema.RECORD_TABLES:
             if name in grouped:
                 table, bucket = grouped[name]
                 self._upsert_rows(table, list(bucket.values()))

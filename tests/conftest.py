@@ -50,15 +50,16 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     base = _pg_url()
     if not base:
         pytest.skip("no PostgreSQL test cluster (FLOWDECK_TEST_PG_URL)")
-    yield from _fresh_pg_database(base)
+    yield from fresh_pg_database(base)
 
 
-def _fresh_pg_database(base: str) -> Iterator[str]:
+def fresh_pg_database(base: str, prefix: str = "t_") -> Iterator[str]:
+    """Create an empty database on the test cluster, yield its URL, drop it afterwards."""
     import uuid
 
     from sqlalchemy import create_engine, text
 
-    name = "t_" + uuid.uuid4().hex[:12]
+    name = prefix + uuid.uuid4().hex[:12]
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))

@@ -27,6 +27,7 @@ from data.config import load_config
 from data.records import WorkItem
 from data.report import build_report
 from data.store import Store, StoreError, StoreTooNewError
+from tests.conftest import fresh_pg_database
 
 pytestmark = pytest.mark.postgres
 
@@ -45,16 +46,7 @@ def _require_pg() -> str:
 
 
 def _fresh_database(base: str) -> Iterator[str]:
-    name = "pgt_" + uuid.uuid4().hex[:12]
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return fresh_pg_database(base, prefix="pgt_")
 
 
 @pytest.fixture(scope="module")
