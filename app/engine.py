@@ -30,6 +30,7 @@ class Engine(Protocol):
         as_of: datetime | None = None,
         stream: str | None = None,
         definitions: Definitions | None = None,
+        details: bool = True,
     ) -> Report:
         """One report for a window (``data.report.build_report``)."""
 
