@@ -43,6 +43,7 @@ from data.config import default_config_path
 from data.results import PipelineStatus, Report, StageResult, TrendPoint
 from widgets.comparison import ComparisonView
 from widgets.format import fmt_local
+from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.icons import icon
 from widgets.pipeline_board import PipelineBoard
 from widgets.scorecard import Scorecard
@@ -55,24 +56,42 @@ from widgets.value_stream_map import ValueStreamMap
 __all__ = ["PAGES", "SHORTCUTS", "TRUST_PAGES", "MainWindow", "apply_theme", "report_notes"]
 
 PAGES = ("map", "scorecard", "trends", "pipelines", "compare", "quality", "maturity", "releases")
-PAGE_TITLES = ("Map", "Scorecard", "Trends", "Pipelines", "Compare", "Data quality", "Maturity", "Releases")
+PAGE_TITLES = (
+    QT_TRANSLATE_NOOP("MainWindow", "Map"),
+    QT_TRANSLATE_NOOP("MainWindow", "Scorecard"),
+    QT_TRANSLATE_NOOP("MainWindow", "Trends"),
+    QT_TRANSLATE_NOOP("MainWindow", "Pipelines"),
+    QT_TRANSLATE_NOOP("MainWindow", "Compare"),
+    QT_TRANSLATE_NOOP("MainWindow", "Data quality"),
+    QT_TRANSLATE_NOOP("MainWindow", "Maturity"),
+    QT_TRANSLATE_NOOP("MainWindow", "Releases"),
+)
 #: Pages computed only while shown (app.trust_pages).
 TRUST_PAGES = ("quality", "maturity", "releases")
 
 #: (keys, what) — also the Help → Keyboard shortcuts table.
 SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("Ctrl+1 … Ctrl+8", "Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases"),
-    ("Alt+1 … Alt+6", "Range: 2, 4, 13, 26 weeks, quarter to date, custom"),
-    ("Left / Right, Home / End", "Move between stages on the map"),
-    ("Enter or Space", "Open the items behind the selected stage"),
-    ("F5", "Sync every source now (Esc or the status bar's Cancel stops it)"),
-    ("Ctrl+R", "Recompute now"),
-    ("Ctrl+E", "Export the current page as PNG"),
-    ("Ctrl+P", "Export the dashboard as a PDF report"),
-    ("Ctrl+Shift+E", "Export the selected stage's items as CSV"),
-    ("Ctrl+D", "Switch between light and dark theme"),
-    ("F1", "This list"),
-    ("Ctrl+Q", "Quit"),
+    (
+        "Ctrl+1 … Ctrl+8",
+        QT_TRANSLATE_NOOP("MainWindow", "Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases"),
+    ),
+    ("Alt+1 … Alt+6", QT_TRANSLATE_NOOP("MainWindow", "Range: 2, 4, 13, 26 weeks, quarter to date, custom")),
+    (
+        QT_TRANSLATE_NOOP("MainWindow", "Left / Right, Home / End"),
+        QT_TRANSLATE_NOOP("MainWindow", "Move between stages on the map"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("MainWindow", "Enter or Space"),
+        QT_TRANSLATE_NOOP("MainWindow", "Open the items behind the selected stage"),
+    ),
+    ("F5", QT_TRANSLATE_NOOP("MainWindow", "Sync every source now (Esc or the status bar's Cancel stops it)")),
+    ("Ctrl+R", QT_TRANSLATE_NOOP("MainWindow", "Recompute now")),
+    ("Ctrl+E", QT_TRANSLATE_NOOP("MainWindow", "Export the current page as PNG")),
+    ("Ctrl+P", QT_TRANSLATE_NOOP("MainWindow", "Export the dashboard as a PDF report")),
+    ("Ctrl+Shift+E", QT_TRANSLATE_NOOP("MainWindow", "Export the selected stage's items as CSV")),
+    ("Ctrl+D", QT_TRANSLATE_NOOP("MainWindow", "Switch between light and dark theme")),
+    ("F1", QT_TRANSLATE_NOOP("MainWindow", "This list")),
+    ("Ctrl+Q", QT_TRANSLATE_NOOP("MainWindow", "Quit")),
 )
 
 
@@ -90,7 +109,7 @@ class MainWindow(SyncActions, QMainWindow):
         self.report: Report | None = None
         self.detail_dialog: StageDetailDialog | None = None
         self.live: Any = None  # an app.live.LivePoller once attach_live() is called
-        self.setWindowTitle("Flowdeck")
+        self.setWindowTitle(translate("MainWindow", "Flowdeck"))
         self.setWindowIcon(icon("flowdeck"))
         self.resize(1400, 900)
 
@@ -98,7 +117,7 @@ class MainWindow(SyncActions, QMainWindow):
         self.banner.setObjectName("demoBanner")
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.setWordWrap(True)  # or its text alone would make the window wider than 1000 px
-        self.add_source_button = QPushButton("Add a source…", self)
+        self.add_source_button = QPushButton(translate("MainWindow", "Add a source…"), self)
         self.add_source_button.clicked.connect(lambda: self.add_source_hook(self))
         banner_row = QHBoxLayout()
         banner_row.addWidget(self.banner, 1)
@@ -124,7 +143,11 @@ class MainWindow(SyncActions, QMainWindow):
         map_scroll = QScrollArea()
         map_scroll.setWidgetResizable(True)
         map_scroll.setWidget(self.map)
-        self.map_hint = QLabel("Click a stage (or select it with the arrow keys and press Enter) to see its items.")
+        self.map_hint = QLabel(
+            translate(
+                "MainWindow", "Click a stage (or select it with the arrow keys and press Enter) to see its items."
+            )
+        )
         self.map_hint.setTextFormat(Qt.TextFormat.PlainText)
         map_page = QWidget()
         map_layout = QVBoxLayout(map_page)
@@ -139,7 +162,7 @@ class MainWindow(SyncActions, QMainWindow):
         trust_pages = [w for _n, _t, w in self.trust.pages()]
         for page, title in zip((map_page, self.scorecard, self.trends, self.pipelines, self.comparison, *trust_pages),
                                PAGE_TITLES, strict=True):  # fmt: skip
-            self.tabs.addTab(page, title)
+            self.tabs.addTab(page, translate("MainWindow", title))
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -150,7 +173,7 @@ class MainWindow(SyncActions, QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        self.status_text = QLabel("Starting…")
+        self.status_text = QLabel(translate("MainWindow", "Starting…"))
         self.status_text.setTextFormat(Qt.TextFormat.PlainText)
         self.status_text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.busy = QProgressBar()
@@ -186,20 +209,40 @@ class MainWindow(SyncActions, QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        self._action("&File", "Export current page as PNG…", self._ask_png, "Ctrl+E")
-        self._action("&File", "Export report as PDF…", self._ask_pdf, "Ctrl+P")
-        self._action("&File", "Export selected stage's items as CSV…", self._ask_stage_csv, "Ctrl+Shift+E")
-        self._action("&File", "Quit", self.close, "Ctrl+Q")
+        self._action(
+            translate("MainWindow", "&File"),
+            translate("MainWindow", "Export current page as PNG…"),
+            self._ask_png,
+            "Ctrl+E",
+        )
+        self._action(
+            translate("MainWindow", "&File"), translate("MainWindow", "Export report as PDF…"), self._ask_pdf, "Ctrl+P"
+        )
+        self._action(
+            translate("MainWindow", "&File"),
+            translate("MainWindow", "Export selected stage's items as CSV…"),
+            self._ask_stage_csv,
+            "Ctrl+Shift+E",
+        )
+        self._action(translate("MainWindow", "&File"), translate("MainWindow", "Quit"), self.close, "Ctrl+Q")
         for i, title in enumerate(PAGE_TITLES):
-            self._action("&View", title, self._page_slot(i), f"Ctrl+{i + 1}")
-        self._action("&View", "Recompute", self.recompute, "Ctrl+R")
-        self._action("&View", "Dark theme", self.toggle_theme, "Ctrl+D")
+            self._action(translate("MainWindow", "&View"), title, self._page_slot(i), f"Ctrl+{i + 1}")
+        self._action(translate("MainWindow", "&View"), translate("MainWindow", "Recompute"), self.recompute, "Ctrl+R")
+        self._action(
+            translate("MainWindow", "&View"), translate("MainWindow", "Dark theme"), self.toggle_theme, "Ctrl+D"
+        )
         for i in range(6):
-            self._action("&Range", self.controls.range.itemText(i), self._range_slot(i), f"Alt+{i + 1}")
-        self._action("&Sources", "Sources…", lambda: self.add_source_hook(self))
+            self._action(
+                translate("MainWindow", "&Range"), self.controls.range.itemText(i), self._range_slot(i), f"Alt+{i + 1}"
+            )
+        self._action(
+            translate("MainWindow", "&Sources"), translate("MainWindow", "Sources…"), lambda: self.add_source_hook(self)
+        )
         self._build_sync_actions()
-        self._action("&Help", "Keyboard shortcuts", self.show_shortcuts, "F1")
-        self._action("&Help", "About Flowdeck", self._about)
+        self._action(
+            translate("MainWindow", "&Help"), translate("MainWindow", "Keyboard shortcuts"), self.show_shortcuts, "F1"
+        )
+        self._action(translate("MainWindow", "&Help"), translate("MainWindow", "About Flowdeck"), self._about)
 
     # Slots without parameters: QAction.triggered passes ``checked``, which a ``lambda i=i`` would take as i.
     def _page_slot(self, index: int) -> Callable[[], None]:
@@ -246,18 +289,27 @@ class MainWindow(SyncActions, QMainWindow):
         self.controls.set_streams([s.name for s in self.controller.config.streams])
         note = ""
         if info.demo and info.demo_end is not None:
-            note = f"demo data ends {fmt_local(info.demo_end)}: 'now' is that moment"
+            note = translate("MainWindow", "demo data ends {end}: 'now' is that moment").format(
+                end=fmt_local(info.demo_end)
+            )
         self.controls.set_now(self.controller.now(), note)
         self.controls.setEnabled(True)
         if info.demo:
             self.banner.setText(
-                "Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. "
-                "Add a source to see your own delivery."
+                translate(
+                    "MainWindow",
+                    "Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. "
+                    "Add a source to see your own delivery.",
+                )
             )
             self.banner_box.setVisible(True)
         if info.first_day and info.last_day:
             self.comparison.set_data_span(info.first_day, info.last_day)
-        self.status_text.setText(f"{'Demo data' if info.demo else 'Store'}: {info.url}")
+        self.status_text.setText(
+            (
+                translate("MainWindow", "Demo data: {url}") if info.demo else translate("MainWindow", "Store: {url}")
+            ).format(url=info.url)
+        )
         self._update_sync_action()
         self._load_sync_states()
         self.recompute()
@@ -268,14 +320,19 @@ class MainWindow(SyncActions, QMainWindow):
         self.report = report
         self.error_banner.setVisible(False)
         stream = report.streams[0] if report.streams else None
-        self.map.set_stream(stream, "No completed items in this window")
+        self.map.set_stream(stream, translate("MainWindow", "No completed items in this window"))
         self.scorecard.set_report(report)
         notes = report_notes(report)
         self.notes_label.setText(notes)
         self.notes_label.setVisible(bool(notes))
         self.status_text.setText(
-            f"{fmt_local(report.window_from)} – {fmt_local(report.window_to)} · as of {fmt_local(report.as_of)}"
-            + (" · demo data" if self.controller.info and self.controller.info.demo else "")
+            (
+                translate("MainWindow", "{start} – {end} · as of {as_of} · demo data")
+                if self.controller.info and self.controller.info.demo
+                else translate("MainWindow", "{start} – {end} · as of {as_of}")
+            ).format(
+                start=fmt_local(report.window_from), end=fmt_local(report.window_to), as_of=fmt_local(report.as_of)
+            )
         )
 
     def show_trends(self, points: list[TrendPoint]) -> None:
@@ -302,7 +359,11 @@ class MainWindow(SyncActions, QMainWindow):
 
         poller.pipelines_changed.connect(view)
         poller.source_failed.connect(lambda src, msg: self.statusBar().showMessage(f"{src}: {msg}", 10_000))
-        poller.source_recovered.connect(lambda src: self.statusBar().showMessage(f"{src}: answering again", 5000))
+        poller.source_recovered.connect(
+            lambda src: self.statusBar().showMessage(
+                translate("MainWindow", "{source}: answering again").format(source=src), 5000
+            )
+        )
         if notifier is not None:
             poller.notices.connect(notifier.show)
 
@@ -311,7 +372,7 @@ class MainWindow(SyncActions, QMainWindow):
         self.error_banner.setText(message)
         self.error_banner.setVisible(True)
         if self.report is None:
-            self.map.set_stream(None, "Could not compute: see the message above")
+            self.map.set_stream(None, translate("MainWindow", "Could not compute: see the message above"))
 
     def _maybe_compare(self, *_: object) -> None:
         """Compute the default comparison the first time the Compare page is shown (not before:
@@ -325,7 +386,9 @@ class MainWindow(SyncActions, QMainWindow):
             self.comparison.request()
 
     def _calendar_rejected(self, reason: str) -> None:
-        self.controls.set_calendar_supported(False, f"Working-time calendar not available: {reason}")
+        self.controls.set_calendar_supported(
+            False, translate("MainWindow", "Working-time calendar not available: {reason}").format(reason=reason)
+        )
         self.recompute()
 
     # -- user actions --
@@ -380,14 +443,14 @@ class MainWindow(SyncActions, QMainWindow):
     def show_shortcuts(self) -> QDialog:
         """Help → Keyboard shortcuts."""
         dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts")
+        dialog.setWindowTitle(translate("MainWindow", "Keyboard shortcuts"))
         table = QTableWidget(len(SHORTCUTS), 2, dialog)
-        table.setHorizontalHeaderLabels(["Keys", "Does"])
+        table.setHorizontalHeaderLabels([translate("MainWindow", "Keys"), translate("MainWindow", "Does")])
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, (keys, what) in enumerate(SHORTCUTS):
-            table.setItem(row, 0, QTableWidgetItem(keys))
-            table.setItem(row, 1, QTableWidgetItem(what))
+            table.setItem(row, 0, QTableWidgetItem(translate("MainWindow", keys)))
+            table.setItem(row, 1, QTableWidgetItem(translate("MainWindow", what)))
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
@@ -401,9 +464,14 @@ class MainWindow(SyncActions, QMainWindow):
 
     def _about(self) -> None:
         box = QMessageBox(self)
-        box.setWindowTitle("About Flowdeck")
+        box.setWindowTitle(translate("MainWindow", "About Flowdeck"))
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText("Flowdeck — where delivery time goes.\nA value-stream dashboard over your CI and ticket systems.")
+        box.setText(
+            translate(
+                "MainWindow",
+                "Flowdeck — where delivery time goes.\nA value-stream dashboard over your CI and ticket systems.",
+            )
+        )
         box.exec()
 
     # -- export --
@@ -427,8 +495,13 @@ class MainWindow(SyncActions, QMainWindow):
     def export_pdf(self, path: Path) -> int:
         """The dashboard as a PDF report; returns the page count."""
         demo = self.controller.info is not None and self.controller.info.demo
-        pages = [(f"{title}", self.page_widget(name)) for name, title in zip(PAGES[:4], PAGE_TITLES[:4], strict=True)]
-        return write_pdf(path, self.report, pages, note="Demo data: synthetic, not real." if demo else "")
+        pages = [
+            (translate("MainWindow", title), self.page_widget(name))
+            for name, title in zip(PAGES[:4], PAGE_TITLES[:4], strict=True)
+        ]
+        return write_pdf(
+            path, self.report, pages, note=translate("MainWindow", "Demo data: synthetic, not real.") if demo else ""
+        )
 
     def export_stage_csv(self, stage: StageResult, path: Path) -> int:
         """The items behind ``stage`` as CSV; returns the rows written."""
@@ -444,15 +517,19 @@ class MainWindow(SyncActions, QMainWindow):
         except ExportError as exc:
             self.show_error(str(exc))
             return
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(translate("MainWindow", "Saved {path}").format(path=path), 5000)
 
     def _ask_png(self) -> None:
-        path = self._save_name("Export page as PNG", f"flowdeck-{PAGES[self.tabs.currentIndex()]}.png", "PNG (*.png)")
+        path = self._save_name(
+            translate("MainWindow", "Export page as PNG"),
+            f"flowdeck-{PAGES[self.tabs.currentIndex()]}.png",
+            "PNG (*.png)",
+        )
         if path:
             self._report_export(lambda: self.export_png(path), path)
 
     def _ask_pdf(self) -> None:
-        path = self._save_name("Export report as PDF", "flowdeck-report.pdf", "PDF (*.pdf)")
+        path = self._save_name(translate("MainWindow", "Export report as PDF"), "flowdeck-report.pdf", "PDF (*.pdf)")
         if path:
             self._report_export(lambda: self.export_pdf(path), path)
 
@@ -464,7 +541,9 @@ class MainWindow(SyncActions, QMainWindow):
 
     def _ask_stage_csv_for(self, stage: StageResult) -> None:
         safe = "".join(ch if ch.isalnum() else "-" for ch in stage.name).strip("-") or "stage"
-        path = self._save_name("Export stage items as CSV", f"flowdeck-{safe}.csv", "CSV (*.csv)")
+        path = self._save_name(
+            translate("MainWindow", "Export stage items as CSV"), f"flowdeck-{safe}.csv", "CSV (*.csv)"
+        )
         if path:
             self._report_export(lambda: self.export_stage_csv(stage, path), path)
 
