@@ -25,6 +25,7 @@ from data.config import Config, Definitions
 from data.results import PipelineStatus, Report, TrendPoint
 from data.store import Store
 from data.timeutil import parse_instant, utc_now
+from widgets.i18n import translate
 from widgets.pipeline_board import sort_statuses
 from widgets.time_range import Selection
 
@@ -362,7 +363,9 @@ class Controller(QObject):
         if task.is_current is not None and not task.is_current(task.generation):
             return  # a superseded request failing is not news
         if isinstance(exc, ModuleNotFoundError):
-            message = f"The metrics engine is not available in this build ({exc.name} is missing)."
+            message = translate(
+                "Controller", "The metrics engine is not available in this build ({module} is missing)."
+            ).format(module=exc.name)
         self.error.emit(message)
 
     def _on_start(self, _gen: int, kind: str, payload: object) -> None:
