@@ -1,0 +1,2397 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Comparison</name>
+    <message>
+        <location filename="../../widgets/comparison.py" line="51"/>
+        <source>Delivery time (median)</source>
+        <translation>交付时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="57"/>
+        <source>Requirement lead time (median)</source>
+        <translation>需求交付前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="63"/>
+        <source>Lead time, created → done (median)</source>
+        <translation>前置时间，创建 → 完成（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="69"/>
+        <source>Lead time (p85)</source>
+        <translation>前置时间（p85）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="72"/>
+        <source>Release gap (median)</source>
+        <translation>发布间隔（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="78"/>
+        <source>Releases per week</source>
+        <translation>每周发布次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="81"/>
+        <source>Deployments per week</source>
+        <translation>每周部署次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="84"/>
+        <source>Production deployment success rate</source>
+        <translation>生产部署成功率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="90"/>
+        <source>Lead time for changes (median)</source>
+        <translation>变更前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="96"/>
+        <source>Change failure rate</source>
+        <translation>变更失败率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="101"/>
+        <source>Flow efficiency</source>
+        <translation>流动效率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="102"/>
+        <source>Throughput</source>
+        <translation>吞吐量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="104"/>
+        <source>WIP at the end</source>
+        <translation>期末在制品</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="117"/>
+        <source>no change</source>
+        <translation>无变化</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="119"/>
+        <source>{delta} (from 0)</source>
+        <translation>{delta}（从 0 起）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="127"/>
+        <source>{change} (better)</source>
+        <translation>{change}（改善）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="128"/>
+        <source>{change} (worse)</source>
+        <translation>{change}（变差）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="149"/>
+        <source>First 8 weeks vs last 8 weeks of the data</source>
+        <translation>数据的前 8 周 对比 最后 8 周</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="150"/>
+        <source>Previous 4 weeks vs last 4 weeks</source>
+        <translation>前 4 周 对比 最近 4 周</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="151"/>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="164"/>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="165"/>
+        <source>Pick two periods and press Compare.</source>
+        <translation>选择两个时间段，然后点击“对比”。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="171"/>
+        <source>Metric</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="172"/>
+        <location filename="../../widgets/comparison.py" line="188"/>
+        <source>Before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="173"/>
+        <location filename="../../widgets/comparison.py" line="189"/>
+        <source>After</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="174"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="183"/>
+        <source>Periods</source>
+        <translation>时间段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="223"/>
+        <source>Each period must end after it starts.</source>
+        <translation>每个时间段的结束日期必须晚于开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="225"/>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="231"/>
+        <source>Before: {b0} – {b1}   After: {a0} – {a1}   (upper bounds exclusive)</source>
+        <translation>之前：{b0} – {b1}   之后：{a0} – {a1}   （不含结束日）</translation>
+    </message>
+</context>
+<context>
+    <name>Controller</name>
+    <message>
+        <location filename="../../app/controller.py" line="366"/>
+        <source>The metrics engine is not available in this build ({module} is missing).</source>
+        <extracomment>The last pipelines and trends with the inputs they were computed from.</extracomment>
+        <translation>此版本中没有指标引擎（缺少 {module}）。</translation>
+    </message>
+</context>
+<context>
+    <name>Format</name>
+    <message>
+        <location filename="../../widgets/format.py" line="46"/>
+        <location filename="../../widgets/format.py" line="62"/>
+        <source>{0} min</source>
+        <extracomment>Okabe-Ito colour-blind-safe palette for DORA tiers; the tier is always written out as text too.</extracomment>
+        <translation>{0} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/format.py" line="48"/>
+        <source>{0} h</source>
+        <translation>{0} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/format.py" line="49"/>
+        <location filename="../../widgets/format.py" line="65"/>
+        <location filename="../../widgets/format.py" line="70"/>
+        <source>{0} d</source>
+        <translation>{0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/format.py" line="58"/>
+        <source>{0} s</source>
+        <translation>{0} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/format.py" line="61"/>
+        <source>{0} min {1} s</source>
+        <translation>{0} 分 {1} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/format.py" line="64"/>
+        <source>{0} h {1} min</source>
+        <translation>{0} 小时 {1} 分</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/format.py" line="99"/>
+        <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}:{S:02d}</source>
+        <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}:{S:02d}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/format.py" line="101"/>
+        <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}</source>
+        <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/format.py" line="111"/>
+        <source>d MMM</source>
+        <translation>M月d日</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/main_window.py" line="60"/>
+        <source>Map</source>
+        <translation>价值流图</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="61"/>
+        <source>Scorecard</source>
+        <translation>记分卡</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="62"/>
+        <source>Trends</source>
+        <translation>趋势</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="63"/>
+        <source>Pipelines</source>
+        <translation>流水线</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="64"/>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="65"/>
+        <source>Data quality</source>
+        <translation>数据质量</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="66"/>
+        <source>Maturity</source>
+        <translation>成熟度</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="67"/>
+        <source>Releases</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="76"/>
+        <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
+        <extracomment>Pages computed only while shown (app.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
+        <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="78"/>
+        <source>Range: 2, 4, 13, 26 weeks, quarter to date, custom</source>
+        <translation>时间范围：2、4、13、26 周，本季度至今，自定义</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="80"/>
+        <source>Left / Right, Home / End</source>
+        <translation>左 / 右，Home / End</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="81"/>
+        <source>Move between stages on the map</source>
+        <translation>在价值流图的阶段之间移动</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="84"/>
+        <source>Enter or Space</source>
+        <translation>Enter 或空格</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="85"/>
+        <source>Open the items behind the selected stage</source>
+        <translation>打开所选阶段背后的工作项</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="87"/>
+        <source>Sync every source now (Esc or the status bar&apos;s Cancel stops it)</source>
+        <translation>立即同步所有数据源（Esc 或状态栏的“取消”可停止）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="88"/>
+        <source>Recompute now</source>
+        <translation>立即重新计算</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="89"/>
+        <source>Export the current page as PNG</source>
+        <translation>将当前页面导出为 PNG</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="90"/>
+        <source>Export the dashboard as a PDF report</source>
+        <translation>将仪表盘导出为 PDF 报告</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="91"/>
+        <source>Export the selected stage&apos;s items as CSV</source>
+        <translation>将所选阶段的工作项导出为 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="92"/>
+        <source>Switch between light and dark theme</source>
+        <translation>在浅色与深色主题之间切换</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="93"/>
+        <source>This list</source>
+        <translation>本列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="94"/>
+        <location filename="../../app/main_window.py" line="227"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="112"/>
+        <source>Flowdeck</source>
+        <extracomment>Opens the Sources dialog (called with the window).</extracomment>
+        <translation>Flowdeck</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="120"/>
+        <source>Add a source…</source>
+        <translation>添加数据源…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="147"/>
+        <source>Click a stage (or select it with the arrow keys and press Enter) to see its items.</source>
+        <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
+        <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="176"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="213"/>
+        <location filename="../../app/main_window.py" line="219"/>
+        <location filename="../../app/main_window.py" line="222"/>
+        <location filename="../../app/main_window.py" line="227"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="214"/>
+        <source>Export current page as PNG…</source>
+        <translation>将当前页面导出为 PNG…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="219"/>
+        <source>Export report as PDF…</source>
+        <translation>将报告导出为 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="223"/>
+        <source>Export selected stage&apos;s items as CSV…</source>
+        <translation>将所选阶段的工作项导出为 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="229"/>
+        <location filename="../../app/main_window.py" line="230"/>
+        <location filename="../../app/main_window.py" line="232"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="230"/>
+        <source>Recompute</source>
+        <translation>重新计算</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="232"/>
+        <source>Dark theme</source>
+        <translation>深色主题</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="236"/>
+        <source>&amp;Range</source>
+        <translation>时间范围(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="239"/>
+        <location filename="../../app/window_parts.py" line="86"/>
+        <location filename="../../app/window_parts.py" line="89"/>
+        <source>&amp;Sources</source>
+        <translation>数据源(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="239"/>
+        <location filename="../../app/window_parts.py" line="99"/>
+        <source>Sources…</source>
+        <translation>数据源…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="243"/>
+        <location filename="../../app/main_window.py" line="245"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="243"/>
+        <location filename="../../app/main_window.py" line="446"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="245"/>
+        <location filename="../../app/main_window.py" line="467"/>
+        <source>About Flowdeck</source>
+        <translation>关于 Flowdeck</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="292"/>
+        <source>demo data ends {end}: &apos;now&apos; is that moment</source>
+        <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="299"/>
+        <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
+        <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="310"/>
+        <source>Demo data: {url}</source>
+        <translation>演示数据：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="310"/>
+        <source>Store: {url}</source>
+        <translation>数据库：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="323"/>
+        <source>No completed items in this window</source>
+        <translation>此时间窗口内没有已完成的工作项</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="330"/>
+        <source>{start} – {end} · as of {as_of} · demo data</source>
+        <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="332"/>
+        <source>{start} – {end} · as of {as_of}</source>
+        <translation>{start} – {end} · 截至 {as_of}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="364"/>
+        <source>{source}: answering again</source>
+        <translation>{source}：已恢复响应</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="375"/>
+        <source>Could not compute: see the message above</source>
+        <translation>无法计算：请查看上方的消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="390"/>
+        <source>Working-time calendar not available: {reason}</source>
+        <translation>工作时间日历不可用：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="448"/>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="448"/>
+        <source>Does</source>
+        <translation>功能</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="470"/>
+        <source>Flowdeck — where delivery time goes.
+A value-stream dashboard over your CI and ticket systems.</source>
+        <translation>Flowdeck——交付时间都花在了哪里。
+基于 CI 与工单系统的价值流仪表盘。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="503"/>
+        <source>Demo data: synthetic, not real.</source>
+        <translation>演示数据：虚构，非真实数据。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="520"/>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="524"/>
+        <source>Export page as PNG</source>
+        <translation>将页面导出为 PNG</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="532"/>
+        <source>Export report as PDF</source>
+        <translation>将报告导出为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="545"/>
+        <source>Export stage items as CSV</source>
+        <translation>将阶段工作项导出为 CSV</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="65"/>
+        <source>Note: {calendar}.</source>
+        <translation>注意：{calendar}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="69"/>
+        <source>Excluded by decision: {listed}.</source>
+        <translation>已按决定排除：{listed}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="86"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="90"/>
+        <source>Cancel sync</source>
+        <translation>取消同步</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="95"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="107"/>
+        <source>Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced.</source>
+        <translation>没有可同步的内容：请先添加数据源（数据源 → 数据源…）。演示数据不会同步。</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="111"/>
+        <source>This store holds the demo data; start Flowdeck with --db PATH for your own sources.</source>
+        <translation>此数据库存放的是演示数据；请使用 --db PATH 启动 Flowdeck 以接入您自己的数据源。</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="116"/>
+        <source>Sync {names} now (F5)</source>
+        <translation>立即同步 {names}（F5）</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="138"/>
+        <source>Sync: {errors}</source>
+        <translation>同步：{errors}</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="154"/>
+        <source>updated {time}</source>
+        <translation>{time} 已更新</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="157"/>
+        <source>New data was noticed in the store at {when}; recomputed.</source>
+        <translation>{when} 在数据库中发现新数据，已重新计算。</translation>
+    </message>
+</context>
+<context>
+    <name>Maturity</name>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="24"/>
+        <source>Deployment frequency</source>
+        <translation>部署频率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="25"/>
+        <source>Lead time for changes</source>
+        <translation>变更前置时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="26"/>
+        <source>Change failure rate</source>
+        <translation>变更失败率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="27"/>
+        <source>Recovery time</source>
+        <translation>恢复时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="40"/>
+        <location filename="../../widgets/maturity_view.py" line="65"/>
+        <source>No maturity view yet.</source>
+        <translation>尚无成熟度视图。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="43"/>
+        <source>Area</source>
+        <translation>领域（英文）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="45"/>
+        <source>Level</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="46"/>
+        <source>Evidence</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="47"/>
+        <source>Why this level</source>
+        <translation>评级理由</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="50"/>
+        <source>DORA key</source>
+        <translation>DORA 指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="50"/>
+        <source>Tier</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="71"/>
+        <source>Stream {stream}: {start} – {end} (end excluded), as of {as_of}</source>
+        <translation>价值流 {stream}：{start} – {end}（不含结束时刻），截至 {as_of}</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <location filename="../../app/notify.py" line="40"/>
+        <source>Flowdeck: {failing} failing, {running} running, {passing} passing</source>
+        <translation>Flowdeck：{failing} 个失败，{running} 个运行中，{passing} 个通过</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/notify.py" line="86"/>
+        <source>%n pipeline(s) changed</source>
+        <translation>
+            <numerusform>%n 条流水线状态变化</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Pipeline</name>
+    <message>
+        <location filename="../../widgets/icons.py" line="26"/>
+        <source>Failed</source>
+        <extracomment>Okabe-Ito colours; every state is also written out and has its own icon shape.</extracomment>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/icons.py" line="27"/>
+        <source>Running</source>
+        <translation>构建中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/icons.py" line="28"/>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/icons.py" line="29"/>
+        <source>Passed</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/icons.py" line="30"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/icons.py" line="31"/>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+</context>
+<context>
+    <name>PipelineBoard</name>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="54"/>
+        <source>⚠ STALE: no answer from the source for 3 intervals</source>
+        <translation>⚠ 已过时：数据源连续 3 个周期无响应</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="81"/>
+        <source>running for {elapsed} · no ETA yet</source>
+        <translation>已运行 {elapsed} · 暂无预计时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="85"/>
+        <source>expected {eta}</source>
+        <translation>预计 {eta}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="87"/>
+        <source>{elapsed} · over by {over}</source>
+        <translation>{elapsed} · 超出 {over}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="91"/>
+        <source>{elapsed} of ~{eta} · {left} left</source>
+        <translation>{elapsed} / 约 {eta} · 剩余 {left}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="101"/>
+        <source>branch {branch}</source>
+        <translation>分支 {branch}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="102"/>
+        <source>{source} · commit {sha}</source>
+        <translation>{source} · 提交 {sha}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="103"/>
+        <source>{state} · duration {duration} · {when}</source>
+        <translation>{state} · 耗时 {duration} · {when}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="109"/>
+        <source>running for {elapsed} · expected {eta}</source>
+        <translation>已运行 {elapsed} · 预计 {eta}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_board.py" line="115"/>
+        <source>broken since {since} · failing for %n run(s)</source>
+        <translation>
+            <numerusform>自 {since} 起失败 · 已连续失败 %n 次</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="120"/>
+        <source>commits by {authors}</source>
+        <translation>提交者 {authors}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="122"/>
+        <source>error: {error}</source>
+        <translation>错误：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="245"/>
+        <source> (stale)</source>
+        <translation>（已过时）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="296"/>
+        <source>Source {source} is not answering</source>
+        <translation>数据源 {source} 无响应</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="299"/>
+        <source>{error}
+Retrying with backoff; the other sources keep updating.</source>
+        <translation>{error}
+正在退避重试；其他数据源照常更新。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="303"/>
+        <source>source {source} error</source>
+        <translation>数据源 {source} 出错</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="332"/>
+        <location filename="../../widgets/pipeline_board.py" line="447"/>
+        <source>No pipelines in the cache yet.</source>
+        <extracomment>The &quot;N pipelines, M failing&quot; line (the wall has it in its header instead).</extracomment>
+        <translation>缓存中还没有流水线。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_board.py" line="449"/>
+        <source>No pipeline ran recently (%n idle pipeline(s) hidden).</source>
+        <translation>
+            <numerusform>最近没有运行过的流水线（已隐藏 %n 条空闲流水线）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_board.py" line="455"/>
+        <source>✓ All green: %n pipeline(s), none failing or running.</source>
+        <translation>
+            <numerusform>✓ 全部通过：共 %n 条流水线，没有失败或运行中的。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="458"/>
+        <source>No pipeline matches the filter.</source>
+        <translation>没有符合筛选条件的流水线。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_board.py" line="461"/>
+        <source>%n pipeline(s), {failing} failing.</source>
+        <translation>
+            <numerusform>共 %n 条流水线，{failing} 条失败。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="466"/>
+        <source>Showing the first {n}, failing first.</source>
+        <translation>显示前 {n} 条，失败的优先。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_board.py" line="468"/>
+        <source>{n} match the filter.</source>
+        <translation>{n} 条符合筛选条件。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_board.py" line="471"/>
+        <source>%n idle pipeline(s) hidden (no run recently).</source>
+        <translation>
+            <numerusform>已隐藏 %n 条空闲流水线（最近未运行）。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>QualityView</name>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="79"/>
+        <location filename="../../widgets/quality_view.py" line="96"/>
+        <source>No data-quality report yet.</source>
+        <extracomment>``plain_label``, ``table`` and ``fill_table`` are shared with the release and maturity views.</extracomment>
+        <translation>尚无数据质量报告。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="83"/>
+        <source>Check</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="83"/>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="83"/>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="101"/>
+        <source>all history (no baseline)</source>
+        <translation>全部历史（无基线）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/quality_view.py" line="104"/>
+        <source>Stream {stream} as of {as_of} — %n problem(s);</source>
+        <translation>
+            <numerusform>价值流 {stream}，截至 {as_of}——%n 个问题；</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/quality_view.py" line="108"/>
+        <source>measured from {baseline}; %n exclusion(s) in force.</source>
+        <translation>
+            <numerusform>自 {baseline} 起统计；%n 条排除规则生效。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="112"/>
+        <source>Sources</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="114"/>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/quality_view.py" line="115"/>
+        <source>{start} +%n wk</source>
+        <translation>
+            <numerusform>{start} 起 %n 周</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="117"/>
+        <source>no gaps</source>
+        <translation>无缺口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="118"/>
+        <source>STALE — </source>
+        <translation>已过时——</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="124"/>
+        <source>{state}last success {when}; {gaps}</source>
+        <translation>{state}上次成功 {when}；{gaps}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="130"/>
+        <source>last error</source>
+        <translation>上次错误</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="131"/>
+        <source>Coverage</source>
+        <translation>覆盖率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="137"/>
+        <source>{covered} of {total}</source>
+        <translation>{covered} / {total}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="142"/>
+        <source>Statuses no stage maps</source>
+        <translation>未映射到阶段的状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="146"/>
+        <source>Anomalies</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="150"/>
+        <source>Exclusions in force</source>
+        <translation>生效的排除规则</translation>
+    </message>
+</context>
+<context>
+    <name>ReleaseReport</name>
+    <message>
+        <location filename="../../widgets/release_report.py" line="30"/>
+        <source>success</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="31"/>
+        <source>failure</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="32"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="33"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="34"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="35"/>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="36"/>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="46"/>
+        <location filename="../../widgets/release_report.py" line="107"/>
+        <source>No release selected.</source>
+        <translation>未选择发布。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="54"/>
+        <source>Change</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="55"/>
+        <location filename="../../widgets/release_report.py" line="65"/>
+        <location filename="../../widgets/release_report.py" line="83"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="56"/>
+        <source>Author</source>
+        <translation>作者</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="57"/>
+        <source>Merged</source>
+        <translation>合并时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="58"/>
+        <location filename="../../widgets/release_report.py" line="92"/>
+        <location filename="../../widgets/release_report.py" line="190"/>
+        <source>Tickets</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="59"/>
+        <source>Lead time</source>
+        <translation>前置时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="64"/>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="66"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="67"/>
+        <location filename="../../widgets/release_report.py" line="84"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="68"/>
+        <source>Requirement lead time</source>
+        <translation>需求交付前置时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="73"/>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="74"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="75"/>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="76"/>
+        <source>Approval wait</source>
+        <translation>审批等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="77"/>
+        <source>Running</source>
+        <translation>构建中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="82"/>
+        <source>Incident</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="85"/>
+        <source>Resolved</source>
+        <translation>解决时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="86"/>
+        <source>Recovery</source>
+        <translation>恢复时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="91"/>
+        <location filename="../../widgets/release_report.py" line="189"/>
+        <source>Changes</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="93"/>
+        <location filename="../../widgets/release_report.py" line="191"/>
+        <source>Pipeline</source>
+        <translation>流水线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="94"/>
+        <location filename="../../widgets/release_report.py" line="192"/>
+        <source>Incidents</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="114"/>
+        <source>Release {repo}#{id} to {environment}: {status}</source>
+        <translation>发布 {repo}#{id} 至 {environment}：{status}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="122"/>
+        <source>{pipeline} #{id} (attempt {attempt}, {result})</source>
+        <translation>{pipeline} #{id}（第 {attempt} 次尝试，{result}）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="127"/>
+        <source>Started {started}, finished {finished}; sha {sha}
+Changes linked {method}
+Shipped by {pipeline}</source>
+        <translation>开始于 {started}，完成于 {finished}；sha {sha}
+变更关联方式：{method}
+发布流水线：{pipeline}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="150"/>
+        <source>{lead_time} (earlier)</source>
+        <translation>{lead_time}（更早部署）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="195"/>
+        <source>{tab} ({rows})</source>
+        <translation>{tab}（{rows}）</translation>
+    </message>
+</context>
+<context>
+    <name>Scorecard</name>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="56"/>
+        <source>Time to restore (median)</source>
+        <translation>服务恢复时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="58"/>
+        <source>Failed deployment recovery time (median)</source>
+        <translation>故障恢复时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="63"/>
+        <source>Deployment frequency</source>
+        <translation>部署频率</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/scorecard.py" line="64"/>
+        <source>{rate} · %n deployment(s)</source>
+        <translation>
+            <numerusform>{rate} · %n 次部署</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="68"/>
+        <source>median deploy days/week {days}</source>
+        <translation>每周部署天数中位数 {days}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="71"/>
+        <source>Lead time for changes (median)</source>
+        <translation>变更前置时间（中位数）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/scorecard.py" line="74"/>
+        <source>%n change(s) deployed</source>
+        <translation>
+            <numerusform>已部署 %n 个变更</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="77"/>
+        <source>Change failure rate</source>
+        <translation>变更失败率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="93"/>
+        <source>Production deployment success rate</source>
+        <translation>生产部署成功率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="97"/>
+        <source>{ok} succeeded, {failed} failed</source>
+        <translation>{ok} 次成功，{failed} 次失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="102"/>
+        <source>Release cadence</source>
+        <translation>发布节奏</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="103"/>
+        <source>{rate} · median gap {gap}</source>
+        <translation>{rate} · 间隔中位数 {gap}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="108"/>
+        <source>Requirement lead time (median)</source>
+        <translation>需求交付前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="110"/>
+        <source>≤ {days} days</source>
+        <translation>≤ {days} 天</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/scorecard.py" line="112"/>
+        <source>{unlinked} of %n item(s) not linked to a deployment</source>
+        <translation>
+            <numerusform>%n 个工作项中有 {unlinked} 个未关联到部署</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="116"/>
+        <source>Delivery time (median)</source>
+        <translation>交付时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="123"/>
+        <location filename="../../widgets/scorecard.py" line="136"/>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="125"/>
+        <source>Elite</source>
+        <translation>精英</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="126"/>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="127"/>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="128"/>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="137"/>
+        <source>✓ met</source>
+        <translation>✓ 达标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="137"/>
+        <source>✗ not met</source>
+        <translation>✗ 未达标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="171"/>
+        <source>DORA keys</source>
+        <translation>DORA 指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="172"/>
+        <source>Continuous delivery (targets)</source>
+        <translation>持续交付（目标）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="175"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="198"/>
+        <source>No data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="203"/>
+        <source>DORA {year} definitions · median {median} · production deployments only</source>
+        <translation>DORA {year} 定义 · 中位数：{median} · 仅统计生产部署</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="205"/>
+        <source>interpolated</source>
+        <translation>插值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="223"/>
+        <source>{mark} (target {target})</source>
+        <translation>{mark}（目标 {target}）</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesController</name>
+    <message>
+        <location filename="../../app/sources_controller.py" line="170"/>
+        <source>Saved {name} to {path}.</source>
+        <translation>已将 {name} 保存到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources_controller.py" line="174"/>
+        <source> The token is in the OS keyring.</source>
+        <translation>令牌已保存在操作系统密钥环中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources_controller.py" line="176"/>
+        <source> The token was NOT stored: {error}</source>
+        <translation>令牌未保存：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources_controller.py" line="201"/>
+        <source>Removed {name} from {path}.</source>
+        <translation>已从 {path} 中删除 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources_controller.py" line="204"/>
+        <source> Its keyring token was removed.</source>
+        <translation>其密钥环中的令牌已删除。</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesDialog</name>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="116"/>
+        <source>no token</source>
+        <extracomment>kind -&gt; the kind-specific fields the form shows (the common ones are always shown). Every key the form edits; other keys of an edited table are kept as they were. Where the token comes from: &quot;keyring&quot;, &quot;env FLOWDECK_TOKEN_X&quot;, or &quot;no token&quot;. The ``[[sources]]`` table as written, so editing keeps keys the form does not show.</extracomment>
+        <translation>无令牌</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="118"/>
+        <source>keyring</source>
+        <translation>密钥环</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="120"/>
+        <source>env {name}</source>
+        <translation>环境变量 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="140"/>
+        <source>Sources</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="152"/>
+        <source>Config file: {path}</source>
+        <extracomment>Asks before removing; tests replace it.</extracomment>
+        <translation>配置文件：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="159"/>
+        <location filename="../../widgets/sources_dialog.py" line="248"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="160"/>
+        <location filename="../../widgets/sources_dialog.py" line="254"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="162"/>
+        <source>Last sync</source>
+        <translation>上次同步</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="163"/>
+        <source>Last error</source>
+        <translation>上次错误</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="164"/>
+        <location filename="../../widgets/sources_dialog.py" line="301"/>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="173"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="175"/>
+        <source>Remove…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="188"/>
+        <location filename="../../widgets/sources_dialog.py" line="368"/>
+        <source>New source</source>
+        <translation>新数据源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="205"/>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="207"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="248"/>
+        <source>letters, digits, - _ .</source>
+        <translation>字母、数字、- _ .</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="255"/>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="256"/>
+        <source>Repositories</source>
+        <translation>代码仓库</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="258"/>
+        <source>one per line: status: in review = In Review</source>
+        <translation>每行一个：status: in review = In Review</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="261"/>
+        <source>Status labels</source>
+        <translation>状态标签</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="263"/>
+        <source>Projects</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="264"/>
+        <source>PAY, OPS  (GitLab: group/project or numeric ids)</source>
+        <translation>PAY, OPS（GitLab：group/project 或数字 ID）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="267"/>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="268"/>
+        <source>Jenkins user / Jira Cloud e-mail (Data Center: empty)</source>
+        <translation>Jenkins 用户 / Jira Cloud 邮箱（Data Center：留空）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="271"/>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="272"/>
+        <source>globs over full job names, e.g. mobile/*; empty: all</source>
+        <translation>匹配完整任务名的通配符，如 mobile/*；留空表示全部</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="274"/>
+        <source>Deployment pattern</source>
+        <translation>部署匹配模式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="276"/>
+        <source>JQL</source>
+        <translation>JQL</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="277"/>
+        <source>type in (Story, Bug)  (no ORDER BY)</source>
+        <translation>type in (Story, Bug)（不要写 ORDER BY）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="279"/>
+        <source>Incident types</source>
+        <translation>故障类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="281"/>
+        <source>Time zone</source>
+        <translation>时区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="282"/>
+        <source>Asia/Shanghai (feeds whose times carry no zone)</source>
+        <translation>Asia/Shanghai（用于不带时区的时间）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="284"/>
+        <source>Sync interval (s)</source>
+        <translation>同步间隔（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="285"/>
+        <source>Timeout (s)</source>
+        <translation>超时（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="286"/>
+        <source>company CA bundle (PEM)</source>
+        <translation>公司 CA 证书包（PEM）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="287"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="295"/>
+        <source>CA bundle</source>
+        <translation>CA 证书包</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="296"/>
+        <source>Proxy</source>
+        <translation>代理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="297"/>
+        <source>Trust the operating system&apos;s certificate store</source>
+        <translation>信任操作系统的证书库</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="299"/>
+        <source>System trust</source>
+        <translation>系统信任</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="319"/>
+        <source>CA bundle (PEM)</source>
+        <translation>CA 证书包（PEM）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="321"/>
+        <source>PEM files (*.pem *.crt *.cer);;All (*)</source>
+        <translation>PEM 文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="332"/>
+        <source>&lt;name&gt;</source>
+        <translation>&lt;名称&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="337"/>
+        <source>no OS keyring: not stored here</source>
+        <translation>没有操作系统密钥环：不在此处保存</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="339"/>
+        <source>Set the environment variable {env} for Flowdeck instead (never a file).</source>
+        <translation>请改为给 Flowdeck 设置环境变量 {env}（切勿写入文件）。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="346"/>
+        <source>leave empty to keep the stored token</source>
+        <translation>留空则保留已保存的令牌</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="348"/>
+        <source>API token</source>
+        <translation>API 令牌</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="351"/>
+        <source>Stored in the OS keyring; {env} in the environment wins over it.</source>
+        <translation>保存在操作系统密钥环中；环境变量 {env} 优先。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="366"/>
+        <location filename="../../widgets/sources_dialog.py" line="543"/>
+        <source>Edit source {name}</source>
+        <translation>编辑数据源 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="447"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="453"/>
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="460"/>
+        <source>Removing {name}…</source>
+        <translation>正在删除 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="466"/>
+        <source>Remove source</source>
+        <translation>删除数据源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="467"/>
+        <source>Remove the source {name} from the config file and its keyring token?</source>
+        <translation>从配置文件中删除数据源 {name} 及其密钥环令牌？</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="485"/>
+        <source>Tokens: {message}</source>
+        <translation>令牌：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="487"/>
+        <source>{message} Flowdeck keeps no token in a file: use the environment variable named under the token field. (Keyring backend: {backend})</source>
+        <translation>{message} Flowdeck 不会把令牌保存在文件中：请使用令牌输入框下方所示的环境变量。（密钥环后端：{backend}）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="509"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="556"/>
+        <source>Connected: {message}</source>
+        <translation>已连接：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sources_dialog.py" line="558"/>
+        <source>Failed: {message}</source>
+        <translation>失败：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>StageDetail</name>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="51"/>
+        <source>Key</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="52"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="53"/>
+        <source>Wait</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="54"/>
+        <source>Process</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="55"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="56"/>
+        <source>Visits</source>
+        <translation>进入次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="57"/>
+        <source>Completed</source>
+        <translation>完成时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="136"/>
+        <source>{title}
+Open {url}</source>
+        <translation>{title}
+打开 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="180"/>
+        <source>Filter by key or title…</source>
+        <translation>按编号或标题筛选…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="197"/>
+        <source>time in stage (wait + process)</source>
+        <translation>在阶段内的时间（等待 + 处理）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="198"/>
+        <source>items</source>
+        <translation>工作项</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/stage_detail.py" line="223"/>
+        <source>{name}: %n item(s) · wait median {wait} (p85 {wait85}) · process median {process} (p85 {process85}) · WIP {wip} · %C&amp;A {ca}</source>
+        <translation>
+            <numerusform>{name}：%n 个工作项 · 等待时间中位数 {wait}（p85 {wait85}）· 处理时间中位数 {process}（p85 {process85}）· 在制品 {wip} · %C&amp;A {ca}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="239"/>
+        <source>{summary} · no item-level detail available for this stage</source>
+        <translation>{summary} · 此阶段没有工作项级明细</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="278"/>
+        <source>Stage: {name}</source>
+        <translation>阶段：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="284"/>
+        <source>Double-click a row (or press Enter) to open the ticket.</source>
+        <translation>双击一行（或按 Enter）打开工单。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="290"/>
+        <source>Export items as CSV…</source>
+        <translation>将工作项导出为 CSV…</translation>
+    </message>
+</context>
+<context>
+    <name>Sync</name>
+    <message>
+        <location filename="../../app/sync_controller.py" line="41"/>
+        <source>This store holds the demo organisation; syncing real sources into it would mix synthetic and real numbers. Start Flowdeck with a store of its own for your data (flowdeck --db PATH), then sync.</source>
+        <extracomment>Shown when a sync is asked for a store that holds the demo organisation.</extracomment>
+        <translation>此数据库存放的是演示组织的数据；把真实数据源同步进来会混淆虚构与真实的数字。请为您的数据使用单独的数据库启动 Flowdeck（flowdeck --db PATH），然后再同步。</translation>
+    </message>
+    <message>
+        <location filename="../../app/sync_controller.py" line="66"/>
+        <source>Sync cancelled; the next sync resumes from the last stored page</source>
+        <translation>同步已取消；下次同步将从最后保存的页继续</translation>
+    </message>
+    <message>
+        <location filename="../../app/sync_controller.py" line="68"/>
+        <source>Sync finished with errors ({sources})</source>
+        <translation>同步完成，但有错误（{sources}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/sync_controller.py" line="70"/>
+        <source>Sync finished</source>
+        <translation>同步完成</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/sync_controller.py" line="71"/>
+        <source>{head}: {records} records from %n source(s)</source>
+        <translation>
+            <numerusform>{head}：来自 %n 个数据源的 {records} 条记录</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/sync_controller.py" line="113"/>
+        <source>No source is configured: add one under Sources → Sources… first.</source>
+        <translation>尚未配置数据源：请先在“数据源 → 数据源…”中添加。</translation>
+    </message>
+    <message>
+        <location filename="../../app/sync_controller.py" line="116"/>
+        <source>The store is not open yet.</source>
+        <translation>数据库尚未打开。</translation>
+    </message>
+    <message>
+        <location filename="../../app/sync_controller.py" line="137"/>
+        <source>{source} {stream}: page {pages}, {records} records, {requests} requests</source>
+        <translation>{source} {stream}：第 {pages} 页，{records} 条记录，{requests} 次请求</translation>
+    </message>
+    <message>
+        <location filename="../../app/sync_controller.py" line="141"/>
+        <source>{progress}, waited {seconds} s</source>
+        <translation>{progress}，已等待 {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/sync_controller.py" line="146"/>
+        <source>{source}: connecting…</source>
+        <translation>{source}：正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../app/sync_controller.py" line="158"/>
+        <source>{source}: cancelled</source>
+        <translation>{source}：已取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/sync_controller.py" line="160"/>
+        <source>{source}: done</source>
+        <translation>{source}：完成</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <location filename="../../widgets/sync_status.py" line="28"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sync_status.py" line="32"/>
+        <source>{name}: last sync {when} — last error: {error}</source>
+        <translation>{name}：上次同步 {when}——上次错误：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sync_status.py" line="37"/>
+        <source>{name}: last sync {when}</source>
+        <translation>{name}：上次同步 {when}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sync_status.py" line="59"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sync_status.py" line="61"/>
+        <source>Stop after the current page; the next sync resumes there</source>
+        <translation>在当前页之后停止；下次同步从那里继续</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/sync_status.py" line="78"/>
+        <source>Cancelling after the current page…</source>
+        <translation>将在当前页之后取消…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/sync_status.py" line="89"/>
+        <source>Syncing %n source(s)…</source>
+        <translation>
+            <numerusform>正在同步 %n 个数据源…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TimeRange</name>
+    <message>
+        <location filename="../../widgets/time_range.py" line="22"/>
+        <source>Last 2 weeks</source>
+        <extracomment>(label, weeks); weeks 0 = the calendar quarter up to the anchor; -1 = custom.</extracomment>
+        <translation>最近 2 周</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="23"/>
+        <source>Last 4 weeks</source>
+        <translation>最近 4 周</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="24"/>
+        <source>Last 13 weeks</source>
+        <translation>最近 13 周</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="25"/>
+        <source>Last 26 weeks</source>
+        <translation>最近 26 周</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="26"/>
+        <source>Quarter to date</source>
+        <translation>本季度至今</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="27"/>
+        <source>Custom…</source>
+        <translation>自定义…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="88"/>
+        <source>Value stream</source>
+        <translation>价值流</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="94"/>
+        <source>Time range (Alt+1…Alt+6)</source>
+        <translation>时间范围（Alt+1…Alt+6）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="101"/>
+        <source>as of now</source>
+        <translation>截至现在</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="104"/>
+        <source>Untick to review the map, WIP and pipelines as they stood on a past day</source>
+        <translation>取消勾选可查看过去某天的价值流图、在制品和流水线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="110"/>
+        <source>As of the end of this day (local time)</source>
+        <translation>截至当天结束（本地时间）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="113"/>
+        <source>median: interpolated</source>
+        <translation>中位数：插值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="114"/>
+        <source>median: lower (DevLake)</source>
+        <translation>中位数：取下（DevLake）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="116"/>
+        <source>How medians are computed (METRICS.md)</source>
+        <translation>中位数的计算方法（METRICS.md）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="119"/>
+        <source>Which DORA report&apos;s definitions</source>
+        <translation>采用哪一年 DORA 报告的定义</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="123"/>
+        <source>calendar time</source>
+        <translation>日历时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="124"/>
+        <source>working time</source>
+        <translation>工作时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="126"/>
+        <location filename="../../widgets/time_range.py" line="186"/>
+        <source>Calendar or working hours</source>
+        <translation>日历时间或工作时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="137"/>
+        <source>Stream</source>
+        <translation>价值流</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="137"/>
+        <source>Range</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/time_range.py" line="142"/>
+        <source>Definitions</source>
+        <translation>定义</translation>
+    </message>
+</context>
+<context>
+    <name>TrendChart</name>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="51"/>
+        <location filename="../../widgets/trend_chart.py" line="139"/>
+        <source>Point at a week to read its values.</source>
+        <translation>将鼠标指向某一周以查看数值。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="67"/>
+        <source>Lead time per week (days)</source>
+        <translation>每周前置时间（天）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="67"/>
+        <source>days</source>
+        <translation>天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="70"/>
+        <source>median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="82"/>
+        <source>Production deployments per week</source>
+        <translation>每周生产部署次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="83"/>
+        <source>count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="89"/>
+        <source>Deployment success rate (%)</source>
+        <translation>部署成功率（%）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="94"/>
+        <source>Flow efficiency (%)</source>
+        <translation>流动效率（%）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="98"/>
+        <source>Work in progress (items)</source>
+        <translation>在制品（工作项）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="98"/>
+        <source>items</source>
+        <translation>工作项</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="141"/>
+        <source>No weeks in this range.</source>
+        <translation>此范围内没有完整的周。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="151"/>
+        <source>Week of {week}: lead time median {median}, p85 {p85} · deployments {deployments} · success {success} · flow efficiency {flow} · WIP {wip}</source>
+        <translation>{week} 当周：前置时间中位数 {median}，p85 {p85} · 部署 {deployments} 次 · 成功率 {success} · 流动效率 {flow} · 在制品 {wip}</translation>
+    </message>
+</context>
+<context>
+    <name>TrustPages</name>
+    <message>
+        <location filename="../../app/trust_pages.py" line="60"/>
+        <source>Release {repo}#{id}</source>
+        <translation>发布 {repo}#{id}</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="69"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="72"/>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="99"/>
+        <source>Export release report as {what}</source>
+        <translation>将发布报告导出为 {what}</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="109"/>
+        <source>Cannot write {name}: {error}</source>
+        <translation>无法写入 {name}：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="112"/>
+        <source>Saved {name}</source>
+        <translation>已保存 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="141"/>
+        <location filename="../../app/trust_pages.py" line="144"/>
+        <location filename="../../app/trust_pages.py" line="157"/>
+        <source>Computed when this page is shown.</source>
+        <translation>显示此页面时计算。</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="148"/>
+        <source>Finished</source>
+        <translation>完成时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="149"/>
+        <source>Repository</source>
+        <translation>代码仓库</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="150"/>
+        <source>Deployment</source>
+        <translation>部署</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="151"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="152"/>
+        <source>Environment</source>
+        <translation>环境</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="153"/>
+        <source>Source</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="158"/>
+        <source>Open release report</source>
+        <translation>打开发布报告</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="161"/>
+        <source>Double-click a production deployment (or select it and press Enter) for its release report.</source>
+        <translation>双击一次生产部署（或选中后按 Enter）查看其发布报告。</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="194"/>
+        <source>Data quality</source>
+        <translation>数据质量</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="195"/>
+        <source>Maturity</source>
+        <translation>成熟度</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="196"/>
+        <source>Releases</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="230"/>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="250"/>
+        <source>Computed {when}.</source>
+        <translation>计算于 {when}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="263"/>
+        <source>Could not compute: {message}</source>
+        <translation>无法计算：{message}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/trust_pages.py" line="275"/>
+        <source>%n production deployment(s) finished in the selected window, newest first.</source>
+        <translation>
+            <numerusform>所选时间窗口内完成了 %n 次生产部署，最新的在前。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="282"/>
+        <source>No production deployment finished in the selected window.</source>
+        <translation>所选时间窗口内没有完成的生产部署。</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="300"/>
+        <source>Building the release report of {repo}#{id}…</source>
+        <translation>正在生成 {repo}#{id} 的发布报告…</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="310"/>
+        <source>Release report of {repo}#{id}.</source>
+        <translation>{repo}#{id} 的发布报告。</translation>
+    </message>
+    <message>
+        <location filename="../../app/trust_pages.py" line="320"/>
+        <source>Could not build the release report of {repo}#{id}: {message}</source>
+        <translation>无法生成 {repo}#{id} 的发布报告：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>ValueStreamMap</name>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="26"/>
+        <source>⚠ Bottleneck</source>
+        <translation>⚠ 瓶颈</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="83"/>
+        <source>process</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="85"/>
+        <source>wait</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="87"/>
+        <source>items · WIP</source>
+        <translation>工作项 · 在制品</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="126"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="132"/>
+        <source>Value-stream map</source>
+        <translation>价值流图</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="140"/>
+        <source>No data for this period</source>
+        <translation>此时间段没有数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="186"/>
+        <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median)</source>
+        <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="276"/>
+        <source>Wait {wait}  ·  Process {process}  ·  Flow efficiency {eff}  ·  Rolled %C&amp;A {rca}</source>
+        <translation>等待时间 {wait}  ·  处理时间 {process}  ·  流动效率 {eff}  ·  累计 %C&amp;A {rca}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="426"/>
+        <source>Process: median {median}, p85 {p85}, total {total}</source>
+        <translation>处理时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="429"/>
+        <source>Wait: median {median}, p85 {p85}, total {total}</source>
+        <translation>等待时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="432"/>
+        <source>Items: {items}   WIP: {wip} (median age {age})</source>
+        <translation>工作项：{items}   在制品：{wip}（停留时间中位数 {age}）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="435"/>
+        <source>Complete and accurate: {pct}</source>
+        <translation>完整准确率：{pct}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="438"/>
+        <source>Bottleneck: the largest total wait of the stream</source>
+        <translation>瓶颈：价值流中总等待时间最长的阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="439"/>
+        <source>Click or press Enter for the items behind these numbers.</source>
+        <translation>点击或按 Enter 查看这些数字背后的工作项。</translation>
+    </message>
+</context>
+<context>
+    <name>Wall</name>
+    <message>
+        <location filename="../../app/wall.py" line="35"/>
+        <source>Pipelines</source>
+        <extracomment>Page names, in the default rotation order.</extracomment>
+        <translation>流水线</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="36"/>
+        <source>Value stream</source>
+        <translation>价值流</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="37"/>
+        <source>Scorecard</source>
+        <translation>记分卡</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="103"/>
+        <source>Flowdeck wall</source>
+        <translation>Flowdeck 大屏</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="124"/>
+        <source>Rotation paused</source>
+        <translation>轮播已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="127"/>
+        <source>DEMO DATA</source>
+        <translation>演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="178"/>
+        <source>Opening the store…</source>
+        <translation>正在打开数据库…</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="188"/>
+        <source>Cannot open the store: {message}</source>
+        <translation>无法打开数据库：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="205"/>
+        <source>Demo data: computing…</source>
+        <translation>演示数据：正在计算…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/wall.py" line="207"/>
+        <source>Polling %n source(s)…</source>
+        <translation>
+            <numerusform>正在轮询 %n 个数据源…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="225"/>
+        <source>{n} failing</source>
+        <translation>{n} 个失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="226"/>
+        <source>{n} running</source>
+        <translation>{n} 个运行中</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="227"/>
+        <source>{n} passing</source>
+        <translation>{n} 个通过</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="230"/>
+        <source>{n} idle hidden</source>
+        <translation>{n} 个空闲已隐藏</translation>
+    </message>
+</context>
+<context>
+    <name>WallClock</name>
+    <message>
+        <location filename="../../widgets/wall_clock.py" line="31"/>
+        <source>{n} s ago</source>
+        <extracomment>ok / amber / red; Okabe-Ito orange and vermillion, and the level is also written in words.</extracomment>
+        <translation>{n} 秒前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_clock.py" line="33"/>
+        <source>{n} min ago</source>
+        <translation>{n} 分钟前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_clock.py" line="35"/>
+        <source>{n} h ago</source>
+        <translation>{n} 小时前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_clock.py" line="36"/>
+        <source>{n} days ago</source>
+        <translation>{n} 天前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_clock.py" line="50"/>
+        <source>demo data (as of {stamp})</source>
+        <translation>演示数据（截至 {stamp}）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_clock.py" line="52"/>
+        <source>no data yet</source>
+        <translation>尚无数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_clock.py" line="56"/>
+        <source>data as of {stamp}, {ago}</source>
+        <translation>数据截至 {stamp}，{ago}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_clock.py" line="120"/>
+        <source>⚠ {age} — data is old</source>
+        <translation>⚠ {age}——数据已过时</translation>
+    </message>
+</context>
+<context>
+    <name>WallPages</name>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="51"/>
+        <source>Pipelines</source>
+        <translation>流水线</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="110"/>
+        <source>+ %n more on this wall&apos;s list, {failing} of them failing (see the desktop app for all)</source>
+        <translation>
+            <numerusform>另有 %n 条未显示，其中 {failing} 条失败（完整列表请见桌面应用）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="117"/>
+        <source>+ %n more on this wall&apos;s list (see the desktop app for all)</source>
+        <translation>
+            <numerusform>另有 %n 条未显示（完整列表请见桌面应用）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="185"/>
+        <source>Value stream</source>
+        <translation>价值流</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="194"/>
+        <source>Lead time (median)</source>
+        <translation>前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="195"/>
+        <source>Flow efficiency</source>
+        <translation>流动效率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="196"/>
+        <source>Work in progress</source>
+        <translation>在制品</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="197"/>
+        <source>Bottleneck</source>
+        <translation>瓶颈</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="217"/>
+        <location filename="../../widgets/wall_pages.py" line="282"/>
+        <source>Waiting for the first report…</source>
+        <translation>正在等待第一份报告…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="224"/>
+        <source>{name} · %n item(s) completed · {window}</source>
+        <translation>
+            <numerusform>{name} · 已完成 %n 个工作项 · {window}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="251"/>
+        <source>target {target}: {mark}</source>
+        <translation>目标 {target}：{mark}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="271"/>
+        <source>Scorecard</source>
+        <translation>记分卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="306"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="311"/>
+        <source>Waiting for first data…</source>
+        <translation>正在等待首批数据…</translation>
+    </message>
+</context>
+</TS>
