@@ -28,6 +28,10 @@ if ! command -v Xvfb >/dev/null 2>&1 || ! command -v xauth >/dev/null 2>&1; then
     libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 || true
 fi
 if command -v Xvfb >/dev/null 2>&1; then export FLOWDECK_TEST_XVFB=1; fi
+# 1a. A CJK font, so zh_CN screenshots and the i18n clipping checks see real glyphs (tests/gui/test_i18n.py).
+if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  apt_install fonts-noto-cjk || true
+fi
 
 # 1b. Validators for the desktop integration files (tests/test_packaging.py).
 if ! command -v desktop-file-validate >/dev/null 2>&1 || ! command -v appstreamcli >/dev/null 2>&1; then
