@@ -13,18 +13,23 @@ from __future__ import annotations
 
 import gettext
 import os
+import unicodedata
 from pathlib import Path
 
 __all__ = [
     "DOMAIN",
+    "N_",
     "SUPPORTED",
     "gettext_",
     "language",
+    "ljust",
     "ngettext",
     "normalise",
+    "rjust",
     "set_language",
     "system_language",
     "translations_dir",
+    "width",
 ]
 
 DOMAIN = "flowdeck"
@@ -99,3 +104,23 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     t = _state["t"]
     assert isinstance(t, gettext.NullTranslations)
     return t.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction only (tables built at import time); translate it where shown."""
+    return message
+
+
+def width(text: str) -> int:
+    """Display width in a terminal: CJK (wide and full-width) characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def ljust(text: str, columns: int) -> str:
+    """``text`` padded on the right to ``columns`` display columns (see :func:`width`)."""
+    return text + " " * max(0, columns - width(text))
+
+
+def rjust(text: str, columns: int) -> str:
+    """``text`` padded on the left to ``columns`` display columns (see :func:`width`)."""
+    return " " * max(0, columns - width(text)) + text

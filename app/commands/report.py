@@ -16,6 +16,8 @@ from typing import Any
 
 from app.cli import UsageError
 from app.commands.common import config_of, instant_arg, open_store
+from data.i18n import gettext_ as _
+from data.i18n import ljust, ngettext, rjust, width
 from data.results import Report, StageResult
 from data.timeutil import utc_now
 
@@ -103,16 +105,17 @@ def _hours(value: float | None) -> str:
     """Hours under two days, days above (with the unit)."""
     if value is None:
         return DASH
-    return f"{value:.1f} h" if abs(value) < 48 else f"{value / 24:.1f} d"
+    return _("{0} h").format(f"{value:.1f}") if abs(value) < 48 else _("{0} d").format(f"{value / 24:.1f}")
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    # Display widths, not len(): a Chinese heading takes two terminal columns per character.
+    widths = [max(width(h), *(width(r[i]) for r in rows)) if rows else width(h) for i, h in enumerate(headers)]
 
     def line(cells: list[str]) -> str:
         # First column (names) left-aligned, numbers right-aligned.
         return "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            ljust(c, w) if i == 0 else rjust(c, w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
     out = [line(headers), line(["-" * w for w in widths])]
@@ -136,31 +139,44 @@ def _stage_row(s: StageResult) -> list[str]:
     ]
 
 
+def _tier(tier: str | None) -> str:
+    """A DORA tier in words of the chosen language (JSON keeps the English key)."""
+    names = {"elite": _("elite"), "high": _("high"), "medium": _("medium"), "low": _("low")}
+    return DASH if not tier else names.get(tier, tier)
+
+
 def render_text(report: Report) -> str:
     """The report as aligned tables (durations in hours or days, "—" for no data)."""
     parts: list[str] = []
     if report.notes.get("demo"):
-        parts.append("DEMO DATA — a synthetic organisation, not your delivery.\n")
+        parts.append(_("DEMO DATA — a synthetic organisation, not your delivery.") + "\n")
     d = report.definitions
     parts.append(
-        f"Window  {report.window_from:%Y-%m-%d %H:%M} – {report.window_to:%Y-%m-%d %H:%M} UTC "
-        f"(to excluded), as of {report.as_of:%Y-%m-%d %H:%M} UTC\n"
-        f"Definitions  median: {d.get('median')}, DORA: {d.get('dora')}, calendar: {d.get('calendar')}\n"
+        _("Window  {start} – {end} UTC (to excluded), as of {as_of} UTC").format(
+            start=f"{report.window_from:%Y-%m-%d %H:%M}",
+            end=f"{report.window_to:%Y-%m-%d %H:%M}",
+            as_of=f"{report.as_of:%Y-%m-%d %H:%M}",
+        )
+        + "\n"
+        + _("Definitions  median: {median}, DORA: {dora}, calendar: {calendar}").format(
+            median=d.get("median"), dora=d.get("dora"), calendar=d.get("calendar")
+        )
+        + "\n"
     )
     for s in report.streams:
-        parts.append(f"\nStream: {s.name}\n")
+        parts.append("\n" + _("Stream: {name}").format(name=s.name) + "\n")
         parts.append(
             _table(
                 [
-                    "completed",
-                    "lead median",
-                    "lead p85",
-                    "cycle median",
-                    "flow eff.",
-                    "per week",
-                    "WIP",
-                    "bottleneck",
-                    "rolled %C&A",
+                    _("completed"),
+                    _("lead median"),
+                    _("lead p85"),
+                    _("cycle median"),
+                    _("flow eff."),
+                    _("per week"),
+                    _("WIP"),
+                    _("bottleneck"),
+                    _("rolled %C&A"),
                 ],
                 [
                     [
@@ -181,51 +197,58 @@ def render_text(report: Report) -> str:
         parts.append(
             _table(
                 [
-                    "stage",
-                    "items",
-                    "wait med",
-                    "wait p85",
-                    "active med",
-                    "active p85",
-                    "wait total",
-                    "active total",
-                    "WIP",
-                    "WIP age",
-                    "%C&A",
+                    _("stage"),
+                    _("items"),
+                    _("wait med"),
+                    _("wait p85"),
+                    _("active med"),
+                    _("active p85"),
+                    _("wait total"),
+                    _("active total"),
+                    _("WIP"),
+                    _("WIP age"),
+                    _("%C&A"),
                 ],
                 [_stage_row(st) for st in s.stages],
             )
         )
     dora = report.dora
-    parts.append(f"\nDORA ({d.get('dora')})  stream: {report.notes.get('dora_stream', DASH)}\n")
+    parts.append(
+        "\n"
+        + _("DORA ({year})  stream: {stream}").format(year=d.get("dora"), stream=report.notes.get("dora_stream", DASH))
+        + "\n"
+    )
     if len(report.streams) > 1:
         parts.append(
-            f"(DORA and continuous-delivery figures describe the first stream, {report.notes.get('dora_stream')}, "
-            "only; use --stream NAME for another.)\n"
+            _(
+                "(DORA and continuous-delivery figures describe the first stream, {stream}, "
+                "only; use --stream NAME for another.)"
+            ).format(stream=report.notes.get("dora_stream"))
+            + "\n"
         )
     t = dora.tiers
     recovery = dora.time_to_restore_median_h if d.get("dora") == "2021" else dora.recovery_time_median_h
     parts.append(
         _table(
-            ["key", "value", "tier"],
+            [_("key"), _("value"), _("tier")],
             [
-                ["deployments", str(dora.deployments), DASH],
-                ["deployments per week", _num(dora.deployments_per_week), DASH],
+                [_("deployments"), str(dora.deployments), DASH],
+                [_("deployments per week"), _num(dora.deployments_per_week), DASH],
                 [
-                    "deploy days per week (median)",
+                    _("deploy days per week (median)"),
                     _num(dora.deploy_days_per_week_median),
-                    t.get("deployment_frequency") or DASH,
+                    _tier(t.get("deployment_frequency")),
                 ],
                 [
-                    "lead time for changes (median)",
+                    _("lead time for changes (median)"),
                     _hours(dora.lead_time_for_changes_median_h),
-                    t.get("lead_time_for_changes") or DASH,
+                    _tier(t.get("lead_time_for_changes")),
                 ],
-                ["change failure rate", _pct(dora.change_failure_rate), t.get("change_failure_rate") or DASH],
+                [_("change failure rate"), _pct(dora.change_failure_rate), _tier(t.get("change_failure_rate"))],
                 [
-                    "recovery time (median)" if d.get("dora") != "2021" else "time to restore (median)",
+                    _("recovery time (median)") if d.get("dora") != "2021" else _("time to restore (median)"),
                     _hours(recovery),
-                    t.get("recovery_time") or DASH,
+                    _tier(t.get("recovery_time")),
                 ],
             ],
         )
@@ -233,53 +256,65 @@ def render_text(report: Report) -> str:
     parts_h = dora.lead_time_parts_median_h
     if parts_h:
         parts.append(
-            "Lead-time parts (medians): "
-            + ", ".join(f"{k} {_hours(v)}" for k, v in parts_h.items())
-            + f"  over {dora.changes_deployed} deployed changes\n"
+            _("Lead-time parts (medians): {parts}").format(
+                parts=", ".join(f"{k} {_hours(v)}" for k, v in parts_h.items())
+            )
+            + "  "
+            + ngettext("over {n} deployed change", "over {n} deployed changes", dora.changes_deployed).format(
+                n=dora.changes_deployed
+            )
+            + "\n"
         )
     dl = report.delivery
     targets = report.notes.get("targets", {})
-    parts.append("\nContinuous delivery\n")
+    parts.append("\n" + _("Continuous delivery") + "\n")
     parts.append(
         _table(
-            ["figure", "value", "target"],
+            [_("figure"), _("value"), _("target")],
             [
                 [
-                    "production deployment success rate",
+                    _("production deployment success rate"),
                     _pct(dl.production_deployment_success_rate),
                     _pct(targets.get("production_deployment_success_rate")),
                 ],
-                ["releases per week", _num(dl.releases_per_week), DASH],
+                [_("releases per week"), _num(dl.releases_per_week), DASH],
                 [
-                    "release gap (median)",
-                    DASH if dl.release_gap_median_days is None else f"{dl.release_gap_median_days:.1f} d",
+                    _("release gap (median)"),
+                    DASH
+                    if dl.release_gap_median_days is None
+                    else _("{0} d").format(f"{dl.release_gap_median_days:.1f}"),
                     DASH,
                 ],
                 [
-                    "requirement lead time (median)",
+                    _("requirement lead time (median)"),
                     _hours(dl.requirement_lead_time_median_h),
                     DASH
                     if targets.get("requirement_lead_time_days") is None
-                    else f"≤ {targets['requirement_lead_time_days']:g} d",
+                    else "≤ " + _("{0} d").format(f"{targets['requirement_lead_time_days']:g}"),
                 ],
                 [
-                    "  requirements without a linked deployment",
-                    f"{dl.requirement_lead_time_unlinked} of {dl.requirements_completed}",
+                    "  " + _("requirements without a linked deployment"),
+                    _("{n} of {total}").format(n=dl.requirement_lead_time_unlinked, total=dl.requirements_completed),
                     DASH,
                 ],
-                ["delivery time (median)", _hours(dl.delivery_time_median_h), DASH],
+                [_("delivery time (median)"), _hours(dl.delivery_time_median_h), DASH],
             ],
         )
     )
     excluded = {k: v for k, v in report.notes.get("excluded", {}).items() if v}
     if excluded:
         parts.append(
-            "\nExcluded by decision: " + ", ".join(f"{v} {k.replace('_', ' ')}(s)" for k, v in excluded.items()) + "\n"
+            "\n"
+            + _("Excluded by decision: {listed}").format(
+                listed=", ".join(f"{v} {k.replace('_', ' ')}(s)" for k, v in excluded.items())
+            )
+            + "\n"
         )
     if report.notes.get("measure_from"):
-        parts.append("Measured from: " + ", ".join(f"{k}: {v}" for k, v in report.notes["measure_from"].items()) + "\n")
+        measured = ", ".join(f"{k}: {v}" for k, v in report.notes["measure_from"].items())
+        parts.append(_("Measured from: {streams}").format(streams=measured) + "\n")
     if report.notes.get("calendar"):
-        parts.append(f"Durations in {report.notes['calendar']}\n")
+        parts.append(_("Durations in {calendar}").format(calendar=report.notes["calendar"]) + "\n")
     for warning in report.notes.get("calendar_warnings", ()):
-        parts.append(f"Note: {warning}\n")
+        parts.append(_("Note: {warning}").format(warning=warning) + "\n")
     return "".join(parts)
