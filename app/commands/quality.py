@@ -16,6 +16,8 @@ from typing import Any
 
 from app.cli import UsageError
 from app.commands.common import config_of, instant_arg, open_store
+from data.i18n import gettext_ as _
+from data.i18n import ljust, ngettext, width
 from data.quality.model import FindingItem, QualityReport
 from data.timeutil import utc_now
 
@@ -90,10 +92,10 @@ def _dump(doc: dict[str, Any]) -> None:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    widths = [max(width(h), *(width(r[i]) for r in rows)) if rows else width(h) for i, h in enumerate(headers)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return "  ".join(ljust(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]) + "\n"
 
@@ -107,7 +109,7 @@ def _items(items: tuple[FindingItem, ...], limit: int | None) -> str:
     shown = items if limit is None else items[:limit]
     out = "".join(f"    {i.source}  {_oneline(i.key)}  {_oneline(i.detail)}\n" for i in shown)
     if len(shown) < len(items):
-        out += f"    … and {len(items) - len(shown)} more (--all or --json lists them)\n"
+        out += "    " + _("… and {n} more (--all or --json lists them)").format(n=len(items) - len(shown)) + "\n"
     return out
 
 
@@ -118,46 +120,70 @@ def _when(value: Any) -> str:
 def render_text(q: QualityReport, *, limit: int | None = SHOWN) -> str:
     """The quality report as readable tables; each finding followed by its items."""
     parts = [
-        f"Data quality of stream {q.stream!r}, as of {_when(q.as_of)}\n",
-        f"Measured from: {_when(q.measure_from) if q.measure_from else 'all history (no measure_from baseline)'}\n",
-        "\nSources\n",
+        _("Data quality of stream {stream}, as of {as_of}").format(stream=repr(q.stream), as_of=_when(q.as_of)) + "\n",
+        _("Measured from: {baseline}").format(
+            baseline=_when(q.measure_from) if q.measure_from else _("all history (no measure_from baseline)")
+        )
+        + "\n",
+        "\n" + _("Sources") + "\n",
         _table(
-            ["source", "configured", "last success", "last error", "records", "per week", "gaps", "stale"],
+            [
+                _("source"),
+                _("configured"),
+                _("last success"),
+                _("last error"),
+                _("records"),
+                _("per week"),
+                _("gaps"),
+                _("stale"),
+            ],
             [
                 [
                     s.source,
-                    "yes" if s.configured else "no (data only)",
+                    _("yes") if s.configured else _("no (data only)"),
                     _when(s.last_success_at),
                     _oneline(s.last_error or DASH)[:60],
                     str(s.records),
                     DASH if s.weekly_median is None else f"{s.weekly_median:g}",
                     ", ".join(f"{g.week_from:%Y-%m-%d} +{g.weeks} wk" for g in s.gaps) or DASH,
-                    "STALE" if s.stale else "",
+                    _("STALE") if s.stale else "",
                 ]
                 for s in q.sources
             ],
         ),
-        "\nCoverage\n",
+        "\n" + _("Coverage") + "\n",
     ]
     for c in q.coverage:
         share = DASH if c.share is None else f"{c.share * 100:.1f} %"
-        parts.append(f"  {c.title}: {c.covered} of {c.total} ({share})\n")
+        parts.append(
+            "  "
+            + _("{title}: {covered} of {total} ({share})").format(
+                title=_(c.title), covered=c.covered, total=c.total, share=share
+            )
+            + "\n"
+        )
         if c.missing:
             parts.append(_items(c.missing, limit))
-    parts.append("\nTime in statuses that no stage maps\n")
+    parts.append("\n" + _("Time in statuses that no stage maps") + "\n")
     if not q.unmapped:
-        parts.append("  none\n")
+        parts.append("  " + _("none") + "\n")
     for u in q.unmapped:
-        parts.append(f"  {_oneline(u.status)}: {u.hours:.1f} h over {u.item_count} item(s)\n")
+        parts.append(
+            "  "
+            + ngettext("{status}: {hours} h over {n} item", "{status}: {hours} h over {n} items", u.item_count).format(
+                status=_oneline(u.status), hours=f"{u.hours:.1f}", n=u.item_count
+            )
+            + "\n"
+        )
         parts.append(_items(u.items, limit))
-    parts.append("\nAnomalies\n")
+    parts.append("\n" + _("Anomalies") + "\n")
     for f in q.anomalies:
-        parts.append(f"  {f.title}: {f.count}\n")
+        parts.append(f"  {_(f.title)}: {f.count}\n")
         if f.items:
             parts.append(_items(f.items, limit))
-    parts.append("\nExclusions in force\n")
+    parts.append("\n" + _("Exclusions in force") + "\n")
     if not q.exclusions:
-        parts.append("  none\n")
+        parts.append("  " + _("none") + "\n")
     for e in q.exclusions:
         parts.append(f"  {e.kind}  {e.source}  {_oneline(e.key)}  — {_oneline(e.reason)} ({_when(e.created_at)})\n")
     return "".join(parts)
@@ -167,13 +193,19 @@ def render_maturity(view: Any) -> str:
     """The maturity view as a table, with the caveat first and the DORA tiers beside it."""
     parts = [
         f"{view.caveat}\n\n",
-        f"Window {view.window_from:%Y-%m-%d} – {view.window_to:%Y-%m-%d} UTC (to excluded), "
-        f"as of {_when(view.as_of)}, stream {view.stream!r}\n\n",
+        _("Window {start} – {end} UTC (to excluded), as of {as_of}, stream {stream}").format(
+            start=f"{view.window_from:%Y-%m-%d}",
+            end=f"{view.window_to:%Y-%m-%d}",
+            as_of=_when(view.as_of),
+            stream=repr(view.stream),
+        )
+        + "\n\n",
         _table(
-            ["area", "level", "evidence"],
+            [_("area"), _("level"), _("evidence")],
             [[f"{r.title} ({r.title_zh})", DASH if r.level is None else str(r.level), r.evidence] for r in view.rows],
         ),
-        "\nDORA tiers (same window): "
+        "\n"
+        + _("DORA tiers (same window): ")
         + ", ".join(f"{k.replace('_', ' ')} {v or DASH}" for k, v in view.dora_tiers.items())
         + "\n",
     ]

@@ -24,6 +24,8 @@ from datetime import datetime
 import numpy as np
 
 from data.config import Config
+from data.i18n import N_
+from data.i18n import gettext_ as _
 from data.metrics.stagemap import DONE, OUTSIDE, StageMap
 from data.quality import anomalies
 from data.quality.model import (
@@ -121,7 +123,7 @@ def assess(
 
     linked = Coverage(
         "changes_linked_to_tickets",
-        "Merged changes that name a ticket (title, branch or merge-commit message)",
+        N_("Merged changes that name a ticket (title, branch or merge-commit message)"),
         sum(1 for t in tickets if t),
         len(merged),
         tuple(FindingItem(c.source, change_key(c), c.title) for c, t in zip(merged, tickets, strict=True) if not t),
@@ -143,7 +145,7 @@ def assess(
     reached_keys = {(w.source, w.key) for w in reached}
     tickets_cov = Coverage(
         "tickets_linked_to_deployments",
-        "Completed tickets whose linked change reached production",
+        N_("Completed tickets whose linked change reached production"),
         len(reached),
         len(completed),
         tuple(FindingItem(w.source, w.key, w.title) for w in completed if (w.source, w.key) not in reached_keys),
@@ -153,11 +155,11 @@ def assess(
     ranged_ids = {(d.source, d.id) for d in ranged}
     range_cov = Coverage(
         "deployments_with_commit_range",
-        "Successful production deployments whose commit range is known",
+        N_("Successful production deployments whose commit range is known"),
         len(ranged),
         len(ok_prod),
         tuple(
-            FindingItem(d.source, deployment_key(d), f"sha {d.sha or '?'}; linked by time instead")
+            FindingItem(d.source, deployment_key(d), _("sha {sha}; linked by time instead").format(sha=d.sha or "?"))
             for d in ok_prod
             if (d.source, d.id) not in ranged_ids
         ),
@@ -168,31 +170,31 @@ def assess(
     findings = (
         Finding(
             "negative_interval",
-            "Intervals that end before they start",
+            N_("Intervals that end before they start"),
             tuple(anomalies.negative(items, by_item, prs, runs, jobs, deployments, incidents)),
         ),
         Finding(
             "zero_length_interval",
-            "Finished runs, jobs and deployments of zero length",
+            N_("Finished runs, jobs and deployments of zero length"),
             tuple(anomalies.zero(runs, jobs, deployments)),
         ),
         Finding(
             "transition_out_of_order",
-            "Transitions whose 'from' is not the previous 'to'",
+            N_("Transitions whose 'from' is not the previous 'to'"),
             tuple(anomalies.out_of_order(by_item)),
         ),
         Finding(
             "run_without_finish",
-            "Pipeline runs completed without a finish, or running too long",
+            N_("Pipeline runs completed without a finish, or running too long"),
             tuple(anomalies.runs_unfinished(runs, a_ms, stuck_after_days)),
         ),
         Finding(
             "deployment_without_finish",
-            "Deployments with a result but no finish, or running too long",
+            N_("Deployments with a result but no finish, or running too long"),
             tuple(anomalies.deployments_unfinished(deployments, a_ms, stuck_after_days)),
         ),
         Finding(
-            "duplicate_key_across_sources", "The same ticket key in two sources", tuple(anomalies.duplicates(items))
+            "duplicate_key_across_sources", N_("The same ticket key in two sources"), tuple(anomalies.duplicates(items))
         ),
     )
     return QualityReport(
