@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from data.i18n import gettext_
 from widgets.format import DASH, fmt_hours, fmt_local, fmt_pct, plain_tooltip
 from widgets.i18n import translate
 
@@ -133,7 +134,7 @@ class QualityView(QWidget):
             node = QTreeWidgetItem(
                 cov,
                 [
-                    c.title,
+                    gettext_(c.title),
                     translate("QualityView", "{covered} of {total}").format(covered=c.covered, total=c.total),
                     fmt_pct(c.share, 1),
                 ],
@@ -145,7 +146,7 @@ class QualityView(QWidget):
             self._items(node, u.items)
         an = self._section(translate("QualityView", "Anomalies"), sum(f.count for f in report.anomalies))
         for f in report.anomalies:
-            node = QTreeWidgetItem(an, [f.title, str(f.count), ""])
+            node = QTreeWidgetItem(an, [gettext_(f.title), str(f.count), ""])
             self._items(node, f.items)
         ex = self._section(translate("QualityView", "Exclusions in force"), len(report.exclusions))
         for e in report.exclusions:
