@@ -11,15 +11,13 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, Table, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
@@ -37,8 +35,8 @@ from data.records import (
     StatusChange,
     WorkItem,
 )
-from data.rows import ms_or_none
-from data.schema import to_ms
+from data.store_errors import StoreCorruptError, StoreError, StoreTooNewError
+from data.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -52,22 +50,6 @@ __all__ = [
     "move_aside_corrupt",
     "resolve_db_url",
 ]
-
-
-class StoreError(Exception):
-    """The store cannot be opened or used; the message says why and what to do."""
-
-
-class StoreTooNewError(StoreError):
-    """The database was written by a newer Flowdeck whose schema this version does not know."""
-
-
-class StoreCorruptError(StoreError):
-    """The SQLite file is damaged; it has been moved aside (never silently replaced)."""
-
-    def __init__(self, message: str, moved: list[Path]) -> None:
-        super().__init__(message)
-        self.moved = moved
 
 
 _CORRUPT_MARKERS = ("file is not a database", "malformed", "disk image", "not a database")
@@ -111,217 +93,6 @@ def resolve_db_url(value: str) -> str:
     if "://" in value:
         return value
     return f"sqlite:///{Path(value).expanduser().resolve()}"
-
-
-# --- writing ------------------------------------------------------------------------------------
-
-
-class Writer:
-    """Writes inside one open transaction (see :meth:`Store.writer`)."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.written = 0
-        self._generation: int | None = None  # claimed by the first tracked write
-
-    def change_generation(self) -> int:
-        """The generation this transaction produces, claimed (bumped) on first use.
-
-        Rows of ``schema.CHANGE_TRACKED`` tables are stamped with it (``changed_gen``), so the
-        metrics cache can refresh from exactly the rows written since it was built. Bumping first
-        takes the generation row's write lock for the rest of the transaction: writers stamp in
-        commit order (on PostgreSQL a second writer waits here; SQLite has one writer anyway).
-        """
-        if self._generation is None:
-            self._bump_generation()
-            t = schema.meta
-            value = self.conn.execute(select(t.c.value).where(t.c.key == "generation")).scalar_one()
-            self._generation = int(value)
-        return self._generation
-
-    def _upsert_rows(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        if table.name in schema.CHANGE_TRACKED:
-            gen = self.change_generation()
-            rows = [{**r, "changed_gen": gen} for r in rows]
-        keys = schema.NATURAL_KEYS[table.name]
-        dialect = self.conn.dialect.name
-        stmt: Any
-        if dialect == "sqlite":
-            stmt = sqlite.insert(table)
-        elif dialect == "postgresql":
-            stmt = postgresql.insert(table)
-        else:  # pragma: no cover - other back ends are not supported
-            raise StoreError(f"unsupported database dialect {dialect!r}")
-        updates = {c: stmt.excluded[c] for c in rows[0] if c not in keys}
-        if updates:
-            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-        self.conn.execute(stmt, list(rows))
-        self.written += len(rows)
-
-    def upsert(self, records: Iterable[Record]) -> int:
-        """Insert or update records by natural key; returns how many were written."""
-        grouped: dict[str, tuple[Table, dict[tuple[Any, ...], dict[str, Any]]]] = {}
-        count = 0
-        for record in records:
-            table, row = rows.to_row(record)
-            keys = schema.NATURAL_KEYS[table.name]
-            bucket = grouped.setdefault(table.name, (table, {}))[1]
-            # The last record with a natural key wins: a page that repeats an item (a moved
-            # offset page) must not make one statement conflict with itself on PostgreSQL.
-            bucket[tuple(row[k] for k in keys)] = row
-            count += 1
-        # Parents first so readers in other processes never see orphans mid-transaction order.
-        for name in schema.RECORD_TABLES:
-            if name in grouped:
-                table, bucket = grouped[name]
-                self._upsert_rows(table, list(bucket.values()))
-        return count
-
-    def upsert_rows(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-        """Upsert already converted rows (epoch-ms instants) into ``table``: the bulk path."""
-        self._upsert_rows(table, rows)
-
-    def bulk_upsert_rows(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-        """Upsert plain tuples (values in ``columns`` order, instants as epoch-ms ints): the fast path.
-
-        One driver-level ``executemany`` of ``INSERT … ON CONFLICT (natural key) DO UPDATE``, so a
-        row repeated within ``rows`` is simply updated again (no "affect row a second time" error).
-        It goes straight to the DB-API cursor of this transaction's connection, skipping
-        SQLAlchemy's per-row bind processing (PLATFORM.md: ~2x faster than Core on SQLite). ``rows``
-        may be an iterator (consumed once). Returns how many rows were passed.
-        """
-        keys = schema.NATURAL_KEYS[table.name]
-        dialect = self.conn.dialect
-        quote = dialect.identifier_preparer.quote
-        mark = "?" if dialect.name == "sqlite" else "%s"
-        marks = [mark for _ in columns]
-        columns = list(columns)
-        if table.name in schema.CHANGE_TRACKED and "changed_gen" not in columns:
-            # The transaction's generation as a literal (an int we computed): no per-row parameter.
-            columns.append("changed_gen")
-            marks.append(str(int(self.change_generation())))
-        cols = ", ".join(quote(c) for c in columns)
-        conflict = ", ".join(quote(k) for k in keys)
-        updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c not in keys)
-        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-        sql = (
-            f"INSERT INTO {quote(table.name)} ({cols}) VALUES ({', '.join(marks)}) "
-            f"ON CONFLICT ({conflict}) {action}"
-        )
-        # A list goes to the driver as is; an iterator is counted as the driver consumes it. Both
-        # sqlite3 and psycopg take any iterable of sequences (psycopg pipelines the statements).
-        counted = rows if isinstance(rows, Sequence) else _Counted(rows)
-        raw: Any = self.conn.connection.dbapi_connection
-        cursor = raw.cursor()
-        try:
-            cursor.executemany(sql, counted)
-        finally:
-            cursor.close()
-        n = len(counted) if isinstance(counted, Sequence) else counted.n
-        self.written += n
-        return n
-
-    def set_cursor(self, source: str, stream: str, value: str) -> None:
-        """Record how far ``stream`` of ``source`` has been synced (same transaction as the page)."""
-        self._upsert_rows(
-            schema.sync_cursors,
-            [{"source": source, "stream": stream, "value": value, "updated_at": to_ms(datetime.now(UTC))}],
-        )
-
-    def get_cursor(self, source: str, stream: str) -> str | None:
-        """The cursor of ``stream`` of ``source``, or None before the first sync."""
-        t = schema.sync_cursors
-        return self.conn.execute(
-            select(t.c.value).where(t.c.source == source, t.c.stream == stream)
-        ).scalar_one_or_none()
-
-    def delete_cursors(self, source: str) -> None:
-        """Forget every cursor of ``source`` (a full re-sync follows)."""
-        t = schema.sync_cursors
-        self.conn.execute(t.delete().where(t.c.source == source))
-
-    def set_sync_state(
-        self,
-        source: str,
-        *,
-        attempt_at: datetime | None = None,
-        success_at: datetime | None = None,
-        error: str | None = None,
-    ) -> None:
-        """Record a sync attempt's outcome for ``source`` (error None clears the last error)."""
-        t = schema.sync_state
-        existing = self.conn.execute(select(t).where(t.c.source == source)).mappings().first()
-        row = {
-            "source": source,
-            "last_attempt_at": ms_or_none(attempt_at or (existing["last_attempt_at"] if existing else None)),
-            "last_success_at": ms_or_none(success_at or (existing["last_success_at"] if existing else None)),
-            "last_error": error,
-        }
-        self._upsert_rows(t, [row])
-
-    def set_meta(self, key: str, value: str) -> None:
-        """Set a store-wide fact (``demo``, ...)."""
-        t = schema.meta
-        stmt: Any = (sqlite.insert(t) if self.conn.dialect.name == "sqlite" else postgresql.insert(t)).values(
-            key=key, value=value
-        )
-        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value})
-        self.conn.execute(stmt)
-
-    def add_exclusion(self, exclusion: Exclusion) -> None:
-        """Exclude one item from the metrics, with its reason."""
-        self._upsert_rows(
-            schema.exclusions,
-            [
-                {
-                    "kind": exclusion.kind,
-                    "source": exclusion.source,
-                    "key": exclusion.key,
-                    "reason": exclusion.reason,
-                    "created_at": to_ms(exclusion.created_at),
-                }
-            ],
-        )
-
-    def remove_exclusion(self, kind: str, source: str, key: str) -> bool:
-        """Undo an exclusion; returns whether there was one."""
-        t = schema.exclusions
-        result = self.conn.execute(t.delete().where(t.c.kind == kind, t.c.source == source, t.c.key == key))
-        return bool(result.rowcount)
-
-    def _bump_generation(self) -> None:
-        t = schema.meta
-        updated = self.conn.execute(
-            t.update().where(t.c.key == "generation").values(value=func.cast(func.cast(t.c.value, _INT) + 1, _TEXT))
-        )
-        if not updated.rowcount:
-            self.set_meta("generation", "1")
-
-
-class _Counted:
-    """Wraps an iterable of rows and counts them as a driver's ``executemany`` consumes it."""
-
-    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
-        self._it = iter(rows)
-        self.n = 0
-
-    def __iter__(self) -> _Counted:
-        return self
-
-    def __next__(self) -> Sequence[Any]:
-        row = next(self._it)
-        self.n += 1
-        return row
-
-
-from sqlalchemy import Integer as _INT  # noqa: E402 - kept beside their single use
-from sqlalchemy import Text as _TEXT  # noqa: E402
-
-# --- the store ----------------------------------------------------------------------------------
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -599,11 +370,3 @@ class Store:
         yield from self.deployments()
         yield from self.deployment_commits()
         yield from self.incidents()
-
-
-def group_by(items: Iterable[Any], key: Any) -> dict[Any, list[Any]]:
-    """Group ``items`` by ``key(item)`` preserving order (a small helper for readers)."""
-    out: dict[Any, list[Any]] = defaultdict(list)
-    for item in items:
-        out[key(item)].append(item)
-    return out
