@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from data.config import Config
+from data.i18n import gettext_ as _
 from data.quality.scope import Scope, change_tickets, commits_of, deployed_ms
 from data.records import Deployment, PipelineRun
 from data.results import iso, rounded
@@ -155,10 +156,16 @@ class ReleaseReport:
     def method_text(self) -> str:
         """The linking method in words."""
         if self.method == EXACT:
-            return "exact: the deployment's commit range is known"
+            return _("exact: the deployment's commit range is known")
         prev = self.previous
-        since = f" ({prev.repo}#{prev.id}, started {iso(prev.started_at)})" if prev else " (none: all earlier merges)"
-        return "by time: changes merged since the previous successful production deployment" + since
+        if prev is None:
+            return _(
+                "by time: changes merged since the previous successful production deployment (none: all earlier merges)"
+            )
+        return _(
+            "by time: changes merged since the previous successful production deployment "
+            "({repo}#{id}, started {started})"
+        ).format(repo=prev.repo, id=prev.id, started=iso(prev.started_at))
 
     def to_json(self) -> dict[str, Any]:
         """A JSON document of the whole report (instants ISO 8601 UTC, hours rounded)."""
