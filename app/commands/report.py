@@ -125,7 +125,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 def _stage_row(s: StageResult) -> list[str]:
     return [
-        s.name + ("" if s.kind == "status" else f" ({s.kind})"),
+        s.name + ("" if s.kind == "status" else f" ({_word(s.kind)})"),
         str(s.items),
         _hours(s.wait_median_h),
         _hours(s.wait_p85_h),
@@ -137,6 +137,19 @@ def _stage_row(s: StageResult) -> list[str]:
         _hours(s.wip_age_median_h),
         _pct(s.complete_accurate),
     ]
+
+
+def _word(value: Any) -> str:
+    """A definition or stage-kind keyword in words of the chosen language (unknown ones as they are)."""
+    words = {
+        "interpolated": _("interpolated"),
+        "lower": _("lower"),
+        "calendar": _("calendar"),
+        "working": _("working"),
+        "job": _("job"),
+        "deployment": _("deployment"),
+    }
+    return words.get(str(value), str(value))
 
 
 def _tier(tier: str | None) -> str:
@@ -159,7 +172,7 @@ def render_text(report: Report) -> str:
         )
         + "\n"
         + _("Definitions  median: {median}, DORA: {dora}, calendar: {calendar}").format(
-            median=d.get("median"), dora=d.get("dora"), calendar=d.get("calendar")
+            median=_word(d.get("median")), dora=d.get("dora"), calendar=_word(d.get("calendar"))
         )
         + "\n"
     )

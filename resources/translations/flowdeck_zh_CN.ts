@@ -830,105 +830,105 @@ Retrying with backoff; the other sources keep updating.</source>
 <context>
     <name>QualityView</name>
     <message>
-        <location filename="../../widgets/quality_view.py" line="79"/>
-        <location filename="../../widgets/quality_view.py" line="96"/>
+        <location filename="../../widgets/quality_view.py" line="80"/>
+        <location filename="../../widgets/quality_view.py" line="97"/>
         <source>No data-quality report yet.</source>
         <extracomment>``plain_label``, ``table`` and ``fill_table`` are shared with the release and maturity views.</extracomment>
         <translation>尚无数据质量报告。</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="83"/>
+        <location filename="../../widgets/quality_view.py" line="84"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="83"/>
+        <location filename="../../widgets/quality_view.py" line="84"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="83"/>
+        <location filename="../../widgets/quality_view.py" line="84"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="101"/>
+        <location filename="../../widgets/quality_view.py" line="102"/>
         <source>all history (no baseline)</source>
         <translation>全部历史（无基线）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="104"/>
+        <location filename="../../widgets/quality_view.py" line="105"/>
         <source>Stream {stream} as of {as_of} — %n problem(s);</source>
         <translation>
             <numerusform>价值流 {stream}，截至 {as_of}——%n 个问题；</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="108"/>
+        <location filename="../../widgets/quality_view.py" line="109"/>
         <source>measured from {baseline}; %n exclusion(s) in force.</source>
         <translation>
             <numerusform>自 {baseline} 起统计；%n 条排除规则生效。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="112"/>
+        <location filename="../../widgets/quality_view.py" line="113"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="114"/>
+        <location filename="../../widgets/quality_view.py" line="115"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="115"/>
+        <location filename="../../widgets/quality_view.py" line="116"/>
         <source>{start} +%n wk</source>
         <translation>
             <numerusform>{start} 起 %n 周</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="117"/>
+        <location filename="../../widgets/quality_view.py" line="118"/>
         <source>no gaps</source>
         <translation>无缺口</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="118"/>
+        <location filename="../../widgets/quality_view.py" line="119"/>
         <source>STALE — </source>
         <translation>已过时——</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="124"/>
+        <location filename="../../widgets/quality_view.py" line="125"/>
         <source>{state}last success {when}; {gaps}</source>
         <translation>{state}上次成功 {when}；{gaps}</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="130"/>
+        <location filename="../../widgets/quality_view.py" line="131"/>
         <source>last error</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="131"/>
+        <location filename="../../widgets/quality_view.py" line="132"/>
         <source>Coverage</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="137"/>
+        <location filename="../../widgets/quality_view.py" line="138"/>
         <source>{covered} of {total}</source>
         <translation>{covered} / {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="142"/>
+        <location filename="../../widgets/quality_view.py" line="143"/>
         <source>Statuses no stage maps</source>
         <translation>未映射到阶段的状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="146"/>
+        <location filename="../../widgets/quality_view.py" line="147"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="150"/>
+        <location filename="../../widgets/quality_view.py" line="151"/>
         <source>Exclusions in force</source>
         <translation>生效的排除规则</translation>
     </message>
