@@ -57,6 +57,17 @@ def apply_theme(app: QApplication, theme: str) -> None:
     app.setStyleSheet(qss.read_text(encoding="utf-8") if qss.exists() else "")
 
 
+def _excluded_text(kind: str, n: int) -> str:
+    """``3 work items`` for an exclusion kind, in the installed language (unknown kinds by their key)."""
+    if kind == "work_item":
+        return translate("MainWindow", "%n work item(s)", "", n)
+    if kind == "change":
+        return translate("MainWindow", "%n change(s)", "", n)
+    if kind == "deployment":
+        return translate("MainWindow", "%n deployment(s)", "", n)
+    return f"{n} {kind.replace('_', ' ')}"
+
+
 def report_notes(report: Report) -> str:
     """The report's caveats in one line: calendar not applied, excluded records."""
     parts: list[str] = []
@@ -65,7 +76,9 @@ def report_notes(report: Report) -> str:
         parts.append(translate("MainWindow", "Note: {calendar}.").format(calendar=calendar))
     excluded = report.notes.get("excluded") if report.notes else None
     if isinstance(excluded, dict) and any(excluded.values()):
-        listed = ", ".join(f"{v} {str(k).replace('_', ' ')}" for k, v in sorted(excluded.items()) if v)
+        listed = translate("MainWindow", ", ").join(
+            _excluded_text(str(k), int(v)) for k, v in sorted(excluded.items()) if v
+        )
         parts.append(translate("MainWindow", "Excluded by decision: {listed}.").format(listed=listed))
     return " ".join(parts)
 

@@ -79,7 +79,8 @@ def fmt_rate(value: float | None, unit: str | None = None) -> str:
     """A rate with one decimal and its unit (``2.5 /week``; the default unit is translated)."""
     if value is None:
         return DASH
-    return f"{value:.1f} {translate('Format', '/week') if unit is None else unit}"
+    shown_unit = translate("Format", "/week") if unit is None else unit
+    return f"{value:.1f} {shown_unit}"
 
 
 def fmt_count(value: int | None) -> str:

@@ -202,17 +202,22 @@
         <translation>{0} 小时 {1} 分</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="99"/>
+        <location filename="../../widgets/format.py" line="82"/>
+        <source>/week</source>
+        <translation>/周</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/format.py" line="100"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}:{S:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}:{S:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="101"/>
+        <location filename="../../widgets/format.py" line="102"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="111"/>
+        <location filename="../../widgets/format.py" line="112"/>
         <source>d MMM</source>
         <translation>M月d日</translation>
     </message>
@@ -400,14 +405,14 @@
     </message>
     <message>
         <location filename="../../app/main_window.py" line="239"/>
-        <location filename="../../app/window_parts.py" line="86"/>
-        <location filename="../../app/window_parts.py" line="89"/>
+        <location filename="../../app/window_parts.py" line="99"/>
+        <location filename="../../app/window_parts.py" line="102"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
         <location filename="../../app/main_window.py" line="239"/>
-        <location filename="../../app/window_parts.py" line="99"/>
+        <location filename="../../app/window_parts.py" line="112"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
@@ -521,58 +526,84 @@ A value-stream dashboard over your CI and ticket systems.</source>
         <source>Export stage items as CSV</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
-    <message>
+    <message numerus="yes">
+        <location filename="../../app/window_parts.py" line="63"/>
+        <source>%n work item(s)</source>
+        <translation>
+            <numerusform>%n 个工作项</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location filename="../../app/window_parts.py" line="65"/>
+        <source>%n change(s)</source>
+        <translation>
+            <numerusform>%n 个变更</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/window_parts.py" line="67"/>
+        <source>%n deployment(s)</source>
+        <translation>
+            <numerusform>%n 次部署</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="76"/>
         <source>Note: {calendar}.</source>
         <translation>注意：{calendar}。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="69"/>
+        <location filename="../../app/window_parts.py" line="79"/>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../app/window_parts.py" line="82"/>
         <source>Excluded by decision: {listed}.</source>
         <translation>已按决定排除：{listed}。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="86"/>
+        <location filename="../../app/window_parts.py" line="99"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="90"/>
+        <location filename="../../app/window_parts.py" line="103"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="95"/>
+        <location filename="../../app/window_parts.py" line="108"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="107"/>
+        <location filename="../../app/window_parts.py" line="120"/>
         <source>Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced.</source>
         <translation>没有可同步的内容：请先添加数据源（数据源 → 数据源…）。演示数据不会同步。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="111"/>
+        <location filename="../../app/window_parts.py" line="124"/>
         <source>This store holds the demo data; start Flowdeck with --db PATH for your own sources.</source>
         <translation>此数据库存放的是演示数据；请使用 --db PATH 启动 Flowdeck 以接入您自己的数据源。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="116"/>
+        <location filename="../../app/window_parts.py" line="129"/>
         <source>Sync {names} now (F5)</source>
         <translation>立即同步 {names}（F5）</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="138"/>
+        <location filename="../../app/window_parts.py" line="151"/>
         <source>Sync: {errors}</source>
         <translation>同步：{errors}</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="154"/>
+        <location filename="../../app/window_parts.py" line="167"/>
         <source>updated {time}</source>
         <translation>{time} 已更新</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="157"/>
+        <location filename="../../app/window_parts.py" line="170"/>
         <source>New data was noticed in the store at {when}; recomputed.</source>
         <translation>{when} 在数据库中发现新数据，已重新计算。</translation>
     </message>

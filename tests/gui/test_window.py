@@ -248,7 +248,7 @@ def test_report_notes_are_shown(window, controller, qtbot):
     r = dataclasses.replace(
         samples.report(), notes={"calendar": "working time is not applied yet", "excluded": {"work_item": 2, "x": 0}}
     )
-    assert report_notes(r) == "Note: working time is not applied yet. Excluded by decision: 2 work item."
+    assert report_notes(r) == "Note: working time is not applied yet. Excluded by decision: 2 work items."
     assert report_notes(samples.report()) == ""
     window.show_report(r)
     assert window.notes_label.isVisible() and "not applied" in window.notes_label.text()
