@@ -22,6 +22,8 @@ from sqlalchemy import BigInteger, func, select, type_coerce
 
 from data import schema
 from data.config import Config, default_stream_file, load_config
+from data.i18n import N_
+from data.i18n import gettext_ as _
 from data.quality.scope import Scope
 from data.report import build_report
 from data.results import DoraResult, iso, rounded
@@ -31,11 +33,24 @@ from data.timeutil import utc_now
 
 __all__ = ["CAVEAT", "MaturityRow", "MaturityView", "assess_maturity"]
 
-CAVEAT = (
+CAVEAT = N_(
     "Self-assessment aid, not an official CAICT assessment: levels show only what the data in this "
     "store supports, by Flowdeck's thresholds (docs/trust.md)."
 )
 DAY_MS = 86_400_000
+#: Words chosen at run time and translated where shown (marked here so extraction finds them).
+_RUNTIME_WORDS = (
+    N_("unknown"),
+    N_("in use"),
+    N_("not in use"),
+    N_("deployment frequency"),
+    N_("lead time for changes"),
+    N_("change failure rate"),
+    N_("recovery time"),
+    N_("value-stream stage times"),
+    N_("flow lead time"),
+    N_("requirement lead time"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +152,9 @@ def assess_maturity(
         _timeliness(store, as_of),
         _audience(store, config, report, wall_in_use),
     )
-    return MaturityView(window_from.astimezone(UTC), window_to.astimezone(UTC), as_of, s.name, rows, report.dora)
+    return MaturityView(
+        window_from.astimezone(UTC), window_to.astimezone(UTC), as_of, s.name, rows, report.dora, caveat=_(CAVEAT)
+    )
 
 
 def _strategy(  # noqa: PLR0917 - the report and its window, always in this order
@@ -157,23 +174,27 @@ def _strategy(  # noqa: PLR0917 - the report and its window, always in this orde
     best_week = max((len(v) for v in per_week.values()), default=0)
     gap = dl.release_gap_median_days
     ddw = dora.deploy_days_per_week_median
-    evidence = (
-        f"{dora.deployments} successful production deployments in {days:.0f} days; median gap "
-        f"{'—' if gap is None else f'{gap:.1f} d'}; "
-        f"deploy days per week (median) {'—' if ddw is None else f'{ddw:g}'}; "
-        f"daily deployment (5 deploy days in one week) {'shown' if best_week >= 5 else 'not shown'}"
+    evidence = _(
+        "{n} successful production deployments in {days} days; median gap {gap}; "
+        "deploy days per week (median) {ddw}; daily deployment (5 deploy days in one week) {daily}"
+    ).format(
+        n=dora.deployments,
+        days=f"{days:.0f}",
+        gap="—" if gap is None else _("{0} d").format(f"{gap:.1f}"),
+        ddw="—" if ddw is None else f"{ddw:g}",
+        daily=_("shown") if best_week >= 5 else _("not shown"),
     )
     monthly = dora.deployments >= 1 and (
         (gap is not None and gap <= 35) or (gap is None and dora.deployments * 30 >= days)
     )
     level, basis = _first(
         [
-            (5, ddw is not None and ddw >= 5, "deploys on at least 5 days in the median week (on demand, daily)"),
-            (4, gap is not None and gap <= 8, "median gap between releases ≤ 8 days (weekly)"),
-            (3, gap is not None and gap <= 16, "median gap between releases ≤ 16 days (every two weeks)"),
-            (2, monthly, "at least monthly: median gap ≤ 35 days"),
+            (5, ddw is not None and ddw >= 5, _("deploys on at least 5 days in the median week (on demand, daily)")),
+            (4, gap is not None and gap <= 8, _("median gap between releases ≤ 8 days (weekly)")),
+            (3, gap is not None and gap <= 16, _("median gap between releases ≤ 16 days (every two weeks)")),
+            (2, monthly, _("at least monthly: median gap ≤ 35 days")),
         ],
-        (1, "fewer than one production deployment a month"),
+        (1, _("fewer than one production deployment a month")),
     )
     values = {
         "deployments": dora.deployments,
@@ -181,41 +202,47 @@ def _strategy(  # noqa: PLR0917 - the report and its window, always in this orde
         "deploy_days_per_week_median": rounded(ddw),
         "max_deploy_days_in_a_week": best_week,
     }
-    return MaturityRow("deployment_strategy", "Deployment strategy", "部署策略与频率", level, evidence, basis, values)
+    return MaturityRow(
+        "deployment_strategy", _("Deployment strategy"), "部署策略与频率", level, evidence, basis, values
+    )
 
 
 def _quality(report: Any, days: float) -> MaturityRow:
     dl, dora = report.delivery, report.dora
     rate, cfr = dl.production_deployment_success_rate, dora.change_failure_rate
     n = dl.production_deployments_succeeded + dl.production_deployments_failed
-    evidence = (
-        f"production deployment success rate {'—' if rate is None else f'{rate * 100:.1f} %'} "
-        f"({dl.production_deployments_succeeded} of {n}); change failure rate "
-        f"{'—' if cfr is None else f'{cfr * 100:.1f} %'}; window {days:.0f} days"
+    evidence = _(
+        "production deployment success rate {rate} ({ok} of {n}); change failure rate {cfr}; window {days} days"
+    ).format(
+        rate="—" if rate is None else f"{rate * 100:.1f} %",
+        ok=dl.production_deployments_succeeded,
+        n=n,
+        cfr="—" if cfr is None else f"{cfr * 100:.1f} %",
+        days=f"{days:.0f}",
     )
     if rate is None:
         return MaturityRow(
             "deployment_quality",
-            "Deployment quality",
+            _("Deployment quality"),
             "部署质量",
             None,
             evidence,
-            "no production deployment in the window",
+            _("no production deployment in the window"),
             {},
         )
     c = 1.0 if cfr is None else cfr
     level, basis = _first(
         [
-            (5, rate >= 1.0 and c <= 0.05 and days >= 89, "100 % success over at least three months and CFR ≤ 5 %"),
-            (4, rate >= 0.95 and c <= 0.15, "success ≥ 95 % and CFR ≤ 15 %"),
-            (3, rate >= 0.90 and c <= 0.30, "success ≥ 90 % and CFR ≤ 30 %"),
-            (2, rate >= 0.80, "success ≥ 80 %"),
+            (5, rate >= 1.0 and c <= 0.05 and days >= 89, _("100 % success over at least three months and CFR ≤ 5 %")),
+            (4, rate >= 0.95 and c <= 0.15, _("success ≥ 95 % and CFR ≤ 15 %")),
+            (3, rate >= 0.90 and c <= 0.30, _("success ≥ 90 % and CFR ≤ 30 %")),
+            (2, rate >= 0.80, _("success ≥ 80 %")),
         ],
-        (1, "success below 80 %"),
+        (1, _("success below 80 %")),
     )
     return MaturityRow(
         "deployment_quality",
-        "Deployment quality",
+        _("Deployment quality"),
         "部署质量",
         level,
         evidence,
@@ -242,27 +269,32 @@ def _metric_types(report: Any) -> MaturityRow:
     linked = (
         None if dl.requirements_completed == 0 else 1 - dl.requirement_lead_time_unlinked / dl.requirements_completed
     )
-    have = [k for k, v in {**outcome, **process}.items() if v]
-    evidence = (
-        f"outcome metrics with data {n_out}/4, process metrics {n_proc}/3 ({', '.join(have) or 'none'}); "
-        f"requirements linked to a production deployment {'—' if linked is None else f'{linked * 100:.0f} %'}"
+    have = [_(k) for k, v in {**outcome, **process}.items() if v]
+    evidence = _(
+        "outcome metrics with data {n_out}/4, process metrics {n_proc}/3 ({have}); "
+        "requirements linked to a production deployment {linked}"
+    ).format(
+        n_out=n_out,
+        n_proc=n_proc,
+        have=", ".join(have) or _("none"),
+        linked="—" if linked is None else f"{linked * 100:.0f} %",
     )
     level, basis = _first(
         [
             (
                 5,
                 n_out == 4 and n_proc == 3 and linked is not None and linked >= 0.8,
-                "all outcome and process metrics, ≥ 80 % of requirements linked end to end",
+                _("all outcome and process metrics, ≥ 80 % of requirements linked end to end"),
             ),
-            (4, n_out == 4 and n_proc == 3, "all four DORA keys and the process metrics have data"),
-            (3, n_out >= 3, "at least three DORA keys have data"),
-            (2, n_out + n_proc >= 1, "at least one metric has data"),
+            (4, n_out == 4 and n_proc == 3, _("all four DORA keys and the process metrics have data")),
+            (3, n_out >= 3, _("at least three DORA keys have data")),
+            (2, n_out + n_proc >= 1, _("at least one metric has data")),
         ],
-        (1, "no metric has data"),
+        (1, _("no metric has data")),
     )
     return MaturityRow(
         "metric_types",
-        "Metric types",
+        _("Metric types"),
         "度量指标类型",
         level,
         evidence,
@@ -294,7 +326,13 @@ def _collection(store: Store, config: Config, f: datetime, t: datetime, as_of: d
     instants = instants[instants <= a_ms]
     if instants.size == 0:
         return MaturityRow(
-            "data_collection", "Data collection", "数据收集", 1, "no records in the store", "no data collected", {}
+            "data_collection",
+            _("Data collection"),
+            "数据收集",
+            1,
+            _("no records in the store"),
+            _("no data collected"),
+            {},
         )
     history_days = (a_ms - int(instants.min())) / DAY_MS
     f_ms, end = to_ms(f), min(to_ms(t), a_ms)
@@ -306,10 +344,15 @@ def _collection(store: Store, config: Config, f: datetime, t: datetime, as_of: d
     recent = [n for n, age in ages.items() if 0 <= age <= 86400]
     configured = {c.name: c.interval_s for c in config.sources}
     all_fresh = bool(configured) and all(0 <= ages.get(n, 1e18) <= 3 * iv for n, iv in configured.items())
-    evidence = (
-        f"history {history_days:.0f} days; {empty_weeks} of {weeks} whole weeks in the window without records; "
-        f"sources synced automatically in the last day: {', '.join(sorted(recent)) or 'none'} "
-        f"({len(configured)} configured)"
+    evidence = _(
+        "history {days} days; {empty} of {weeks} whole weeks in the window without records; "
+        "sources synced automatically in the last day: {recent} ({configured} configured)"
+    ).format(
+        days=f"{history_days:.0f}",
+        empty=empty_weeks,
+        weeks=weeks,
+        recent=", ".join(sorted(recent)) or _("none"),
+        configured=len(configured),
     )
     continuous = empty_weeks == 0
     level, basis = _first(
@@ -317,21 +360,21 @@ def _collection(store: Store, config: Config, f: datetime, t: datetime, as_of: d
             (
                 5,
                 continuous and all_fresh and history_days >= 365,
-                "every configured source synced within 3 intervals, a year of history",
+                _("every configured source synced within 3 intervals, a year of history"),
             ),
             (
                 4,
                 continuous and bool(recent) and history_days >= 180,
-                "automated sync within the last day, 6 months of history, no empty week",
+                _("automated sync within the last day, 6 months of history, no empty week"),
             ),
-            (3, continuous and history_days >= 90, "3 months of history and no empty week (imported or synced)"),
-            (2, True, "records exist, but history is short or has empty weeks"),
+            (3, continuous and history_days >= 90, _("3 months of history and no empty week (imported or synced)")),
+            (2, True, _("records exist, but history is short or has empty weeks")),
         ],
         (1, ""),
     )
     return MaturityRow(
         "data_collection",
-        "Data collection",
+        _("Data collection"),
         "数据收集",
         level,
         evidence,
@@ -350,31 +393,34 @@ def _timeliness(store: Store, as_of: datetime) -> MaturityRow:
             v = conn.execute(select(func.max(c)).where(c <= a_ms)).scalar_one_or_none()
             latest = max(latest, -1 if v is None else int(v))
     if latest < 0:
-        return MaturityRow("timeliness", "Timeliness", "及时性", 1, "no pipeline data", "no live pipeline data", {})
+        return MaturityRow(
+            "timeliness", _("Timeliness"), "及时性", 1, _("no pipeline data"), _("no live pipeline data"), {}
+        )
     age_min = (a_ms - latest) / 60_000
     synced = [v["last_success_at"] for v in store.sync_states().values() if v.get("last_success_at")]
     sync_age = min(((a_ms - to_ms(x)) / 60_000 for x in synced if to_ms(x) <= a_ms), default=None)
-    evidence = (
-        f"latest pipeline event {age_min:.0f} min before {as_of:%Y-%m-%d %H:%M} UTC "
-        f"(at {from_ms(latest):%Y-%m-%d %H:%M}); "
-        f"last successful sync {'never' if sync_age is None else f'{sync_age:.0f} min before'}"
+    evidence = _("latest pipeline event {age} min before {as_of} UTC (at {at}); last successful sync {sync}").format(
+        age=f"{age_min:.0f}",
+        as_of=f"{as_of:%Y-%m-%d %H:%M}",
+        at=f"{from_ms(latest):%Y-%m-%d %H:%M}",
+        sync=_("never") if sync_age is None else _("{0} min before").format(f"{sync_age:.0f}"),
     )
     level, basis = _first(
         [
             (
                 5,
                 age_min <= 5 and sync_age is not None and sync_age <= 5,
-                "live: pipeline data and a sync within 5 minutes",
+                _("live: pipeline data and a sync within 5 minutes"),
             ),
-            (4, age_min <= 60, "pipeline data under an hour old"),
-            (3, age_min <= 24 * 60, "pipeline data under a day old"),
-            (2, age_min <= 7 * 24 * 60, "pipeline data under a week old"),
+            (4, age_min <= 60, _("pipeline data under an hour old")),
+            (3, age_min <= 24 * 60, _("pipeline data under a day old")),
+            (2, age_min <= 7 * 24 * 60, _("pipeline data under a week old")),
         ],
-        (1, "pipeline data older than a week"),
+        (1, _("pipeline data older than a week")),
     )
     return MaturityRow(
         "timeliness",
-        "Timeliness",
+        _("Timeliness"),
         "及时性",
         level,
         evidence,
@@ -388,23 +434,23 @@ def _audience(store: Store, config: Config, report: Any, wall_in_use: bool | Non
     own = [s for s in config.streams if s not in demo_streams]
     trail = bool(store.exclusions()) or any(s.measure_from for s in config.streams)
     has_data = bool(report.dora.deployments or (report.streams and report.streams[0].completed))
-    wall = "unknown" if wall_in_use is None else ("in use" if wall_in_use else "not in use")
-    evidence = (
+    wall = "unknown" if wall_in_use is None else ("in use" if wall_in_use else "not in use")  # JSON keeps English
+    evidence = _(
         "Flowdeck provides the team wall (flowdeck wall), the manager's dashboard and the auditor's views "
-        f"(report, quality, release, exclusions); {len(config.streams)} value stream(s), {len(own)} configured by you; "
-        f"audit trail (baseline or exclusions with reasons): {'yes' if trail else 'no'}; wall: {wall}"
-    )
+        "(report, quality, release, exclusions); {streams} value stream(s), {own} configured by you; "
+        "audit trail (baseline or exclusions with reasons): {trail}; wall: {wall}"
+    ).format(streams=len(config.streams), own=len(own), trail=_("yes") if trail else _("no"), wall=_(wall))
     level, basis = _first(
         [
-            (5, has_data and len(own) >= 2 and trail, "several own value streams and an audit trail"),
-            (4, has_data and len(own) >= 1, "own value stream(s) configured, shown to team, manager and auditor"),
-            (3, has_data, "team wall, manager and auditor views over real data (the shipped stream map)"),
+            (5, has_data and len(own) >= 2 and trail, _("several own value streams and an audit trail")),
+            (4, has_data and len(own) >= 1, _("own value stream(s) configured, shown to team, manager and auditor")),
+            (3, has_data, _("team wall, manager and auditor views over real data (the shipped stream map)")),
         ],
-        (2 if not has_data else 3, "no data in the window to show"),
+        (2 if not has_data else 3, _("no data in the window to show")),
     )
     return MaturityRow(
         "audience",
-        "Audience",
+        _("Audience"),
         "受众",
         level,
         evidence,
