@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from data.i18n import language
 from widgets.format import DASH, fmt_local
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.quality_view import fill_table, plain_label, table
@@ -47,6 +48,8 @@ class MaturityPanel(QWidget):
                 translate("Maturity", "Why this level"),
             ]
         )
+        # In Chinese the CAICT title column (领域) already names the area: the translated title would repeat it.
+        self.rows.setColumnHidden(0, language() == "zh_CN")
         self.dora = table([translate("Maturity", "DORA key"), translate("Maturity", "Tier")])
         body = QHBoxLayout()
         body.addWidget(self.rows, 3)
