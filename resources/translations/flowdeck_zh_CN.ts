@@ -611,63 +611,63 @@ A value-stream dashboard over your CI and ticket systems.</source>
 <context>
     <name>Maturity</name>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="24"/>
+        <location filename="../../widgets/maturity_view.py" line="25"/>
         <source>Deployment frequency</source>
         <translation>部署频率</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="25"/>
+        <location filename="../../widgets/maturity_view.py" line="26"/>
         <source>Lead time for changes</source>
         <translation>变更前置时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="26"/>
+        <location filename="../../widgets/maturity_view.py" line="27"/>
         <source>Change failure rate</source>
         <translation>变更失败率</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="27"/>
+        <location filename="../../widgets/maturity_view.py" line="28"/>
         <source>Recovery time</source>
         <translation>恢复时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="40"/>
-        <location filename="../../widgets/maturity_view.py" line="65"/>
+        <location filename="../../widgets/maturity_view.py" line="41"/>
+        <location filename="../../widgets/maturity_view.py" line="68"/>
         <source>No maturity view yet.</source>
         <translation>尚无成熟度视图。</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="43"/>
+        <location filename="../../widgets/maturity_view.py" line="44"/>
         <source>Area</source>
         <translation>领域（英文）</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="45"/>
+        <location filename="../../widgets/maturity_view.py" line="46"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="46"/>
+        <location filename="../../widgets/maturity_view.py" line="47"/>
         <source>Evidence</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="47"/>
+        <location filename="../../widgets/maturity_view.py" line="48"/>
         <source>Why this level</source>
         <translation>评级理由</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="50"/>
+        <location filename="../../widgets/maturity_view.py" line="53"/>
         <source>DORA key</source>
         <translation>DORA 指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="50"/>
+        <location filename="../../widgets/maturity_view.py" line="53"/>
         <source>Tier</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="71"/>
+        <location filename="../../widgets/maturity_view.py" line="74"/>
         <source>Stream {stream}: {start} – {end} (end excluded), as of {as_of}</source>
         <translation>价值流 {stream}：{start} – {end}（不含结束时刻），截至 {as_of}</translation>
     </message>
