@@ -36,6 +36,11 @@ are stored with environment ``production`` unless their name already matches the
 pattern, so the streams' default production pattern counts them (the record has no tier field).
 Projects are numeric ids or ``group/name`` paths (URL-encoded as one segment). Auth is
 ``Authorization: Bearer`` (never ``PRIVATE-TOKEN``, which requests forwards across hosts).
+
+The connector and its listing loop are here; the per-item mappers are in
+:mod:`data.connectors.gitlab_runs` (pipelines, jobs), :mod:`data.connectors.gitlab_deploys`
+(deployments, compare) and :mod:`data.connectors.gitlab_tickets` (merge requests, issues), on
+:mod:`data.connectors.gitlab_base`. Every name importable from this module before the split still is.
 """
 
 from __future__ import annotations
@@ -47,65 +52,23 @@ from typing import Any
 
 from data.config import DEFAULT_PRODUCTION, SourceConfig
 from data.connectors.base import ConnectorError, Page
+from data.connectors.gitlab_base import _iso, _t
+from data.connectors.gitlab_deploys import GitLabDeployments
+from data.connectors.gitlab_runs import GitLabPipelines, pipeline_result, pipeline_status
+from data.connectors.gitlab_tickets import GitLabTickets, scoped_status
 from data.connectors.http import ETagCache, HttpClient, HttpError, quote_path
-from data.records import (
-    Change,
-    Commit,
-    Deployment,
-    DeploymentCommit,
-    Incident,
-    JobRun,
-    PipelineRun,
-    Record,
-    StatusChange,
-    WorkItem,
-)
-from data.sync import Watermark, dump_cursor, load_cursor
+from data.records import Record
+from data.sync import Watermark, load_cursor
 from data.timeutil import parse_instant, utc_now
 
 __all__ = ["GitLabConnector", "pipeline_result", "pipeline_status", "scoped_status"]
 
 KINDS = ("issues", "merge_requests", "pipelines", "deployments")
-OPEN, CLOSED = "Open", "Closed"
-_QUEUED = {"created", "waiting_for_resource", "preparing", "pending", "scheduled", "manual"}
-_RESULT = {"success": "success", "failed": "failure", "canceled": "cancelled", "skipped": "skipped"}
-_DEPLOY = {"success": "success", "failed": "failure", "canceled": "cancelled"}
 KEYSET_KINDS = ("issues",)  # the listings here that GitLab pages by keyset (project issues, 18.3+)
 MAX_ROUNDS = 3  # listings from the advancing watermark until one brings nothing new
 
 
-def _t(value: Any) -> datetime | None:
-    return parse_instant(value) if isinstance(value, str) and value else None
-
-
-def _iso(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def pipeline_status(status: Any) -> str:
-    """GitLab pipeline/job status → queued/running/completed."""
-    s = str(status or "").lower()
-    if s in _RESULT:
-        return "completed"
-    return "queued" if s in _QUEUED else "running"
-
-
-def pipeline_result(status: Any) -> str | None:
-    """GitLab pipeline/job status → success/failure/cancelled/skipped, None while not finished."""
-    s = str(status or "").lower()
-    return _RESULT.get(s)
-
-
-def scoped_status(label: str, scope: str = "workflow") -> str | None:
-    """``workflow::in review`` → ``In Review`` (None for other labels)."""
-    prefix = f"{scope}::".lower()
-    if not label.lower().startswith(prefix):
-        return None
-    value = label[len(prefix) :].strip().replace("_", " ").replace("-", " ")
-    return " ".join(w[:1].upper() + w[1:] for w in value.split()) or None
-
-
-class GitLabConnector:
+class GitLabConnector(GitLabPipelines, GitLabDeployments, GitLabTickets):
     """Reads pipelines, jobs, deployments, merge requests and issues of the configured projects."""
 
     def __init__(
@@ -173,22 +136,7 @@ class GitLabConnector:
         """Close the HTTP session."""
         self.client.close()
 
-    # -- helpers --
-
-    def _page(self, records: Sequence[Record], cursor: dict[str, Any] | None, *notes: str) -> Page:
-        s = self.client.stats
-        page = Page(
-            list(records),
-            dump_cursor(cursor) if cursor is not None else None,
-            s.requests - self._mark.requests,
-            s.wait_s - self._mark.wait_s,
-            tuple(notes),
-        )
-        self._mark = s.snapshot()
-        return page
-
-    def _p(self, project: str) -> str:
-        return f"/projects/{quote_path(project)}"
+    # -- the listing loop --
 
     def _since(self, wm: Watermark) -> str:
         start = wm.at - timedelta(seconds=1) if wm.at else self.now() - self.lookback
@@ -269,232 +217,3 @@ class GitLabConnector:
                 yield self._page([], cursor(validators))
                 return
         yield self._page([], cursor())
-
-    # -- pipelines --
-
-    def _pipeline(self, project: str, p: dict[str, Any]) -> list[Record]:
-        jobs: list[dict[str, Any]] = []
-        for resp in self.client.iter_gitlab_pages(
-            f"{self._p(project)}/pipelines/{p['id']}/jobs", {"include_retried": "true", "per_page": 100}
-        ):
-            jobs += resp.json() or []
-        status = pipeline_status(p.get("status"))
-        starts = [t for t in (_t(j.get("started_at")) for j in jobs) if t]
-        ends = [t for t in (_t(j.get("finished_at")) for j in jobs) if t]
-        finished = None
-        if status == "completed":
-            finished = _t(p.get("finished_at")) or (max(ends) if ends else _t(p.get("updated_at")))
-        run = PipelineRun(
-            source=self.source,
-            pipeline=project,
-            id=str(p["id"]),
-            sha=p.get("sha"),
-            branch=p.get("ref"),
-            status=status,
-            result=pipeline_result(p.get("status")),
-            queued_at=_t(p.get("created_at")),
-            started_at=_t(p.get("started_at")) or (min(starts) if starts else None),
-            finished_at=finished,
-            url=p.get("web_url"),
-            author=(p.get("user") or {}).get("username"),
-        )
-        out: list[Record] = [run]
-        attempts: dict[str, int] = {}
-        for j in sorted(jobs, key=lambda j: j["id"]):
-            name = str(j.get("name") or j["id"])
-            attempts[name] = attempts.get(name, 0) + 1
-            out.append(
-                JobRun(
-                    source=self.source,
-                    pipeline=project,
-                    run=str(p["id"]),
-                    id=str(j["id"]),
-                    name=name,
-                    attempt=attempts[name],
-                    queued_at=_t(j.get("created_at")),
-                    started_at=_t(j.get("started_at")),
-                    finished_at=_t(j.get("finished_at")),
-                    result=pipeline_result(j.get("status")),
-                )
-            )
-        return out
-
-    # -- deployments --
-
-    def _deployment_records(self, project: str, d: dict[str, Any], prod_ok: dict[str, list[str]]) -> list[Record]:
-        """The deployment; for a successful production one also the commits since the previous one."""
-        dep = self._map_deployment(project, d)
-        out: list[Record] = [dep]
-        if dep.status == "success" and self._is_production(d) and dep.sha:
-            out += self._compare(project, dep, prod_ok)
-            updated = _t(d.get("updated_at")) or parse_instant(d["created_at"])
-            prod_ok[dep.id] = [dep.sha, _iso(dep.finished_at or updated)]
-        return out
-
-    def _is_production(self, d: dict[str, Any]) -> bool:
-        env = d.get("environment") or {}
-        tier = str(env.get("tier") or "").lower()
-        return tier in self.production_tiers or bool(self.production.search(str(env.get("name") or "")))
-
-    def _environment(self, d: dict[str, Any]) -> str:
-        """The environment name, or ``production`` for a production-tier environment whose name the
-        ``production`` pattern does not know (``live``, ``eu-west``): the record has no tier field."""
-        env = d.get("environment") or {}
-        name = str(env.get("name") or "")
-        if str(env.get("tier") or "").lower() in self.production_tiers and not self.production.search(name):
-            return "production"
-        return name
-
-    def _map_deployment(self, project: str, d: dict[str, Any]) -> Deployment:
-        job = d.get("deployable") or {}
-        status = _DEPLOY.get(str(d.get("status") or "").lower(), "running")
-        finished = None
-        if status != "running":
-            finished = _t(job.get("finished_at")) or _t(d.get("updated_at"))
-        return Deployment(
-            source=self.source,
-            repo=project,
-            id=str(d["id"]),
-            environment=self._environment(d),
-            status=status,
-            sha=d.get("sha"),
-            ref=d.get("ref"),
-            started_at=_t(job.get("started_at")) or _t(d.get("created_at")),
-            finished_at=finished,
-            url=job.get("web_url"),
-        )
-
-    def _compare(self, project: str, dep: Deployment, prod_ok: dict[str, list[str]]) -> list[Record]:
-        out: list[Record] = [DeploymentCommit(self.source, dep.id, str(dep.sha))]
-        earlier = [v for k, v in prod_ok.items() if k != dep.id and v[1] <= _iso(dep.finished_at or self.now())]
-        if not earlier:
-            return out
-        base = max(earlier, key=lambda v: v[1])[0]
-        if base == dep.sha:
-            return out
-        try:
-            body = self.client.get_json(f"{self._p(project)}/repository/compare", {"from": base, "to": dep.sha})
-        except HttpError as exc:
-            if exc.status == 404:  # a rewritten history: unresolvable, not fatal
-                return out
-            raise
-        for c in (body or {}).get("commits", []):
-            out.append(DeploymentCommit(self.source, dep.id, c["id"]))
-            out.append(
-                Commit(
-                    self.source,
-                    project,
-                    c["id"],
-                    str(c.get("message") or ""),
-                    c.get("author_name"),
-                    _t(c.get("authored_date")),
-                )
-            )
-        return out
-
-    # -- merge requests --
-
-    def _merge_request(self, project: str, mr: dict[str, Any]) -> list[Record]:
-        base = f"{self._p(project)}/merge_requests/{mr['iid']}"
-        author = (mr.get("author") or {}).get("username")
-        dates: list[datetime] = []
-        for resp in self.client.iter_gitlab_pages(f"{base}/commits", {"per_page": 100}):
-            dates += [t for t in (_t(c.get("authored_date") or c.get("created_at")) for c in resp.json() or []) if t]
-        first_review = None
-        for resp in self.client.iter_gitlab_pages(
-            f"{base}/notes", {"sort": "asc", "order_by": "created_at", "per_page": 100}
-        ):
-            for n in resp.json() or []:
-                if not n.get("system") and (n.get("author") or {}).get("username") != author:
-                    first_review = _t(n.get("created_at"))
-                    break
-            if first_review:
-                break
-        return [
-            Change(
-                source=self.source,
-                repo=project,
-                id=str(mr["iid"]),
-                title=str(mr.get("title") or ""),
-                created_at=parse_instant(mr["created_at"]),
-                branch=mr.get("source_branch"),
-                author=author,
-                first_commit_at=min(dates) if dates else None,
-                first_review_at=first_review,
-                merged_at=_t(mr.get("merged_at")),
-                merge_sha=(mr.get("merge_commit_sha") or mr.get("squash_commit_sha")) if mr.get("merged_at") else None,
-                base=mr.get("target_branch"),
-                url=mr.get("web_url"),
-            )
-        ]
-
-    # -- issues --
-
-    def _issue(self, project: str, issue: dict[str, Any]) -> list[Record]:
-        key = f"{project}#{issue['iid']}"
-        base = f"{self._p(project)}/issues/{issue['iid']}"
-        created = parse_instant(issue["created_at"])
-        labels = tuple(str(lb if isinstance(lb, str) else lb.get("name")) for lb in issue.get("labels") or [])
-        events: list[tuple[datetime, int, str, str]] = []
-        for resp in self.client.iter_gitlab_pages(f"{base}/resource_state_events", {"per_page": 100}):
-            for e in resp.json() or []:
-                if _t(e.get("created_at")):
-                    events.append((parse_instant(e["created_at"]), 0, "state", str(e.get("state"))))
-        for resp in self.client.iter_gitlab_pages(f"{base}/resource_label_events", {"per_page": 100}):
-            for e in resp.json() or []:
-                name = str((e.get("label") or {}).get("name") or "")
-                if _t(e.get("created_at")) and name:
-                    # At one instant adds go before removes: swapping a scoped label (add the new,
-                    # remove the old) is one move, not a detour through "Open".
-                    action = str(e.get("action"))
-                    events.append((parse_instant(e["created_at"]), 1 if action == "add" else 2, action, name))
-        changes = self.status_changes(key, created, events)
-        itype = str(issue.get("issue_type") or issue.get("type") or "").lower()
-        out: list[Record] = [
-            WorkItem(
-                source=self.source,
-                key=key,
-                title=str(issue.get("title") or ""),
-                created_at=created,
-                type=itype.title() or None,
-                labels=labels,
-                url=issue.get("web_url"),
-                status=CLOSED if issue.get("state") == "closed" else changes[-1].to_status,
-            ),
-            *changes,
-        ]
-        if itype == "incident" or self.incident_labels & {lb.lower() for lb in labels}:
-            out.append(
-                Incident(
-                    self.source,
-                    key,
-                    created,
-                    project,
-                    _t(issue.get("closed_at")),
-                    str(issue.get("title") or ""),
-                    issue.get("web_url"),
-                )
-            )
-        return out
-
-    def _label_status(self, label: str) -> str | None:
-        return self.status_labels.get(label.lower()) or scoped_status(label, self.status_scope)
-
-    def status_changes(
-        self, key: str, created: datetime, events: Sequence[tuple[datetime, int, str, str]]
-    ) -> list[StatusChange]:
-        """State and label events (``(at, order, action, value)``) → status changes from ``Open``."""
-        out = [StatusChange(self.source, key, created, None, OPEN)]
-        current = OPEN
-        for at, _, action, value in sorted(events):
-            new = None
-            if action == "state":
-                new = CLOSED if value == "closed" else OPEN if value in ("reopened", "opened") else None
-            elif action == "add" and current != CLOSED:
-                new = self._label_status(value)
-            elif action == "remove" and self._label_status(value) == current:
-                new = OPEN
-            if new is not None and new != current:
-                out.append(StatusChange(self.source, key, at, current, new))
-                current = new
-        return out
