@@ -226,7 +226,9 @@ class MainWindow(SyncActions, QMainWindow):
         )
         self._action(translate("MainWindow", "&File"), translate("MainWindow", "Quit"), self.close, "Ctrl+Q")
         for i, title in enumerate(PAGE_TITLES):
-            self._action(translate("MainWindow", "&View"), title, self._page_slot(i), f"Ctrl+{i + 1}")
+            self._action(
+                translate("MainWindow", "&View"), translate("MainWindow", title), self._page_slot(i), f"Ctrl+{i + 1}"
+            )
         self._action(translate("MainWindow", "&View"), translate("MainWindow", "Recompute"), self.recompute, "Ctrl+R")
         self._action(
             translate("MainWindow", "&View"), translate("MainWindow", "Dark theme"), self.toggle_theme, "Ctrl+D"
