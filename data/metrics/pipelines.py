@@ -12,25 +12,36 @@ when it had started, else ``queued``.
 horizon plus, only for the pipelines that need it, the older history behind a failing streak or an
 ETA. They come back in wall order (:func:`pipeline_order`): failing first, default branches before
 feature branches, then the most recent first. How many idle pipelines were hidden is counted too.
+
+The pieces: :mod:`data.metrics.pipeline_state` computes statuses from run rows (no SQL),
+:mod:`data.metrics.pipeline_order` holds the wall order; this module reads the rows from a store
+and re-exports every name it offered before the split.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from fnmatch import translate
-from functools import lru_cache
-from statistics import median
-from typing import TYPE_CHECKING, Any, NamedTuple
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, and_, bindparam, func, or_, select, type_coerce
 
 from data import schema
+from data.metrics.pipeline_order import (
+    DEFAULT_BRANCHES,
+    STATE_RANK,
+    BranchRule,
+    _light_order,
+    _patterns,
+    is_default_branch,
+    pipeline_order,
+    sort_pipelines,
+)
+from data.metrics.pipeline_state import RunRow, _from_groups, _reduce, _state, statuses
 from data.results import PipelineStatus
 from data.schema import to_ms
 from data.timeutil import utc_now
@@ -54,200 +65,6 @@ __all__ = [
 
 #: Pipelines whose latest run is older than this (before ``as_of``) are idle and hidden by default.
 DEFAULT_HORIZON_DAYS = 14.0
-#: Branches that matter most on a wall (``fnmatch`` patterns); a pipeline without a branch (a
-#: Jenkins job, a CCTray project) counts as a default branch. A source's ``default_branches``
-#: option replaces them for its pipelines.
-DEFAULT_BRANCHES: tuple[str, ...] = ("main", "master", "trunk", "release/*", "release-*")
-#: Failing first, then what is moving, then the rest (same order as the widgets' vocabulary).
-STATE_RANK: dict[str, int] = {"failed": 0, "running": 1, "queued": 2, "unknown": 3, "cancelled": 4, "success": 5}
-
-#: Default-branch patterns: one tuple for every source, or per source name (missing: the defaults).
-BranchRule = Sequence[str] | Mapping[str, Sequence[str]] | None
-
-
-class RunRow(NamedTuple):
-    """One pipeline run attempt (instants in epoch ms, None unknown)."""
-
-    source: str
-    pipeline: str
-    id: str
-    attempt: int
-    sha: str | None
-    branch: str | None
-    status: str
-    result: str | None
-    queued: int | None
-    started: int | None
-    finished: int | None
-    url: str | None
-    author: str | None
-
-
-def _dt(ms: int | None) -> datetime | None:
-    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
-
-
-def _first_known(r: RunRow) -> int | None:
-    for t in (r.queued, r.started, r.finished):
-        if t is not None:
-            return t
-    return None
-
-
-def _state(r: RunRow, as_of: int) -> str:
-    if r.finished is not None and r.finished <= as_of:
-        return {"success": "success", "failure": "failed", "cancelled": "cancelled"}.get(r.result or "", "unknown")
-    if r.started is not None and r.started <= as_of:
-        return "running"
-    if r.queued is not None and r.queued <= as_of:
-        return "queued"
-    # No instants at all (a CCTray-like source): trust the recorded status.
-    return {"running": "running", "queued": "queued"}.get(r.status, "unknown")
-
-
-def _status(  # noqa: PLR0917 - one pipeline's pieces, private
-    key: tuple[str, str, str | None],
-    rs: list[RunRow],
-    states: list[str],
-    last_ok: int,
-    authors_of: Mapping[str, str],
-    as_of_ms: int,
-) -> PipelineStatus:
-    source, pipeline, branch = key
-    after = list(zip(rs[last_ok + 1 :], states[last_ok + 1 :], strict=True))
-    failed = [r for r, s in after if s == "failed"]
-    authors: list[str] = []
-    if failed:
-        for r, _s in after:
-            for a in (r.author, authors_of.get(r.sha or "")):
-                if a and a not in authors:
-                    authors.append(a)
-    cur, state = rs[-1], states[-1]
-    finished = cur.finished if cur.finished is not None and cur.finished <= as_of_ms else None
-    running = state == "running" and cur.started is not None
-    eta: float | None = None
-    if running:
-        durations = [
-            (r.finished or 0) - (r.started or 0)
-            for r, s in zip(rs, states, strict=True)
-            if s == "success" and r.started is not None
-        ][-10:]
-        eta = float(median(durations)) / 1000.0 if durations else None
-    return PipelineStatus(
-        source=source,
-        pipeline=pipeline,
-        branch=branch,
-        state=state,
-        run_id=cur.id,
-        sha=cur.sha,
-        url=cur.url,
-        started_at=_dt(cur.started if cur.started is not None and cur.started <= as_of_ms else None),
-        finished_at=_dt(finished),
-        duration_s=(finished - cur.started) / 1000.0 if finished is not None and cur.started is not None else None,
-        elapsed_s=(as_of_ms - cur.started) / 1000.0 if running and cur.started is not None else None,
-        eta_s=eta,
-        broken_since=_dt(failed[0].finished) if failed else None,
-        failing_runs=len(failed),
-        authors=tuple(authors),
-    )
-
-
-def statuses(
-    runs: Iterable[RunRow],
-    commit_authors: Mapping[str, str] | Callable[[set[str]], Mapping[str, str]],
-    as_of_ms: int,
-) -> list[PipelineStatus]:
-    """One :class:`PipelineStatus` per pipeline: failing first, then running/queued, then by name.
-
-    ``commit_authors`` maps a commit sha to its author, or is a function that returns that map
-    for the shas asked (so a store is asked only about the commits of failing pipelines).
-    """
-    return _from_groups(_reduce(runs, as_of_ms), commit_authors, as_of_ms)
-
-
-def _from_groups(
-    groups: Mapping[tuple[str, str, str | None], list[RunRow]],
-    commit_authors: Mapping[str, str] | Callable[[set[str]], Mapping[str, str]],
-    as_of_ms: int,
-) -> list[PipelineStatus]:
-    ordered: list[tuple[tuple[str, str, str | None], list[RunRow], list[str], int]] = []
-    wanted: set[str] = set()
-    for key, rs in groups.items():
-        states = [_state(r, as_of_ms) for r in rs]
-        last_ok = max((i for i, s in enumerate(states) if s == "success"), default=-1)
-        if any(s == "failed" for s in states[last_ok + 1 :]):
-            wanted.update(r.sha for r in rs[last_ok + 1 :] if r.sha)
-        ordered.append((key, rs, states, last_ok))
-    authors_of = commit_authors(wanted) if callable(commit_authors) else commit_authors
-    out = [_status(key, rs, states, last_ok, authors_of, as_of_ms) for key, rs, states, last_ok in ordered]
-    rank = {"failed": 0, "running": 1, "queued": 1}
-    out.sort(key=lambda p: (rank.get(p.state, 2), p.source, p.pipeline, p.branch or ""))
-    return out
-
-
-# --- ordering --------------------------------------------------------------------------------------
-
-
-def _patterns(rule: BranchRule, source: str) -> Sequence[str]:
-    if rule is None:
-        return DEFAULT_BRANCHES
-    if isinstance(rule, Mapping):
-        return rule.get(source, DEFAULT_BRANCHES)
-    return rule
-
-
-@lru_cache(maxsize=64)
-def _branch_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{translate(p)})" for p in patterns) or r"(?!)")
-
-
-def is_default_branch(branch: str | None, patterns: Sequence[str] = DEFAULT_BRANCHES) -> bool:
-    """Whether ``branch`` matches one of ``patterns`` (``fnmatch``, case-sensitive as git is).
-
-    A pipeline without a branch (a Jenkins job, a CCTray project) is its own mainline: True.
-    """
-    if not branch:
-        return True
-    return _branch_regex(tuple(patterns)).match(branch) is not None
-
-
-def _recency(s: PipelineStatus) -> float:
-    when = s.started_at or s.finished_at
-    # Queued runs have no start yet: they are the newest thing a pipeline has.
-    return when.timestamp() if when is not None else float("inf")
-
-
-def pipeline_order(s: PipelineStatus, default_branches: BranchRule = None) -> tuple[int, int, float, str, str, str]:
-    """Sort key: state (failing first), default branch before feature branch, most recent first, name."""
-    default = is_default_branch(s.branch, _patterns(default_branches, s.source))
-    return (
-        STATE_RANK.get(s.state, 3),
-        0 if default else 1,
-        -_recency(s),
-        s.pipeline.lower(),
-        (s.branch or "").lower(),
-        s.source,
-    )
-
-
-def sort_pipelines(items: Iterable[PipelineStatus], default_branches: BranchRule = None) -> list[PipelineStatus]:
-    """``items`` in :func:`pipeline_order` (branch patterns matched once per distinct branch)."""
-    seen: dict[tuple[str, str | None], bool] = {}
-
-    def key(s: PipelineStatus) -> tuple[int, int, float, str, str, str]:
-        k = (s.source, s.branch)
-        if k not in seen:
-            seen[k] = is_default_branch(s.branch, _patterns(default_branches, s.source))
-        return (
-            STATE_RANK.get(s.state, 3),
-            0 if seen[k] else 1,
-            -_recency(s),
-            s.pipeline.lower(),
-            (s.branch or "").lower(),
-            s.source,
-        )
-
-    return sorted(items, key=key)
 
 
 # --- loading from a store --------------------------------------------------------------------------
@@ -388,47 +205,6 @@ def _needs_history(rs: list[RunRow], as_of_ms: int) -> bool:
     if not ok and "failed" in states:
         return True
     return bool(states) and states[-1] == "running" and sum(1 for i in ok if rs[i].started is not None) < 10
-
-
-def _reduce(runs: Iterable[RunRow], as_of_ms: int) -> dict[tuple[str, str, str | None], list[RunRow]]:
-    """Latest attempt per run id, skipped runs and runs after ``as_of`` dropped, grouped and ordered."""
-    latest: dict[tuple[str, str, str | None, str], RunRow] = {}
-    for r in runs:
-        if r.result == "skipped":
-            continue
-        t = _first_known(r)
-        if t is not None and t > as_of_ms:
-            continue
-        k = (r.source, r.pipeline, r.branch, r.id)
-        if k not in latest or r.attempt > latest[k].attempt:
-            latest[k] = r
-    groups: dict[tuple[str, str, str | None], list[RunRow]] = defaultdict(list)
-    for (source, pipeline, branch, _), r in latest.items():
-        groups[(source, pipeline, branch)].append(r)
-    for rs in groups.values():
-        rs.sort(key=lambda r: (_first_known(r) or 0, r.id, r.attempt))
-    return groups
-
-
-def _light_order(
-    key: tuple[str, str, str | None], rs: list[RunRow], as_of_ms: int, default: Callable[[str, str | None], bool]
-) -> tuple[int, int, float, str, str, str]:
-    """:func:`pipeline_order` of the status ``rs`` will give, without building it."""
-    source, pipeline, branch = key
-    last = rs[-1]
-    state = _state(last, as_of_ms)
-    when = last.started if last.started is not None and last.started <= as_of_ms else None
-    if when is None and last.finished is not None and last.finished <= as_of_ms:
-        when = last.finished
-    recency = when / 1000.0 if when is not None else float("inf")
-    return (
-        STATE_RANK.get(state, 3),
-        0 if default(source, branch) else 1,
-        -recency,
-        pipeline.lower(),
-        (branch or "").lower(),
-        source,
-    )
 
 
 def _pipeline_keys(conn: object, as_of_ms: int) -> int:
