@@ -25,6 +25,7 @@ import keyring
 import keyring.errors
 
 from data.connectors.http import register_secret
+from data.i18n import gettext_ as _
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,9 @@ def backend_info() -> BackendInfo:
     try:
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken keyring configuration must not crash the app
-        return BackendInfo("unavailable", False, f"The OS keyring could not be loaded ({type(exc).__name__}).")
+        return BackendInfo(
+            "unavailable", False, _("The OS keyring could not be loaded ({error}).").format(error=type(exc).__name__)
+        )
     leaves = _leaves(backend)
     names = ", ".join(f"{type(b).__module__}.{type(b).__name__}" for b in leaves)
     modules = [type(b).__module__ for b in leaves]
@@ -78,7 +81,7 @@ def backend_info() -> BackendInfo:
         return BackendInfo(
             names,
             False,
-            (
+            _(
                 "The keyring backend is keyrings.alt, which keeps secrets in a file in your home directory, "
                 "not in an OS keyring; Flowdeck will not store tokens there."
             ),
@@ -87,11 +90,11 @@ def backend_info() -> BackendInfo:
         return BackendInfo(
             names,
             False,
-            ("No OS keyring is available (no Secret Service / KWallet on this machine, or no D-Bus session)."),
+            _("No OS keyring is available (no Secret Service / KWallet on this machine, or no D-Bus session)."),
         )
     if all(m in ("keyring.backends.null", "keyring.backends.fail") for m in modules):
-        return BackendInfo(names, False, "The keyring is disabled (null backend): nothing would be stored.")
-    return BackendInfo(names, True, f"Tokens are stored in the OS keyring ({names}).")
+        return BackendInfo(names, False, _("The keyring is disabled (null backend): nothing would be stored."))
+    return BackendInfo(names, True, _("Tokens are stored in the OS keyring ({names}).").format(names=names))
 
 
 def get_token(source: str) -> str | None:

@@ -382,147 +382,147 @@
         <translation>将所选阶段的工作项导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="229"/>
         <location filename="../../app/main_window.py" line="230"/>
         <location filename="../../app/main_window.py" line="232"/>
+        <location filename="../../app/main_window.py" line="234"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="230"/>
+        <location filename="../../app/main_window.py" line="232"/>
         <source>Recompute</source>
         <translation>重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="232"/>
+        <location filename="../../app/main_window.py" line="234"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="236"/>
+        <location filename="../../app/main_window.py" line="238"/>
         <source>&amp;Range</source>
         <translation>时间范围(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="239"/>
+        <location filename="../../app/main_window.py" line="241"/>
         <location filename="../../app/window_parts.py" line="99"/>
         <location filename="../../app/window_parts.py" line="102"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="239"/>
+        <location filename="../../app/main_window.py" line="241"/>
         <location filename="../../app/window_parts.py" line="112"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="243"/>
         <location filename="../../app/main_window.py" line="245"/>
+        <location filename="../../app/main_window.py" line="247"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="243"/>
-        <location filename="../../app/main_window.py" line="446"/>
+        <location filename="../../app/main_window.py" line="245"/>
+        <location filename="../../app/main_window.py" line="448"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="245"/>
-        <location filename="../../app/main_window.py" line="467"/>
+        <location filename="../../app/main_window.py" line="247"/>
+        <location filename="../../app/main_window.py" line="469"/>
         <source>About Flowdeck</source>
         <translation>关于 Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="292"/>
+        <location filename="../../app/main_window.py" line="294"/>
         <source>demo data ends {end}: &apos;now&apos; is that moment</source>
         <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="299"/>
+        <location filename="../../app/main_window.py" line="301"/>
         <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
         <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="310"/>
+        <location filename="../../app/main_window.py" line="312"/>
         <source>Demo data: {url}</source>
         <translation>演示数据：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="310"/>
+        <location filename="../../app/main_window.py" line="312"/>
         <source>Store: {url}</source>
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="323"/>
+        <location filename="../../app/main_window.py" line="325"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="330"/>
+        <location filename="../../app/main_window.py" line="332"/>
         <source>{start} – {end} · as of {as_of} · demo data</source>
         <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="332"/>
+        <location filename="../../app/main_window.py" line="334"/>
         <source>{start} – {end} · as of {as_of}</source>
         <translation>{start} – {end} · 截至 {as_of}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="364"/>
+        <location filename="../../app/main_window.py" line="366"/>
         <source>{source}: answering again</source>
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="375"/>
+        <location filename="../../app/main_window.py" line="377"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="390"/>
+        <location filename="../../app/main_window.py" line="392"/>
         <source>Working-time calendar not available: {reason}</source>
         <translation>工作时间日历不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="448"/>
+        <location filename="../../app/main_window.py" line="450"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="448"/>
+        <location filename="../../app/main_window.py" line="450"/>
         <source>Does</source>
         <translation>功能</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="470"/>
+        <location filename="../../app/main_window.py" line="472"/>
         <source>Flowdeck — where delivery time goes.
 A value-stream dashboard over your CI and ticket systems.</source>
         <translation>Flowdeck——交付时间都花在了哪里。
 基于 CI 与工单系统的价值流仪表盘。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="503"/>
+        <location filename="../../app/main_window.py" line="505"/>
         <source>Demo data: synthetic, not real.</source>
         <translation>演示数据：虚构，非真实数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="520"/>
+        <location filename="../../app/main_window.py" line="522"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="524"/>
+        <location filename="../../app/main_window.py" line="526"/>
         <source>Export page as PNG</source>
         <translation>将页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="532"/>
+        <location filename="../../app/main_window.py" line="534"/>
         <source>Export report as PDF</source>
         <translation>将报告导出为 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="545"/>
+        <location filename="../../app/main_window.py" line="547"/>
         <source>Export stage items as CSV</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
