@@ -8,122 +8,39 @@ and the state at ``as_of`` (for WIP). :func:`stage_figures` and :func:`stream_fi
 those over the items completed in a window.
 
 All instants are epoch milliseconds (int64); durations are seconds until the final hours.
+
+The pieces: :mod:`data.metrics.flow_data` holds the input and output types
+(:class:`FlowData`, :class:`ItemFlow`, :func:`build_flow_data`), :mod:`data.metrics.flow_figures`
+the aggregates; this module computes the per-item figures and re-exports every name it offered
+before the split.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from data.metrics.clock import CALENDAR, Clock
+from data.metrics.flow_data import BOOL, I64, FlowData, ItemFlow, build_flow_data
+from data.metrics.flow_figures import StageFigures, StreamFigures, completed_mask, stage_figures, stream_figures
 from data.metrics.stagemap import DONE, NO_STATUS, OUTSIDE
-from data.metrics.stats import median, percentile, share
 
 __all__ = [
     "FlowData",
     "ItemFlow",
     "StageFigures",
+    "StreamFigures",
     "build_flow_data",
+    "completed_mask",
     "flow_from_final",
     "item_flow",
     "shift_open",
     "stage_figures",
     "stream_figures",
 ]
-
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
-BOOL = npt.NDArray[np.bool_]
-H = 3_600_000.0  # ms per hour
-
-
-@dataclass(frozen=True)
-class FlowData:
-    """Work items and their coded transitions (sorted by item, then time, then arrival order)."""
-
-    n_stages: int
-    created_ms: I64  # per item
-    t_item: npt.NDArray[np.int32]  # per transition: index into the item arrays
-    t_at: I64
-    t_code: npt.NDArray[np.int16]
-
-    @property
-    def n_items(self) -> int:
-        """How many items."""
-        return int(self.created_ms.size)
-
-    @property
-    def horizon_ms(self) -> int:
-        """The latest instant in the data: results as of any later instant are the same."""
-        last = int(np.max(self.t_at)) if self.t_at.size else 0
-        return max(last, int(np.max(self.created_ms)) if self.created_ms.size else 0)
-
-
-def build_flow_data(  # noqa: PLR0917 - parallel arrays, always passed in this order
-    n_stages: int,
-    created_ms: Sequence[int] | I64,
-    sc_item: Sequence[int] | npt.NDArray[np.integer],
-    sc_at: Sequence[int] | I64,
-    sc_to: Sequence[int] | npt.NDArray[np.integer],
-    sc_from: Sequence[int] | npt.NDArray[np.integer],
-) -> FlowData:
-    """Sort raw transitions and add each item's initial status.
-
-    ``sc_from`` is the code of each change's from-status: for an item's first change, a known
-    from-status means the item sat in it since creation, so a synthetic transition at the
-    creation instant (or at the first change, if the clocks disagree) is added. Arrival order
-    breaks ties between changes at the same millisecond.
-    """
-    created = np.asarray(created_ms, dtype=np.int64)
-    item = np.asarray(sc_item, dtype=np.int32)
-    at = np.asarray(sc_at, dtype=np.int64)
-    to = np.asarray(sc_to, dtype=np.int16)
-    frm = np.asarray(sc_from, dtype=np.int16)
-    if item.size:
-        # One stable sort on a packed (item, instant) key: far less memory than a 3-key lexsort.
-        base = int(np.min(at))
-        span = int(np.max(at)) - base + 1
-        if span < 1 << 40 and created.size < 1 << 22:
-            order = np.argsort((item.astype(np.int64) << 40) | (at - base), kind="stable")
-        else:  # pragma: no cover - beyond 34 years of milliseconds or 4M items
-            order = np.lexsort((np.arange(item.size), at, item))
-        item, at, to, frm = item[order], at[order], to[order], frm[order]
-        del order
-    first = np.ones(item.size, dtype=bool)
-    if item.size:
-        first[1:] = item[1:] != item[:-1]
-    add = np.nonzero(first & (frm != NO_STATUS))[0]
-    add_item = item[add]
-    add_at = np.minimum(created[add_item], at[add])
-    # Each synthetic row goes just before its item's first change (it is the earlier state).
-    return FlowData(
-        n_stages=n_stages,
-        created_ms=created,
-        t_item=np.insert(item, add, add_item).astype(np.int32, copy=False),
-        t_at=np.insert(at, add, add_at),
-        t_code=np.insert(to, add, frm[add]).astype(np.int16, copy=False),
-    )
-
-
-@dataclass(frozen=True)
-class ItemFlow:
-    """Per-item figures as of ``as_of_ms`` (arrays aligned with the FlowData items)."""
-
-    as_of_ms: int
-    completed_ms: I64  # -1: not completed as of as_of
-    first_active_ms: I64  # -1: never active
-    wait_s: F64  # (items, stages)
-    active_s: F64
-    visits: npt.NDArray[np.int32]
-    left_forward: BOOL  # left the stage forward at least once
-    rework: BOOL  # ... and later came back into it or an earlier stage
-    state: npt.NDArray[np.int16]  # code of the status at as_of; NO_STATUS before the first
-    state_since_ms: I64  # when the item entered its current stage (or done / outside run)
 
 
 def flow_from_final(fd: FlowData, final: ItemFlow, as_of_ms: int, clock: Clock = CALENDAR) -> ItemFlow:
@@ -332,114 +249,3 @@ def _rework(it: I64, code: npt.NDArray[np.int16], first: BOOL, same_next: BOOL, 
         rework[u, k] = after[fe[idx]] <= k
     _ = OUTSIDE  # documented above: outside statuses are carried, never positions
     return left, rework
-
-
-@dataclass(frozen=True)
-class StageFigures:
-    """One status stage's numbers over the selected items (hours)."""
-
-    items: int
-    wait_median_h: float | None
-    wait_p85_h: float | None
-    active_median_h: float | None
-    active_p85_h: float | None
-    wait_total_h: float | None
-    active_total_h: float | None
-    wip: int
-    wip_age_median_h: float | None
-    complete_accurate: float | None
-    #: Indices of the items behind the numbers (visited the stage), and those in it at as_of.
-    item_indices: npt.NDArray[np.int64]
-    wip_indices: npt.NDArray[np.int64]
-
-
-def completed_mask(flow: ItemFlow, from_ms: int, to_ms: int, include: BOOL | None = None) -> BOOL:
-    """Items completed in ``[from, to)`` (and known as completed at as_of)."""
-    c = flow.completed_ms
-    mask = (c >= 0) & (c >= from_ms) & (c < to_ms)
-    return mask if include is None else mask & include
-
-
-def stage_figures(  # noqa: PLR0917 - the mask, the stage and the switches, always in this order
-    flow: ItemFlow, done: BOOL, k: int, method: str, include: BOOL | None = None, clock: Clock = CALENDAR
-) -> StageFigures:
-    """Stage ``k``'s figures over the items in ``done`` (a completed-in-window mask).
-
-    ``clock`` measures the WIP ages (the per-item times in ``flow`` were measured when it was built).
-    """
-    visited = done & (flow.visits[:, k] > 0)
-    idx = np.nonzero(visited)[0]
-    w = flow.wait_s[idx, k] / 3600.0
-    a = flow.active_s[idx, k] / 3600.0
-    in_stage = (flow.state >= 0) & (flow.state // 2 == k)
-    if include is not None:
-        in_stage &= include
-    wip_idx = np.nonzero(in_stage)[0]
-    ages = clock.hours(flow.state_since_ms[wip_idx], np.full(wip_idx.size, flow.as_of_ms, dtype=np.int64))
-    left = done & flow.left_forward[:, k]
-    n_left = int(left.sum())
-    ok = n_left - int((left & flow.rework[:, k]).sum())
-    empty = idx.size == 0
-    return StageFigures(
-        items=int(idx.size),
-        wait_median_h=median(w, method),
-        wait_p85_h=percentile(w, 85),
-        active_median_h=median(a, method),
-        active_p85_h=percentile(a, 85),
-        wait_total_h=None if empty else float(w.sum()),
-        active_total_h=None if empty else float(a.sum()),
-        wip=int(wip_idx.size),
-        wip_age_median_h=median(ages, method),
-        complete_accurate=share(ok, n_left),
-        item_indices=idx,
-        wip_indices=wip_idx,
-    )
-
-
-@dataclass(frozen=True)
-class StreamFigures:
-    """The stream-level numbers (status stages only; hours)."""
-
-    completed: int
-    lead_time_median_h: float | None
-    lead_time_p85_h: float | None
-    cycle_time_median_h: float | None
-    flow_efficiency: float | None
-    throughput_per_week: float | None
-    wip: int
-
-
-def stream_figures(  # noqa: PLR0917 - parallel arrays, always passed in this order
-    fd: FlowData,
-    flow: ItemFlow,
-    done: BOOL,
-    window_days: float,
-    method: str,
-    lead_ok: BOOL | None = None,
-    include: BOOL | None = None,
-    clock: Clock = CALENDAR,
-) -> StreamFigures:
-    """Completed count, lead/cycle time, flow efficiency, throughput and WIP.
-
-    ``lead_ok`` masks items allowed into lead and cycle times (``measure_from``); ``clock``
-    measures lead and cycle times. Throughput stays per calendar week (a rate, not a duration).
-    """
-    lt_mask = done if lead_ok is None else done & lead_ok
-    lead_h = clock.hours(fd.created_ms[lt_mask], flow.completed_ms[lt_mask])
-    cyc_mask = lt_mask & (flow.first_active_ms >= 0)
-    cycle_h = clock.hours(flow.first_active_ms[cyc_mask], flow.completed_ms[cyc_mask])
-    act = float(flow.active_s[done].sum())
-    tot = act + float(flow.wait_s[done].sum())
-    in_stream = flow.state >= 0
-    if include is not None:
-        in_stream &= include
-    count = int(done.sum())
-    return StreamFigures(
-        completed=count,
-        lead_time_median_h=median(lead_h, method),
-        lead_time_p85_h=percentile(lead_h, 85),
-        cycle_time_median_h=median(cycle_h, method),
-        flow_efficiency=share(act, tot),
-        throughput_per_week=(count / (window_days / 7.0)) if window_days > 0 else None,
-        wip=int(in_stream.sum()),
-    )
