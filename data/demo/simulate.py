@@ -7,26 +7,21 @@ CI runs and jobs are left to :mod:`data.demo.pipelines`, which numbers them in t
 The story is carried by a *phase* from 0 (the old way: monthly releases, long queues, a change
 advisory board approving releases) to 1 (the new way: weekly releases, short queues, approval in
 minutes). An item's waits come from the phase at its creation; release dates from the calendar.
+
+The records are in :mod:`data.demo.team_data` and the clock and release calendar in
+:mod:`data.demo.timeline`; this module simulates the tickets and merge requests and re-exports
+every name it offered before the split.
 """
 
 from __future__ import annotations
 
-import bisect
-import math
-import random
-from dataclasses import dataclass, field
 from typing import Any
 
-from data.demo.catalog import CHORES, DAY, HOUR, INCIDENT_TITLES, MINUTE, STATUSES, VERBS, WEEK, Team
+from data.demo.catalog import CHORES, DAY, HOUR, MINUTE, STATUSES, VERBS, WEEK, Team
+from data.demo.team_data import CI, GIT, JIRA, MergeRequest, Release, TeamData
+from data.demo.timeline import WARMUP_WEEKS, SimBase, _lerp
 
-__all__ = ["MergeRequest", "Release", "TeamData", "simulate_team"]
-
-JIRA = "jira"
-GIT = "gitlab"
-CI = "jenkins"
-WARMUP_WEEKS = 10  # items are created this long before the window so its start is full of work
-WORK_START = 1 * HOUR  # 09:00 in UTC+8
-WORK_END = 10 * HOUR  # 18:00 in UTC+8
+__all__ = ["CI", "MergeRequest", "Release", "TeamData", "simulate_team"]
 
 # Stage waits and work in days: (old median, new median). Sigma 0.6 lognormal around them.
 D_BACKLOG = (10.0, 1.5)
@@ -43,158 +38,8 @@ P_REVIEW_REWORK = (0.25, 0.12)
 P_TEST_REWORK = (0.20, 0.08)
 
 
-def _lerp(pair: tuple[float, float], p: float) -> float:
-    """Geometric interpolation between the old and the new value (waits shrink multiplicatively)."""
-    old, new = pair
-    return float(old ** (1 - p) * new**p)
-
-
-@dataclass
-class Release:
-    """One production release of a team: cut (release pipeline start) and deployment attempts."""
-
-    week: int
-    cut: int
-    approval_ms: int
-    #: (started, finished, success) per attempt; the last one succeeds.
-    attempts: list[tuple[int, int, bool]]
-    shas: list[str] = field(default_factory=list)
-    sha: str | None = None
-    with_range: bool = True
-
-    @property
-    def done_at(self) -> int:
-        """When the successful attempt finished."""
-        return self.attempts[-1][1]
-
-
-@dataclass
-class TeamData:
-    """Everything simulated for one team (rows as tuples), before pipelines are numbered."""
-
-    items: list[tuple[Any, ...]] = field(default_factory=list)
-    status_changes: list[tuple[Any, ...]] = field(default_factory=list)
-    changes: list[MergeRequest] = field(default_factory=list)
-    commits: list[tuple[Any, ...]] = field(default_factory=list)
-    incidents: list[tuple[Any, ...]] = field(default_factory=list)
-    exclusions: list[tuple[Any, ...]] = field(default_factory=list)
-    releases: list[Release] = field(default_factory=list)
-
-
-@dataclass
-class MergeRequest:
-    """A merge request with its commits; ``iid`` is numbered later, in creation order."""
-
-    repo: str
-    title: str
-    branch: str
-    author: str
-    opened: int
-    first_commit: int
-    first_review: int
-    merged: int | None
-    merge_sha: str | None
-    commits: list[tuple[Any, ...]]
-    pushes: list[int]
-    release: int | None = None
-    iid: int = 0
-
-    def row(self) -> tuple[Any, ...]:
-        """The ``changes`` row (event kind ``change``)."""
-        url = f"https://gitlab.bank.example/{self.repo}/-/merge_requests/{self.iid}"
-        return (
-            GIT,
-            self.repo,
-            str(self.iid),
-            self.title,
-            self.branch,
-            self.author,
-            self.opened,
-            self.first_commit,
-            self.first_review,
-            self.merged,
-            self.merge_sha,
-            "main",
-            url,
-        )
-
-
-class _Sim:
-    def __init__(self, team: Team, start: int, end: int, seed: int, per_week: float) -> None:
-        self.team = team
-        self.start = start
-        self.end = end
-        self.rng = random.Random(f"flowdeck-demo:{seed}:{team.name}")
-        self.per_week = per_week
-        self.out = TeamData()
-        self.releases = self._releases()
-        self.cuts = [r.cut for r in self.releases]
-        # The merge requests each release carried: release index -> merge requests.
-        self.carried: dict[int, list[MergeRequest]] = {}
-
-    # -- time helpers --
-
-    def phase(self, t: int) -> float:
-        """0 before week 2 of the window, 1 from week 14, linear between."""
-        return min(1.0, max(0.0, (t - self.start - 2 * WEEK) / (12 * WEEK)))
-
-    def dur(self, pair: tuple[float, float], p: float) -> int:
-        """A lognormal duration (ms) around the phase's median."""
-        return int(self.rng.lognormvariate(math.log(_lerp(pair, p) * DAY), 0.6))
-
-    def work(self, t: int) -> int:
-        """``t`` moved forward into working hours (Mon-Fri 09:00-18:00 UTC+8), with a little jitter."""
-        day, ms = divmod(t, DAY)
-        weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
-        if weekday >= 5:
-            return (day + 7 - weekday) * DAY + WORK_START + self.rng.randrange(2 * HOUR)
-        if ms < WORK_START:
-            return day * DAY + WORK_START + self.rng.randrange(2 * HOUR)
-        if ms >= WORK_END:
-            skip = 3 if weekday == 4 else 1
-            return (day + skip) * DAY + WORK_START + self.rng.randrange(2 * HOUR)
-        return t
-
-    def sha(self) -> str:
-        """A commit id."""
-        return f"{self.rng.getrandbits(160):040x}"
-
-    # -- releases --
-
-    def _releases(self) -> list[Release]:
-        """Monthly until week 16, one at week 17, weekly from week 18; warm-up releases monthly."""
-        rng = self.rng
-        out = []
-        offset = self.team.index % 4
-        for week in range(-WARMUP_WEEKS, 26):
-            if week < 16:
-                if (week - offset) % 4:
-                    continue
-            elif week == 16:
-                continue
-            at = self.start + week * WEEK + self.team.release_weekday * DAY + 12 * HOUR
-            p = min(1.0, max(0.0, (week - 12) / 6))
-            approval = int(_lerp((40.0, 0.4), p) * HOUR * rng.uniform(0.7, 1.3))
-            deploy = int(_lerp((70.0, 10.0), p) * MINUTE * rng.uniform(0.8, 1.3))
-            cut = at - approval - 30 * MINUTE
-            attempts = [(at, at + deploy, True)]
-            if self._fails(week):
-                # Rolled back after half an hour; the re-run the next evening succeeds.
-                attempts = [(at, at + 30 * MINUTE, False), (at + DAY, at + DAY + deploy, True)]
-            out.append(Release(week, cut, approval, attempts, with_range=rng.random() >= 0.1))
-        return out
-
-    def _fails(self, week: int) -> bool:
-        """A few failed production deployments, all more than three months before the end."""
-        fixed = {0: (8,), 1: (5,), 2: (10,)}
-        if self.team.index in fixed:
-            return week in fixed[self.team.index]
-        return 0 <= week < 12 and self.rng.random() < 0.1
-
-    def release_for(self, t: int) -> int | None:
-        """Index of the first release cut at or after ``t`` (None: after the end)."""
-        i = bisect.bisect_left(self.cuts, t)
-        return i if i < len(self.releases) else None
+class _Sim(SimBase):
+    """One team's tickets and merge requests, on :class:`SimBase`'s clock and releases."""
 
     # -- items --
 
@@ -403,47 +248,6 @@ class _Sim:
             if idx is not None and merged < self.end:
                 self.attach(idx, [mr])
             self.emit_mr(mr)
-
-    def finish_releases(self) -> None:
-        """Each release's commits and tip; only releases inside the window are kept."""
-        last_sha = None
-        for i, rel in enumerate(self.releases):
-            mrs = sorted(self.carried.get(i, []), key=lambda m: m.merged or 0)
-            rel.shas = [c[2] for mr in mrs for c in mr.commits]
-            if mrs and mrs[-1].merge_sha:
-                last_sha = mrs[-1].merge_sha
-            rel.sha = last_sha
-            if self.start <= rel.attempts[0][0] < self.end:
-                self.out.releases.append(rel)
-
-    def incidents(self) -> None:
-        """Incidents after some releases: more in the old days, one small one after the change."""
-        rng, team = self.rng, self.team
-        fixed = {0: {8: (3.0, 20.0), 22: (2.0, 0.7)}, 1: {9: (24.0, 48.0)}, 2: {2: (5.0, 6.0), 14: (5.0, 6.0)}}
-        n = 0
-        for rel in self.out.releases:
-            plan = fixed.get(team.index, {}).get(rel.week)
-            if team.index >= 3 and rng.random() < (0.12 if rel.week < 14 else 0.03):
-                plan = (rng.uniform(1, 30), rng.uniform(1, 30) if rel.week < 14 else rng.uniform(0.3, 2))
-            if plan is None:
-                continue
-            n += 1
-            created = rel.done_at + int(plan[0] * HOUR)
-            resolved = created + int(plan[1] * HOUR)
-            if created >= self.end:
-                continue
-            key = f"INC-{team.prefix}-{n}"
-            self.out.incidents.append(
-                (
-                    JIRA,
-                    key,
-                    team.repo,
-                    rng.choice(INCIDENT_TITLES),
-                    f"https://jira.bank.example/browse/{key}",
-                    created,
-                    resolved if resolved < self.end else None,
-                )
-            )
 
 
 def simulate_team(team: Team, start: int, end: int, seed: int, per_week: float) -> TeamData:
