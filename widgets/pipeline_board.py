@@ -370,6 +370,11 @@ class PipelineBoard(QScrollArea):
         """The statuses the board holds (before its filters), in display order."""
         return list(self._all)
 
+    @property
+    def columns(self) -> int:
+        """How many tiles side by side."""
+        return self._columns
+
     def set_view(self, view: Any, now: datetime | None = None) -> None:
         """Show a :class:`data.metrics.pipelines.PipelineView` (statuses in wall order, idle count)."""
         self.set_statuses(view.statuses, presorted=True, hidden=view.hidden, now=now)

@@ -329,7 +329,7 @@ class SourcesDialog(QDialog):
         return w
 
     def _update_token_hint(self) -> None:
-        name = self._text("name").text().strip() or translate("SourcesDialog", "<name>")
+        name = self._text("name").text().strip() or "<name>"  # an environment variable name is ASCII in every language
         env = "FLOWDECK_TOKEN_" + re.sub(r"[^A-Z0-9]", "_", name.upper())
         token = self._text("token")
         if not self.keyring_secure:

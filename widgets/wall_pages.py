@@ -95,6 +95,14 @@ class WallPipelinesPage(QWidget):
         layout = inner.layout() if inner is not None else None
         if inner is None or layout is None:
             return
+        # A tile's wrapped lines need the height for the column's real width, which the grid does not ask
+        # for: Chinese lines (taller CJK glyphs, longer dates) would otherwise be cut at the bottom.
+        spacing = max(0, layout.spacing()) if isinstance(layout, QGridLayout) else 0
+        margins = layout.contentsMargins()
+        columns = max(1, self.board.columns)
+        col_w = (self.board.viewport().width() - margins.left() - margins.right() - spacing * (columns - 1)) // columns
+        for t in tiles:
+            t.setMinimumHeight(t.heightForWidth(col_w) if t.hasHeightForWidth() else 0)
         inner.resize(self.board.viewport().width(), max(inner.sizeHint().height(), self.board.viewport().height()))
         layout.activate()
         bottom = self.board.viewport().height()

@@ -809,49 +809,49 @@ Retrying with backoff; the other sources keep updating.</source>
     </message>
     <message>
         <location filename="../../widgets/pipeline_board.py" line="332"/>
-        <location filename="../../widgets/pipeline_board.py" line="447"/>
+        <location filename="../../widgets/pipeline_board.py" line="452"/>
         <source>No pipelines in the cache yet.</source>
         <extracomment>The &quot;N pipelines, M failing&quot; line (the wall has it in its header instead).</extracomment>
         <translation>缓存中还没有流水线。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="449"/>
+        <location filename="../../widgets/pipeline_board.py" line="454"/>
         <source>No pipeline ran recently (%n idle pipeline(s) hidden).</source>
         <translation>
             <numerusform>最近没有运行过的流水线（已隐藏 %n 条空闲流水线）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="455"/>
+        <location filename="../../widgets/pipeline_board.py" line="460"/>
         <source>✓ All green: %n pipeline(s), none failing or running.</source>
         <translation>
             <numerusform>✓ 全部通过：共 %n 条流水线，没有失败或运行中的。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="458"/>
+        <location filename="../../widgets/pipeline_board.py" line="463"/>
         <source>No pipeline matches the filter.</source>
         <translation>没有符合筛选条件的流水线。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="461"/>
+        <location filename="../../widgets/pipeline_board.py" line="466"/>
         <source>%n pipeline(s), {failing} failing.</source>
         <translation>
             <numerusform>共 %n 条流水线，{failing} 条失败。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="466"/>
+        <location filename="../../widgets/pipeline_board.py" line="471"/>
         <source>Showing the first {n}, failing first.</source>
         <translation>显示前 {n} 条，失败的优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="468"/>
+        <location filename="../../widgets/pipeline_board.py" line="473"/>
         <source>{n} match the filter.</source>
         <translation>{n} 条符合筛选条件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="471"/>
+        <location filename="../../widgets/pipeline_board.py" line="476"/>
         <source>%n idle pipeline(s) hidden (no run recently).</source>
         <translation>
             <numerusform>已隐藏 %n 条空闲流水线（最近未运行）。</numerusform>
@@ -1557,9 +1557,8 @@ Shipped by {pipeline}</source>
         <translation>PEM 文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="332"/>
         <source>&lt;name&gt;</source>
-        <translation>&lt;名称&gt;</translation>
+        <translation type="vanished">&lt;名称&gt;</translation>
     </message>
     <message>
         <location filename="../../widgets/sources_dialog.py" line="337"/>
@@ -2353,74 +2352,74 @@ Open {url}</source>
         <translation>流水线</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="110"/>
+        <location filename="../../widgets/wall_pages.py" line="118"/>
         <source>+ %n more on this wall&apos;s list, {failing} of them failing (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示，其中 {failing} 条失败（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="117"/>
+        <location filename="../../widgets/wall_pages.py" line="125"/>
         <source>+ %n more on this wall&apos;s list (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="185"/>
+        <location filename="../../widgets/wall_pages.py" line="193"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="194"/>
+        <location filename="../../widgets/wall_pages.py" line="202"/>
         <source>Lead time (median)</source>
         <translation>前置时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="195"/>
+        <location filename="../../widgets/wall_pages.py" line="203"/>
         <source>Flow efficiency</source>
         <translation>流动效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="196"/>
+        <location filename="../../widgets/wall_pages.py" line="204"/>
         <source>Work in progress</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="197"/>
+        <location filename="../../widgets/wall_pages.py" line="205"/>
         <source>Bottleneck</source>
         <translation>瓶颈</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="217"/>
-        <location filename="../../widgets/wall_pages.py" line="282"/>
+        <location filename="../../widgets/wall_pages.py" line="225"/>
+        <location filename="../../widgets/wall_pages.py" line="290"/>
         <source>Waiting for the first report…</source>
         <translation>正在等待第一份报告…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="224"/>
+        <location filename="../../widgets/wall_pages.py" line="232"/>
         <source>{name} · %n item(s) completed · {window}</source>
         <translation>
             <numerusform>{name} · 已完成 %n 个工作项 · {window}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="251"/>
+        <location filename="../../widgets/wall_pages.py" line="259"/>
         <source>target {target}: {mark}</source>
         <translation>目标 {target}：{mark}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="271"/>
+        <location filename="../../widgets/wall_pages.py" line="279"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="306"/>
+        <location filename="../../widgets/wall_pages.py" line="314"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="311"/>
+        <location filename="../../widgets/wall_pages.py" line="319"/>
         <source>Waiting for first data…</source>
         <translation>正在等待首批数据…</translation>
     </message>
