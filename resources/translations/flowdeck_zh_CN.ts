@@ -1557,10 +1557,6 @@ Shipped by {pipeline}</source>
         <translation>PEM 文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <source>&lt;name&gt;</source>
-        <translation type="vanished">&lt;名称&gt;</translation>
-    </message>
-    <message>
         <location filename="../../widgets/sources_dialog.py" line="337"/>
         <source>no OS keyring: not stored here</source>
         <translation>没有操作系统密钥环：不在此处保存</translation>
