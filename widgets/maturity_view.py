@@ -28,6 +28,14 @@ _DORA_NAMES = {
     "recovery_time": QT_TRANSLATE_NOOP("Maturity", "Recovery time"),
 }
 
+#: DORA tiers as the report names them, translated where shown.
+_TIERS = (
+    QT_TRANSLATE_NOOP("Maturity", "elite"),
+    QT_TRANSLATE_NOOP("Maturity", "high"),
+    QT_TRANSLATE_NOOP("Maturity", "medium"),
+    QT_TRANSLATE_NOOP("Maturity", "low"),
+)
+
 
 class MaturityPanel(QWidget):
     """Caveat, window line, the maturity rows table and a DORA tiers table beside it."""
@@ -93,7 +101,10 @@ class MaturityPanel(QWidget):
         fill_table(
             self.dora,
             [
-                [translate("Maturity", _DORA_NAMES[k]) if k in _DORA_NAMES else k, v or DASH]
+                [
+                    translate("Maturity", _DORA_NAMES[k]) if k in _DORA_NAMES else k,
+                    translate("Maturity", v) if v else DASH,
+                ]
                 for k, v in view.dora_tiers.items()
             ],
         )

@@ -631,43 +631,64 @@ A value-stream dashboard over your CI and ticket systems.</source>
         <translation>恢复时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="41"/>
-        <location filename="../../widgets/maturity_view.py" line="68"/>
+        <location filename="../../widgets/maturity_view.py" line="33"/>
+        <source>elite</source>
+        <extracomment>DORA tiers as the report names them, translated where shown.</extracomment>
+        <translation>精英</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="34"/>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="35"/>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="36"/>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maturity_view.py" line="49"/>
+        <location filename="../../widgets/maturity_view.py" line="76"/>
         <source>No maturity view yet.</source>
         <translation>尚无成熟度视图。</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="44"/>
+        <location filename="../../widgets/maturity_view.py" line="52"/>
         <source>Area</source>
         <translation>领域（英文）</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="46"/>
+        <location filename="../../widgets/maturity_view.py" line="54"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="47"/>
+        <location filename="../../widgets/maturity_view.py" line="55"/>
         <source>Evidence</source>
         <translation>依据</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="48"/>
+        <location filename="../../widgets/maturity_view.py" line="56"/>
         <source>Why this level</source>
         <translation>评级理由</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="53"/>
+        <location filename="../../widgets/maturity_view.py" line="61"/>
         <source>DORA key</source>
         <translation>DORA 指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="53"/>
+        <location filename="../../widgets/maturity_view.py" line="61"/>
         <source>Tier</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/maturity_view.py" line="74"/>
+        <location filename="../../widgets/maturity_view.py" line="82"/>
         <source>Stream {stream}: {start} – {end} (end excluded), as of {as_of}</source>
         <translation>价值流 {stream}：{start} – {end}（不含结束时刻），截至 {as_of}</translation>
     </message>
