@@ -250,6 +250,17 @@ class ValueStreamMap(QWidget):
         ladder_h = 2 * lfm.height() + 2 * vfm.height() + 24
         ladder_rect = QRectF(x0, y, row_w, ladder_h)
         ladder_labels: list[TextLine] = []
+        # The step labels get a font that fits the narrower (process) step: units are longer in some
+        # languages (23.1 小时), and an elided "23.1 …" would hide the unit. Eliding stays the last resort.
+        ladder_font = QFont(value_font)
+        ladder_texts = [fmt_hours(v) for st in stream.stages for v in (st.wait_median_h, st.active_median_h)]
+        step_w = box_w / 2
+        while (
+            ladder_font.pointSizeF() > 6.5
+            and max((QFontMetricsF(ladder_font).horizontalAdvance(t) for t in ladder_texts), default=0.0) > step_w
+        ):
+            ladder_font.setPointSizeF(ladder_font.pointSizeF() - 0.5)
+        lvfm = QFontMetricsF(ladder_font)
         for box, stage in zip(boxes, stream.stages, strict=True):
             r = box.rect
             half = r.width() / 2
@@ -257,17 +268,17 @@ class ValueStreamMap(QWidget):
             down = QRectF(r.left() + half, y + ladder_h - vfm.height(), half, vfm.height())
             ladder_labels.append(
                 TextLine(
-                    vfm.elidedText(fmt_hours(stage.wait_median_h), Qt.TextElideMode.ElideRight, up.width()),
+                    lvfm.elidedText(fmt_hours(stage.wait_median_h), Qt.TextElideMode.ElideRight, up.width()),
                     up,
-                    value_font,
+                    ladder_font,
                     "ladder",
                 )
             )
             ladder_labels.append(
                 TextLine(
-                    vfm.elidedText(fmt_hours(stage.active_median_h), Qt.TextElideMode.ElideRight, down.width()),
+                    lvfm.elidedText(fmt_hours(stage.active_median_h), Qt.TextElideMode.ElideRight, down.width()),
                     down,
-                    value_font,
+                    ladder_font,
                     "ladder",
                 )
             )

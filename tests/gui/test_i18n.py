@@ -305,7 +305,11 @@ def test_wall_every_page(qtbot: Any, qapp: QApplication, size: tuple[int, int], 
             else:
                 assert chinese(wall) == [], name
             assert wall.grab().save(str(ARTIFACTS / f"i18n-wall-{lang}-{name}-{size[0]}x{size[1]}.png"))
+        # Painted map text is not a label: check that no step of the ladder lost its unit to eliding.
+        ladder = [t.text for t in wall.pages["map"].map.map.compute_layout().ladder_labels]
+        assert ladder and not [t for t in ladder if "…" in t], ladder
         if lang == "zh_CN":
+            assert all(t.endswith(("小时", "天", "分钟")) for t in ladder), ladder
             assert wall.title.text() == "记分卡   3/3"  # the last page's title, translated
     finally:
         install_translators(qapp, "en")
