@@ -2206,37 +2206,37 @@ Open {url}</source>
         <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="276"/>
+        <location filename="../../widgets/value_stream_map.py" line="287"/>
         <source>Wait {wait}  ·  Process {process}  ·  Flow efficiency {eff}  ·  Rolled %C&amp;A {rca}</source>
         <translation>等待时间 {wait}  ·  处理时间 {process}  ·  流动效率 {eff}  ·  累计 %C&amp;A {rca}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="426"/>
+        <location filename="../../widgets/value_stream_map.py" line="437"/>
         <source>Process: median {median}, p85 {p85}, total {total}</source>
         <translation>处理时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="429"/>
+        <location filename="../../widgets/value_stream_map.py" line="440"/>
         <source>Wait: median {median}, p85 {p85}, total {total}</source>
         <translation>等待时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="432"/>
+        <location filename="../../widgets/value_stream_map.py" line="443"/>
         <source>Items: {items}   WIP: {wip} (median age {age})</source>
         <translation>工作项：{items}   在制品：{wip}（停留时间中位数 {age}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="435"/>
+        <location filename="../../widgets/value_stream_map.py" line="446"/>
         <source>Complete and accurate: {pct}</source>
         <translation>完整准确率：{pct}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="438"/>
+        <location filename="../../widgets/value_stream_map.py" line="449"/>
         <source>Bottleneck: the largest total wait of the stream</source>
         <translation>瓶颈：价值流中总等待时间最长的阶段</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="439"/>
+        <location filename="../../widgets/value_stream_map.py" line="450"/>
         <source>Click or press Enter for the items behind these numbers.</source>
         <translation>点击或按 Enter 查看这些数字背后的工作项。</translation>
     </message>
