@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from data.connectors.base import Connector
+from data.i18n import gettext_ as _
+from data.i18n import ngettext
 from data.results import PipelineStatus
 from data.service import backoff_delay
 from data.store import Store
@@ -178,19 +180,25 @@ class Notice:
     @property
     def title(self) -> str:
         """Short title (plain text)."""
-        branch = f" ({self.status.branch})" if self.status.branch else ""
-        verb = {"broken": "broken", "fixed": "fixed", "still broken": "still broken"}[self.kind]
-        return f"{self.status.pipeline}{branch} {verb}"
+        name = self.status.pipeline + (f" ({self.status.branch})" if self.status.branch else "")
+        verb = {
+            "broken": _("{pipeline} broken"),
+            "fixed": _("{pipeline} fixed"),
+            "still broken": _("{pipeline} still broken"),
+        }
+        return verb[self.kind].format(pipeline=name)
 
     @property
     def body(self) -> str:
         """One or two lines: the streak and who committed since the last success."""
         s = self.status
         if self.kind == "fixed":
-            return f"{s.source}: passing again"
-        text = f"{s.source}: failing for {s.failing_runs} run{'s' if s.failing_runs != 1 else ''}"
+            return _("{source}: passing again").format(source=s.source)
+        text = ngettext("{source}: failing for {n} run", "{source}: failing for {n} runs", s.failing_runs).format(
+            source=s.source, n=s.failing_runs
+        )
         if s.authors:
-            text += "\ncommits by " + ", ".join(s.authors)
+            text += "\n" + _("commits by {authors}").format(authors=", ".join(s.authors))
         return text
 
 

@@ -20,6 +20,8 @@ from typing import Any
 
 from app.cli import UsageError
 from app.commands.common import config_of, open_store
+from data.i18n import gettext_ as _
+from data.i18n import ljust, width
 
 DASH = "—"
 
@@ -97,13 +99,13 @@ def _when(value: datetime | None) -> str:
 def _h(value: float | None) -> str:
     if value is None:
         return DASH
-    return f"{value:.1f} h" if abs(value) < 48 else f"{value / 24:.1f} d"
+    return _("{0} h").format(f"{value:.1f}") if abs(value) < 48 else _("{0} d").format(f"{value / 24:.1f}")
 
 
 def _s(value: float | None) -> str:
     if value is None:
         return DASH
-    return f"{value / 60:.1f} min" if value < 7200 else f"{value / 3600:.1f} h"
+    return _("{0} min").format(f"{value / 60:.1f}") if value < 7200 else _("{0} h").format(f"{value / 3600:.1f}")
 
 
 def _one(text: str | None) -> str:
@@ -112,18 +114,18 @@ def _one(text: str | None) -> str:
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
     if not rows:
-        return "  none\n"
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+        return "  " + _("none") + "\n"
+    widths = [max(width(h), *(width(r[i]) for r in rows)) for i, h in enumerate(headers)]
     lines = [headers, ["-" * w for w in widths], *rows]
-    return "".join("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n" for r in lines)
+    return "".join("  " + "  ".join(ljust(c, w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n" for r in lines)
 
 
 def sections(report: Any) -> list[tuple[str, list[str], list[list[str]]]]:
     """The report's tables as (title, headers, rows) — shared by the text and the PDF."""
     out: list[tuple[str, list[str], list[list[str]]]] = [
         (
-            f"Changes ({len(report.changes)})",
-            ["change", "title", "author", "merged", "tickets", "lead time"],
+            _("Changes ({n})").format(n=len(report.changes)),
+            [_("change"), _("title"), _("author"), _("merged"), _("tickets"), _("lead time")],
             [
                 [
                     f"{c.repo}#{c.id}",
@@ -131,14 +133,14 @@ def sections(report: Any) -> list[tuple[str, list[str], list[list[str]]]]:
                     _one(c.author),
                     _when(c.merged_at),
                     ", ".join(c.tickets) or DASH,
-                    _h(c.lead_time_h) + ("" if c.first_deployed_here else " (earlier)"),
+                    _h(c.lead_time_h) if c.first_deployed_here else _("{0} (earlier)").format(_h(c.lead_time_h)),
                 ]
                 for c in report.changes
             ],
         ),
         (
-            f"Tickets ({len(report.tickets)})",
-            ["ticket", "title", "type", "created", "requirement lead time"],
+            _("Tickets ({n})").format(n=len(report.tickets)),
+            [_("ticket"), _("title"), _("type"), _("created"), _("requirement lead time")],
             [
                 [t.key, _one(t.title)[:70], _one(t.type), _when(t.created_at), _h(t.requirement_lead_time_h)]
                 for t in report.tickets
@@ -148,9 +150,14 @@ def sections(report: Any) -> list[tuple[str, list[str], list[list[str]]]]:
     p = report.pipeline
     out.append(
         (
-            "Pipeline "
-            + (DASH if p is None else f"{_one(p.pipeline)} #{p.id} (attempt {p.attempt}, {p.result or DASH})"),
-            ["job", "result", "queued", "approval wait", "running"],
+            _("Pipeline {pipeline}").format(
+                pipeline=DASH
+                if p is None
+                else _("{name} #{id} (attempt {attempt}, {result})").format(
+                    name=_one(p.pipeline), id=p.id, attempt=p.attempt, result=p.result or DASH
+                )
+            ),
+            [_("job"), _("result"), _("queued"), _("approval wait"), _("running")],
             []
             if p is None
             else [
@@ -160,8 +167,8 @@ def sections(report: Any) -> list[tuple[str, list[str], list[list[str]]]]:
     )
     out.append(
         (
-            f"Incidents linked to this deployment ({len(report.incidents)})",
-            ["incident", "title", "created", "resolved", "recovery"],
+            _("Incidents linked to this deployment ({n})").format(n=len(report.incidents)),
+            [_("incident"), _("title"), _("created"), _("resolved"), _("recovery")],
             [
                 [n.key, _one(n.title)[:70], _when(n.created_at), _when(n.resolved_at), _h(n.recovery_h)]
                 for n in report.incidents
@@ -175,9 +182,13 @@ def header_lines(report: Any) -> list[str]:
     """The deployment's identity and the linking method, one fact per line."""
     d = report.deployment
     return [
-        f"Release {d.repo}#{d.id} ({d.source}) to {d.environment}: {d.status}",
-        f"Started {_when(d.started_at)}, finished {_when(d.finished_at)}; sha {d.sha or DASH}, ref {d.ref or DASH}",
-        f"Stream {report.stream}; changes linked {report.method_text}",
+        _("Release {repo}#{id} ({source}) to {environment}: {status}").format(
+            repo=d.repo, id=d.id, source=d.source, environment=d.environment, status=d.status
+        ),
+        _("Started {started}, finished {finished}; sha {sha}, ref {ref}").format(
+            started=_when(d.started_at), finished=_when(d.finished_at), sha=d.sha or DASH, ref=d.ref or DASH
+        ),
+        _("Stream {stream}; changes linked {method}").format(stream=report.stream, method=report.method_text),
     ]
 
 
