@@ -19,7 +19,8 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, 
 from PySide6.QtWidgets import QWidget
 
 from data.results import Report, StageItem, StageResult
-from widgets.format import fmt_hours, fmt_local, fmt_pct
+from widgets.format import fmt_days, fmt_hours, fmt_local, fmt_pct
+from widgets.i18n import translate
 
 __all__ = ["ExportError", "csv_safe", "report_html", "save_png", "write_pdf", "write_stage_csv"]
 
@@ -71,30 +72,50 @@ def save_png(widget: QWidget, path: Path) -> QPixmap:
     return pixmap
 
 
-def report_html(report: Report | None, *, title: str = "Flowdeck report", note: str = "") -> str:
+def report_html(report: Report | None, *, title: str | None = None, note: str = "") -> str:
     """The PDF's first page as HTML; every value is escaped (remote names stay text)."""
     e = html.escape
+    title = translate("Export", "Flowdeck report") if title is None else title
     if report is None:
-        return f"<h1>{e(title)}</h1><p>No data.</p>"
-    parts = [
-        f"<h1>{e(title)}</h1>",
-        f"<p>Window {e(fmt_local(report.window_from))} – {e(fmt_local(report.window_to))} (local time, end "
-        f"exclusive); as of {e(fmt_local(report.as_of))}.</p>",
-    ]
+        no_data = translate("Export", "No data.")
+        return f"<h1>{e(title)}</h1><p>{e(no_data)}</p>"
+    window = translate("Export", "Window {start} – {end} (local time, end exclusive); as of {as_of}.").format(
+        start=fmt_local(report.window_from), end=fmt_local(report.window_to), as_of=fmt_local(report.as_of)
+    )
+    parts = [f"<h1>{e(title)}</h1>", f"<p>{e(window)}</p>"]
     if note:
         parts.append(f"<p><b>{e(note)}</b></p>")
-    parts.append("<h3>Definitions in use</h3><ul>")
+    in_use = translate("Export", "Definitions in use")
+    parts.append(f"<h3>{e(in_use)}</h3><ul>")
     parts += [f"<li>{e(k)}: {e(str(v))}</li>" for k, v in sorted(report.definitions.items())]
     parts.append("</ul>")
     for s in report.streams:
-        parts.append(
-            f"<h3>Stream {e(s.name)}</h3><p>{s.completed} completed · lead time median "
-            f"{e(fmt_hours(s.lead_time_median_h))}, p85 {e(fmt_hours(s.lead_time_p85_h))} · flow efficiency "
-            f"{e(fmt_pct(s.flow_efficiency))} · WIP {s.wip} · bottleneck {e(s.bottleneck or '—')}</p>"
+        head = translate("Export", "Stream {name}").format(name=s.name)
+        line = translate(
+            "Export",
+            "{completed} completed · lead time median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip}"
+            " · bottleneck {bottleneck}",
+        ).format(
+            completed=s.completed,
+            median=fmt_hours(s.lead_time_median_h),
+            p85=fmt_hours(s.lead_time_p85_h),
+            eff=fmt_pct(s.flow_efficiency),
+            wip=s.wip,
+            bottleneck=s.bottleneck or "—",
+        )
+        parts.append(f"<h3>{e(head)}</h3><p>{e(line)}</p>")
+        headings = (
+            translate("Export", "Stage"),
+            translate("Export", "Items"),
+            translate("Export", "Wait (median)"),
+            translate("Export", "Process (median)"),
+            translate("Export", "WIP"),
+            "%C&A",
         )
         parts.append(
-            "<table border='1' cellspacing='0' cellpadding='3'><tr><th>Stage</th><th>Items</th>"
-            "<th>Wait (median)</th><th>Process (median)</th><th>WIP</th><th>%C&amp;A</th></tr>"
+            "<table border='1' cellspacing='0' cellpadding='3'><tr>"
+            + "".join(f"<th>{e(h)}</th>" for h in headings)
+            + "</tr>"
         )
         for st in s.stages:
             parts.append(
@@ -104,25 +125,34 @@ def report_html(report: Report | None, *, title: str = "Flowdeck report", note: 
             )
         parts.append("</table>")
     d, x = report.dora, report.delivery
-    parts.append(
-        "<h3>DORA</h3><p>"
-        f"deployments/week {d.deployments_per_week if d.deployments_per_week is not None else '—'} · "
-        f"lead time for changes {e(fmt_hours(d.lead_time_for_changes_median_h))} · "
-        f"change failure rate {e(fmt_pct(d.change_failure_rate, 1))} · "
-        f"tiers {e(', '.join(f'{k}: {v or chr(8212)}' for k, v in d.tiers.items()))}</p>"
-        "<h3>Continuous delivery</h3><p>"
-        f"production deployment success {e(fmt_pct(x.production_deployment_success_rate, 1))} · "
-        f"release gap {'—' if x.release_gap_median_days is None else f'{x.release_gap_median_days:.1f} d'} · "
-        f"requirement lead time {e(fmt_hours(x.requirement_lead_time_median_h))} "
-        f"({x.requirement_lead_time_unlinked} not linked) · delivery time {e(fmt_hours(x.delivery_time_median_h))}</p>"
+    dora_line = translate(
+        "Export", "deployments/week {rate} · lead time for changes {lead} · change failure rate {cfr} · tiers {tiers}"
+    ).format(
+        rate="—" if d.deployments_per_week is None else d.deployments_per_week,
+        lead=fmt_hours(d.lead_time_for_changes_median_h),
+        cfr=fmt_pct(d.change_failure_rate, 1),
+        tiers=", ".join(f"{k}: {v or chr(8212)}" for k, v in d.tiers.items()),
     )
+    cd_line = translate(
+        "Export",
+        "production deployment success {rate} · release gap {gap} · requirement lead time {lead} "
+        "({unlinked} not linked) · delivery time {delivery}",
+    ).format(
+        rate=fmt_pct(x.production_deployment_success_rate, 1),
+        gap=fmt_days(x.release_gap_median_days),
+        lead=fmt_hours(x.requirement_lead_time_median_h),
+        unlinked=x.requirement_lead_time_unlinked,
+        delivery=fmt_hours(x.delivery_time_median_h),
+    )
+    cd_head = translate("Export", "Continuous delivery")
+    parts.append(f"<h3>DORA</h3><p>{e(dora_line)}</p><h3>{e(cd_head)}</h3><p>{e(cd_line)}</p>")
     return "".join(parts)
 
 
 def write_pdf(path: Path, report: Report | None, pages: Sequence[tuple[str, QWidget]], *, note: str = "") -> int:
     """Write the report PDF: a summary page, then one page per ``(caption, widget)``; returns pages."""
     writer = QPdfWriter(str(path))
-    writer.setTitle("Flowdeck report")
+    writer.setTitle(translate("Export", "Flowdeck report"))
     writer.setCreator("Flowdeck")
     writer.setResolution(150)
     writer.setPageLayout(

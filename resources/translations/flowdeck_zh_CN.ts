@@ -166,6 +166,81 @@
     </message>
 </context>
 <context>
+    <name>Export</name>
+    <message>
+        <location filename="../../app/export.py" line="78"/>
+        <location filename="../../app/export.py" line="155"/>
+        <source>Flowdeck report</source>
+        <extracomment>First characters that make Excel/LibreOffice evaluate a cell (OWASP CSV injection), plus tab/CR.</extracomment>
+        <translation>Flowdeck 报告</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="80"/>
+        <source>No data.</source>
+        <translation>无数据。</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="82"/>
+        <source>Window {start} – {end} (local time, end exclusive); as of {as_of}.</source>
+        <translation>时间窗口 {start} – {end}（本地时间，不含结束时刻）；截至 {as_of}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="88"/>
+        <source>Definitions in use</source>
+        <translation>采用的定义</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="93"/>
+        <source>Stream {name}</source>
+        <translation>价值流 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="94"/>
+        <source>{completed} completed · lead time median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip} · bottleneck {bottleneck}</source>
+        <translation>已完成 {completed} · 前置时间中位数 {median}，p85 {p85} · 流动效率 {eff} · 在制品 {wip} · 瓶颈 {bottleneck}</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="108"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="109"/>
+        <source>Items</source>
+        <translation>工作项</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="110"/>
+        <source>Wait (median)</source>
+        <translation>等待时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="111"/>
+        <source>Process (median)</source>
+        <translation>处理时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="112"/>
+        <source>WIP</source>
+        <translation>在制品</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="128"/>
+        <source>deployments/week {rate} · lead time for changes {lead} · change failure rate {cfr} · tiers {tiers}</source>
+        <translation>每周部署 {rate} 次 · 变更前置时间 {lead} · 变更失败率 {cfr} · 级别 {tiers}</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="136"/>
+        <source>production deployment success {rate} · release gap {gap} · requirement lead time {lead} ({unlinked} not linked) · delivery time {delivery}</source>
+        <translation>生产部署成功率 {rate} · 发布间隔 {gap} · 需求交付前置时间 {lead}（{unlinked} 个未关联）· 交付时间 {delivery}</translation>
+    </message>
+    <message>
+        <location filename="../../app/export.py" line="147"/>
+        <source>Continuous delivery</source>
+        <translation>持续交付</translation>
+    </message>
+</context>
+<context>
     <name>Format</name>
     <message>
         <location filename="../../widgets/format.py" line="46"/>
