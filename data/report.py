@@ -8,11 +8,14 @@
 
 Numbers come from the materialised arrays of :mod:`data.metrics.cache` (built once per store
 generation and stream config); definitions are in METRICS.md and docs/metrics.md.
+
+:func:`weekly_trends` and :func:`pipeline_statuses` live in :mod:`data.report_trends`, the shared
+checks and the DORA/delivery figures in :mod:`data.report_parts`; all are importable from here.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -21,43 +24,24 @@ from data.config import Config, ConfigError, Definitions, Stream
 from data.metrics.cache import stream_arrays
 from data.metrics.cistages import pipeline_stage_figures
 from data.metrics.clock import Clock, clock_for
-from data.metrics.delivery import release_gap_median_days, requirement_lead_times, success_rate
-from data.metrics.dora import change_failure, frequency, incidents_from_failed, lead_time_parts, tier
 from data.metrics.drilldown import Titles, fetch_titles, pipeline_rows, status_row_items, status_rows
 from data.metrics.flow import ItemFlow, StageFigures, completed_mask, stage_figures, stream_figures
 from data.metrics.materialise import StreamArrays
-from data.metrics.pipelines import DEFAULT_HORIZON_DAYS, BranchRule, load_pipelines
-from data.metrics.stats import MEDIAN_METHODS, median, percentile, share
+from data.report_parts import check_window, dora_delivery, lead_time_filter
+from data.report_trends import pipeline_statuses, weekly_trends
 from data.results import (
-    DeliveryResult,
-    DoraResult,
-    PipelineStatus,
     Report,
     StageItem,
     StageResult,
     StreamResult,
-    TrendPoint,
 )
 from data.schema import to_ms
 from data.store import Store
-from data.timeutil import utc_now, week_start
+from data.timeutil import utc_now
 
 __all__ = ["build_report", "pipeline_statuses", "stage_details", "weekly_trends"]
 
 H = 3_600_000.0
-
-
-def _check(window_from: datetime, window_to: datetime, definitions: Definitions) -> None:
-    if window_from.tzinfo is None or window_to.tzinfo is None:
-        raise ValueError("window instants must be timezone-aware (UTC inside Flowdeck)")
-    if window_to <= window_from:
-        raise ValueError(f"empty window: from {window_from.isoformat()} is not before to {window_to.isoformat()}")
-    if definitions.median not in MEDIAN_METHODS:
-        raise ValueError(f"unknown median method {definitions.median!r}")
-    if definitions.dora not in ("2023", "2021"):
-        raise ValueError(f"unknown DORA definition {definitions.dora!r}; expected 2023 or 2021")
-    if definitions.calendar not in ("calendar", "working"):
-        raise ValueError(f"unknown calendar definition {definitions.calendar!r}; expected calendar or working")
 
 
 def build_report(
@@ -80,7 +64,7 @@ def build_report(
     Raises ``data.config.ConfigError`` for an unknown stream, ``ValueError`` for a bad window.
     """
     defs = definitions or config.definitions
-    _check(window_from, window_to, defs)
+    check_window(window_from, window_to, defs)
     as_of = (as_of or min(utc_now(), window_to)).astimezone(UTC)
     chosen = [config.stream(stream)] if stream is not None else list(config.streams)
     if not chosen:
@@ -101,7 +85,7 @@ def build_report(
         results.append(_stream_result(store, s, arrays, flow, f_ms, t_ms, a_ms, days, defs.median, details, clock))
         _touch_years(clock, arrays, a_ms)
     assert first is not None
-    dora, delivery = _dora_delivery(chosen[0], *first, f_ms, t_ms, a_ms, days, defs, clocks[0])
+    dora, delivery = dora_delivery(chosen[0], *first, f_ms, t_ms, a_ms, days, defs, clocks[0])
     notes: dict[str, Any] = {
         "targets": {
             "requirement_lead_time_days": config.targets.requirement_lead_time_days,
@@ -152,12 +136,6 @@ def _include(arrays: StreamArrays) -> np.ndarray:
     return np.ones(arrays.flow_data.n_items, dtype=bool)
 
 
-def _lead_ok(stream: Stream, arrays: StreamArrays) -> np.ndarray | None:
-    if stream.measure_from is None:
-        return None
-    return arrays.flow_data.created_ms >= to_ms(stream.measure_from)
-
-
 def _stream_result(  # noqa: PLR0917 - parallel arrays, always passed in this order
     store: Store,
     stream: Stream,
@@ -172,7 +150,9 @@ def _stream_result(  # noqa: PLR0917 - parallel arrays, always passed in this or
     clock: Clock,
 ) -> StreamResult:
     done = completed_mask(flow, f_ms, min(t_ms, a_ms + 1))
-    figs = stream_figures(arrays.flow_data, flow, done, days, method, lead_ok=_lead_ok(stream, arrays), clock=clock)
+    figs = stream_figures(
+        arrays.flow_data, flow, done, days, method, lead_ok=lead_time_filter(stream, arrays), clock=clock
+    )
     stage_results: list[StageResult] = []
     titles = _titles(store, arrays, flow, done) if details else {}
     k = 0
@@ -254,7 +234,7 @@ def stage_details(
     window, definitions or a negative ``limit``.
     """
     defs = definitions or config.definitions
-    _check(window_from, window_to, defs)
+    check_window(window_from, window_to, defs)
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be 0 or more, got {limit}")
     s = config.stream(stream)
@@ -278,176 +258,3 @@ def stage_details(
     with store.engine.connect() as conn:
         titles = fetch_titles(conn, arrays, status_row_items(item_idx, wip_idx, flow, k, limit).tolist())
     return status_rows(arrays, flow, k, item_idx, wip_idx, titles, limit)
-
-
-def _dora_delivery(  # noqa: PLR0917 - parallel arrays, always passed in this order
-    stream: Stream,
-    arrays: StreamArrays,
-    flow: ItemFlow,
-    f_ms: int,
-    t_ms: int,
-    a_ms: int,
-    days: float,
-    defs: Definitions,
-    clock: Clock,
-) -> tuple[DoraResult, DeliveryResult]:
-    method = defs.median
-    deps = arrays.deployments
-    count, per_week, days_week, days_month = frequency(deps, f_ms, t_ms, a_ms, method)
-    end = min(t_ms, a_ms + 1)
-    dep = arrays.change_deployed
-    sel = (dep >= f_ms) & (dep < end)
-    if stream.measure_from is not None:
-        sel &= arrays.change_merged >= to_ms(stream.measure_from)
-    lt, parts = lead_time_parts(
-        arrays.change_start,
-        arrays.change_created,
-        arrays.change_first_commit,
-        arrays.change_first_review,
-        arrays.change_merged,
-        dep,
-        sel,
-        method,
-        clock,
-    )
-    incidents = arrays.incidents
-    if defs.incidents_from_failed_deployments:
-        extra = incidents_from_failed(deps)
-        incidents = type(incidents)(
-            created=np.concatenate([incidents.created, extra.created]),
-            resolved=np.concatenate([incidents.resolved, extra.resolved]),
-            repo=np.concatenate([incidents.repo, extra.repo]),
-        )
-    cfr, recovery, restore = change_failure(deps, incidents, f_ms, t_ms, a_ms, method, clock)
-    restore_metric = restore if defs.dora == "2021" else recovery
-    dora = DoraResult(
-        deployments=count,
-        deployments_per_week=per_week,
-        deploy_days_per_week_median=days_week,
-        lead_time_for_changes_median_h=lt,
-        change_failure_rate=cfr,
-        recovery_time_median_h=recovery,
-        time_to_restore_median_h=restore,
-        tiers={
-            "deployment_frequency": tier(
-                "deployment_frequency",
-                days_week,
-                defs.dora,
-                deployments_per_week=per_week,
-                deploy_days_per_month=days_month,
-            )
-            if count or days_week is not None
-            else None,
-            "lead_time_for_changes": tier("lead_time_for_changes", lt, defs.dora),
-            "change_failure_rate": tier("change_failure_rate", cfr, defs.dora),
-            "recovery_time": tier("recovery_time", restore_metric, defs.dora),
-        },
-        lead_time_parts_median_h=parts,
-        changes_deployed=int(sel.sum()),
-    )
-    rate, ok, failed = success_rate(deps, f_ms, t_ms, a_ms)
-    done = completed_mask(flow, f_ms, end) & arrays.item_is_requirement
-    lead_ok = _lead_ok(stream, arrays)
-    if lead_ok is not None:
-        done &= lead_ok
-    req, unlinked, delivery_t, n_req = requirement_lead_times(
-        arrays.flow_data.created_ms,
-        flow.completed_ms,
-        flow.first_active_ms,
-        arrays.item_deployed,
-        done,
-        a_ms,
-        method,
-        clock,
-    )
-    delivery = DeliveryResult(
-        production_deployment_success_rate=rate,
-        release_gap_median_days=release_gap_median_days(deps, f_ms, t_ms, a_ms, method),
-        requirement_lead_time_median_h=req,
-        requirement_lead_time_unlinked=unlinked,
-        delivery_time_median_h=delivery_t,
-        releases_per_week=per_week,
-        production_deployments_succeeded=ok,
-        production_deployments_failed=failed,
-        requirements_completed=n_req,
-    )
-    return dora, delivery
-
-
-def weekly_trends(
-    store: Store,
-    config: Config,
-    *,
-    window_from: datetime,
-    window_to: datetime,
-    stream: str | None = None,
-    definitions: Definitions | None = None,
-) -> list[TrendPoint]:
-    """One point per ISO week overlapping ``[from, to)`` (each clipped to the window).
-
-    Completion is as known now (a reopened item counts at its last closing); WIP is counted at
-    each week's end (or now, for the current week). ``stream`` None: the first stream. Lead times
-    and flow efficiency follow ``definitions.calendar`` as in :func:`build_report`.
-    """
-    defs = definitions or config.definitions
-    _check(window_from, window_to, defs)
-    s = config.stream(stream)
-    clock = clock_for(s, defs.calendar)
-    arrays = stream_arrays(store, s, clock)
-    now_ms = to_ms(utc_now())
-    flow = arrays.final
-    fd = arrays.flow_data
-    lead_ok = _lead_ok(s, arrays)
-    points: list[TrendPoint] = []
-    week = week_start(window_from)
-    while week < window_to:
-        f_ms = max(to_ms(week), to_ms(window_from))
-        t_ms = min(to_ms(week + timedelta(days=7)), to_ms(window_to))
-        done = completed_mask(flow, f_ms, t_ms)
-        lt_sel = done if lead_ok is None else done & lead_ok
-        lead = clock.hours(fd.created_ms[lt_sel], flow.completed_ms[lt_sel])
-        act = float(flow.active_s[done].sum())
-        tot = act + float(flow.wait_s[done].sum())
-        rate, ok, _failed = success_rate(arrays.deployments, f_ms, t_ms, now_ms)
-        points.append(
-            TrendPoint(
-                week_start=week,
-                lead_time_median_h=median(lead, defs.median),
-                lead_time_p85_h=percentile(lead, 85),
-                deployments=ok,
-                deployment_success_rate=rate,
-                flow_efficiency=share(act, tot),
-                wip=_wip_at(arrays, min(t_ms - 1, now_ms)),
-            )
-        )
-        week += timedelta(days=7)
-    return points
-
-
-def _wip_at(arrays: StreamArrays, at_ms: int) -> int:
-    """Items in a stage status at ``at_ms`` (the last transition known then is a stage code)."""
-    fd = arrays.flow_data
-    known = fd.t_at <= at_ms
-    it = fd.t_item
-    last = known.copy()
-    if it.size:
-        last[:-1] &= (it[1:] != it[:-1]) | ~known[1:]
-    return int((fd.t_code[last] >= 0).sum())
-
-
-def pipeline_statuses(
-    store: Store,
-    *,
-    as_of: datetime | None = None,
-    horizon_days: float | None = DEFAULT_HORIZON_DAYS,
-    default_branches: BranchRule = None,
-) -> list[PipelineStatus]:
-    """The pipelines active within ``horizon_days`` before ``as_of`` (default now), in wall order.
-
-    Failing first, default branches before feature branches, then the most recent; see
-    :func:`data.metrics.pipelines.load_pipelines` (which also counts the idle pipelines left out).
-    """
-    view = load_pipelines(
-        store, as_of=as_of, horizon_days=horizon_days, default_branches=default_branches, count_hidden=False
-    )
-    return list(view.statuses)
