@@ -5,7 +5,7 @@ hands frozen result objects to the window through typed signals. Each request bu
 results of an older generation are dropped, so a quick second range change always wins.
 
 The metrics engine (``data.report``) is reached through :class:`Engine`, so tests can substitute a
-slow or failing one.
+slow or failing one. Task bookkeeping and the result handlers are in :mod:`app.controller_results`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.controller_results import ControllerResults
 from app.engine import Engine, ModuleEngine, StoreInfo, data_span
 from app.sync_controller import StoreWatcher, SyncController
 from app.workers import Emit, Task, WorkerPool
@@ -25,7 +26,6 @@ from data.config import Config, Definitions
 from data.results import PipelineStatus, Report, TrendPoint
 from data.store import Store
 from data.timeutil import parse_instant, utc_now
-from widgets.i18n import translate
 from widgets.pipeline_board import sort_statuses
 from widgets.time_range import Selection
 
@@ -34,7 +34,7 @@ __all__ = ["Controller", "Engine", "ModuleEngine", "StoreInfo"]
 log = logging.getLogger(__name__)
 
 
-class Controller(QObject):
+class Controller(ControllerResults, QObject):
     """Owns the store and compute; the window calls :meth:`start`, :meth:`request`, :meth:`compare`.
 
     Signals:
@@ -342,75 +342,6 @@ class Controller(QObject):
     def is_current(self, generation: int) -> bool:
         """True when ``generation`` is the latest request (thread-safe read of an int)."""
         return generation == self._generation
-
-    # -- internals --
-
-    def _submit(self, task: Task, on_partial: Callable[[int, str, object], None]) -> None:
-        task.signals.partial.connect(on_partial)
-        task.signals.failed.connect(lambda _g, m, e, t=task: self._on_failed(t, m, e))
-        task.signals.finished.connect(self._on_finished)
-        self._busy += 1
-        if self._busy == 1:
-            self.busy_changed.emit(True)
-        self.workers.submit(task)
-
-    def _on_finished(self, _gen: int) -> None:
-        self._busy -= 1
-        if self._busy == 0:
-            self.busy_changed.emit(False)
-
-    def _on_failed(self, task: Task, message: str, exc: object) -> None:
-        if task.is_current is not None and not task.is_current(task.generation):
-            return  # a superseded request failing is not news
-        if isinstance(exc, ModuleNotFoundError):
-            message = translate(
-                "Controller", "The metrics engine is not available in this build ({module} is missing)."
-            ).format(module=exc.name)
-        self.error.emit(message)
-
-    def _on_start(self, _gen: int, kind: str, payload: object) -> None:
-        if kind == "progress":
-            self.progress.emit(str(payload))
-            return
-        store, info = cast("tuple[Store, StoreInfo]", payload)
-        self.store, self.info = store, info
-        self.progress.emit("Demo data" if info.demo else "Ready")
-        self.store_ready.emit(info)
-        if self.last_selection is not None:
-            self.request(self.last_selection)
-        self.refresh_timer.start()
-        self.watcher.start(store)
-
-    def _on_partial(self, gen: int, kind: str, payload: object) -> None:
-        if gen != self._generation:
-            self.stale_dropped += 1
-            return
-        if kind == "report":
-            self.last_report = cast("Report", payload)
-            self.report_ready.emit(payload)
-        elif kind == "trends":
-            key, points = cast("tuple[object, list[TrendPoint]]", payload)
-            self._cache = {k: v for k, v in self._cache.items() if k[0] != "trends"} | {("trends", key): points}
-            self.last_trends = list(points)
-            self.trends_ready.emit(self.last_trends)
-        elif kind == "generation":
-            self._request_pipelines(self.last_selection.as_of if self.last_selection else self.now(), int(payload))  # type: ignore[call-overload]
-        elif kind == "calendar_rejected":
-            self.calendar_rejected.emit(str(payload))
-
-    def _on_compare(self, gen: int, kind: str, payload: object) -> None:
-        if gen != self._compare_generation:
-            self.stale_dropped += 1
-            return
-        before, after = cast("tuple[Report, Report]", payload)
-        self.comparison_ready.emit(before, after)
-
-    def _refresh(self) -> None:
-        if self.info is not None and self.info.demo:
-            return  # the demo never changes and its "now" is fixed: nothing to refresh
-        sel = self.last_selection
-        if sel is not None and self._busy == 0 and abs((sel.as_of - self.now()).total_seconds()) < 120:
-            self.request(dataclasses.replace(sel, as_of=self.now()))
 
 
 _ = UTC  # re-exported instants are UTC throughout
