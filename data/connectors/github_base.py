@@ -9,28 +9,21 @@ and holds the page and cursor helpers the runs, deployments and tickets readers
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from data.connectors.base import Page
-from data.connectors.http import HttpClient, HttpStats
-from data.records import Record
-from data.sync import dump_cursor
-from data.timeutil import parse_instant
+from data.connectors.paged import PagedReader, instant, iso_z
 
 __all__ = ["GitHubBase"]
 
 
-def _t(value: Any) -> datetime | None:
-    return parse_instant(value) if isinstance(value, str) and value else None
+# The readers import these under their short historical names.
+_t = instant
+_iso = iso_z
 
 
-def _iso(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class GitHubBase:
+class GitHubBase(PagedReader):
     """The connector's state as the stream readers use it, and their shared helpers."""
 
     source: str
@@ -41,20 +34,6 @@ class GitHubBase:
     per_page: int
     production: re.Pattern[str]
     now: Callable[[], datetime]
-    client: HttpClient
-    _mark: HttpStats
-
-    def _page(self, records: Sequence[Record], cursor: dict[str, Any] | None, *notes: str) -> Page:
-        s = self.client.stats
-        page = Page(
-            records=list(records),
-            cursor=dump_cursor(cursor) if cursor is not None else None,
-            requests=s.requests - self._mark.requests,
-            waits_s=s.wait_s - self._mark.wait_s,
-            notes=tuple(notes),
-        )
-        self._mark = s.snapshot()
-        return page
 
     def _day(self, value: datetime) -> datetime:
         return value.replace(hour=0, minute=0, second=0, microsecond=0)

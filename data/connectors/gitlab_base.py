@@ -9,28 +9,21 @@ and holds the page and path helpers the pipelines, deployments and tickets reade
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
-from data.connectors.base import Page
-from data.connectors.http import HttpClient, HttpStats, quote_path
-from data.records import Record
-from data.sync import dump_cursor
-from data.timeutil import parse_instant
+from data.connectors.http import quote_path
+from data.connectors.paged import PagedReader, instant, iso_z
 
 __all__ = ["GitLabBase"]
 
 
-def _t(value: Any) -> datetime | None:
-    return parse_instant(value) if isinstance(value, str) and value else None
+# The readers import these under their short historical names.
+_t = instant
+_iso = iso_z
 
 
-def _iso(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class GitLabBase:
+class GitLabBase(PagedReader):
     """The connector's state as the stream readers use it, and their shared helpers."""
 
     source: str
@@ -43,20 +36,6 @@ class GitLabBase:
     production_tiers: set[str]
     keyset: bool
     now: Callable[[], datetime]
-    client: HttpClient
-    _mark: HttpStats
-
-    def _page(self, records: Sequence[Record], cursor: dict[str, Any] | None, *notes: str) -> Page:
-        s = self.client.stats
-        page = Page(
-            list(records),
-            dump_cursor(cursor) if cursor is not None else None,
-            s.requests - self._mark.requests,
-            s.wait_s - self._mark.wait_s,
-            tuple(notes),
-        )
-        self._mark = s.snapshot()
-        return page
 
     def _p(self, project: str) -> str:
         return f"/projects/{quote_path(project)}"
