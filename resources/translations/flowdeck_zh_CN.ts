@@ -159,9 +159,8 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../app/controller.py" line="366"/>
+        <location filename="../../app/controller_results.py" line="75"/>
         <source>The metrics engine is not available in this build ({module} is missing).</source>
-        <extracomment>The last pipelines and trends with the inputs they were computed from.</extracomment>
         <translation>此版本中没有指标引擎（缺少 {module}）。</translation>
     </message>
 </context>
@@ -300,304 +299,304 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="60"/>
+        <location filename="../../app/window_pages.py" line="27"/>
         <source>Map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="61"/>
+        <location filename="../../app/window_pages.py" line="28"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="62"/>
+        <location filename="../../app/window_pages.py" line="29"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="63"/>
+        <location filename="../../app/window_pages.py" line="30"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="64"/>
+        <location filename="../../app/window_pages.py" line="31"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="65"/>
+        <location filename="../../app/window_pages.py" line="32"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="66"/>
+        <location filename="../../app/window_pages.py" line="33"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="67"/>
+        <location filename="../../app/window_pages.py" line="34"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="76"/>
+        <location filename="../../app/window_pages.py" line="43"/>
         <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
         <extracomment>Pages computed only while shown (app.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
         <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="78"/>
+        <location filename="../../app/window_pages.py" line="45"/>
         <source>Range: 2, 4, 13, 26 weeks, quarter to date, custom</source>
         <translation>时间范围：2、4、13、26 周，本季度至今，自定义</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="80"/>
+        <location filename="../../app/window_pages.py" line="47"/>
         <source>Left / Right, Home / End</source>
         <translation>左 / 右，Home / End</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="81"/>
+        <location filename="../../app/window_pages.py" line="48"/>
         <source>Move between stages on the map</source>
         <translation>在价值流图的阶段之间移动</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="84"/>
+        <location filename="../../app/window_pages.py" line="51"/>
         <source>Enter or Space</source>
         <translation>Enter 或空格</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="85"/>
+        <location filename="../../app/window_pages.py" line="52"/>
         <source>Open the items behind the selected stage</source>
         <translation>打开所选阶段背后的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="87"/>
+        <location filename="../../app/window_pages.py" line="54"/>
         <source>Sync every source now (Esc or the status bar&apos;s Cancel stops it)</source>
         <translation>立即同步所有数据源（Esc 或状态栏的“取消”可停止）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="88"/>
+        <location filename="../../app/window_pages.py" line="55"/>
         <source>Recompute now</source>
         <translation>立即重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="89"/>
+        <location filename="../../app/window_pages.py" line="56"/>
         <source>Export the current page as PNG</source>
         <translation>将当前页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="90"/>
+        <location filename="../../app/window_pages.py" line="57"/>
         <source>Export the dashboard as a PDF report</source>
         <translation>将仪表盘导出为 PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="91"/>
+        <location filename="../../app/window_pages.py" line="58"/>
         <source>Export the selected stage&apos;s items as CSV</source>
         <translation>将所选阶段的工作项导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="92"/>
+        <location filename="../../app/window_pages.py" line="59"/>
         <source>Switch between light and dark theme</source>
         <translation>在浅色与深色主题之间切换</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="93"/>
+        <location filename="../../app/window_pages.py" line="60"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="94"/>
-        <location filename="../../app/main_window.py" line="227"/>
+        <location filename="../../app/main_window.py" line="197"/>
+        <location filename="../../app/window_pages.py" line="61"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="112"/>
+        <location filename="../../app/main_window.py" line="82"/>
         <source>Flowdeck</source>
         <extracomment>Opens the Sources dialog (called with the window).</extracomment>
         <translation>Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="120"/>
+        <location filename="../../app/main_window.py" line="90"/>
         <source>Add a source…</source>
         <translation>添加数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="147"/>
+        <location filename="../../app/main_window.py" line="117"/>
         <source>Click a stage (or select it with the arrow keys and press Enter) to see its items.</source>
         <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="176"/>
+        <location filename="../../app/main_window.py" line="146"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="213"/>
-        <location filename="../../app/main_window.py" line="219"/>
-        <location filename="../../app/main_window.py" line="222"/>
-        <location filename="../../app/main_window.py" line="227"/>
+        <location filename="../../app/main_window.py" line="183"/>
+        <location filename="../../app/main_window.py" line="189"/>
+        <location filename="../../app/main_window.py" line="192"/>
+        <location filename="../../app/main_window.py" line="197"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="214"/>
+        <location filename="../../app/main_window.py" line="184"/>
         <source>Export current page as PNG…</source>
         <translation>将当前页面导出为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="219"/>
+        <location filename="../../app/main_window.py" line="189"/>
         <source>Export report as PDF…</source>
         <translation>将报告导出为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="223"/>
+        <location filename="../../app/main_window.py" line="193"/>
         <source>Export selected stage&apos;s items as CSV…</source>
         <translation>将所选阶段的工作项导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="230"/>
-        <location filename="../../app/main_window.py" line="232"/>
-        <location filename="../../app/main_window.py" line="234"/>
+        <location filename="../../app/main_window.py" line="200"/>
+        <location filename="../../app/main_window.py" line="202"/>
+        <location filename="../../app/main_window.py" line="204"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="232"/>
+        <location filename="../../app/main_window.py" line="202"/>
         <source>Recompute</source>
         <translation>重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="234"/>
+        <location filename="../../app/main_window.py" line="204"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="238"/>
+        <location filename="../../app/main_window.py" line="208"/>
         <source>&amp;Range</source>
         <translation>时间范围(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="241"/>
+        <location filename="../../app/main_window.py" line="211"/>
         <location filename="../../app/window_parts.py" line="99"/>
         <location filename="../../app/window_parts.py" line="102"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="241"/>
+        <location filename="../../app/main_window.py" line="211"/>
         <location filename="../../app/window_parts.py" line="112"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="245"/>
-        <location filename="../../app/main_window.py" line="247"/>
+        <location filename="../../app/main_window.py" line="215"/>
+        <location filename="../../app/main_window.py" line="217"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="245"/>
-        <location filename="../../app/main_window.py" line="448"/>
+        <location filename="../../app/dialogs.py" line="28"/>
+        <location filename="../../app/main_window.py" line="215"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="247"/>
-        <location filename="../../app/main_window.py" line="469"/>
+        <location filename="../../app/dialogs.py" line="51"/>
+        <location filename="../../app/main_window.py" line="217"/>
         <source>About Flowdeck</source>
         <translation>关于 Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="294"/>
+        <location filename="../../app/window_pages.py" line="88"/>
         <source>demo data ends {end}: &apos;now&apos; is that moment</source>
         <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="301"/>
+        <location filename="../../app/window_pages.py" line="95"/>
         <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
         <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="312"/>
+        <location filename="../../app/window_pages.py" line="106"/>
         <source>Demo data: {url}</source>
         <translation>演示数据：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="312"/>
+        <location filename="../../app/window_pages.py" line="106"/>
         <source>Store: {url}</source>
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="325"/>
+        <location filename="../../app/window_pages.py" line="120"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="332"/>
+        <location filename="../../app/window_pages.py" line="127"/>
         <source>{start} – {end} · as of {as_of} · demo data</source>
         <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="334"/>
+        <location filename="../../app/window_pages.py" line="129"/>
         <source>{start} – {end} · as of {as_of}</source>
         <translation>{start} – {end} · 截至 {as_of}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="366"/>
+        <location filename="../../app/window_pages.py" line="162"/>
         <source>{source}: answering again</source>
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="377"/>
+        <location filename="../../app/window_pages.py" line="173"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="392"/>
+        <location filename="../../app/window_pages.py" line="188"/>
         <source>Working-time calendar not available: {reason}</source>
         <translation>工作时间日历不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="450"/>
+        <location filename="../../app/dialogs.py" line="30"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="450"/>
+        <location filename="../../app/dialogs.py" line="30"/>
         <source>Does</source>
         <translation>功能</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="472"/>
+        <location filename="../../app/dialogs.py" line="54"/>
         <source>Flowdeck — where delivery time goes.
 A value-stream dashboard over your CI and ticket systems.</source>
         <translation>Flowdeck——交付时间都花在了哪里。
 基于 CI 与工单系统的价值流仪表盘。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="505"/>
+        <location filename="../../app/window_exports.py" line="63"/>
         <source>Demo data: synthetic, not real.</source>
         <translation>演示数据：虚构，非真实数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="522"/>
+        <location filename="../../app/window_exports.py" line="82"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="526"/>
+        <location filename="../../app/window_exports.py" line="86"/>
         <source>Export page as PNG</source>
         <translation>将页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="534"/>
+        <location filename="../../app/window_exports.py" line="94"/>
         <source>Export report as PDF</source>
         <translation>将报告导出为 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="547"/>
+        <location filename="../../app/window_exports.py" line="107"/>
         <source>Export stage items as CSV</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
@@ -820,134 +819,134 @@ A value-stream dashboard over your CI and ticket systems.</source>
 <context>
     <name>PipelineBoard</name>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="54"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="34"/>
         <source>⚠ STALE: no answer from the source for 3 intervals</source>
         <translation>⚠ 已过时：数据源连续 3 个周期无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="81"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="55"/>
         <source>running for {elapsed} · no ETA yet</source>
         <translation>已运行 {elapsed} · 暂无预计时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="85"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="59"/>
         <source>expected {eta}</source>
         <translation>预计 {eta}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="87"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="61"/>
         <source>{elapsed} · over by {over}</source>
         <translation>{elapsed} · 超出 {over}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="91"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="65"/>
         <source>{elapsed} of ~{eta} · {left} left</source>
         <translation>{elapsed} / 约 {eta} · 剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="101"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="75"/>
         <source>branch {branch}</source>
         <translation>分支 {branch}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="102"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="76"/>
         <source>{source} · commit {sha}</source>
         <translation>{source} · 提交 {sha}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="103"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="77"/>
         <source>{state} · duration {duration} · {when}</source>
         <translation>{state} · 耗时 {duration} · {when}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="109"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="83"/>
         <source>running for {elapsed} · expected {eta}</source>
         <translation>已运行 {elapsed} · 预计 {eta}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="115"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="89"/>
         <source>broken since {since} · failing for %n run(s)</source>
         <translation>
             <numerusform>自 {since} 起失败 · 已连续失败 %n 次</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="120"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="94"/>
         <source>commits by {authors}</source>
         <translation>提交者 {authors}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="122"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="96"/>
         <source>error: {error}</source>
         <translation>错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="245"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="190"/>
         <source> (stale)</source>
         <translation>（已过时）</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="296"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="241"/>
         <source>Source {source} is not answering</source>
         <translation>数据源 {source} 无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="299"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="244"/>
         <source>{error}
 Retrying with backoff; the other sources keep updating.</source>
         <translation>{error}
 正在退避重试；其他数据源照常更新。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="303"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="248"/>
         <source>source {source} error</source>
         <translation>数据源 {source} 出错</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="332"/>
-        <location filename="../../widgets/pipeline_board.py" line="452"/>
+        <location filename="../../widgets/pipeline_board.py" line="75"/>
+        <location filename="../../widgets/pipeline_board.py" line="195"/>
         <source>No pipelines in the cache yet.</source>
         <extracomment>The &quot;N pipelines, M failing&quot; line (the wall has it in its header instead).</extracomment>
         <translation>缓存中还没有流水线。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="454"/>
+        <location filename="../../widgets/pipeline_board.py" line="197"/>
         <source>No pipeline ran recently (%n idle pipeline(s) hidden).</source>
         <translation>
             <numerusform>最近没有运行过的流水线（已隐藏 %n 条空闲流水线）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="460"/>
+        <location filename="../../widgets/pipeline_board.py" line="203"/>
         <source>✓ All green: %n pipeline(s), none failing or running.</source>
         <translation>
             <numerusform>✓ 全部通过：共 %n 条流水线，没有失败或运行中的。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="463"/>
+        <location filename="../../widgets/pipeline_board.py" line="206"/>
         <source>No pipeline matches the filter.</source>
         <translation>没有符合筛选条件的流水线。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="466"/>
+        <location filename="../../widgets/pipeline_board.py" line="209"/>
         <source>%n pipeline(s), {failing} failing.</source>
         <translation>
             <numerusform>共 %n 条流水线，{failing} 条失败。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="471"/>
+        <location filename="../../widgets/pipeline_board.py" line="214"/>
         <source>Showing the first {n}, failing first.</source>
         <translation>显示前 {n} 条，失败的优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="473"/>
+        <location filename="../../widgets/pipeline_board.py" line="216"/>
         <source>{n} match the filter.</source>
         <translation>{n} 条符合筛选条件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="476"/>
+        <location filename="../../widgets/pipeline_board.py" line="219"/>
         <source>%n idle pipeline(s) hidden (no run recently).</source>
         <translation>
             <numerusform>已隐藏 %n 条空闲流水线（最近未运行）。</numerusform>
@@ -1437,299 +1436,299 @@ Shipped by {pipeline}</source>
 <context>
     <name>SourcesDialog</name>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="116"/>
+        <location filename="../../widgets/source_fields.py" line="103"/>
         <source>no token</source>
         <extracomment>kind -&gt; the kind-specific fields the form shows (the common ones are always shown). Every key the form edits; other keys of an edited table are kept as they were. Where the token comes from: &quot;keyring&quot;, &quot;env FLOWDECK_TOKEN_X&quot;, or &quot;no token&quot;. The ``[[sources]]`` table as written, so editing keeps keys the form does not show.</extracomment>
         <translation>无令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="118"/>
+        <location filename="../../widgets/source_fields.py" line="105"/>
         <source>keyring</source>
         <translation>密钥环</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="120"/>
+        <location filename="../../widgets/source_fields.py" line="107"/>
         <source>env {name}</source>
         <translation>环境变量 {name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="140"/>
+        <location filename="../../widgets/sources_dialog.py" line="60"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="152"/>
+        <location filename="../../widgets/sources_dialog.py" line="72"/>
         <source>Config file: {path}</source>
         <extracomment>Asks before removing; tests replace it.</extracomment>
         <translation>配置文件：{path}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="159"/>
-        <location filename="../../widgets/sources_dialog.py" line="248"/>
+        <location filename="../../widgets/source_form.py" line="73"/>
+        <location filename="../../widgets/sources_dialog.py" line="79"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="160"/>
-        <location filename="../../widgets/sources_dialog.py" line="254"/>
+        <location filename="../../widgets/source_form.py" line="79"/>
+        <location filename="../../widgets/sources_dialog.py" line="80"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="162"/>
+        <location filename="../../widgets/sources_dialog.py" line="82"/>
         <source>Last sync</source>
         <translation>上次同步</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="163"/>
+        <location filename="../../widgets/sources_dialog.py" line="83"/>
         <source>Last error</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="164"/>
-        <location filename="../../widgets/sources_dialog.py" line="301"/>
+        <location filename="../../widgets/source_form.py" line="126"/>
+        <location filename="../../widgets/sources_dialog.py" line="84"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="173"/>
+        <location filename="../../widgets/sources_dialog.py" line="93"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="175"/>
+        <location filename="../../widgets/sources_dialog.py" line="95"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="188"/>
-        <location filename="../../widgets/sources_dialog.py" line="368"/>
+        <location filename="../../widgets/source_form.py" line="194"/>
+        <location filename="../../widgets/sources_dialog.py" line="108"/>
         <source>New source</source>
         <translation>新数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="205"/>
+        <location filename="../../widgets/sources_dialog.py" line="125"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="207"/>
+        <location filename="../../widgets/sources_dialog.py" line="127"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="248"/>
+        <location filename="../../widgets/source_form.py" line="73"/>
         <source>letters, digits, - _ .</source>
         <translation>字母、数字、- _ .</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="255"/>
+        <location filename="../../widgets/source_form.py" line="80"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="256"/>
+        <location filename="../../widgets/source_form.py" line="81"/>
         <source>Repositories</source>
         <translation>代码仓库</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="258"/>
+        <location filename="../../widgets/source_form.py" line="83"/>
         <source>one per line: status: in review = In Review</source>
         <translation>每行一个：status: in review = In Review</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="261"/>
+        <location filename="../../widgets/source_form.py" line="86"/>
         <source>Status labels</source>
         <translation>状态标签</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="263"/>
+        <location filename="../../widgets/source_form.py" line="88"/>
         <source>Projects</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="264"/>
+        <location filename="../../widgets/source_form.py" line="89"/>
         <source>PAY, OPS  (GitLab: group/project or numeric ids)</source>
         <translation>PAY, OPS（GitLab：group/project 或数字 ID）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="267"/>
+        <location filename="../../widgets/source_form.py" line="92"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="268"/>
+        <location filename="../../widgets/source_form.py" line="93"/>
         <source>Jenkins user / Jira Cloud e-mail (Data Center: empty)</source>
         <translation>Jenkins 用户 / Jira Cloud 邮箱（Data Center：留空）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="271"/>
+        <location filename="../../widgets/source_form.py" line="96"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="272"/>
+        <location filename="../../widgets/source_form.py" line="97"/>
         <source>globs over full job names, e.g. mobile/*; empty: all</source>
         <translation>匹配完整任务名的通配符，如 mobile/*；留空表示全部</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="274"/>
+        <location filename="../../widgets/source_form.py" line="99"/>
         <source>Deployment pattern</source>
         <translation>部署匹配模式</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="276"/>
+        <location filename="../../widgets/source_form.py" line="101"/>
         <source>JQL</source>
         <translation>JQL</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="277"/>
+        <location filename="../../widgets/source_form.py" line="102"/>
         <source>type in (Story, Bug)  (no ORDER BY)</source>
         <translation>type in (Story, Bug)（不要写 ORDER BY）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="279"/>
+        <location filename="../../widgets/source_form.py" line="104"/>
         <source>Incident types</source>
         <translation>故障类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="281"/>
+        <location filename="../../widgets/source_form.py" line="106"/>
         <source>Time zone</source>
         <translation>时区</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="282"/>
+        <location filename="../../widgets/source_form.py" line="107"/>
         <source>Asia/Shanghai (feeds whose times carry no zone)</source>
         <translation>Asia/Shanghai（用于不带时区的时间）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="284"/>
+        <location filename="../../widgets/source_form.py" line="109"/>
         <source>Sync interval (s)</source>
         <translation>同步间隔（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="285"/>
+        <location filename="../../widgets/source_form.py" line="110"/>
         <source>Timeout (s)</source>
         <translation>超时（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="286"/>
+        <location filename="../../widgets/source_form.py" line="111"/>
         <source>company CA bundle (PEM)</source>
         <translation>公司 CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="287"/>
+        <location filename="../../widgets/source_form.py" line="112"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="295"/>
+        <location filename="../../widgets/source_form.py" line="120"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="296"/>
+        <location filename="../../widgets/source_form.py" line="121"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="297"/>
+        <location filename="../../widgets/source_form.py" line="122"/>
         <source>Trust the operating system&apos;s certificate store</source>
         <translation>信任操作系统的证书库</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="299"/>
+        <location filename="../../widgets/source_form.py" line="124"/>
         <source>System trust</source>
         <translation>系统信任</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="319"/>
+        <location filename="../../widgets/source_form.py" line="145"/>
         <source>CA bundle (PEM)</source>
         <translation>CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="321"/>
+        <location filename="../../widgets/source_form.py" line="147"/>
         <source>PEM files (*.pem *.crt *.cer);;All (*)</source>
         <translation>PEM 文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="337"/>
+        <location filename="../../widgets/source_form.py" line="163"/>
         <source>no OS keyring: not stored here</source>
         <translation>没有操作系统密钥环：不在此处保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="339"/>
+        <location filename="../../widgets/source_form.py" line="165"/>
         <source>Set the environment variable {env} for Flowdeck instead (never a file).</source>
         <translation>请改为给 Flowdeck 设置环境变量 {env}（切勿写入文件）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="346"/>
+        <location filename="../../widgets/source_form.py" line="172"/>
         <source>leave empty to keep the stored token</source>
         <translation>留空则保留已保存的令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="348"/>
+        <location filename="../../widgets/source_form.py" line="174"/>
         <source>API token</source>
         <translation>API 令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="351"/>
+        <location filename="../../widgets/source_form.py" line="177"/>
         <source>Stored in the OS keyring; {env} in the environment wins over it.</source>
         <translation>保存在操作系统密钥环中；环境变量 {env} 优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="366"/>
-        <location filename="../../widgets/sources_dialog.py" line="543"/>
+        <location filename="../../widgets/source_form.py" line="192"/>
+        <location filename="../../widgets/sources_dialog.py" line="255"/>
         <source>Edit source {name}</source>
         <translation>编辑数据源 {name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="447"/>
+        <location filename="../../widgets/sources_dialog.py" line="159"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="453"/>
+        <location filename="../../widgets/sources_dialog.py" line="165"/>
         <source>Testing the connection…</source>
         <translation>正在测试连接…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="460"/>
+        <location filename="../../widgets/sources_dialog.py" line="172"/>
         <source>Removing {name}…</source>
         <translation>正在删除 {name}…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="466"/>
+        <location filename="../../widgets/sources_dialog.py" line="178"/>
         <source>Remove source</source>
         <translation>删除数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="467"/>
+        <location filename="../../widgets/sources_dialog.py" line="179"/>
         <source>Remove the source {name} from the config file and its keyring token?</source>
         <translation>从配置文件中删除数据源 {name} 及其密钥环令牌？</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="485"/>
+        <location filename="../../widgets/sources_dialog.py" line="197"/>
         <source>Tokens: {message}</source>
         <translation>令牌：{message}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="487"/>
+        <location filename="../../widgets/sources_dialog.py" line="199"/>
         <source>{message} Flowdeck keeps no token in a file: use the environment variable named under the token field. (Keyring backend: {backend})</source>
         <translation>{message} Flowdeck 不会把令牌保存在文件中：请使用令牌输入框下方所示的环境变量。（密钥环后端：{backend}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="509"/>
+        <location filename="../../widgets/sources_dialog.py" line="221"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="556"/>
+        <location filename="../../widgets/sources_dialog.py" line="268"/>
         <source>Connected: {message}</source>
         <translation>已连接：{message}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="558"/>
+        <location filename="../../widgets/sources_dialog.py" line="270"/>
         <source>Failed: {message}</source>
         <translation>失败：{message}</translation>
     </message>
@@ -2241,77 +2240,77 @@ Open {url}</source>
 <context>
     <name>ValueStreamMap</name>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="26"/>
+        <location filename="../../widgets/map_layout.py" line="33"/>
         <source>⚠ Bottleneck</source>
         <translation>⚠ 瓶颈</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="83"/>
+        <location filename="../../widgets/map_layout.py" line="87"/>
         <source>process</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="85"/>
+        <location filename="../../widgets/map_layout.py" line="89"/>
         <source>wait</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="87"/>
+        <location filename="../../widgets/map_layout.py" line="91"/>
         <source>items · WIP</source>
         <translation>工作项 · 在制品</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="126"/>
+        <location filename="../../widgets/value_stream_map.py" line="47"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="132"/>
+        <location filename="../../widgets/value_stream_map.py" line="53"/>
         <source>Value-stream map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="140"/>
+        <location filename="../../widgets/value_stream_map.py" line="61"/>
         <source>No data for this period</source>
         <translation>此时间段没有数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="186"/>
+        <location filename="../../widgets/map_layout.py" line="137"/>
         <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median)</source>
         <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="287"/>
+        <location filename="../../widgets/map_layout.py" line="236"/>
         <source>Wait {wait}  ·  Process {process}  ·  Flow efficiency {eff}  ·  Rolled %C&amp;A {rca}</source>
         <translation>等待时间 {wait}  ·  处理时间 {process}  ·  流动效率 {eff}  ·  累计 %C&amp;A {rca}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="437"/>
+        <location filename="../../widgets/value_stream_map.py" line="220"/>
         <source>Process: median {median}, p85 {p85}, total {total}</source>
         <translation>处理时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="440"/>
+        <location filename="../../widgets/value_stream_map.py" line="223"/>
         <source>Wait: median {median}, p85 {p85}, total {total}</source>
         <translation>等待时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="443"/>
+        <location filename="../../widgets/value_stream_map.py" line="226"/>
         <source>Items: {items}   WIP: {wip} (median age {age})</source>
         <translation>工作项：{items}   在制品：{wip}（停留时间中位数 {age}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="446"/>
+        <location filename="../../widgets/value_stream_map.py" line="229"/>
         <source>Complete and accurate: {pct}</source>
         <translation>完整准确率：{pct}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="449"/>
+        <location filename="../../widgets/value_stream_map.py" line="232"/>
         <source>Bottleneck: the largest total wait of the stream</source>
         <translation>瓶颈：价值流中总等待时间最长的阶段</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="450"/>
+        <location filename="../../widgets/value_stream_map.py" line="233"/>
         <source>Click or press Enter for the items behind these numbers.</source>
         <translation>点击或按 Enter 查看这些数字背后的工作项。</translation>
     </message>
