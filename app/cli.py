@@ -44,9 +44,7 @@ class UsageError(Exception):
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    parser = argparse.ArgumentParser(
-        prog="flowdeck", description="Where delivery time goes: a value-stream dashboard."
-    )
+    parser = argparse.ArgumentParser(prog="flowdeck", description="Where delivery time goes: a value-stream dashboard.")
     parser.add_argument(
         "--db", metavar="URL", help="store: a path or SQLAlchemy URL (default: FLOWDECK_DB or the user's data dir)"
     )

@@ -302,7 +302,10 @@ class LivePoller(QObject):
                 from data.report import build_report
 
                 report = build_report(
-                    store, config, window_from=now_for_report - timedelta(weeks=weeks), window_to=now_for_report,
+                    store,
+                    config,
+                    window_from=now_for_report - timedelta(weeks=weeks),
+                    window_to=now_for_report,
                     details=False,
                 )
                 emit("report", (generation, report))
@@ -397,4 +400,3 @@ class LivePoller(QObject):
         if on_done is not None:
             task.signals.finished.connect(on_done)
         self.workers.submit(task)
-

@@ -193,6 +193,4 @@ class Exclusion:
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-Record = (
-    WorkItem | StatusChange | Change | Commit | PipelineRun | JobRun | Deployment | DeploymentCommit | Incident
-)
+Record = WorkItem | StatusChange | Change | Commit | PipelineRun | JobRun | Deployment | DeploymentCommit | Incident

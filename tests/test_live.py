@@ -39,8 +39,18 @@ def day(d: float, minutes: float = 0) -> datetime:
 def run(pipeline: str, branch: str, rid: str, start: datetime, minutes: float | None, result: str | None, **kw: Any):
     done = None if minutes is None else start + timedelta(minutes=minutes)
     status = "completed" if result else "running"
-    return PipelineRun("gh", pipeline, rid, branch=branch, status=status, result=result, queued_at=start,
-                       started_at=start, finished_at=done, **kw)
+    return PipelineRun(
+        "gh",
+        pipeline,
+        rid,
+        branch=branch,
+        status=status,
+        result=result,
+        queued_at=start,
+        started_at=start,
+        finished_at=done,
+        **kw,
+    )
 
 
 def history() -> list[Any]:
@@ -106,8 +116,10 @@ def test_horizon_off_shows_idle_pipelines_and_limit_keeps_counts(store: Store) -
     assert top.total == 4 and top.counts == {"failed": 2, "running": 1, "success": 1}
     # A shorter horizon (from day 24.5) hides lib@main (day 20) as well; a run exactly at the
     # horizon's start is outside it (5 days: app@main's day-25 run is not "within" them).
-    assert [s.branch for s in load_pipelines(store, as_of=AS_OF, horizon_days=5).statuses] == ["feature/x",
-                                                                                                "release/1.0"]
+    assert [s.branch for s in load_pipelines(store, as_of=AS_OF, horizon_days=5).statuses] == [
+        "feature/x",
+        "release/1.0",
+    ]
     short = load_pipelines(store, as_of=AS_OF, horizon_days=5.5)
     assert [s.branch for s in short.statuses] == ["main", "feature/x", "release/1.0"] and short.hidden == 3
 
@@ -180,8 +192,9 @@ def test_transitions_broken_fixed_still_broken_mute_pause() -> None:
 def test_transitions_feature_branches_only_when_asked() -> None:
     t = TransitionTracker(is_default=lambda s: is_default_branch(s.branch))
     t.update([ps("app", "success", "1", branch="feature/y"), ps("app", "success", "1")])
-    assert [n.status.branch for n in t.update([ps("app", "failed", "2", branch="feature/y"),
-                                                ps("app", "failed", "2")])] == ["main"]
+    assert [
+        n.status.branch for n in t.update([ps("app", "failed", "2", branch="feature/y"), ps("app", "failed", "2")])
+    ] == ["main"]
     assert overall_state([ps("a", "success", "1"), ps("b", "queued", "1")]) == "running"
     assert overall_state([]) == "unknown" and overall_state([ps("a", "failed", "1")]) == "failed"
 
@@ -193,8 +206,14 @@ class Feed:
     """A CCTray feed that changes between polls and answers 304 to a matching If-None-Match."""
 
     def __init__(self) -> None:
-        self.project = {"name": "bank-app", "activity": "Sleeping", "lastBuildStatus": "Success",
-                        "lastBuildLabel": "41", "lastBuildTime": "2026-03-02T09:00:00Z", "webUrl": "https://ci/app"}
+        self.project = {
+            "name": "bank-app",
+            "activity": "Sleeping",
+            "lastBuildStatus": "Success",
+            "lastBuildLabel": "41",
+            "lastBuildTime": "2026-03-02T09:00:00Z",
+            "webUrl": "https://ci/app",
+        }
         self.answers: list[int] = []
 
     def set(self, **kw: str) -> None:
@@ -237,8 +256,9 @@ def test_poll_builds_history_and_idle_polls_write_nothing(sqlite_url: str) -> No
         p = poll()
         assert p.state == "running" and p.eta_s is None  # no timed success yet
         clock.now += 600
-        feed.set(activity="Sleeping", lastBuildLabel="42", lastBuildStatus="Failure",
-                 lastBuildTime="2026-03-02T09:41:00Z")
+        feed.set(
+            activity="Sleeping", lastBuildLabel="42", lastBuildStatus="Failure", lastBuildTime="2026-03-02T09:41:00Z"
+        )
         p = poll()
         assert (p.state, p.failing_runs, p.broken_since) == ("failed", 1, datetime(2026, 3, 2, 9, 41, tzinfo=UTC))
         feed.set(activity="Building")
@@ -247,16 +267,18 @@ def test_poll_builds_history_and_idle_polls_write_nothing(sqlite_url: str) -> No
         # Re-building a broken pipeline: running, and the streak so far stays on the tile.
         assert (p.state, p.failing_runs, p.broken_since) == ("running", 1, datetime(2026, 3, 2, 9, 41, tzinfo=UTC))
         assert p.eta_s is None and p.elapsed_s == 0.0
-        feed.set(activity="Sleeping", lastBuildLabel="43", lastBuildStatus="Failure",
-                 lastBuildTime="2026-03-02T09:51:00Z")
+        feed.set(
+            activity="Sleeping", lastBuildLabel="43", lastBuildStatus="Failure", lastBuildTime="2026-03-02T09:51:00Z"
+        )
         clock.now += 600
         p = poll()
         assert (p.failing_runs, p.broken_since) == (2, datetime(2026, 3, 2, 9, 41, tzinfo=UTC))
         feed.set(activity="Building")
         clock.now += 60
         poll()
-        feed.set(activity="Sleeping", lastBuildLabel="44", lastBuildStatus="Success",
-                 lastBuildTime="2026-03-02T10:02:00Z")
+        feed.set(
+            activity="Sleeping", lastBuildLabel="44", lastBuildStatus="Success", lastBuildTime="2026-03-02T10:02:00Z"
+        )
         clock.now += 600
         p = poll()
         assert (p.state, p.failing_runs, p.broken_since) == ("success", 0, None)

@@ -35,22 +35,38 @@ def parse_pages(value: str) -> tuple[str, ...]:
 def add_parser(subparsers: Any) -> None:
     """Register ``wall``."""
     p = subparsers.add_parser("wall", help="the wall screen: live pipelines, map and scorecard, full screen")
-    p.add_argument("--pages", type=parse_pages, default=PAGES, metavar="LIST",
-                   help="pages to rotate, comma-separated (default pipelines,map,dora)")
+    p.add_argument(
+        "--pages",
+        type=parse_pages,
+        default=PAGES,
+        metavar="LIST",
+        help="pages to rotate, comma-separated (default pipelines,map,dora)",
+    )
     p.add_argument("--rotate", type=float, default=30.0, metavar="SECONDS", help="seconds per page (default 30)")
     p.add_argument("--pin", choices=PAGES, help="show only this page (no rotation)")
-    p.add_argument("--screen", type=int, default=None, metavar="N",
-                   help="screen number for full screen (default: primary)")
-    p.add_argument("--horizon-days", type=float, default=14.0, metavar="DAYS",
-                   help="hide pipelines with no run for this many days (default 14)")
+    p.add_argument(
+        "--screen", type=int, default=None, metavar="N", help="screen number for full screen (default: primary)"
+    )
+    p.add_argument(
+        "--horizon-days",
+        type=float,
+        default=14.0,
+        metavar="DAYS",
+        help="hide pipelines with no run for this many days (default 14)",
+    )
     p.add_argument("--only-failing", action="store_true", help="show only failing and running pipelines")
     p.add_argument("--sound", action="store_true", help="beep when a pipeline breaks")
     p.add_argument("--no-notify", action="store_true", help="no tray icon or desktop notifications")
     p.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
     p.add_argument("--screenshot", metavar="FILE", help="render offscreen once data has loaded, save a PNG, exit")
     p.add_argument("--page", choices=PAGES, default="pipelines", help="page for --screenshot (default pipelines)")
-    p.add_argument("--size", type=parse_size, default=(1920, 1080), metavar="WxH",
-                   help="window size for --screenshot (default 1920x1080)")
+    p.add_argument(
+        "--size",
+        type=parse_size,
+        default=(1920, 1080),
+        metavar="WxH",
+        help="window size for --screenshot (default 1920x1080)",
+    )
     p.add_argument("--timeout", type=float, default=120.0, help="--screenshot gives up after this many seconds")
     p.set_defaults(func=run)
 
@@ -97,9 +113,7 @@ def run(args: argparse.Namespace) -> int:
     width, height = args.size if shot is not None else (screen.geometry().width(), screen.geometry().height())
     intervals = [s.interval_s for s in config.sources] or [30.0]
     # Store first, then compute: a report of the last 4 weeks for the map and scorecard pages.
-    poller = LivePoller(
-        config, lambda: open_store(args), horizon_days=args.horizon_days, report_weeks=4, limit=200
-    )
+    poller = LivePoller(config, lambda: open_store(args), horizon_days=args.horizon_days, report_weeks=4, limit=200)
     notifier = None if (args.no_notify or shot is not None) else Notifier(sound=args.sound)
     pages = (args.page,) if shot is not None else args.pages
     window = WallWindow(

@@ -118,9 +118,7 @@ def _predict(label: str | None) -> str:
 class CCTrayConnector:
     """Polls a CCTray feed and turns state changes into pipeline runs (one stream: ``status``)."""
 
-    def __init__(
-        self, source: SourceConfig, token: str | None, *, client: HttpClient | None = None, **kw: Any
-    ) -> None:
+    def __init__(self, source: SourceConfig, token: str | None, *, client: HttpClient | None = None, **kw: Any) -> None:
         self.source = source.name
         opts = source.options
         tz_name = opts.get("timezone", "UTC")
@@ -173,8 +171,11 @@ class CCTrayConnector:
         # Projects gone from the feed are forgotten; their last runs stay in the store.
         new_state = {"projects": new, "etags": etags.to_json()}
         if records or new_state != {"projects": old, "etags": state.get("etags") or {}}:
-            yield Page(records=records, cursor=json.dumps(new_state, sort_keys=True),
-                       requests=self.client.stats.requests - before)
+            yield Page(
+                records=records,
+                cursor=json.dumps(new_state, sort_keys=True),
+                requests=self.client.stats.requests - before,
+            )
 
     def _run(self, p: FeedProject, run_id: str, **kw: Any) -> PipelineRun:
         return PipelineRun(source=self.source, pipeline=p.name, id=run_id, url=p.url, author=p.breakers, **kw)
@@ -188,8 +189,16 @@ class CCTrayConnector:
         changed = prev is None or (p.label, time) != (prev.get("label"), prev.get("time"))
         if changed and p.label is not None:
             started = datetime.fromisoformat(since) if since else None
-            runs.append(self._run(p, p.label, status="completed", result=_RESULTS.get(p.status, "unknown"),
-                                  started_at=started, finished_at=p.time))
+            runs.append(
+                self._run(
+                    p,
+                    p.label,
+                    status="completed",
+                    result=_RESULTS.get(p.status, "unknown"),
+                    started_at=started,
+                    finished_at=p.time,
+                )
+            )
             if running_id and running_id != p.label:
                 runs.append(self._run(p, running_id, status="completed", result="skipped"))
             running_id, since = None, None
@@ -203,8 +212,14 @@ class CCTrayConnector:
             # Building → Sleeping without a new label: the build left no result.
             runs.append(self._run(p, running_id, status="completed", result="skipped"))
             running_id, since = None, None
-        entry = {"label": p.label, "time": time, "status": p.status, "activity": p.activity,
-                 "since": since, "running": running_id}
+        entry = {
+            "label": p.label,
+            "time": time,
+            "status": p.status,
+            "activity": p.activity,
+            "since": since,
+            "running": running_id,
+        }
         return entry, runs
 
 

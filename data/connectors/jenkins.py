@@ -80,9 +80,7 @@ def _regex(value: Any, where: str, default: str | None) -> re.Pattern[str] | Non
 class JenkinsConnector:
     """Reads Jenkins builds, stages, commits and deployments (one stream: ``builds``)."""
 
-    def __init__(
-        self, source: SourceConfig, token: str | None, *, client: HttpClient | None = None, **kw: Any
-    ) -> None:
+    def __init__(self, source: SourceConfig, token: str | None, *, client: HttpClient | None = None, **kw: Any) -> None:
         self.source = source.name
         self.config = source
         opts = source.options
@@ -98,7 +96,7 @@ class JenkinsConnector:
         self.production: re.Pattern[str] = production
         unstable = opts.get("unstable", "failure")
         if unstable not in ("failure", "success"):
-            raise ConfigError(f"{where}: unstable: expected \"failure\" or \"success\", got {unstable!r}")
+            raise ConfigError(f'{where}: unstable: expected "failure" or "success", got {unstable!r}')
         self.unstable: str = unstable
         repo = opts.get("repo")
         if repo is not None and not isinstance(repo, str | dict):
@@ -217,8 +215,12 @@ class JenkinsConnector:
                     if _is_building(build):
                         still_running.add(number)
                 if records:
-                    yield Page(records=records, cursor=None, requests=self._spent(requests_before) + extra_requests,
-                               waits_s=self.client.stats.wait_s - waits_before)
+                    yield Page(
+                        records=records,
+                        cursor=None,
+                        requests=self._spent(requests_before) + extra_requests,
+                        waits_s=self.client.stats.wait_s - waits_before,
+                    )
                     extra_requests = 0
                     requests_before = self.client.stats.requests
                     waits_before = self.client.stats.wait_s
@@ -227,9 +229,12 @@ class JenkinsConnector:
         new_entry = {"last": new_last, "running": sorted(still_running)}
         if new_entry != {"last": last, "running": sorted(running)}:
             state["jobs"][job.name] = new_entry
-            yield Page(records=[], cursor=json.dumps(state, sort_keys=True),
-                       requests=self._spent(requests_before) + extra_requests,
-                       waits_s=self.client.stats.wait_s - waits_before)
+            yield Page(
+                records=[],
+                cursor=json.dumps(state, sort_keys=True),
+                requests=self._spent(requests_before) + extra_requests,
+                waits_s=self.client.stats.wait_s - waits_before,
+            )
 
     def _build_records(self, job: JobRef, build: Mapping[str, Any]) -> list[Record]:
         number = int(build["number"])
@@ -241,8 +246,13 @@ class JenkinsConnector:
                 describe = body if isinstance(body, Mapping) else None
         repo = self.repo_for(job.name)
         info = parse_build(
-            self.source, job.name, build, base_url=self.client.url_for(job.path), describe=describe,
-            unstable=self.unstable, repo=repo,
+            self.source,
+            job.name,
+            build,
+            base_url=self.client.url_for(job.path),
+            describe=describe,
+            unstable=self.unstable,
+            repo=repo,
         )
         stages = parse_stages(self.source, job.name, number, describe, self.unstable) if describe else ()
         records: list[Record] = [info.run, *stages, *info.commits]

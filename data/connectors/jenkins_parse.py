@@ -270,13 +270,25 @@ def deployments_for_build(
     targets: list[tuple[str, str, str | None, datetime | None, datetime | None, bool]] = []
     for s in matched:
         targets.append(
-            (f"{run.pipeline}#{run.id}:{s.id}", _environment(s.name, production), s.result, s.started_at,
-             s.finished_at, s.finished_at is None)
+            (
+                f"{run.pipeline}#{run.id}:{s.id}",
+                _environment(s.name, production),
+                s.result,
+                s.started_at,
+                s.finished_at,
+                s.finished_at is None,
+            )
         )
     if not matched and deployment.search(run.pipeline):
         targets.append(
-            (f"{run.pipeline}#{run.id}", _environment(run.pipeline, production), run.result, run.started_at,
-             run.finished_at, info.building)
+            (
+                f"{run.pipeline}#{run.id}",
+                _environment(run.pipeline, production),
+                run.result,
+                run.started_at,
+                run.finished_at,
+                info.building,
+            )
         )
     for dep_id, env, result, started, finished, running in targets:
         out.append(

@@ -50,9 +50,7 @@ def _jql_quote(value: str) -> str:
 class JiraConnector:
     """Reads Jira issues with full changelogs (one stream: ``issues``)."""
 
-    def __init__(
-        self, source: SourceConfig, token: str | None, *, client: HttpClient | None = None, **kw: Any
-    ) -> None:
+    def __init__(self, source: SourceConfig, token: str | None, *, client: HttpClient | None = None, **kw: Any) -> None:
         self.source = source.name
         self.base_url = source.url.rstrip("/")
         opts = source.options
@@ -63,7 +61,7 @@ class JiraConnector:
         self.user = user
         flavor = opts.get("flavor", "cloud" if user else "datacenter")
         if flavor not in ("cloud", "datacenter"):
-            raise ConfigError(f"{where}: flavor: expected \"cloud\" or \"datacenter\", got {flavor!r}")
+            raise ConfigError(f'{where}: flavor: expected "cloud" or "datacenter", got {flavor!r}')
         self.cloud = flavor == "cloud"
         if self.cloud and not user:
             raise ConfigError(f"{where}: user: Jira Cloud needs your Atlassian account email with the API token")
@@ -163,8 +161,12 @@ class JiraConnector:
         token: str | None = None
         tokens: set[str] = set()
         while True:
-            params: dict[str, Any] = {"jql": jql, "maxResults": self.page_size, "fields": self._fields(),
-                                      "expand": "changelog"}
+            params: dict[str, Any] = {
+                "jql": jql,
+                "maxResults": self.page_size,
+                "fields": self._fields(),
+                "expand": "changelog",
+            }
             if token:
                 params["nextPageToken"] = token
             body = self._get(f"{self.api}/search/jql", params).json() or {}
@@ -181,8 +183,13 @@ class JiraConnector:
 
     def _search_dc(self, jql: str) -> Iterator[list[Any]]:
         def params_for(start: int) -> dict[str, Any]:
-            return {"jql": jql, "startAt": start, "maxResults": self.page_size, "fields": self._fields(),
-                    "expand": "changelog"}
+            return {
+                "jql": jql,
+                "startAt": start,
+                "maxResults": self.page_size,
+                "fields": self._fields(),
+                "expand": "changelog",
+            }
 
         def is_last(body: Any, nxt: int) -> bool:
             total = body.get("total") if isinstance(body, Mapping) else None
@@ -190,7 +197,9 @@ class JiraConnector:
 
         try:
             for page in self.client.iter_offset_pages(
-                f"{self.api}/search", params_for=params_for, items_of=lambda b: (b or {}).get("issues") or [],
+                f"{self.api}/search",
+                params_for=params_for,
+                items_of=lambda b: (b or {}).get("issues") or [],
                 is_last=is_last,
             ):
                 yield list(page.items)
@@ -203,8 +212,14 @@ class JiraConnector:
         histories = self._full_changelog(issue)
         try:
             return parse_issue(
-                self.source, issue, histories, statuses, browse_base=self.base_url, team_field=self.team_field,
-                incident_types=self.incident_types, incident_labels=self.incident_labels,
+                self.source,
+                issue,
+                histories,
+                statuses,
+                browse_base=self.base_url,
+                team_field=self.team_field,
+                incident_types=self.incident_types,
+                incident_labels=self.incident_labels,
                 incident_repo=self.incident_repo if isinstance(self.incident_repo, str) else None,
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -260,8 +275,8 @@ class JiraConnector:
             else:
                 hint = (
                     "Atlassian removed /rest/api/2/search and /rest/api/3/search on Jira Cloud (use "
-                    "/rest/api/3/search/jql). This site looks like Jira Cloud: set user = \"<your Atlassian "
-                    "email>\" on the source and store an API token, so Flowdeck uses the new search endpoint."
+                    '/rest/api/3/search/jql). This site looks like Jira Cloud: set user = "<your Atlassian '
+                    'email>" on the source and store an API token, so Flowdeck uses the new search endpoint.'
                 )
             return HttpError(f"{self.source}: Jira answered 410 Gone. {hint} ({exc})", status=410)
         if exc.status == 401:

@@ -96,8 +96,11 @@ def status_transitions(
             if not out and (item.get("from") is not None or item.get("fromString")):
                 first = name(item.get("from"), item.get("fromString"))
                 if first is not None and created is not None:
-                    out.append(StatusChange(source, key, created, None, first, None,
-                                            _str(item.get("from")), category(item.get("from"))))
+                    out.append(
+                        StatusChange(
+                            source, key, created, None, first, None, _str(item.get("from")), category(item.get("from"))
+                        )
+                    )
             prev = out[-1] if out else None
             out.append(
                 StatusChange(
@@ -115,8 +118,11 @@ def status_transitions(
         sid = current.get("id")
         cat = current.get("statusCategory")
         cat_key = cat.get("key") if isinstance(cat, Mapping) else category(sid)
-        out.append(StatusChange(source, key, created, None, name(sid, current["name"]) or str(current["name"]),
-                                None, _str(sid), cat_key))
+        out.append(
+            StatusChange(
+                source, key, created, None, name(sid, current["name"]) or str(current["name"]), None, _str(sid), cat_key
+            )
+        )
     return out
 
 

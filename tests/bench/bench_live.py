@@ -75,8 +75,13 @@ def main() -> None:
     wall, cpu, view = _best(lambda: P.load_pipelines(store, as_of=as_of, limit=200, count_hidden=False), runs=5)
     line("horizon 14 d, limit 200, no idle count", wall, cpu)
     wall, cpu, view = _best(lambda: P.load_pipelines(store, as_of=as_of))
-    line("horizon 14 d, all active in full", wall, cpu,
-         f"{len(view.statuses)} shown, {view.failing} failing, {view.hidden:,} idle hidden")
+    line(
+        "horizon 14 d, all active in full",
+        wall,
+        cpu,
+        f"{len(view.statuses)} shown, {view.failing} failing, {view.hidden:,} idle hidden",
+    )
+
     def cold_count() -> int:
         P._hidden_memo.clear()
         with store.engine.connect() as conn:

@@ -74,8 +74,12 @@ class FakeJenkins:
         return [unquote(p) for p in re.findall(r"/job/([^/]+)", path)]
 
     def _forbidden(self) -> Reply:
-        return Reply.text("<html><head><title>Error 403</title></head><body>Forbidden</body></html>",
-                          status=403, content_type="text/html", headers={"X-Jenkins": "2.440.1"})
+        return Reply.text(
+            "<html><head><title>Error 403</title></head><body>Forbidden</body></html>",
+            status=403,
+            content_type="text/html",
+            headers={"X-Jenkins": "2.440.1"},
+        )
 
     def _api(self, req: Req) -> Reply:
         if not self._authorised(req):
@@ -96,7 +100,7 @@ class FakeJenkins:
         children: dict[str, bool] = {}
         for name in self.jobs:
             if name.startswith(prefix):
-                rest = name[len(prefix):].split("/")
+                rest = name[len(prefix) :].split("/")
                 children[rest[0]] = children.get(rest[0], False) or len(rest) > 1
         if full and not children:
             return Reply.json({"message": "no such job"}, status=404)
@@ -104,8 +108,11 @@ class FakeJenkins:
         for child, is_folder in children.items():
             child_full = prefix + child
             if is_folder:
-                cls = ("org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject"
-                       if child_full in self.multibranch else "com.cloudbees.hudson.plugins.folder.Folder")
+                cls = (
+                    "org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject"
+                    if child_full in self.multibranch
+                    else "com.cloudbees.hudson.plugins.folder.Folder"
+                )
                 items.append({"_class": cls, "name": child, "jobs": [{"name": "x"}]})
             else:
                 items.append({"_class": "org.jenkinsci.plugins.workflow.job.WorkflowJob", "name": child})
@@ -143,16 +150,22 @@ def synthetic_builds(n: int, *, start_ms: int = 1_700_000_000_000, running: Iter
     out = []
     for i in range(1, n + 1):
         building = i in run
-        out.append({
-            "_class": "hudson.model.FreeStyleBuild",
-            "number": i,
-            "result": None if building else ("FAILURE" if i % 10 == 0 else "SUCCESS"),
-            "building": building,
-            "timestamp": start_ms + i * 3_600_000,
-            "duration": 0 if building else 60_000,
-            "actions": [{"_class": "hudson.plugins.git.util.BuildData",
-                         "lastBuiltRevision": {"SHA1": f"{i:040x}", "branch": [{"name": "origin/main"}]}}],
-        })
+        out.append(
+            {
+                "_class": "hudson.model.FreeStyleBuild",
+                "number": i,
+                "result": None if building else ("FAILURE" if i % 10 == 0 else "SUCCESS"),
+                "building": building,
+                "timestamp": start_ms + i * 3_600_000,
+                "duration": 0 if building else 60_000,
+                "actions": [
+                    {
+                        "_class": "hudson.plugins.git.util.BuildData",
+                        "lastBuiltRevision": {"SHA1": f"{i:040x}", "branch": [{"name": "origin/main"}]},
+                    }
+                ],
+            }
+        )
     return out
 
 
@@ -197,12 +210,22 @@ class FakeJira:
     def install(self, srv: FakeServer) -> None:
         """Register the routes on ``srv``."""
         # Cloud serves v2 and v3 side by side; Data Center only v2.
-        srv.route("GET", r"/rest/api/[23]/status" if self.cloud else r"/rest/api/2/status",
-                  lambda r: Reply.json(self.statuses))
+        srv.route(
+            "GET",
+            r"/rest/api/[23]/status" if self.cloud else r"/rest/api/2/status",
+            lambda r: Reply.json(self.statuses),
+        )
         srv.route("GET", rf"/rest/api/{self.v}/myself", lambda r: Reply.json({"displayName": "Li", "name": "li"}))
-        srv.route("GET", rf"/rest/api/{self.v}/serverInfo",
-                  lambda r: Reply.json({"version": "10.3.0" if not self.cloud else "1001.0.0",
-                                        "deploymentType": "Cloud" if self.cloud else "Server"}))
+        srv.route(
+            "GET",
+            rf"/rest/api/{self.v}/serverInfo",
+            lambda r: Reply.json(
+                {
+                    "version": "10.3.0" if not self.cloud else "1001.0.0",
+                    "deploymentType": "Cloud" if self.cloud else "Server",
+                }
+            ),
+        )
         if self.cloud:
             srv.route("GET", r"/rest/api/3/search/jql", self._search_cloud)
             gone = "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."
@@ -231,9 +254,13 @@ class FakeJira:
         cl = issue.get("changelog")
         if cl is not None:
             full = self.changelogs.get(issue["key"], cl.get("histories", []))
-            newest = sorted(full, key=lambda h: h["created"])[-self.embed_limit:] if self.embed_limit else []
-            out["changelog"] = {"startAt": 0, "maxResults": len(newest), "total": len(full),
-                                "histories": list(reversed(newest))}
+            newest = sorted(full, key=lambda h: h["created"])[-self.embed_limit :] if self.embed_limit else []
+            out["changelog"] = {
+                "startAt": 0,
+                "maxResults": len(newest),
+                "total": len(full),
+                "histories": list(reversed(newest)),
+            }
         return out
 
     def _search_cloud(self, req: Req) -> Reply:
@@ -246,7 +273,7 @@ class FakeJira:
         start = int(req.arg("nextPageToken") or "0") if not self.token_loop else 0
         if self.token_loop and req.arg("nextPageToken"):
             start = size
-        page = items[start:start + size]
+        page = items[start : start + size]
         body: dict[str, Any] = {"issues": [self._shape(i) for i in page], "isLast": start + size >= len(items)}
         if start + size < len(items):
             body["nextPageToken"] = str(start + size)
@@ -260,43 +287,82 @@ class FakeJira:
         items = self._matching(req)
         size = min(int(req.arg("maxResults") or 50), self.page_size)
         start = int(req.arg("startAt") or 0)
-        page = items[start:start + size]
-        return Reply.json({"startAt": start, "maxResults": size, "total": len(items),
-                           "issues": [self._shape(i) for i in page]})
+        page = items[start : start + size]
+        return Reply.json(
+            {"startAt": start, "maxResults": size, "total": len(items), "issues": [self._shape(i) for i in page]}
+        )
 
     def _changelog(self, req: Req) -> Reply:
         key = unquote(req.path.split("/")[-2])
         issue = next((i for i in self.issues if i["key"] == key or i["id"] == key), None)
         if issue is None:
             return Reply.json({"errorMessages": ["Issue does not exist"]}, status=404)
-        full = sorted(self.changelogs.get(issue["key"], issue.get("changelog", {}).get("histories", [])),
-                      key=lambda h: h["created"])
+        full = sorted(
+            self.changelogs.get(issue["key"], issue.get("changelog", {}).get("histories", [])),
+            key=lambda h: h["created"],
+        )
         start = int(req.arg("startAt") or 0)
         size = min(int(req.arg("maxResults") or 100), 100)
-        values = full[start:start + size]
-        return Reply.json({"startAt": start, "maxResults": size, "total": len(full),
-                           "isLast": start + len(values) >= len(full), "values": values})
+        values = full[start : start + size]
+        return Reply.json(
+            {
+                "startAt": start,
+                "maxResults": size,
+                "total": len(full),
+                "isLast": start + len(values) >= len(full),
+                "values": values,
+            }
+        )
 
 
-def issue(key: str, *, created: str, updated: str, status: tuple[str, str] = ("10033", "To Do"),
-          histories: list[dict[str, Any]] | None = None, issuetype: str = "Story", labels: Iterable[str] = (),
-          resolutiondate: str | None = None, summary: str | None = None) -> dict[str, Any]:
+def issue(
+    key: str,
+    *,
+    created: str,
+    updated: str,
+    status: tuple[str, str] = ("10033", "To Do"),
+    histories: list[dict[str, Any]] | None = None,
+    issuetype: str = "Story",
+    labels: Iterable[str] = (),
+    resolutiondate: str | None = None,
+    summary: str | None = None,
+) -> dict[str, Any]:
     """A minimal Jira issue as search returns it (with ``expand=changelog``)."""
     h = histories or []
     return {
-        "id": str(abs(hash(key)) % 10**6), "key": key,
-        "fields": {"summary": summary or f"Issue {key}", "created": created, "updated": updated,
-                   "issuetype": {"name": issuetype}, "labels": list(labels),
-                   "status": {"id": status[0], "name": status[1]}, "resolutiondate": resolutiondate},
+        "id": str(abs(hash(key)) % 10**6),
+        "key": key,
+        "fields": {
+            "summary": summary or f"Issue {key}",
+            "created": created,
+            "updated": updated,
+            "issuetype": {"name": issuetype},
+            "labels": list(labels),
+            "status": {"id": status[0], "name": status[1]},
+            "resolutiondate": resolutiondate,
+        },
         "changelog": {"startAt": 0, "maxResults": len(h), "total": len(h), "histories": h},
     }
 
 
 def status_history(hid: int, created: str, frm: tuple[str, str], to: tuple[str, str]) -> dict[str, Any]:
     """One changelog history with a single status item."""
-    return {"id": str(hid), "created": created, "author": {"displayName": "Li"},
-            "items": [{"field": "status", "fieldtype": "jira", "fieldId": "status",
-                       "from": frm[0], "fromString": frm[1], "to": to[0], "toString": to[1]}]}
+    return {
+        "id": str(hid),
+        "created": created,
+        "author": {"displayName": "Li"},
+        "items": [
+            {
+                "field": "status",
+                "fieldtype": "jira",
+                "fieldId": "status",
+                "from": frm[0],
+                "fromString": frm[1],
+                "to": to[0],
+                "toString": to[1],
+            }
+        ],
+    }
 
 
 # --- CCTray -------------------------------------------------------------------------------------
@@ -306,9 +372,7 @@ def cctray_feed(projects: Iterable[Mapping[str, str]]) -> str:
     """A ``<Projects>`` document from attribute dicts."""
     from xml.sax.saxutils import quoteattr
 
-    rows = "".join(
-        "  <Project " + " ".join(f"{k}={quoteattr(v)}" for k, v in p.items()) + "/>\n" for p in projects
-    )
+    rows = "".join("  <Project " + " ".join(f"{k}={quoteattr(v)}" for k, v in p.items()) + "/>\n" for p in projects)
     return f"<Projects>\n{rows}</Projects>\n"
 
 

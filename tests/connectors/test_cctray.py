@@ -56,8 +56,9 @@ def test_gocd_feed_without_zone_uses_the_source_timezone(fixtures_dir: Path) -> 
     assert utc["example-service :: stage-1"].time == datetime(2014, 10, 7, 12, 51, 38, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("name", "count"), [("jenkins.xml", 3), ("circle_ci.xml", 1), ("cctray.xml", 4),
-                                             ("screenshot.xml", None)])
+@pytest.mark.parametrize(
+    ("name", "count"), [("jenkins.xml", 3), ("circle_ci.xml", 1), ("cctray.xml", 4), ("screenshot.xml", None)]
+)
 def test_nevergreen_feeds_parse(fixtures_dir: Path, name: str, count: int | None) -> None:
     projects = parse_feed((fixtures_dir / NEVERGREEN / name).read_bytes())
     assert projects and (count is None or len(projects) == count)
@@ -100,8 +101,14 @@ def test_not_a_feed_is_a_clear_error() -> None:
 
 
 def test_successive_polls_build_history(server: FakeServer) -> None:
-    state = {"name": "app", "activity": "Sleeping", "lastBuildStatus": "Success", "lastBuildLabel": "41",
-             "lastBuildTime": "2026-03-02T10:00:00Z", "webUrl": "https://ci/app"}
+    state = {
+        "name": "app",
+        "activity": "Sleeping",
+        "lastBuildStatus": "Success",
+        "lastBuildLabel": "41",
+        "lastBuildTime": "2026-03-02T10:00:00Z",
+        "webUrl": "https://ci/app",
+    }
     server.route("GET", "/go/cctray.xml", lambda r: Reply.text(cctray_feed([state]), content_type="application/xml"))
     clock = FakeClock(start=datetime(2026, 3, 2, 10, 30, tzinfo=UTC).timestamp())
     conn = connector(server.url, clock=clock)
@@ -112,8 +119,9 @@ def test_successive_polls_build_history(server: FakeServer) -> None:
     runs, cursor = poll(conn, cursor)
     assert [(r.id, r.status, r.result) for r in runs] == [("42", "running", None)]
     assert runs[0].started_at == datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
-    state.update(activity="Sleeping", lastBuildLabel="42", lastBuildStatus="Failure",
-                 lastBuildTime="2026-03-02T10:41:00Z")
+    state.update(
+        activity="Sleeping", lastBuildLabel="42", lastBuildStatus="Failure", lastBuildTime="2026-03-02T10:41:00Z"
+    )
     runs, cursor = poll(conn, cursor)
     [done] = runs
     assert (done.id, done.status, done.result) == ("42", "completed", "failure")
@@ -126,8 +134,10 @@ def test_successive_polls_build_history(server: FakeServer) -> None:
     assert [(r.id, r.status) for r in runs] == [("42.abc", "completed"), ("next", "running")]
     state.update(activity="Sleeping", lastBuildLabel="release-7", lastBuildStatus="Success")
     runs, cursor = poll(conn, cursor)
-    assert {(r.id, r.status, r.result) for r in runs} == {("release-7", "completed", "success"),
-                                                        ("next", "completed", "skipped")}
+    assert {(r.id, r.status, r.result) for r in runs} == {
+        ("release-7", "completed", "success"),
+        ("next", "completed", "skipped"),
+    }
     assert json.loads(cursor or "{}")["projects"]["app"]["running"] is None
 
 
@@ -155,5 +165,6 @@ def test_a_feed_that_times_out_fails_that_source_alone(server: FakeServer) -> No
 
 def test_bad_timezone_names_the_field() -> None:
     with pytest.raises(ConfigError, match="timezone"):
-        CCTrayConnector(SourceConfig("gocd", "cctray", "http://127.0.0.1:9/cc.xml", options={"timezone": "Mars/Base"}),
-                        None)
+        CCTrayConnector(
+            SourceConfig("gocd", "cctray", "http://127.0.0.1:9/cc.xml", options={"timezone": "Mars/Base"}), None
+        )

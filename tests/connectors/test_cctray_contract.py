@@ -15,9 +15,16 @@ from tests.fakes.server import FakeServer, Reply
 
 
 def _state() -> list[dict[str, str]]:
-    return [{"name": f"svc-{i}", "activity": "Building" if i % 4 == 0 else "Sleeping",
-             "lastBuildStatus": "Failure" if i % 3 == 0 else "Success", "lastBuildLabel": str(100 + i),
-             "lastBuildTime": f"2026-03-01T10:{i:02d}:00Z"} for i in range(12)]
+    return [
+        {
+            "name": f"svc-{i}",
+            "activity": "Building" if i % 4 == 0 else "Sleeping",
+            "lastBuildStatus": "Failure" if i % 3 == 0 else "Success",
+            "lastBuildLabel": str(100 + i),
+            "lastBuildTime": f"2026-03-01T10:{i:02d}:00Z",
+        }
+        for i in range(12)
+    ]
 
 
 def _install(srv: FakeServer, state: list[dict[str, str]]) -> None:

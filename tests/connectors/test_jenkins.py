@@ -115,8 +115,12 @@ def test_unknown_results_and_unstable_choice() -> None:
 
 
 def test_paused_input_stage_gives_paused_seconds(fixtures_dir: Path) -> None:
-    runs = json.loads((fixtures_dir / "jenkins-stage-view/ui/src/test/resources/model/runs_stage_grouped"
-                       "/getModelData/06_rest_api_runs.json").read_text())
+    runs = json.loads(
+        (
+            fixtures_dir / "jenkins-stage-view/ui/src/test/resources/model/runs_stage_grouped"
+            "/getModelData/06_rest_api_runs.json"
+        ).read_text()
+    )
     run5 = next(r for r in runs if r["name"] == "#5")
     stages = {s.name: s for s in parse_stages("ci", "cd", 5, run5)}
     assert stages["Staging"].paused_s == pytest.approx(379.948)
@@ -128,16 +132,38 @@ def test_paused_input_stage_gives_paused_seconds(fixtures_dir: Path) -> None:
 
 
 def test_paused_pending_input_run_replayed(server: FakeServer, fixtures_dir: Path) -> None:
-    describe = json.loads((fixtures_dir / "jenkins-stage-view/rest-api/README_GET_job_JOB_RUN_wfapi_describe_0.json")
-                          .read_text())
-    run = json.loads((fixtures_dir / "jenkins-stage-view/ui/src/test/resources/model/runs_stage_grouped"
-                      "/getModelData/06_rest_api_runs.json").read_text())[0]  # #7: queued 7.498 s, paused 19.763 s
-    fake = FakeJenkins(jobs={"Test Workflow": [
-        {"_class": "org.jenkinsci.plugins.workflow.job.WorkflowRun", "number": 16, "result": None,
-         "building": True, "timestamp": 1413461275770, "duration": 0},
-        {"_class": "org.jenkinsci.plugins.workflow.job.WorkflowRun", "number": 7, "result": "SUCCESS",
-         "building": False, "timestamp": run["startTimeMillis"], "duration": run["durationMillis"]},
-    ]}, describes={("Test Workflow", 16): describe, ("Test Workflow", 7): run})
+    describe = json.loads(
+        (fixtures_dir / "jenkins-stage-view/rest-api/README_GET_job_JOB_RUN_wfapi_describe_0.json").read_text()
+    )
+    run = json.loads(
+        (
+            fixtures_dir / "jenkins-stage-view/ui/src/test/resources/model/runs_stage_grouped"
+            "/getModelData/06_rest_api_runs.json"
+        ).read_text()
+    )[0]  # #7: queued 7.498 s, paused 19.763 s
+    fake = FakeJenkins(
+        jobs={
+            "Test Workflow": [
+                {
+                    "_class": "org.jenkinsci.plugins.workflow.job.WorkflowRun",
+                    "number": 16,
+                    "result": None,
+                    "building": True,
+                    "timestamp": 1413461275770,
+                    "duration": 0,
+                },
+                {
+                    "_class": "org.jenkinsci.plugins.workflow.job.WorkflowRun",
+                    "number": 7,
+                    "result": "SUCCESS",
+                    "building": False,
+                    "timestamp": run["startTimeMillis"],
+                    "duration": run["durationMillis"],
+                },
+            ]
+        },
+        describes={("Test Workflow", 16): describe, ("Test Workflow", 7): run},
+    )
     conn = connect(server, fake, deployment_pattern="(?i)^(deploy|production|staging)$")
     records, cursor = read_all(conn)
     r16 = next(r for r in records if isinstance(r, PipelineRun) and r.id == "16")
@@ -150,8 +176,10 @@ def test_paused_pending_input_run_replayed(server: FakeServer, fixtures_dir: Pat
     staging = next(r for r in records if isinstance(r, JobRun) and r.run == "7" and r.name == "Staging")
     assert staging.paused_s == pytest.approx(19.763)
     deps = {d.id: d for d in records if isinstance(d, Deployment)}
-    assert deps["Test Workflow#7:" + next(s["id"] for s in run["stages"] if s["name"] == "Production")].environment \
+    assert (
+        deps["Test Workflow#7:" + next(s["id"] for s in run["stages"] if s["name"] == "Production")].environment
         == "production"
+    )
     assert deps["Test Workflow#16:10"].status == "running"
     assert json.loads(cursor or "{}")["jobs"]["Test Workflow"] == {"last": 16, "running": [16]}
     # The next poll re-reads the running build, and only it.
@@ -203,8 +231,9 @@ def test_auth_is_preemptive_and_403_is_not_retried(server: FakeServer) -> None:
 
 
 def test_job_globs_filter_full_names(server: FakeServer) -> None:
-    fake = FakeJenkins(jobs={"mobile/app": synthetic_builds(1), "mobile/lib/x": synthetic_builds(1),
-                             "core/api": synthetic_builds(2)})
+    fake = FakeJenkins(
+        jobs={"mobile/app": synthetic_builds(1), "mobile/lib/x": synthetic_builds(1), "core/api": synthetic_builds(2)}
+    )
     conn = connect(server, fake, jobs=["mobile/*"])
     assert sorted(j.name for j in conn.discover_jobs()) == ["mobile/app", "mobile/lib/x"]
     records, _ = read_all(conn)
@@ -213,16 +242,33 @@ def test_job_globs_filter_full_names(server: FakeServer) -> None:
 
 def test_deployment_job_with_changesets(server: FakeServer) -> None:
     build = {
-        "_class": "hudson.model.FreeStyleBuild", "number": 9, "result": "SUCCESS", "building": False,
-        "timestamp": 1_767_225_600_000, "duration": 90_000,
-        "actions": [{"_class": "hudson.model.CauseAction",
-                     "causes": [{"_class": "hudson.model.Cause$UserIdCause", "userId": "li", "userName": "Li Wei"}]},
-                    {"_class": "hudson.plugins.git.util.BuildData",
-                     "lastBuiltRevision": {"SHA1": "b" * 40, "branch": [{"name": "refs/remotes/origin/release/1.2"}]}}],
-        "changeSet": {"items": [
-            {"commitId": "a" * 40, "comment": "PAY-7 card limit\n", "timestamp": 1_767_220_000_000,
-             "author": {"fullName": "Zhang San"}},
-            {"commitId": "b" * 40, "msg": "PAY-8 fix", "author": {"fullName": "Li Wei"}}]},
+        "_class": "hudson.model.FreeStyleBuild",
+        "number": 9,
+        "result": "SUCCESS",
+        "building": False,
+        "timestamp": 1_767_225_600_000,
+        "duration": 90_000,
+        "actions": [
+            {
+                "_class": "hudson.model.CauseAction",
+                "causes": [{"_class": "hudson.model.Cause$UserIdCause", "userId": "li", "userName": "Li Wei"}],
+            },
+            {
+                "_class": "hudson.plugins.git.util.BuildData",
+                "lastBuiltRevision": {"SHA1": "b" * 40, "branch": [{"name": "refs/remotes/origin/release/1.2"}]},
+            },
+        ],
+        "changeSet": {
+            "items": [
+                {
+                    "commitId": "a" * 40,
+                    "comment": "PAY-7 card limit\n",
+                    "timestamp": 1_767_220_000_000,
+                    "author": {"fullName": "Zhang San"},
+                },
+                {"commitId": "b" * 40, "msg": "PAY-8 fix", "author": {"fullName": "Li Wei"}},
+            ]
+        },
     }
     fake = FakeJenkins(jobs={"bank/deploy-prod": [build], "bank/build": synthetic_builds(1)})
     conn = connect(server, fake, deployment_pattern="(?i)deploy", repo={"bank/*": "bank/mobile"})

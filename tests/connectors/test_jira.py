@@ -70,9 +70,14 @@ def test_recorded_issues_match_devlake(server: FakeServer, fixtures_dir: Path, c
     logs = {r["changelog_id"]: r for r in csv_rows(snap / "_tool_jira_issue_changelogs.csv")}
     key_of = {i["id"]: i["key"] for i in fake.issues}
     want = sorted(
-        (key_of[logs[r["changelog_id"]]["issue_id"]], datetime.fromisoformat(logs[r["changelog_id"]]["created"]),
-         r["from_value"], r["to_value"])
-        for r in csv_rows(snap / "_tool_jira_issue_changelog_items.csv") if r["field"] == "status"
+        (
+            key_of[logs[r["changelog_id"]]["issue_id"]],
+            datetime.fromisoformat(logs[r["changelog_id"]]["created"]),
+            r["from_value"],
+            r["to_value"],
+        )
+        for r in csv_rows(snap / "_tool_jira_issue_changelog_items.csv")
+        if r["field"] == "status"
     )
     ours = sorted((c.key, c.at, c.from_id, c.to_id) for c in records if isinstance(c, StatusChange) and c.from_id)
     assert len(want) == 165
@@ -128,11 +133,23 @@ def long_history(n: int) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("cloud", [True, False], ids=["cloud", "datacenter"])
 def test_changelog_250_embedded_as_100_is_completed(server: FakeServer, cloud: bool) -> None:
     full = long_history(250)
-    big = issue("PAY-1", created="2025-12-31T23:00:00.000+0000", updated="2026-02-01T00:00:00.000+0000",
-                status=("10001", "Ready"), histories=full)
-    fake = FakeJira(issues=[big], cloud=cloud, embed_limit=100, changelogs={"PAY-1": full},
-                    statuses=[{"id": "10001", "name": "Ready", "statusCategory": {"key": "new"}},
-                              {"id": "10002", "name": "Doing", "statusCategory": {"key": "indeterminate"}}])
+    big = issue(
+        "PAY-1",
+        created="2025-12-31T23:00:00.000+0000",
+        updated="2026-02-01T00:00:00.000+0000",
+        status=("10001", "Ready"),
+        histories=full,
+    )
+    fake = FakeJira(
+        issues=[big],
+        cloud=cloud,
+        embed_limit=100,
+        changelogs={"PAY-1": full},
+        statuses=[
+            {"id": "10001", "name": "Ready", "statusCategory": {"key": "new"}},
+            {"id": "10002", "name": "Doing", "statusCategory": {"key": "indeterminate"}},
+        ],
+    )
     fake.install(server)
     records, _ = read_all(connector(server.url, cloud=cloud))
     changes = sorted((c for c in records if isinstance(c, StatusChange)), key=lambda c: c.at)
@@ -144,8 +161,10 @@ def test_changelog_250_embedded_as_100_is_completed(server: FakeServer, cloud: b
 
 
 def test_next_page_token_loop_is_detected(server: FakeServer) -> None:
-    issues = [issue(f"PAY-{i}", created="2026-01-01T00:00:00.000+0000",
-                    updated=f"2026-01-0{1 + i % 8}T00:00:00.000+0000") for i in range(6)]
+    issues = [
+        issue(f"PAY-{i}", created="2026-01-01T00:00:00.000+0000", updated=f"2026-01-0{1 + i % 8}T00:00:00.000+0000")
+        for i in range(6)
+    ]
     fake = FakeJira(issues=issues, page_size=2, token_loop=True)
     fake.install(server)
     with pytest.raises(ConnectorError, match="loop"):
@@ -154,11 +173,15 @@ def test_next_page_token_loop_is_detected(server: FakeServer) -> None:
 
 
 def test_429_retry_after_is_waited_and_retried(server: FakeServer) -> None:
-    fake = FakeJira(issues=[issue("PAY-1", created="2026-01-01T00:00:00.000+0000",
-                                  updated="2026-01-02T00:00:00.000+0000")])
+    fake = FakeJira(
+        issues=[issue("PAY-1", created="2026-01-01T00:00:00.000+0000", updated="2026-01-02T00:00:00.000+0000")]
+    )
     fake.install(server)
-    server.fault_once("GET", "/rest/api/3/search/jql",
-                      Reply.json({"errorMessages": ["Rate limit exceeded."]}, status=429, headers={"Retry-After": "7"}))
+    server.fault_once(
+        "GET",
+        "/rest/api/3/search/jql",
+        Reply.json({"errorMessages": ["Rate limit exceeded."]}, status=429, headers={"Retry-After": "7"}),
+    )
     clock = FakeClock()
     records, _ = read_all(connector(server.url, clock=clock))
     assert [r.key for r in records if isinstance(r, WorkItem)] == ["PAY-1"]
@@ -186,8 +209,14 @@ def test_user_in_utc_minus_5_loses_no_issue_at_the_cursor(server: FakeServer) ->
 
 def test_datacenter_advances_by_what_came_back_and_uses_bearer(server: FakeServer) -> None:
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
-    issues = [issue(f"OPS-{i}", created="2026-01-01T00:00:00.000+0800",
-                    updated=(t0 + timedelta(minutes=i)).isoformat(timespec="milliseconds")) for i in range(23)]
+    issues = [
+        issue(
+            f"OPS-{i}",
+            created="2026-01-01T00:00:00.000+0800",
+            updated=(t0 + timedelta(minutes=i)).isoformat(timespec="milliseconds"),
+        )
+        for i in range(23)
+    ]
     fake = FakeJira(issues=issues, cloud=False, page_size=7)  # the server clamps maxResults=100 to 7
     fake.install(server)
     records, _ = read_all(connector(server.url, cloud=False, projects=["OPS"]))
@@ -209,8 +238,14 @@ def test_old_search_410_gives_a_clear_message(server: FakeServer) -> None:
 
 
 def test_incident_by_label_with_resolution(server: FakeServer) -> None:
-    inc = issue("INC-3", created="2026-02-01T10:00:00.000+0000", updated="2026-02-01T12:00:00.000+0000",
-                labels=["prod-incident"], issuetype="Task", resolutiondate="2026-02-01T11:30:00.000+0000")
+    inc = issue(
+        "INC-3",
+        created="2026-02-01T10:00:00.000+0000",
+        updated="2026-02-01T12:00:00.000+0000",
+        labels=["prod-incident"],
+        issuetype="Task",
+        resolutiondate="2026-02-01T11:30:00.000+0000",
+    )
     FakeJira(issues=[inc]).install(server)
     records, _ = read_all(connector(server.url, incident_labels=["Prod-Incident"], incident_repo="bank/mobile"))
     [i] = [r for r in records if isinstance(r, Incident)]
@@ -222,5 +257,6 @@ def test_cloud_needs_a_user_and_jql_without_order_by() -> None:
     with pytest.raises(ConfigError, match="user"):
         JiraConnector(SourceConfig("j", "jira", "http://127.0.0.1:9", options={"flavor": "cloud"}), None)
     with pytest.raises(ConfigError, match="jql"):
-        JiraConnector(SourceConfig("j", "jira", "http://127.0.0.1:9", options={"jql": "project = X ORDER BY key"}),
-                      None)
+        JiraConnector(
+            SourceConfig("j", "jira", "http://127.0.0.1:9", options={"jql": "project = X ORDER BY key"}), None
+        )

@@ -35,26 +35,45 @@ def _server(ca: trustme.CA, *names: str) -> FakeServer:
     ca.issue_cert(*names).configure_cert(ctx)
     srv = FakeServer(ssl_context=ctx)
     FakeJenkins(jobs={"app": synthetic_builds(2)}).install(srv)
-    FakeJira(issues=[issue("PAY-1", created="2026-01-01T00:00:00.000+0000",
-                           updated="2026-01-01T00:00:00.000+0000")], cloud=False).install(srv)
-    srv.route("GET", "/cc.xml", Reply.text(cctray_feed([{"name": "app", "lastBuildLabel": "1",
-                                                         "lastBuildStatus": "Success"}]), content_type="text/xml"))
+    FakeJira(
+        issues=[issue("PAY-1", created="2026-01-01T00:00:00.000+0000", updated="2026-01-01T00:00:00.000+0000")],
+        cloud=False,
+    ).install(srv)
+    srv.route(
+        "GET",
+        "/cc.xml",
+        Reply.text(
+            cctray_feed([{"name": "app", "lastBuildLabel": "1", "lastBuildStatus": "Success"}]), content_type="text/xml"
+        ),
+    )
     return srv
 
 
 def _jenkins(url: str, **common: Any) -> Any:
-    return JenkinsConnector(SourceConfig(name="jenkins", kind="jenkins", url=url, **common), None,
-                            clock=FakeClock(), policy=RetryPolicy(max_attempts=1))
+    return JenkinsConnector(
+        SourceConfig(name="jenkins", kind="jenkins", url=url, **common),
+        None,
+        clock=FakeClock(),
+        policy=RetryPolicy(max_attempts=1),
+    )
 
 
 def _jira(url: str, **common: Any) -> Any:
-    return JiraConnector(SourceConfig(name="jira", kind="jira", url=url, **common), "pat",
-                         clock=FakeClock(), policy=RetryPolicy(max_attempts=1))
+    return JiraConnector(
+        SourceConfig(name="jira", kind="jira", url=url, **common),
+        "pat",
+        clock=FakeClock(),
+        policy=RetryPolicy(max_attempts=1),
+    )
 
 
 def _cctray(url: str, **common: Any) -> Any:
-    return CCTrayConnector(SourceConfig(name="gocd", kind="cctray", url=url + "/cc.xml", **common), None,
-                           clock=FakeClock(), policy=RetryPolicy(max_attempts=1))
+    return CCTrayConnector(
+        SourceConfig(name="gocd", kind="cctray", url=url + "/cc.xml", **common),
+        None,
+        clock=FakeClock(),
+        policy=RetryPolicy(max_attempts=1),
+    )
 
 
 CONNECTORS: list[tuple[Callable[..., Any], str]] = [(_jenkins, "builds"), (_jira, "issues"), (_cctray, "status")]
@@ -75,8 +94,9 @@ def _records(conn: Any, stream: str) -> int:
 
 
 @pytest.mark.parametrize(("make", "stream"), CONNECTORS, ids=IDS)
-def test_private_ca_fails_by_default_naming_host(good: FakeServer, make: Any, stream: str,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_private_ca_fails_by_default_naming_host(
+    good: FakeServer, make: Any, stream: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
     with pytest.raises(ConnectorError) as err:
@@ -88,8 +108,9 @@ def test_private_ca_fails_by_default_naming_host(good: FakeServer, make: Any, st
 
 
 @pytest.mark.parametrize(("make", "stream"), CONNECTORS, ids=IDS)
-def test_private_ca_works_with_ca_bundle(good: FakeServer, ca: trustme.CA, tmp_path: Path, make: Any,
-                                         stream: str) -> None:
+def test_private_ca_works_with_ca_bundle(
+    good: FakeServer, ca: trustme.CA, tmp_path: Path, make: Any, stream: str
+) -> None:
     bundle = tmp_path / "bank-ca.pem"
     ca.cert_pem.write_to_path(str(bundle))
     assert _records(make(good.url, ca_bundle=str(bundle)), stream) >= 1
@@ -120,9 +141,14 @@ def test_requests_ca_bundle_env_does_not_override_the_configured_bundle(
 def test_proxy_carries_the_requests() -> None:
     """With ``proxy`` set, plain-HTTP requests go to the proxy with the absolute URL of the real host."""
     with FakeServer() as proxy:
-        proxy.route("GET", "/cc.xml", Reply.text(cctray_feed([{"name": "app", "lastBuildLabel": "7",
-                                                               "lastBuildStatus": "Failure"}]),
-                                                 content_type="text/xml"))
+        proxy.route(
+            "GET",
+            "/cc.xml",
+            Reply.text(
+                cctray_feed([{"name": "app", "lastBuildLabel": "7", "lastBuildStatus": "Failure"}]),
+                content_type="text/xml",
+            ),
+        )
         conn = _cctray("http://gocd.bank.internal:8153", proxy=proxy.url)
         assert _records(conn, "status") == 1
         assert proxy.requests[0].raw_path == "http://gocd.bank.internal:8153/cc.xml"

@@ -35,8 +35,10 @@ def test_live_polls_reach_the_pipelines_page_and_failures_are_said(qtbot: Any, t
         controller.start()
         poller.start()
         try:
-            qtbot.waitUntil(lambda: poller.view is not None and any(s.source == "gocd" for s in poller.view.statuses),
-                            timeout=20_000)
+            qtbot.waitUntil(
+                lambda: poller.view is not None and any(s.source == "gocd" for s in poller.view.statuses),
+                timeout=20_000,
+            )
             # The page shows what the poll found, not the controller's cached list.
             shown = {s.pipeline for s in window.pipelines.statuses}
             assert "payments-deploy" in shown

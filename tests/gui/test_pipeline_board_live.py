@@ -15,8 +15,14 @@ T = datetime(2026, 3, 29, 10, tzinfo=UTC)
 
 
 def running(started_min_ago: float, eta_min: float | None) -> PipelineStatus:
-    return PipelineStatus("gh", "app", "main", "running", started_at=T - timedelta(minutes=started_min_ago),
-                          eta_s=None if eta_min is None else eta_min * 60)
+    return PipelineStatus(
+        "gh",
+        "app",
+        "main",
+        "running",
+        started_at=T - timedelta(minutes=started_min_ago),
+        eta_s=None if eta_min is None else eta_min * 60,
+    )
 
 
 def test_progress_against_the_eta() -> None:
@@ -28,8 +34,7 @@ def test_progress_against_the_eta() -> None:
 
 def test_filters_by_source_name_and_branch() -> None:
     items = samples.pipelines()
-    assert [s.pipeline for s in filter_statuses(items, BoardFilter(sources=frozenset({"jenkins"})))] == [
-        "core-banking"]
+    assert [s.pipeline for s in filter_statuses(items, BoardFilter(sources=frozenset({"jenkins"})))] == ["core-banking"]
     assert [s.pipeline for s in filter_statuses(items, BoardFilter(name="BANK"))] == ["core-banking"]  # substring
     assert [s.pipeline for s in filter_statuses(items, BoardFilter(name="m*"))] == ["mobile-app"]  # glob
     assert [s.pipeline for s in filter_statuses(items, BoardFilter(branch="release/*"))] == ["core-banking"]

@@ -26,12 +26,30 @@ def view() -> PipelineView:
     """The samples plus a long-named failing main and a stale one: a realistic busy wall."""
     t = NOW - timedelta(hours=1)
     extra = [
-        PipelineStatus("github", "customer-onboarding-service-with-a-very-long-name", "main", "failed", run_id="3",
-                       sha="c0ffee00", started_at=t, finished_at=t + timedelta(minutes=9), duration_s=540,
-                       broken_since=t - timedelta(days=2), failing_runs=12,
-                       authors=("zhang.wei", "li.na", "wang.fang", "liu.yang", "chen.jie", "yang.lei")),
-        PipelineStatus("gitlab", "ledger", "main", "running", run_id="8", started_at=NOW - timedelta(minutes=4),
-                       eta_s=600, stale=True),
+        PipelineStatus(
+            "github",
+            "customer-onboarding-service-with-a-very-long-name",
+            "main",
+            "failed",
+            run_id="3",
+            sha="c0ffee00",
+            started_at=t,
+            finished_at=t + timedelta(minutes=9),
+            duration_s=540,
+            broken_since=t - timedelta(days=2),
+            failing_runs=12,
+            authors=("zhang.wei", "li.na", "wang.fang", "liu.yang", "chen.jie", "yang.lei"),
+        ),
+        PipelineStatus(
+            "gitlab",
+            "ledger",
+            "main",
+            "running",
+            run_id="8",
+            started_at=NOW - timedelta(minutes=4),
+            eta_s=600,
+            stale=True,
+        ),
     ]
     statuses = tuple(sort_pipelines(extra + samples.pipelines()))  # a view is in wall order
     counts = {"failed": 2, "running": 2, "success": 1, "unknown": 1}
@@ -108,7 +126,9 @@ def test_every_page_fits_without_clipping_and_is_saved(qtbot: Any, size: tuple[i
             assert first.title.font().pixelSize() >= 40 * size[1] / 1080
             # Both failing on default branches: the more recent failure first.
             assert [t.title.text() for t in shown[:2]] == [
-                "core-banking", "customer-onboarding-service-with-a-very-long-name"]
+                "core-banking",
+                "customer-onboarding-service-with-a-very-long-name",
+            ]
             stale = next(t for t in shown if t.status.pipeline == "ledger")
             assert stale.stale.isVisibleTo(wall) and "STALE" in stale.stale.text()
             assert stale.progress.isVisibleTo(wall) and stale.progress.value() == 400  # 4 of 10 min

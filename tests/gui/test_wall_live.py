@@ -31,8 +31,13 @@ class Feed:
     """One project's CCTray feed, changed by the test between polls; 304 to a matching ETag."""
 
     def __init__(self, name: str) -> None:
-        self.project = {"name": name, "activity": "Sleeping", "lastBuildStatus": "Success",
-                        "lastBuildLabel": "41", "lastBuildTime": "2026-03-02T09:00:00Z"}
+        self.project = {
+            "name": name,
+            "activity": "Sleeping",
+            "lastBuildStatus": "Success",
+            "lastBuildLabel": "41",
+            "lastBuildTime": "2026-03-02T09:00:00Z",
+        }
 
     def set(self, **kw: str) -> None:
         self.project.update(kw)
@@ -101,8 +106,13 @@ def test_a_pipeline_breaks_and_is_fixed_with_notifications(qtbot: Any, db: str, 
                 return state_of(poller, "gocd")
 
             assert step("running", activity="Building").failing_runs == 0
-            failed = step("failed", activity="Sleeping", lastBuildLabel="42", lastBuildStatus="Failure",
-                          lastBuildTime="2026-03-02T09:39:00Z")
+            failed = step(
+                "failed",
+                activity="Sleeping",
+                lastBuildLabel="42",
+                lastBuildStatus="Failure",
+                lastBuildTime="2026-03-02T09:39:00Z",
+            )
             broken_at = datetime(2026, 3, 2, 9, 39, tzinfo=UTC)
             assert (failed.failing_runs, failed.broken_since) == (1, broken_at)
             qtbot.waitUntil(lambda: [n.kind for n in notifier.history] == ["broken"], timeout=3000)
@@ -110,13 +120,23 @@ def test_a_pipeline_breaks_and_is_fixed_with_notifications(qtbot: Any, db: str, 
             assert tile.state.text() == "Failed" and "failing for 1 run" in tile.details.text()
             rerun = step("running", activity="Building")
             assert (rerun.failing_runs, rerun.broken_since) == (1, broken_at)  # streak stays while re-building
-            again = step("failed", activity="Sleeping", lastBuildLabel="43", lastBuildStatus="Failure",
-                         lastBuildTime="2026-03-02T09:49:00Z")
+            again = step(
+                "failed",
+                activity="Sleeping",
+                lastBuildLabel="43",
+                lastBuildStatus="Failure",
+                lastBuildTime="2026-03-02T09:49:00Z",
+            )
             assert (again.failing_runs, again.broken_since) == (2, broken_at)
             qtbot.waitUntil(lambda: [n.kind for n in notifier.history] == ["broken", "still broken"], timeout=3000)
             step("running", activity="Building")
-            fixed = step("success", activity="Sleeping", lastBuildLabel="44", lastBuildStatus="Success",
-                         lastBuildTime="2026-03-02T09:59:00Z")
+            fixed = step(
+                "success",
+                activity="Sleeping",
+                lastBuildLabel="44",
+                lastBuildStatus="Success",
+                lastBuildTime="2026-03-02T09:59:00Z",
+            )
             assert (fixed.failing_runs, fixed.broken_since) == (0, None)
             qtbot.waitUntil(lambda: [n.kind for n in notifier.history][-1] == "fixed", timeout=3000)
             assert notifier.state == "success"
