@@ -164,6 +164,16 @@ class Controller(ControllerResults, QObject):
         """The config's definitions with the window's switches applied."""
         return dataclasses.replace(self.config.definitions, median=sel.median, dora=sel.dora, calendar=sel.calendar)
 
+    def scope_of(self, sel: Selection) -> dict[str, Any]:
+        """The engine's arguments that ``sel`` decides: window, as-of, stream and definitions."""
+        return {
+            "window_from": sel.window_from,
+            "window_to": sel.window_to,
+            "as_of": sel.as_of,
+            "stream": sel.stream,
+            "definitions": self.definitions_for(sel),
+        }
+
     def request(self, sel: Selection) -> int:
         """Compute report and trends for ``sel`` (and pipelines when ``as_of`` or the data changed).
 
@@ -175,7 +185,8 @@ class Controller(ControllerResults, QObject):
         if self.store is None:
             return gen  # start() will request again once the store is open
         store, config, engine = self.store, self.config, self.engine
-        defs = self.definitions_for(sel)
+        scope = self.scope_of(sel)
+        defs = scope["definitions"]
         # Trends depend only on their (≥ 13-week) window: a range change within the last 13 weeks
         # reuses them instead of competing with the report for the CPU.
         start = min(sel.window_from, sel.window_to - timedelta(weeks=13))
@@ -189,16 +200,7 @@ class Controller(ControllerResults, QObject):
             try:
                 # No drill-down rows here: they cost seconds on a large store and are fetched for
                 # one stage when it is opened (load_stage_items).
-                report = engine.build_report(
-                    store,
-                    config,
-                    window_from=sel.window_from,
-                    window_to=sel.window_to,
-                    as_of=sel.as_of,
-                    stream=sel.stream,
-                    definitions=defs,
-                    details=False,
-                )
+                report = engine.build_report(store, config, **scope, details=False)
             except Exception as exc:
                 if sel.calendar == "working":
                     emit("calendar_rejected", str(exc))
@@ -299,20 +301,11 @@ class Controller(ControllerResults, QObject):
     ) -> Task | None:
         """Fetch the items behind ``stage`` of the last selection on a worker (None: nothing to ask)."""
         sel, store, engine = self.last_selection, self.store, self.engine
-        if sel is None or store is None or not hasattr(engine, "stage_details"):
+        if sel is None or store is None:
             return None
-        config, defs = self.config, self.definitions_for(sel)
+        config, scope = self.config, self.scope_of(sel)
         return self.submit(
-            lambda: engine.stage_details(
-                store,
-                config,
-                window_from=sel.window_from,
-                window_to=sel.window_to,
-                as_of=sel.as_of,
-                stream=sel.stream,
-                stage=stage,
-                definitions=defs,
-            ),
+            lambda: engine.stage_details(store, config, **scope, stage=stage),
             on_result,
             on_error,
         )

@@ -49,6 +49,20 @@ class Engine(Protocol):
     def pipeline_statuses(self, store: Store, *, as_of: datetime | None = None) -> list[PipelineStatus]:
         """Latest state of every pipeline (``data.report.pipeline_statuses``)."""
 
+    def stage_details(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        window_from: datetime,
+        window_to: datetime,
+        as_of: datetime | None = None,
+        stream: str | None = None,
+        stage: str,
+        definitions: Definitions | None = None,
+    ) -> tuple[StageItem, ...]:
+        """The items behind one stage (``data.report.stage_details``)."""
+
 
 class ModuleEngine:
     """The real engine: :mod:`data.report`, imported on first use (on a worker thread)."""

@@ -84,7 +84,9 @@ def test_one_app_id_everywhere() -> None:
     # The window must carry the same id (Wayland app_id), and on X11 WM_CLASS's class is the
     # application name, which StartupWMClass names (measured with xprop: ("flowdeck", "Flowdeck")).
     sources = _app_sources()
-    assert f'setDesktopFileName("{APP_ID}")' in sources
+    from app.qt_app import APP_ID as app_id
+
+    assert app_id == APP_ID and "setDesktopFileName(APP_ID)" in sources
     assert f'setApplicationName("{entry["StartupWMClass"]}")' in sources
     # The command the launcher runs is the console script the package installs.
     binary = meta.findtext("provides/binary")

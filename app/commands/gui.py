@@ -68,11 +68,11 @@ def run(args: argparse.Namespace) -> int:
     import gc
 
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from app.commands.common import open_store
     from app.controller import Controller
     from app.main_window import PAGES, TRUST_PAGES, MainWindow, apply_theme
+    from app.qt_app import qt_application
     from app.settings import UiSettings
 
     # Reports on a big cache allocate millions of small objects on a worker thread; with the
@@ -80,18 +80,7 @@ def run(args: argparse.Namespace) -> int:
     # the window. Collect the young generation less eagerly (memory stays bounded: refcounting
     # frees almost everything; cycles are still collected).
     gc.set_threshold(50_000, 20, 100)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    from data.i18n import language
-    from widgets.i18n import install_translators
-
-    install_translators(app, getattr(args, "lang", None) or language())
-    app.setApplicationName("Flowdeck")
-    app.setOrganizationName("flowdeck")
-    app.setDesktopFileName("io.github.flowdeck.Flowdeck")
-    from widgets.icons import icon
-
-    app.setWindowIcon(icon("flowdeck"))  # dialogs and the taskbar too, not only the main window
+    app = qt_application(args)
     settings = UiSettings()
     theme = args.theme or settings.theme
     apply_theme(app, theme)

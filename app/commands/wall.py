@@ -89,22 +89,14 @@ def run(args: argparse.Namespace) -> int:
         # "Renders offscreen": no display needed (and none used even when there is one).
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from app.commands.common import open_store
     from app.live import LivePoller
     from app.notify import Notifier
+    from app.qt_app import qt_application
     from app.wall import WallWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    from data.i18n import language
-    from widgets.i18n import install_translators
-
-    install_translators(app, getattr(args, "lang", None) or language())
-    app.setApplicationName("Flowdeck")
-    app.setOrganizationName("flowdeck")
-    app.setDesktopFileName("io.github.flowdeck.Flowdeck")
+    app = qt_application(args)
     app.setStyle("Fusion")
     screens = app.screens()
     if args.screen is not None and not 0 <= args.screen < len(screens):

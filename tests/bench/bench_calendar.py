@@ -7,24 +7,14 @@ says how many such passes the working-time lookup costs. No assertion on time (t
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import numpy as np
 
 from data.calendar import WorkingCalendar
+from tests.bench.timing import best
 
 N = 1_000_000
-
-
-def _best_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    """The fastest of ``repeat`` runs, in seconds (the least disturbed by the rest of the machine)."""
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main() -> None:
@@ -46,8 +36,8 @@ def main() -> None:
     cal.working_seconds_many(starts, ends)  # the first call also builds the tables of the years touched
     first_call = time.perf_counter() - started
 
-    floor = _best_of(lambda: (ends - starts) / 1000.0)
-    many = _best_of(lambda: cal.working_seconds_many(starts, ends))
+    floor = best(lambda: (ends - starts) / 1000.0)
+    many = best(lambda: cal.working_seconds_many(starts, ends))
     got = cal.working_seconds_many(starts, ends)
     # A spot check that the figure measured is the real computation, not a shortcut.
     sample = rng.integers(0, N, 200)
@@ -62,7 +52,7 @@ def main() -> None:
         (datetime.fromtimestamp(starts[i] / 1000, UTC), datetime.fromtimestamp(ends[i] / 1000, UTC))
         for i in range(scalar_n)
     ]
-    scalar = _best_of(lambda: [cal.working_seconds(a, b) for a, b in scalar_dt], repeat=1)
+    scalar = best(lambda: [cal.working_seconds(a, b) for a, b in scalar_dt], runs=1)
 
     print(f"intervals                 {N:>12,}")
     print(f"first call (builds tables){first_call * 1000:>10.1f} ms")

@@ -31,28 +31,15 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.bench.timing import best, once
+
 POLL_S = 0.5
-
-
-def _best(fn: Callable[[], Any], runs: int = 3) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
-def _once(fn: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
 
 
 def _free_port() -> int:
@@ -151,7 +138,7 @@ def _bench_store(label: str, url: str, scale: str, events_file: Path) -> None:
             with store.engine.connect() as conn:
                 conn.exec_driver_sql("SELECT count(*), sum(length(to_status)) FROM status_changes").fetchall()
 
-        floor = _best(scan)
+        floor = best(scan)
         print(f"[{label}] floor scan: {floor * 1000:.0f} ms", flush=True)
         config = load_config(None)
         with store.engine.connect() as conn:
@@ -174,10 +161,10 @@ def _bench_store(label: str, url: str, scale: str, events_file: Path) -> None:
         figures: dict[str, float] = {}
         for name, fn in (("whole history", whole), ("4-week window", window)):
             cold()
-            figures[f"{name}, cold (materialise + report)"] = _once(fn)
-            figures[f"{name}, warm (memory)"] = _best(fn)
+            figures[f"{name}, cold (materialise + report)"] = once(fn)
+            figures[f"{name}, warm (memory)"] = best(fn)
             cache.clear_memory()
-            figures[f"{name}, warm (metrics_cache table)"] = _once(fn)
+            figures[f"{name}, warm (metrics_cache table)"] = once(fn)
         # One sync that found nothing new, as the desktop runs it (sync_state bumps the generation)
         # and as the service runs it (state_bumps_generation=False).
         _ = whole()
@@ -186,7 +173,7 @@ def _bench_store(label: str, url: str, scale: str, events_file: Path) -> None:
             generation = store.generation()
             sync_source(store, _NothingNew(), state_bumps_generation=bump)
             bumped[mode] = store.generation() - generation
-            figures[f"whole history after a no-change {mode} sync"] = _once(whole)
+            figures[f"whole history after a no-change {mode} sync"] = once(whole)
         for name, seconds in figures.items():
             print(f"[{label}] {name:46s} {seconds * 1000:8.0f} ms  {seconds / floor:7.1f}x floor", flush=True)
         print(
@@ -198,7 +185,7 @@ def _bench_store(label: str, url: str, scale: str, events_file: Path) -> None:
         # A dashboard noticing another process's write.
         detector = ChangeDetector(store)
         polls = 200
-        poll_cost = _best(lambda: [detector.poll() for _ in range(polls)], runs=3) / polls
+        poll_cost = best(lambda: [detector.poll() for _ in range(polls)], runs=3) / polls
         noticed = threading.Event()
         noticed_at: list[float] = []
         stop = threading.Event()

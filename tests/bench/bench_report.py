@@ -19,25 +19,11 @@ import os
 import resource
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-
-def _best(fn: Callable[[], Any], runs: int = 3) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
-def _once(fn: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
+from tests.bench.timing import best, once
 
 
 def _cli(db: Path, args: list[str]) -> tuple[float, float]:
@@ -136,11 +122,11 @@ def _refresh_figures(path: Path, config: Any, start: Any, end: Any) -> None:
             with store.engine.begin() as conn:
                 conn.exec_driver_sql("DELETE FROM metrics_cache")
             cache.clear_memory()
-            cold = _once(report)
+            cold = once(report)
             print(f"refresh after one page (copy of the store; cold build {cold * 1000:.0f} ms):")
             for label, records in _pages(store).items():
                 store.upsert(records)
-                seconds = _once(report)
+                seconds = once(report)
                 print(f"  {label:55s} {seconds * 1000:8.0f} ms  {seconds / cold:6.3f}x cold")
 
 
@@ -171,7 +157,7 @@ def main() -> None:
             with store.engine.connect() as conn:
                 conn.exec_driver_sql("SELECT count(*), sum(length(to_status)) FROM status_changes").fetchall()
 
-        floor = _best(scan)
+        floor = best(scan)
         print(f"floor scan: {floor * 1000:.0f} ms")
         config = load_config(None)
         with store.engine.connect() as conn:
@@ -207,23 +193,23 @@ def main() -> None:
             conn.exec_driver_sql("DELETE FROM metrics_cache")
         cache.clear_memory()
         figures = {
-            "whole history, cold (materialise + report)": _once(whole),
-            "whole history, warm (memory)": _best(whole),
+            "whole history, cold (materialise + report)": once(whole),
+            "whole history, warm (memory)": best(whole),
         }
         cache.clear_memory()
-        figures["whole history, warm (cache table, new process)"] = _once(whole)
-        figures["4-week window, live"] = _best(lambda: window(0))
-        figures["13-week window, live, no details (GUI range change)"] = _best(lambda: weeks(13))
-        figures["4-week window, 13 weeks back (past as_of)"] = _best(lambda: window(13))
-        figures["whole history with drill-down rows (export)"] = _once(lambda: whole(True))
+        figures["whole history, warm (cache table, new process)"] = once(whole)
+        figures["4-week window, live"] = best(lambda: window(0))
+        figures["13-week window, live, no details (GUI range change)"] = best(lambda: weeks(13))
+        figures["4-week window, 13 weeks back (past as_of)"] = best(lambda: window(13))
+        figures["whole history with drill-down rows (export)"] = once(lambda: whole(True))
         report = whole()
         s = report.streams[0]
         big = max(s.stages, key=lambda st: st.items + st.wip)
-        figures[f"stage_details({big.name!r}), whole history, all {big.items + big.wip:,} rows"] = _best(
+        figures[f"stage_details({big.name!r}), whole history, all {big.items + big.wip:,} rows"] = best(
             lambda: details(big.name, start, None), 2
         )
-        figures[f"stage_details({big.name!r}), whole history, limit 500"] = _best(lambda: details(big.name, start, 500))
-        figures[f"stage_details({big.name!r}), 13 weeks, all rows"] = _best(
+        figures[f"stage_details({big.name!r}), whole history, limit 500"] = best(lambda: details(big.name, start, 500))
+        figures[f"stage_details({big.name!r}), 13 weeks, all rows"] = best(
             lambda: details(big.name, end - timedelta(weeks=13), None)
         )
         for name, seconds in figures.items():

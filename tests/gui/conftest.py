@@ -13,7 +13,7 @@ import pytest
 
 from data.config import Config, load_config
 from data.records import WorkItem
-from data.results import PipelineStatus, Report, TrendPoint
+from data.results import PipelineStatus, Report, StageItem, TrendPoint
 from data.store import Store
 from tests.gui import samples
 
@@ -65,6 +65,10 @@ class FakeEngine:
     def pipeline_statuses(self, store: Store, **kw: Any) -> list[PipelineStatus]:
         self.pipeline_calls += 1
         return samples.pipelines()
+
+    def stage_details(self, store: Store, config: Config, **kw: Any) -> tuple[StageItem, ...]:
+        (stream,) = samples.report(self.stages).streams
+        return next(s.details for s in stream.stages if s.name == kw["stage"])
 
 
 def fake_demo(store: Store) -> None:
