@@ -27,7 +27,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/lint-imports --config pyproject.toml
+	$(VENV)/bin/lint-imports pyproject.toml
 	$(VENV)/bin/mypy data app widgets
 
 # A onedir desktop bundle in dist/flowdeck/ (docs/packaging.md), smoke-started, and a tarball of it.

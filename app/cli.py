@@ -16,9 +16,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError
 
-from data.config import ConfigError
+from data.config.model import ConfigError
 from data.i18n import normalise, set_language
-from data.store import StoreError
+from data.store.errors import StoreError
 
 #: Subcommand name -> module in ``app.commands``.
 COMMANDS: dict[str, str] = {

@@ -20,9 +20,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from app.live import LivePoller
-from app.notify import Notifier
-from data.results import Report
+from app.controllers.live import LivePoller
+from app.controllers.notify import Notifier
+from data.report.results import Report
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.wall_clock import WallClock
 from widgets.wall_pages import WaitingPage, WallMapPage, WallPipelinesPage, WallScorePage, label
@@ -70,7 +70,7 @@ def wall_palette() -> QPalette:
 
 
 class WallWindow(QWidget):
-    """The kiosk window. Feed it a :class:`~app.live.LivePoller` (or call the ``show_*`` slots).
+    """The kiosk window. Feed it a :class:`~app.controllers.live.LivePoller` (or call the ``show_*`` slots).
 
     Signals:
         page_changed(str): the page now shown (``waiting`` before any data).
@@ -216,7 +216,7 @@ class WallWindow(QWidget):
     # -- data --
 
     def show_pipelines(self, view: Any) -> None:
-        """A new :class:`~data.metrics.pipelines.PipelineView`."""
+        """A new :class:`~data.pipelines.status.PipelineView`."""
         self.pipelines_page.set_view(view, self.now())
         self._health()
         c = view.counts

@@ -2,7 +2,7 @@
 
 The metrics engine calls this module; the API is::
 
-    cal = WorkingCalendar.from_config(stream.calendar)      # data.config.CalendarConfig
+    cal = WorkingCalendar.from_config(stream.calendar)      # data.config.model.CalendarConfig
     cal.working_seconds(start, end) -> float                # two aware datetimes; end <= start -> 0.0
     cal.working_seconds_many(starts_ms, ends_ms) -> ndarray  # int64 epoch-ms arrays -> float64 seconds
     cal.is_working_day(local_date) -> bool
@@ -45,7 +45,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-from data.config import CalendarConfig
+from data.config.model import CalendarConfig
 
 __all__ = ["MAX_YEAR", "MIN_YEAR", "WorkingCalendar"]
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import keyring
 import keyring.errors
 
-from data.connectors.http import register_secret
+from data.connectors.redact import register_secret
 from data.i18n import gettext_ as _
 
 log = logging.getLogger(__name__)

@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from data.config import Config, parse_config
-from data.events import export, import_files
+from data.config.model import Config
+from data.config.parse import parse_config
+from data.events.exporter import export
+from data.events.importer import import_files
 from data.records import Change, Deployment, Exclusion, StatusChange, WorkItem
-from data.report import build_report
-from data.store import Store
+from data.report.build import build_report
+from data.store.store import Store
 
 T = datetime(2026, 3, 2, tzinfo=UTC)  # Monday
 BASELINE = T - timedelta(days=7)

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from data.calendar import WorkingCalendar
-from data.config import CalendarConfig, load_config
+from data.config.model import CalendarConfig
+from data.config.parse import load_config
 
 H = 3600.0
 SHANGHAI = ZoneInfo("Asia/Shanghai")

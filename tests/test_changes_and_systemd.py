@@ -1,4 +1,4 @@
-"""The change detector (data/changes.py) and the systemd unit that runs the sync service.
+"""The change detector (data/store/generation.py) and the systemd unit that runs the sync service.
 
 The detector is what dashboards poll to see new writes; the unit (packaging/systemd/) runs
 ``flowdeck sync --watch`` hardened. The service itself is tested in tests/test_service.py.
@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
-from data.changes import ChangeDetector
-from data.config import SourceConfig
+from data.config.model import SourceConfig
 from data.records import WorkItem
-from data.store import Store
+from data.store.generation import ChangeDetector
+from data.store.store import Store
 from tests.test_service import T0
 
 # --- the change detector -------------------------------------------------------------------------

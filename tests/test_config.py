@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from data.config import ConfigError, load_config, parse_config
+from data.config.model import ConfigError
+from data.config.parse import load_config, parse_config
 
 GOOD = """
 [[sources]]

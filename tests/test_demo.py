@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from data.config import load_config
+from data.config.parse import load_config
 from data.demo import generate
-from data.events import export, import_files
+from data.events.exporter import export
+from data.events.importer import import_files
 from data.records import WorkItem
-from data.store import Store
+from data.store.store import Store
 
 END = datetime(2026, 6, 1, tzinfo=UTC)  # a Monday
 START = END - timedelta(weeks=26)

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from data.events import KINDS, EventError, export, import_files, parse_line
-from data.events.format import explain
+from data.events.exporter import export
+from data.events.format import EventError, explain, parse_line
+from data.events.importer import import_files
+from data.events.kinds import KINDS
 from data.records import (
     Change,
     Commit,
@@ -24,7 +26,7 @@ from data.records import (
     StatusChange,
     WorkItem,
 )
-from data.store import Store
+from data.store.store import Store
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 H = timedelta(hours=1)

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from data.events import MAX_LINE_BYTES, EventError, import_files
 from data.events.fastpath import compile_fast
-from data.events.format import KINDS, explain
-from data.store import Store
+from data.events.format import EventError, explain
+from data.events.importer import MAX_LINE_BYTES, import_files
+from data.events.kinds import KINDS
+from data.store.store import Store
 from tests.test_events import _fill, _snapshot
 
 GOOD = [

@@ -16,7 +16,7 @@ import pytest
 
 from app.cli import main
 from data import i18n
-from data.store import Store
+from data.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "resources" / "translations" / "zh_CN" / "LC_MESSAGES" / "flowdeck.po"

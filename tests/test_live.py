@@ -9,22 +9,16 @@ from typing import Any
 
 import pytest
 
-from data.config import SourceConfig
+from data.config.model import SourceConfig
 from data.connectors.cctray import CCTrayConnector
-from data.connectors.http import FakeClock, RetryPolicy
-from data.live import (
-    SourceSchedule,
-    TransitionTracker,
-    freshness,
-    live_streams,
-    overall_state,
-    poll_source,
-)
-from data.metrics.pipelines import is_default_branch, load_pipelines
+from data.connectors.http.limits import FakeClock, RetryPolicy
+from data.pipelines.order import is_default_branch
+from data.pipelines.results import PipelineStatus
+from data.pipelines.status import load_pipelines
 from data.records import Commit, PipelineRun
-from data.report import pipeline_statuses
-from data.results import PipelineStatus
-from data.store import Store
+from data.report.trends import pipeline_statuses
+from data.store.store import Store
+from data.sync.poll import SourceSchedule, TransitionTracker, freshness, live_streams, overall_state, poll_source
 from tests.connectors.onprem_fakes import cctray_feed
 from tests.fakes.server import FakeServer, Reply
 

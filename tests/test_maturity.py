@@ -14,11 +14,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.cli import main
-from data.config import load_config, parse_config
+from data.config.parse import load_config, parse_config
 from data.demo import generate
-from data.maturity import CAVEAT, MaturityView, assess_maturity
+from data.maturity.build import assess_maturity
+from data.maturity.results import CAVEAT, MaturityView
 from data.records import Deployment
-from data.store import Store
+from data.store.store import Store
 
 END = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
 START = END - timedelta(weeks=26)

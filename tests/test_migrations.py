@@ -9,8 +9,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from app.cli import main
-from data import migrate
-from data.store import Store, StoreCorruptError
+from data.store import migrate
+from data.store.errors import StoreCorruptError
+from data.store.store import Store
 
 REVISIONS = [r.revision for r in ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()][::-1]
 
@@ -110,7 +111,7 @@ def test_processes_opening_a_new_store_at_once_migrate_it_once(store_url: str) -
     import subprocess
     import sys
 
-    code = "import sys; from data.store import Store; Store.open(sys.argv[1]).close()"
+    code = "import sys; from data.store.store import Store; Store.open(sys.argv[1]).close()"
     procs = [
         subprocess.Popen([sys.executable, "-c", code, store_url], stderr=subprocess.PIPE, text=True) for _ in range(4)
     ]

@@ -278,7 +278,7 @@ def test_bundle_demo_screenshot_and_report(bundle: Path, user_env: dict[str, str
     body = json.loads(report.stdout)
     assert body["streams"] and sum(s["completed"] for s in body["streams"]) > 0
     # The store was created by the bundle's Alembic migrations (read from files): it is at head.
-    from data.migrate import head_revision
+    from data.store.migrate import head_revision
 
     with sqlite3.connect(db) as conn:
         assert conn.execute("select version_num from alembic_version").fetchall() == [(head_revision(),)]

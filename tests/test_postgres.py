@@ -21,12 +21,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli import main
-from data import demo, migrate
-from data.changes import ChangeDetector
-from data.config import load_config
+from data import demo
+from data.config.parse import load_config
 from data.records import WorkItem
-from data.report import build_report
-from data.store import Store, StoreError, StoreTooNewError
+from data.report.build import build_report
+from data.store import migrate
+from data.store.errors import StoreError, StoreTooNewError
+from data.store.generation import ChangeDetector
+from data.store.store import Store
 from tests.conftest import fresh_pg_database
 
 pytestmark = pytest.mark.postgres

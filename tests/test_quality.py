@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.cli import main
-from data.config import Config, parse_config
-from data.quality import QualityReport, assess
+from data.config.model import Config
+from data.config.parse import parse_config
+from data.quality.checks import assess
+from data.quality.results import QualityReport
 from data.records import (
     Change,
     Commit,
@@ -21,7 +23,7 @@ from data.records import (
     StatusChange,
     WorkItem,
 )
-from data.store import Store
+from data.store.store import Store
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
 AS_OF = T0 + timedelta(weeks=6, days=1)

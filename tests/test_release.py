@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from data.config import Config, parse_config
+from data.config.model import Config
+from data.config.parse import parse_config
 from data.records import (
     Change,
     Commit,
@@ -21,8 +22,9 @@ from data.records import (
     StatusChange,
     WorkItem,
 )
-from data.release import EXACT, SINCE_PREVIOUS, latest_production_deployment, release_report
-from data.store import Store
+from data.release.build import latest_production_deployment, release_report
+from data.release.results import EXACT, SINCE_PREVIOUS
+from data.store.store import Store
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 

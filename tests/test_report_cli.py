@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from data.metrics import cache
-from data.store import Store
+from data.materialise import cache
+from data.store.store import Store
 from tests.metrics.test_report import RECORDS, STREAM
 
 STAGE_KEYS = [

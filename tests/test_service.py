@@ -1,4 +1,4 @@
-"""The sync service (data/service.py) in this process.
+"""The sync service (data/sync/service.py) in this process.
 
 The service runs the real GitHub connector against the local GitHub fake through the real HTTP
 layer; only the connector's idea of "now" is pinned (the fake's data is from March 2026). The
@@ -18,13 +18,15 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
-from data.changes import ChangeDetector
-from data.config import Config, SourceConfig, parse_config
-from data.connectors.github import GitHubConnector
-from data.connectors.http import FakeClock, register_secret
-from data.service import MAX_BACKOFF_S, backoff_delay, format_sync_line, run_service
-from data.store import Store
-from data.sync import StreamSummary, SyncSummary, store_lock
+from data.config.model import Config, SourceConfig
+from data.config.parse import parse_config
+from data.connectors.github.connector import GitHubConnector
+from data.connectors.http.limits import FakeClock
+from data.connectors.redact import register_secret
+from data.store.generation import ChangeDetector
+from data.store.store import Store
+from data.sync.run import StreamSummary, SyncSummary, store_lock
+from data.sync.service import MAX_BACKOFF_S, backoff_delay, format_sync_line, run_service
 from tests.connectors import github_fake as gh
 from tests.fakes.server import FakeServer
 

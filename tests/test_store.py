@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from data.records import Change, Deployment, Incident, JobRun, PipelineRun, StatusChange, WorkItem
-from data.store import Store, StoreTooNewError
+from data.store.errors import StoreTooNewError
+from data.store.store import Store
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 
 from app.cli import main
-from data.changes import ChangeDetector
 from data.records import WorkItem
-from data.store import Store
+from data.store.generation import ChangeDetector
+from data.store.store import Store
 from tests.connectors import github_fake as gh
 from tests.fakes.server import FakeServer, Reply, Req
 

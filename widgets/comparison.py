@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from data.results import Report
+from data.report.results import Report
 from widgets.format import DASH, fmt_days, fmt_hours, fmt_pct, fmt_rate
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.time_range import local_midnight

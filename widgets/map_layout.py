@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
-from data.results import StageResult, StreamResult
+from data.report.results import StageResult, StreamResult
 from widgets.format import fmt_hours, fmt_pct
 from widgets.i18n import translate
 

@@ -1,6 +1,6 @@
 """The CAICT continuous-delivery maturity view, beside the DORA tiers of the same window.
 
-Fed a :class:`data.maturity.MaturityView`. The caveat that it is a self-assessment aid (not an
+Fed a :class:`data.maturity.build.MaturityView`. The caveat that it is a self-assessment aid (not an
 official assessment) is always the first thing shown; each row gives its level, the evidence and
 the rule that decided the level.
 """
@@ -17,7 +17,7 @@ from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.quality_view import fill_table, plain_label, table
 
 if TYPE_CHECKING:
-    from data.maturity import MaturityView
+    from data.maturity.results import MaturityView
 
 __all__ = ["MaturityPanel"]
 

@@ -29,20 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from data.results import PipelineStatus
+from data.pipelines.results import PipelineStatus
 from widgets.i18n import translate
 from widgets.pipeline_filters import BoardFilter, filter_statuses, sort_statuses
-from widgets.pipeline_tiles import ErrorTile, PipelineTile, plain_label, progress_of, size_label, tile_lines
+from widgets.pipeline_tiles import ErrorTile, PipelineTile, plain_label, size_label
 
 __all__ = [
-    "BoardFilter",
-    "ErrorTile",
     "PipelineBoard",
-    "PipelineTile",
-    "filter_statuses",
-    "progress_of",
-    "sort_statuses",
-    "tile_lines",
 ]
 
 
@@ -119,7 +112,7 @@ class PipelineBoard(QScrollArea):
         return self._columns
 
     def set_view(self, view: Any, now: datetime | None = None) -> None:
-        """Show a :class:`data.metrics.pipelines.PipelineView` (statuses in wall order, idle count)."""
+        """Show a :class:`data.pipelines.status.PipelineView` (statuses in wall order, idle count)."""
         self.set_statuses(view.statuses, presorted=True, hidden=view.hidden, now=now)
 
     def set_source_errors(self, errors: Mapping[str, str | None]) -> None:

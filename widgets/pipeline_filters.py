@@ -1,5 +1,5 @@
 """What the pipelines board shows and in which order: :class:`BoardFilter`, :func:`filter_statuses`
-and :func:`sort_statuses` (failing first). Pure functions over :class:`~data.results.PipelineStatus`;
+and :func:`sort_statuses` (failing first). Pure functions over :class:`~data.pipelines.results.PipelineStatus`;
 :mod:`widgets.pipeline_board` re-exports them.
 """
 
@@ -9,15 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from data.metrics.pipelines import sort_pipelines
-from data.results import PipelineStatus
+from data.pipelines.order import sort_pipelines
+from data.pipelines.results import PipelineStatus
 
 __all__ = ["BoardFilter", "filter_statuses", "sort_statuses"]
 
 
 def sort_statuses(statuses: Sequence[PipelineStatus]) -> list[PipelineStatus]:
     """Failing first, then running, queued, unknown, cancelled, passed; default branches before
-    feature branches; then the most recent first (:func:`data.metrics.pipelines.sort_pipelines`)."""
+    feature branches; then the most recent first (:func:`data.pipelines.status.sort_pipelines`)."""
     return sort_pipelines(statuses)
 
 

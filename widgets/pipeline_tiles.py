@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from data.results import PipelineStatus
+from data.pipelines.results import PipelineStatus
 from widgets.format import DASH, fmt_duration_s, fmt_local
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.icons import STATE_COLOURS, state_icon, state_text

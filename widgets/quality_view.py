@@ -1,6 +1,6 @@
 """The data-quality view: sources, link coverage, unmapped statuses, anomalies and exclusions.
 
-Fed a :class:`data.quality.model.QualityReport`; every finding expands to the records behind it.
+Fed a :class:`data.quality.results.QualityReport`; every finding expands to the records behind it.
 Tree items render plain text, so remote keys and titles show literally.
 """
 
@@ -27,7 +27,7 @@ from widgets.format import DASH, fmt_hours, fmt_local, fmt_pct, plain_tooltip
 from widgets.i18n import translate
 
 if TYPE_CHECKING:
-    from data.quality.model import FindingItem, QualityReport
+    from data.quality.results import FindingItem, QualityReport
 
 #: ``plain_label``, ``table`` and ``fill_table`` are shared with the release and maturity views.
 __all__ = ["QualityView", "fill_table", "plain_label", "table"]

@@ -1,6 +1,6 @@
 """A release report: what one production deployment carried, its pipeline and its incidents.
 
-Fed a :class:`data.release.ReleaseReport`. Header lines are plain-text labels and the sections are
+Fed a :class:`data.release.build.ReleaseReport`. Header lines are plain-text labels and the sections are
 tables of plain-text cells, so remote titles (``<b>x</b>``) are shown literally.
 """
 
@@ -15,7 +15,7 @@ from widgets.i18n import translate
 from widgets.quality_view import fill_table, plain_label, table
 
 if TYPE_CHECKING:
-    from data.release import ReleaseReport
+    from data.release.results import ReleaseReport
 
 __all__ = ["ReleaseReportView"]
 

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from data.results import Report
+from data.report.results import Report
 from widgets.format import DASH, TIER_COLOURS, fmt_days, fmt_hours, fmt_pct, fmt_rate
 from widgets.i18n import translate
 

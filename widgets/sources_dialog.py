@@ -35,10 +35,12 @@ from PySide6.QtWidgets import (
 
 from widgets.format import DASH, fmt_local, plain_tooltip
 from widgets.i18n import translate
-from widgets.source_fields import FORM_KEYS, KIND_FIELDS, KINDS, SourceRow, field_of_error, token_text
+from widgets.source_fields import SourceRow, field_of_error, token_text
 from widgets.source_form import SourceForm
 
-__all__ = ["FORM_KEYS", "KINDS", "KIND_FIELDS", "SourceRow", "SourcesDialog", "field_of_error"]
+__all__ = [
+    "SourcesDialog",
+]
 
 
 class SourcesDialog(SourceForm, QDialog):

@@ -1,6 +1,6 @@
 """The items behind a stage's numbers: a sortable table with ticket links, and a histogram.
 
-The table is a real model (``StageItemsModel``) over the frozen :class:`data.results.StageItem`
+The table is a real model (``StageItemsModel``) over the frozen :class:`data.report.results.StageItem`
 rows, with a sort role that carries native values, behind a ``QSortFilterProxyModel``. Table
 views render model text as plain text, so remote titles show literally.
 """
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from data.results import StageItem, StageResult
+from data.report.results import StageItem, StageResult
 from widgets.format import fmt_hours, fmt_local, fmt_pct, plain_tooltip
 from widgets.i18n import translate
 from widgets.plot_theme import colours, style_plot

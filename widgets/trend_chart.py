@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from data.results import TrendPoint
+from data.report.results import TrendPoint
 from widgets.format import fmt_hours, fmt_pct
 from widgets.i18n import translate
 from widgets.plot_theme import colours, style_plot

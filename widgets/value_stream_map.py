@@ -14,18 +14,14 @@ from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from data.results import StreamResult
+from data.report.results import StreamResult
 from widgets.format import fmt_hours, fmt_pct, plain_tooltip
 from widgets.i18n import translate
-from widgets.map_layout import (
-    BoxLayout,
-    MapLayout,
-    TextLine,
-    compute_map_layout,
-    ladder_totals,
-)
+from widgets.map_layout import MapLayout, TextLine, compute_map_layout
 
-__all__ = ["BoxLayout", "MapLayout", "TextLine", "ValueStreamMap", "ladder_totals"]
+__all__ = [
+    "ValueStreamMap",
+]
 
 BOTTLENECK_COLOUR = QColor("#D55E00")  # Okabe-Ito vermillion; the mark is also text and a dashed border
 WAIT_COLOUR = QColor("#E69F00")

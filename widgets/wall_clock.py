@@ -1,7 +1,7 @@
 """The wall's clock and data-age line: "14:05" and "data as of 14:04, 40 s ago", amber then red as it ages.
 
 :func:`age_text` and :func:`age_level` are pure (tested without a window). Thresholds come from the
-shortest polling interval: amber at 3 intervals, red at 10 (``data.live.freshness`` rules, repeated
+shortest polling interval: amber at 3 intervals, red at 10 (``data.sync.poll.freshness`` rules, repeated
 here as numbers because widgets do not import the polling layer).
 """
 

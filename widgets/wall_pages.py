@@ -21,10 +21,11 @@ from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette, QRegion, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from data.results import Report, StreamResult
+from data.report.results import Report, StreamResult
 from widgets.format import DASH, TIER_COLOURS, fmt_day_month, fmt_hours, fmt_pct
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
-from widgets.pipeline_board import BoardFilter, PipelineBoard
+from widgets.pipeline_board import PipelineBoard
+from widgets.pipeline_filters import BoardFilter
 from widgets.scorecard import ScoreRow, delivery_rows, dora_rows, met_text, tier_text
 from widgets.value_stream_map import ValueStreamMap
 
@@ -67,7 +68,7 @@ class WallPipelinesPage(QWidget):
         self._view: Any = None
 
     def set_view(self, view: Any, now: datetime | None = None) -> None:
-        """Show a :class:`data.metrics.pipelines.PipelineView`."""
+        """Show a :class:`data.pipelines.status.PipelineView`."""
         self._view = view
         self.board.set_view(view, now)
         self.fit()

@@ -6,8 +6,9 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from data.config import Config, load_config
-from data.store import Store
+from data.config.model import Config
+from data.config.parse import load_config
+from data.store.store import Store
 from data.timeutil import parse_instant
 
 

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from app.commands.common import open_store
-from data import migrate
+from data.store import migrate
 
 
 def add_parser(sub: Any) -> None:

@@ -13,8 +13,8 @@ from typing import Any
 
 from app.commands.common import instant_arg, open_store
 from data.demo import SCALES, default_end, generate
-from data.events import format_ms
-from data.schema import to_ms
+from data.events.format import format_ms
+from data.store.schema import to_ms
 
 
 def add_parser(subparsers: Any) -> None:

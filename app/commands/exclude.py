@@ -13,13 +13,11 @@ import argparse
 import sys
 from typing import Any
 
-from sqlalchemy import select
-
 from app.cli import UsageError
 from app.commands.common import open_store
-from data import schema
 from data.records import Exclusion
-from data.store import Store
+from data.store.queries import holds_item
+from data.store.store import Store
 
 KINDS = ("work_item", "change", "deployment")
 
@@ -53,22 +51,6 @@ def _kind(value: str) -> str:
     return value
 
 
-def _exists(store: Store, kind: str, source: str, key: str) -> bool:
-    """Whether the store holds the item (changes and deployments by ``repo#id`` or the bare id)."""
-    with store.engine.connect() as conn:
-        if kind == "work_item":
-            t = schema.work_items
-            return conn.execute(select(t.c.id).where(t.c.source == source, t.c.key == key)).first() is not None
-        t = schema.changes if kind == "change" else schema.deployments
-        where = [t.c.source == source]
-        if "#" in key:
-            repo, ident = key.rsplit("#", 1)
-            where += [t.c.repo == repo, t.c.external_id == ident]
-        else:
-            where.append(t.c.external_id == key)
-        return conn.execute(select(t.c.id).where(*where)).first() is not None
-
-
 def run(args: argparse.Namespace) -> int:
     """Add, remove or list exclusions."""
     action = getattr(args, "exclude_action", None)
@@ -85,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         if action == "list":
             return _list(store)
         if action == "add":
-            if not args.force and not _exists(store, args.kind, args.source, args.key):
+            if not args.force and not holds_item(store, args.kind, args.source, args.key):
                 hint = (
                     " (a change or deployment is named repo#id, as `flowdeck quality` lists it)"
                     if args.kind != "work_item"

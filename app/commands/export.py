@@ -12,7 +12,7 @@ from typing import Any
 
 from app.cli import UsageError
 from app.commands.common import instant_arg, open_store
-from data.events import export
+from data.events.exporter import export
 
 
 def add_parser(subparsers: Any) -> None:

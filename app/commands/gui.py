@@ -53,7 +53,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Open the window (or take the screenshot)."""
     config = config_of(args)  # a bad config is exit 2 before any window appears
-    from app.main_window import PAGES
+    from app.main_window.pages import PAGES
 
     if args.page not in PAGES:
         print(f"flowdeck: --page: choose from {', '.join(PAGES)}, not {args.page!r}", file=sys.stderr)
@@ -70,8 +70,10 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
 
     from app.commands.common import open_store
-    from app.controller import Controller
-    from app.main_window import PAGES, TRUST_PAGES, MainWindow, apply_theme
+    from app.controllers.report import Controller
+    from app.main_window.pages import PAGES, TRUST_PAGES
+    from app.main_window.parts import apply_theme
+    from app.main_window.window import MainWindow
     from app.qt_app import qt_application
     from app.settings import UiSettings
 
@@ -135,8 +137,8 @@ def run(args: argparse.Namespace) -> int:
     poller = None
     if config.sources and shot is None:
         # Live pipeline status in the app too (issue: same polling as the wall).
-        from app.live import LivePoller
-        from app.notify import Notifier
+        from app.controllers.live import LivePoller
+        from app.controllers.notify import Notifier
 
         poller = LivePoller(config, lambda: open_store(args))
         window.attach_live(poller, Notifier(window))

@@ -13,7 +13,9 @@ from typing import Any
 
 from app.cli import UsageError
 from app.commands.common import open_store
-from data.events import KINDS, EventError, ImportSummary, import_files
+from data.events.format import EventError
+from data.events.importer import ImportSummary, import_files
+from data.events.kinds import KINDS
 
 
 def add_parser(subparsers: Any) -> None:

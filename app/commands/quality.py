@@ -18,7 +18,7 @@ from app.cli import UsageError
 from app.commands.common import config_of, instant_arg, open_store
 from data.i18n import gettext_ as _
 from data.i18n import ljust, ngettext, width
-from data.quality.model import FindingItem, QualityReport
+from data.quality.results import FindingItem, QualityReport
 from data.timeutil import utc_now
 
 DASH = "—"
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
         if args.maturity:
-            from data.maturity import assess_maturity
+            from data.maturity.build import assess_maturity
 
             window_to = args.window_to or utc_now()
             window_from = args.window_from or window_to - timedelta(days=MATURITY_DAYS)
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 sys.stdout.write(render_maturity(view))
             return 0
-        from data.quality import assess
+        from data.quality.checks import assess
 
         report = assess(store, config, stream=args.stream, as_of=args.as_of)
     finally:

@@ -52,7 +52,7 @@ def parse_deployment(value: str) -> tuple[str, str, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report, print it and write the files asked for."""
-    from data.release import latest_production_deployment, release_report
+    from data.release.build import latest_production_deployment, release_report
 
     config = config_of(args)
     config.stream(args.stream)
@@ -214,7 +214,7 @@ def _num(value: float | None, scale: float = 1.0) -> str:
 
 def write_csv(report: Any, path: Path) -> int:
     """One table, one row per deployment/change/ticket/job/incident; returns the rows written."""
-    from app.export import csv_safe
+    from app.documents import csv_safe
 
     d = report.deployment
     rows: list[list[str]] = [

@@ -18,7 +18,7 @@ from app.cli import UsageError
 from app.commands.common import config_of, instant_arg, open_store
 from data.i18n import gettext_ as _
 from data.i18n import ljust, ngettext, rjust, width
-from data.results import Report, StageResult
+from data.report.results import Report, StageResult
 from data.timeutil import utc_now
 
 DEFAULT_DAYS = 28
@@ -52,7 +52,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build and print the report."""
-    from data.report import build_report
+    from data.report.build import build_report
 
     config = config_of(args)
     window_to = args.window_to or utc_now()

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import UsageError
-from app.sources_config import loads_or_none as _loads
-from app.sources_config import read_config_text as _read
-from app.sources_config import remove_source_table
-from app.sources_config import toml_inline as _inline
-from app.sources_config import toml_key as _key
 from data import secrets
-from data.config import SOURCE_KINDS, default_config_path, load_config, parse_config
+from data.config.edit import loads_or_none as _loads
+from data.config.edit import read_config_text as _read
+from data.config.edit import remove_source_table
+from data.config.edit import toml_inline as _inline
+from data.config.edit import toml_key as _key
+from data.config.model import SOURCE_KINDS
+from data.config.parse import default_config_path, load_config, parse_config
 
 _LIST_OPTIONS = ("repos", "projects", "jobs", "incident_labels", "incident_types")
 

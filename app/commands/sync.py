@@ -3,7 +3,7 @@
 A progress line on a terminal (plain lines otherwise); Ctrl-C cancels between pages, keeping every
 committed page; exit 1 with the (redacted) error when a source fails, after the others still synced.
 
-``--watch`` runs the sync service (:mod:`data.service`): every source on its own ``interval_s``,
+``--watch`` runs the sync service (:mod:`data.sync.service`): every source on its own ``interval_s``,
 one log line per sync on standard output, failing sources backing off, the PostgreSQL per-source
 lock honoured. SIGTERM or SIGINT stops it between pages with exit code 0 (a second SIGINT aborts).
 """
@@ -22,10 +22,10 @@ from app.cli import UsageError
 from app.commands.common import config_of, open_store
 from data import secrets
 from data.connectors.base import ConnectorError
-from data.connectors.http import RedactingFilter, redact
+from data.connectors.redact import RedactingFilter, redact
 from data.connectors.registry import make_connector
-from data.service import run_service
-from data.sync import SyncProgress, sync_source
+from data.sync.run import SyncProgress, sync_source
+from data.sync.service import run_service
 from data.timeutil import utc_now
 
 #: Kinds that can work without a token (public repositories, open CCTray feeds).
@@ -147,7 +147,7 @@ def _watch(args: argparse.Namespace, cfg: Any, names: list[str]) -> int:
     if not args.verbose:
         # Each failed stream is already in the sync's one summary line; the engine's own warning
         # would repeat it. HTTP waits and keyring problems still reach the log.
-        logging.getLogger("data.sync").setLevel(logging.ERROR)
+        logging.getLogger("data.sync.run").setLevel(logging.ERROR)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:

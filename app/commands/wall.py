@@ -91,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
 
     from app.commands.common import open_store
-    from app.live import LivePoller
-    from app.notify import Notifier
+    from app.controllers.live import LivePoller
+    from app.controllers.notify import Notifier
     from app.qt_app import qt_application
     from app.wall import WallWindow
 

@@ -1,7 +1,7 @@
 """What every connector is: streams of pages of records, each page with the cursor to commit.
 
 A connector turns a source's HTTP JSON/XML into :mod:`data.records` and never touches the store.
-The sync engine (:mod:`data.sync`) writes each :class:`Page`'s records and its ``cursor`` in one
+The sync engine (:mod:`data.sync.run`) writes each :class:`Page`'s records and its ``cursor`` in one
 transaction, so a crash or a cancel resumes from the last committed page.
 """
 

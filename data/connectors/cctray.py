@@ -36,9 +36,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-from data.config import ConfigError, SourceConfig
+from data.config.model import ConfigError, SourceConfig
 from data.connectors.base import ConnectorError, Page
-from data.connectors.http import ETagCache, HttpClient
+from data.connectors.http.client import HttpClient
+from data.connectors.http.etag import ETagCache
 from data.records import PipelineRun, Record
 
 __all__ = ["CCTrayConnector", "FeedProject", "parse_feed"]

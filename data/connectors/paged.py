@@ -11,9 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from data.connectors.base import Page
-from data.connectors.http import HttpClient, HttpStats
+from data.connectors.cursor import dump_cursor
+from data.connectors.http.client import HttpClient
+from data.connectors.http.limits import HttpStats
 from data.records import Record
-from data.sync import dump_cursor
 from data.timeutil import parse_instant
 
 __all__ = ["PagedReader", "instant", "iso_z"]

@@ -9,17 +9,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from data.config import SourceConfig
+from data.config.model import SourceConfig
 from data.connectors.base import Connector, ConnectorError
 
 __all__ = ["CONNECTORS", "connector_class", "make_connector"]
 
 #: kind -> "module:Class" (lazy, so a GitHub-only user never imports the Jira code)
 CONNECTORS: dict[str, str] = {
-    "github": "data.connectors.github:GitHubConnector",
-    "gitlab": "data.connectors.gitlab:GitLabConnector",
-    "jenkins": "data.connectors.jenkins:JenkinsConnector",
-    "jira": "data.connectors.jira:JiraConnector",
+    "github": "data.connectors.github.connector:GitHubConnector",
+    "gitlab": "data.connectors.gitlab.connector:GitLabConnector",
+    "jenkins": "data.connectors.jenkins.connector:JenkinsConnector",
+    "jira": "data.connectors.jira.connector:JiraConnector",
     "cctray": "data.connectors.cctray:CCTrayConnector",
 }
 

@@ -18,9 +18,11 @@ from datetime import datetime
 from data.demo.catalog import DAY, WEEK, teams
 from data.demo.pipelines import build_ci
 from data.demo.simulate import simulate_team
-from data.events.format import KINDS, format_ms
-from data.schema import to_ms
-from data.store import Store, Writer
+from data.events.format import format_ms
+from data.events.kinds import KINDS
+from data.store.schema import to_ms
+from data.store.store import Store
+from data.store.writer import Writer
 from data.timeutil import utc_now, week_start
 
 __all__ = ["SCALES", "DemoSummary", "default_end", "generate"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from data.demo.catalog import HOUR, MINUTE, Team
-from data.demo.simulate import CI, Release, TeamData
+from data.demo.team_data import CI, Release, TeamData
 
 __all__ = ["CiRows", "build_ci"]
 

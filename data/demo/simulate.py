@@ -18,10 +18,12 @@ from __future__ import annotations
 from typing import Any
 
 from data.demo.catalog import CHORES, DAY, HOUR, MINUTE, STATUSES, VERBS, WEEK, Team
-from data.demo.team_data import CI, GIT, JIRA, MergeRequest, Release, TeamData
+from data.demo.team_data import GIT, JIRA, MergeRequest, TeamData
 from data.demo.timeline import WARMUP_WEEKS, SimBase, _lerp
 
-__all__ = ["CI", "MergeRequest", "Release", "TeamData", "simulate_team"]
+__all__ = [
+    "simulate_team",
+]
 
 # Stage waits and work in days: (old median, new median). Sigma 0.6 lognormal around them.
 D_BACKLOG = (10.0, 1.5)

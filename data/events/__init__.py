@@ -17,8 +17,9 @@ word, so a zone-less instant is an error here, not "UTC" (unlike command-line da
 """
 
 from data.events.exporter import export
-from data.events.format import KINDS, EventError, format_ms, instant_ms, parse_line
+from data.events.format import EventError, format_ms, instant_ms, parse_line
 from data.events.importer import MAX_LINE_BYTES, ImportSummary, import_files
+from data.events.kinds import KINDS
 
 __all__ = [
     "KINDS",

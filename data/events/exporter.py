@@ -11,14 +11,15 @@ from typing import IO, Any
 
 from sqlalchemy import BigInteger, Connection, Table, select, type_coerce
 
-from data import schema
-from data.events.format import _INSTANT, _LABELS, KINDS, Kind, format_ms
-from data.schema import EpochMs
-from data.store import Store
+from data.events.format import format_ms
+from data.events.kinds import _INSTANT, _LABELS, KINDS, Kind
+from data.store import schema
+from data.store.schema import EpochMs
+from data.store.store import Store
 
 __all__ = ["export"]
 
-#: Per table, the order of the store's own reads (data.store) with the row id last: writing in that
+#: Per table, the order of the store's own reads (data.store.store) with the row id last: writing in that
 #: order makes an import into an empty store give back exactly the same ``all_records()``.
 EXPORT_ORDER: dict[str, tuple[str, ...]] = {
     "work_items": ("source", "key", "id"),

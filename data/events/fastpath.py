@@ -19,14 +19,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from data.events.format import Kind
+    from data.events.kinds import Kind
 
 __all__ = ["compile_fast", "fast_source"]
 
 
 def fast_source(kind: Kind) -> tuple[str, dict[str, Any]]:
     """The Python source of ``kind``'s fast function and the globals it needs."""
-    from data.events import format as fmt
+    from data.events import kinds
 
     env: dict[str, Any] = {
         "_iso": datetime.fromisoformat,
@@ -50,28 +50,28 @@ def fast_source(kind: Kind) -> tuple[str, dict[str, Any]]:
         checks: list[str] = []
         t = f.type
         too_long = f" or len({v}) > {f.max_len}" if f.max_len is not None else ""
-        if t <= fmt._NULLABLE_FROM:
-            empty = f" or not {v}" if t == fmt._STR and f.required else ""
+        if t <= kinds._NULLABLE_FROM:
+            empty = f" or not {v}" if t == kinds._STR and f.required else ""
             checks.append(f"if type({v}) is not str{empty}{too_long}: return None")
-        elif t == fmt._INSTANT:
+        elif t == kinds._INSTANT:
             checks += [
                 f"if type({v}) is not str: return None",
                 f"_d = _iso({v})",
                 "if _d.tzinfo is None or not 1970 <= _d.year <= 2199: return None",
                 f"{v} = round(_d.timestamp() * 1000)",
             ]
-        elif t == fmt._ID:
+        elif t == kinds._ID:
             checks += [
                 f"if type({v}) is int: {v} = str({v})",
                 f"elif type({v}) is not str: return None",
                 f"if not {v}{too_long}: return None",
             ]
-        elif t == fmt._ENUM:
+        elif t == kinds._ENUM:
             env[f"_choices{i}"] = f.choices
             checks.append(f"if type({v}) is not str or {v} not in _choices{i}: return None")
-        elif t == fmt._COUNT:
+        elif t == kinds._COUNT:
             checks.append(f"if type({v}) is not int or not 1 <= {v} <= 1_000_000: return None")
-        elif t == fmt._SECONDS:
+        elif t == kinds._SECONDS:
             checks += [
                 f"if type({v}) not in (int, float) or not _isfinite({v}) or {v} < 0: return None",
                 f"{v} = float({v})",

@@ -1,9 +1,7 @@
 """The event format's validation of one line, and its errors.
 
 See :mod:`data.events` for the import/export semantics and docs/events.md for the format. The
-kinds and their fields are in :mod:`data.events.kinds`; this module re-exports them (with the
-field-type codes the fast path and the exporter use), so every name it offered before the split
-is still importable from here.
+kinds and their fields are in :mod:`data.events.kinds`.
 """
 
 from __future__ import annotations
@@ -13,40 +11,27 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
+from data.events.fastpath import compile_fast
 from data.events.kinds import (
     _COUNT,
     _ENUM,
     _ID,
     _INSTANT,
-    _LABELS,
     _NULLABLE_FROM,
     _SECONDS,
     _STR,
-    _TEXT,
-    DEPLOYMENT_STATUSES,
-    EXCLUSION_KINDS,
     KINDS,
-    RUN_RESULTS,
-    RUN_STATUSES,
     Kind,
 )
 
 __all__ = [
-    "DEPLOYMENT_STATUSES",
-    "EXCLUSION_KINDS",
-    "KINDS",
-    "RUN_RESULTS",
-    "RUN_STATUSES",
     "EventError",
     "FieldError",
-    "Kind",
     "explain",
     "format_ms",
     "instant_ms",
     "parse_line",
 ]
-# The field-type codes stay importable from here (data.events.fastpath and the exporter use them).
-__all__ += ["_COUNT", "_ENUM", "_ID", "_INSTANT", "_LABELS", "_NULLABLE_FROM", "_SECONDS", "_STR", "_TEXT"]
 
 
 class EventError(ValueError):
@@ -98,7 +83,7 @@ def instant_ms(value: str) -> int:
         raise ValueError(f"no time zone in {_show(value)}: add 'Z' for UTC or an offset such as '+08:00'")
     if not 1970 <= parsed.year <= 2199:
         raise ValueError(f"implausible instant {_show(value)} (years 1970-2199 only)")
-    # The same rounding as data.schema.to_ms, so an import equals an upsert of the records.
+    # The same rounding as data.store.schema.to_ms, so an import equals an upsert of the records.
     return round(parsed.timestamp() * 1000)
 
 
@@ -202,8 +187,6 @@ class FieldError(ValueError):
         self.field = field
         self.problem = problem
 
-
-from data.events.fastpath import compile_fast  # noqa: E402 - needs the definitions above
 
 #: The compiled fast path per kind: a row for a good event, None for anything else.
 _FAST = {name: compile_fast(kind) for name, kind in KINDS.items()}

@@ -10,8 +10,10 @@ from typing import IO, Any
 
 from sqlalchemy import Table, func, select
 
-from data.events.format import _DECODE, KINDS, EventError, FieldError, Kind, parse_line
-from data.store import Store, Writer
+from data.events.format import _DECODE, EventError, FieldError, parse_line
+from data.events.kinds import KINDS, Kind
+from data.store.store import Store
+from data.store.writer import Writer
 
 __all__ = ["BATCH_ROWS", "MAX_LINE_BYTES", "ImportSummary", "import_files"]
 

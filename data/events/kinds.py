@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from data import schema
+from data.store import schema
 
 __all__ = ["DEPLOYMENT_STATUSES", "EXCLUSION_KINDS", "KINDS", "RUN_RESULTS", "RUN_STATUSES", "Kind"]
 

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from data.metrics.clock import CALENDAR, Clock
-from data.metrics.flow import StageFigures
+from data.metrics.flow_figures import StageFigures
 from data.metrics.stats import median, percentile
 
 __all__ = ["PipelineStageArrays", "pipeline_stage_figures"]

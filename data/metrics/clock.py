@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from data.calendar import WorkingCalendar
-from data.config import CalendarConfig, Stream
+from data.config.model import CalendarConfig, Stream
 
 __all__ = ["CALENDAR", "CalendarClock", "Clock", "WorkingClock", "clock_for", "clock_key"]
 

@@ -24,22 +24,13 @@ import numpy as np
 import numpy.typing as npt
 
 from data.metrics.clock import CALENDAR, Clock
-from data.metrics.flow_data import BOOL, I64, FlowData, ItemFlow, build_flow_data
-from data.metrics.flow_figures import StageFigures, StreamFigures, completed_mask, stage_figures, stream_figures
+from data.metrics.flow_data import BOOL, I64, FlowData, ItemFlow
 from data.metrics.stagemap import DONE, NO_STATUS, OUTSIDE
 
 __all__ = [
-    "FlowData",
-    "ItemFlow",
-    "StageFigures",
-    "StreamFigures",
-    "build_flow_data",
-    "completed_mask",
     "flow_from_final",
     "item_flow",
     "shift_open",
-    "stage_figures",
-    "stream_figures",
 ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from data.config import DEFAULT_DONE, Stage, Stream
+from data.config.model import DEFAULT_DONE, Stage, Stream
 
 __all__ = ["DONE", "NO_STATUS", "OUTSIDE", "StageMap", "stream_fingerprint"]
 

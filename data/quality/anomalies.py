@@ -7,10 +7,10 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import pairwise
 
-from data.quality.model import FindingItem
+from data.quality.results import FindingItem
 from data.quality.scope import change_key, deployment_key
 from data.records import Change, Deployment, JobRun, PipelineRun, StatusChange, WorkItem
-from data.schema import to_ms
+from data.store.schema import to_ms
 
 __all__ = [
     "deployments_unfinished",

@@ -1,6 +1,6 @@
 """The data-quality checks: can the numbers be trusted, and what could not be linked?
 
-:func:`assess` reads the store once and returns a :class:`~data.quality.model.QualityReport`:
+:func:`assess` reads the store once and returns a :class:`~data.quality.results.QualityReport`:
 
 - **sources** — per source, the last sync attempt/success/error (``store.sync_states()``), how
   many records it delivered, and *gaps*: whole ISO weeks with no record at all from a source whose
@@ -23,12 +23,12 @@ from datetime import datetime
 
 import numpy as np
 
-from data.config import Config
+from data.config.model import Config
 from data.i18n import N_
 from data.i18n import gettext_ as _
 from data.metrics.stagemap import DONE, OUTSIDE, StageMap
 from data.quality import anomalies
-from data.quality.model import (
+from data.quality.results import (
     Coverage,
     ExclusionNote,
     Finding,
@@ -40,8 +40,8 @@ from data.quality.model import (
 )
 from data.quality.scope import Scope, change_key, change_tickets, commits_of, deployed_ms, deployment_key
 from data.records import StatusChange, WorkItem
-from data.schema import from_ms, to_ms
-from data.store import Store
+from data.store.schema import from_ms, to_ms
+from data.store.store import Store
 from data.timeutil import utc_now, week_start
 
 __all__ = ["STEADY_WEEKLY_MEDIAN", "STUCK_AFTER_DAYS", "assess"]
@@ -66,7 +66,7 @@ def assess(
 ) -> QualityReport:
     """Run every check as of ``as_of`` (default now) for ``stream`` (default: the first stream).
 
-    Raises ``data.config.ConfigError`` for an unknown stream.
+    Raises ``data.config.parse.ConfigError`` for an unknown stream.
     """
     s = config.stream(stream)
     as_of = as_of or utc_now()

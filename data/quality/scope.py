@@ -1,7 +1,7 @@
 """Which records belong to a stream, and how they link — the same rules the metrics use.
 
 The data-quality checks and the release report must agree with the numbers they explain, so they
-filter and link exactly as :mod:`data.metrics.materialise` does: work items by the stream's
+filter and link exactly as :mod:`data.materialise.build` does: work items by the stream's
 teams/projects/sources, changes and deployments by its repositories, production by its pattern,
 exclusions by ``(kind, source, key)`` (changes and deployments as ``repo#id`` or the bare id), and
 deployment of a change through :func:`data.metrics.linking.deployed_at`, tickets through
@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from data.config import Stream
+from data.config.model import Stream
 from data.metrics.linking import ChangeRef, DeployRef, deployed_at, ticket_keys
 from data.records import Change, Commit, Deployment, DeploymentCommit, Exclusion, WorkItem
-from data.schema import to_ms
+from data.store.schema import to_ms
 
 __all__ = ["Scope", "change_key", "change_tickets", "commits_of", "deployed_ms", "deployment_key"]
 

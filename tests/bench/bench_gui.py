@@ -29,11 +29,11 @@ def _child_dashboard(db: str, spawned_at: float) -> None:
 
     gc.set_threshold(50_000, 20, 100)  # as app.commands.gui does
     app = QApplication([])
-    from app.controller import Controller
-    from app.main_window import MainWindow
+    from app.controllers.report import Controller
+    from app.main_window.window import MainWindow
     from app.settings import UiSettings
-    from data.config import load_config
-    from data.store import Store
+    from data.config.parse import load_config
+    from data.store.store import Store
 
     marks: dict[str, float] = {}
     stalls: list[float] = []
@@ -136,9 +136,9 @@ def _spawn(*args: str) -> dict[str, object]:
 def main() -> None:
     """Generate the large demo once, then measure."""
     from data import demo
-    from data.config import load_config
-    from data.report import build_report
-    from data.store import Store
+    from data.config.parse import load_config
+    from data.report.build import build_report
+    from data.store.store import Store
 
     reuse = os.environ.get("FLOWDECK_BENCH_DB")  # an already generated large demo (saves ~60 s)
     if reuse and Path(reuse).exists():

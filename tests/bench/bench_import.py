@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from data.demo import generate
-from data.events import import_files
 from data.events.exporter import export
-from data.store import Store
+from data.events.importer import import_files
+from data.store.store import Store
 
 _COLUMNS = "source, item_key, at, from_status, to_status, from_id, to_id, to_category"
 _TABLE = """CREATE TABLE status_changes (id INTEGER PRIMARY KEY, source VARCHAR(100) NOT NULL,

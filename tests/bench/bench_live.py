@@ -36,7 +36,7 @@ def _best(fn: Callable[[], Any], runs: int = 3) -> tuple[float, float, Any]:
 
 def _store() -> Any:
     from data import demo
-    from data.store import Store
+    from data.store.store import Store
 
     path = Path(os.environ.get("FLOWDECK_BENCH_DB") or "/tmp/flowdeck-bench-live/large.db")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +53,7 @@ def main() -> None:
     """Print the figures."""
     from sqlalchemy import text
 
-    from data.metrics import pipelines as P
+    from data.pipelines import status as P
     from data.timeutil import parse_instant
 
     store = _store()

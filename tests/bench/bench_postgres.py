@@ -11,7 +11,7 @@ into PostgreSQL, and prints for each:
 * what one sync that brought NO new record costs a dashboard: run as the desktop's
   ``flowdeck sync`` does, its two ``sync_state`` transactions bump the generation and the next report
   is cold again; run as ``sync --watch`` does (``state_bumps_generation=False``) it stays warm;
-* a dashboard's view of another process's write: a :class:`data.changes.ChangeDetector` polling
+* a dashboard's view of another process's write: a :class:`data.store.generation.ChangeDetector` polling
   every 0.5 s here while ``flowdeck import`` runs in a child process — time from the child's start
   and from its exit to the poll that noticed; and what one poll costs.
 
@@ -112,14 +112,14 @@ class _NothingNew:
 
 
 def _bench_store(label: str, url: str, scale: str, events_file: Path) -> None:
-    from data.changes import ChangeDetector
-    from data.config import load_config
+    from data.config.parse import load_config
     from data.demo import generate
-    from data.metrics import cache
-    from data.report import build_report
-    from data.schema import from_ms
-    from data.store import Store
-    from data.sync import sync_source
+    from data.materialise import cache
+    from data.report.build import build_report
+    from data.store.generation import ChangeDetector
+    from data.store.schema import from_ms
+    from data.store.store import Store
+    from data.sync.run import sync_source
 
     store = Store.open(url)
     try:
@@ -231,7 +231,7 @@ def _bench_store(label: str, url: str, scale: str, events_file: Path) -> None:
 def main() -> None:
     """Start the cluster, generate the demo into both stores and print the figures."""
     from data.records import WorkItem
-    from data.store import Store
+    from data.store.store import Store
     from data.timeutil import utc_now
 
     scale = os.environ.get("FLOWDECK_BENCH_SCALE", "large")

@@ -55,7 +55,7 @@ def _cli(db: Path, args: list[str]) -> tuple[float, float]:
 def _pages(store: Any, n: int = 100) -> dict[str, list[Any]]:
     """One sync-sized page per kind, built from what the store holds (so updates hit real rows)."""
     from data.records import Change, Commit, JobRun, PipelineRun, StatusChange, WorkItem
-    from data.schema import from_ms
+    from data.store.schema import from_ms
 
     with store.engine.connect() as conn:
         last = conn.exec_driver_sql("SELECT max(at) FROM status_changes").scalar_one()
@@ -105,9 +105,9 @@ def _refresh_figures(path: Path, config: Any, start: Any, end: Any) -> None:
     """On a copy of the store: cold build, then the refresh after one page of each kind."""
     import shutil
 
-    from data.metrics import cache
-    from data.report import build_report
-    from data.store import Store
+    from data.materialise import cache
+    from data.report.build import build_report
+    from data.store.store import Store
 
     with tempfile.TemporaryDirectory(prefix="flowdeck-bench-refresh-") as tmp:
         copy = Path(tmp) / "copy.db"
@@ -132,11 +132,11 @@ def _refresh_figures(path: Path, config: Any, start: Any, end: Any) -> None:
 
 def main() -> None:
     """Generate (or reuse) the large demo and print the figures."""
-    from data.config import load_config
+    from data.config.parse import load_config
     from data.demo import generate
-    from data.metrics import cache
-    from data.report import build_report, stage_details
-    from data.store import Store
+    from data.materialise import cache
+    from data.report.build import build_report, stage_details
+    from data.store.store import Store
 
     keep = os.environ.get("FLOWDECK_BENCH_DB")
     tmp = None if keep else tempfile.TemporaryDirectory(prefix="flowdeck-bench-")
@@ -164,7 +164,7 @@ def main() -> None:
             lo, hi = conn.exec_driver_sql(
                 "SELECT (SELECT min(created_at) FROM work_items), (SELECT max(at) FROM status_changes)"
             ).fetchone()  # type: ignore[misc]
-        from data.schema import from_ms
+        from data.store.schema import from_ms
 
         start, end = from_ms(lo), from_ms(hi) + timedelta(days=1)
 

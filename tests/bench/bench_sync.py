@@ -12,8 +12,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from data.store import Store
-from data.sync import sync_source
+from data.store.store import Store
+from data.sync.run import sync_source
 from tests.connectors import github_fake as gh
 from tests.fakes.server import FakeServer
 

@@ -34,8 +34,8 @@ import pytest
 from sqlalchemy import text
 
 from data.connectors.base import Connector, Page
-from data.store import Store
-from data.sync import sync_source
+from data.store.store import Store
+from data.sync.run import sync_source
 from tests.fakes.server import FakeServer
 
 SENTINEL = "SENTINEL-abc123"

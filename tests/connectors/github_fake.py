@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from data.config import SourceConfig
-from data.connectors.github import GitHubConnector
-from data.connectors.http import FakeClock
+from data.config.model import SourceConfig
+from data.connectors.github.connector import GitHubConnector
+from data.connectors.http.limits import FakeClock
 from data.timeutil import parse_instant
 from tests.fakes.server import FakeServer, Reply, Req
 

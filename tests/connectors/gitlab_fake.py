@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from data.config import SourceConfig
-from data.connectors.gitlab import GitLabConnector
-from data.connectors.http import FakeClock
+from data.config.model import SourceConfig
+from data.connectors.gitlab.connector import GitLabConnector
+from data.connectors.http.limits import FakeClock
 from data.timeutil import parse_instant
 from tests.fakes.server import FakeServer, Reply, Req
 

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from data.config import ConfigError, SourceConfig
+from data.config.model import ConfigError, SourceConfig
 from data.connectors.base import ConnectorError
 from data.connectors.cctray import CCTrayConnector, parse_feed
-from data.connectors.http import FakeClock, RetryPolicy
+from data.connectors.http.limits import FakeClock, RetryPolicy
 from data.records import PipelineRun
 from tests.connectors.onprem_fakes import BILLION_LAUGHS, cctray_feed
 from tests.fakes.server import FakeServer, Reply

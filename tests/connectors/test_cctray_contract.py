@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from data.config import SourceConfig
+from data.config.model import SourceConfig
 from data.connectors.cctray import CCTrayConnector
-from data.connectors.http import FakeClock
+from data.connectors.http.limits import FakeClock
 from tests.connectors.contract import CONTRACT_CHECKS, ContractHarness
 from tests.connectors.onprem_fakes import cctray_feed
 from tests.fakes.server import FakeServer, Reply

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from data.connectors.github import map_run, run_result, run_status
+from data.connectors.cursor import dump_cursor
+from data.connectors.github.runs import map_run, run_result, run_status
 from data.records import Change, Deployment, Incident, JobRun, PipelineRun, StatusChange, WorkItem
-from data.store import Store
-from data.sync import dump_cursor, sync_source
+from data.store.store import Store
+from data.sync.run import sync_source
 from tests.connectors import github_fake as gh
 from tests.connectors.contract import CONTRACT_CHECKS, ContractHarness
 from tests.fakes.server import FakeServer
@@ -186,7 +187,7 @@ def test_record_types_are_the_shared_ones() -> None:
 
 
 def test_persistent_502_mid_listing_keeps_the_committed_cursor(sqlite_url: str) -> None:
-    from data.sync import load_cursor
+    from data.connectors.cursor import load_cursor
 
     with FakeServer() as srv, Store.open(sqlite_url) as store:
         state = gh.dataset()
@@ -240,7 +241,7 @@ def test_duplicate_item_across_pages_is_stored_once(sqlite_url: str) -> None:
 def test_an_unfinished_run_is_refreshed_after_it_leaves_the_rescan_window(sqlite_url: str) -> None:
     from datetime import timedelta
 
-    from data.sync import load_cursor
+    from data.connectors.cursor import load_cursor
 
     def sync(srv: FakeServer, store: Store, days: int) -> list[str]:
         n = len(srv.requests)
@@ -277,7 +278,7 @@ def test_an_unfinished_run_is_refreshed_after_it_leaves_the_rescan_window(sqlite
 def test_an_unfinished_run_deleted_meanwhile_is_forgotten(sqlite_url: str) -> None:
     from datetime import timedelta
 
-    from data.sync import load_cursor
+    from data.connectors.cursor import load_cursor
 
     with FakeServer() as srv, Store.open(sqlite_url) as store:
         state = gh.dataset()

@@ -18,11 +18,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from data.config import SourceConfig
-from data.connectors.github import GitHubConnector, map_job, map_run
-from data.connectors.http import FakeClock
-from data.store import Store
-from data.sync import sync_source
+from data.config.model import SourceConfig
+from data.connectors.github.connector import GitHubConnector
+from data.connectors.github.runs import map_job, map_run
+from data.connectors.http.limits import FakeClock
+from data.store.store import Store
+from data.sync.run import sync_source
 from data.timeutil import parse_instant
 from tests.connectors.replay import find, load, serve, serve_json
 from tests.fakes.server import FakeServer, Reply, Req

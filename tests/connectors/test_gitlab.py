@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
-from data.connectors.gitlab import pipeline_result, pipeline_status, scoped_status
-from data.store import Store
-from data.sync import dump_cursor, sync_source
+from data.connectors.cursor import dump_cursor
+from data.connectors.gitlab.pipelines import pipeline_result, pipeline_status
+from data.connectors.gitlab.tickets import scoped_status
+from data.store.store import Store
+from data.sync.run import sync_source
 from data.timeutil import parse_instant
 from tests.connectors import gitlab_fake as gl
 from tests.connectors.contract import CONTRACT_CHECKS, ContractHarness
@@ -99,7 +101,7 @@ def test_production_tiers_empty_keeps_environment_names(sqlite_url: str) -> None
 
 
 def test_a_sync_with_no_change_costs_one_304_per_stream(sqlite_url: str) -> None:
-    from data.sync import load_cursor
+    from data.connectors.cursor import load_cursor
 
     with FakeServer() as srv, Store.open(sqlite_url) as store:
         gl.install(srv, gl.dataset())
@@ -134,7 +136,7 @@ def test_a_sync_with_no_change_costs_one_304_per_stream(sqlite_url: str) -> None
 
 def test_no_validator_is_kept_when_the_listing_fills_a_page(sqlite_url: str) -> None:
     """A full page could hide a second page that a 304 on the first would not reveal."""
-    from data.sync import load_cursor
+    from data.connectors.cursor import load_cursor
 
     with FakeServer() as srv, Store.open(sqlite_url) as store:
         gl.install(srv, gl.dataset())

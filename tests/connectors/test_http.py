@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from data.connectors.base import ConnectorError
-from data.connectors.http import FakeClock, HttpClient, RetryPolicy
+from data.connectors.http.client import HttpClient
+from data.connectors.http.limits import FakeClock, RetryPolicy
 from tests.fakes.server import FakeServer, Reply, Req
 
 TOKEN = "SENTINEL-abc123"

@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from data.connectors.base import ConnectorError
-from data.connectors.http import ETagCache, FakeClock, HttpClient, RetryPolicy, redact
+from data.connectors.http.client import HttpClient
+from data.connectors.http.etag import ETagCache
+from data.connectors.http.limits import FakeClock, RetryPolicy
+from data.connectors.redact import redact
 from tests.connectors.test_http import TOKEN, client
 from tests.fakes.server import FakeServer, Reply, Req
 

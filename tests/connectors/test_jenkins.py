@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from data.config import ConfigError, SourceConfig
+from data.config.model import ConfigError, SourceConfig
 from data.connectors.base import ConnectorError
-from data.connectors.jenkins import JenkinsConnector
-from data.connectors.jenkins_parse import build_result, parse_stages
+from data.connectors.jenkins.connector import JenkinsConnector
+from data.connectors.jenkins.parse import build_result, parse_stages
 from data.records import Commit, Deployment, DeploymentCommit, JobRun, PipelineRun
 from tests.connectors.onprem_fakes import JENKINS, FakeJenkins, csv_rows, devlake_multibranch, synthetic_builds
 from tests.fakes.server import FakeServer

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from data.config import SourceConfig
-from data.connectors.http import FakeClock
-from data.connectors.jenkins import JenkinsConnector
+from data.config.model import SourceConfig
+from data.connectors.http.limits import FakeClock
+from data.connectors.jenkins.connector import JenkinsConnector
 from tests.connectors.contract import CONTRACT_CHECKS, SENTINEL, ContractHarness
 from tests.connectors.onprem_fakes import FakeJenkins, synthetic_builds
 

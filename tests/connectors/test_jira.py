@@ -11,20 +11,12 @@ from typing import Any
 
 import pytest
 
-from data.config import ConfigError, SourceConfig
+from data.config.model import ConfigError, SourceConfig
 from data.connectors.base import ConnectorError
-from data.connectors.http import FakeClock
-from data.connectors.jira import JiraConnector
+from data.connectors.http.limits import FakeClock
+from data.connectors.jira.connector import JiraConnector
 from data.records import Incident, StatusChange, WorkItem
-from tests.connectors.onprem_fakes import (
-    JIRA,
-    FakeJira,
-    csv_rows,
-    issue,
-    jira_issues,
-    jira_statuses,
-    status_history,
-)
+from tests.connectors.onprem_fakes import JIRA, FakeJira, csv_rows, issue, jira_issues, jira_statuses, status_history
 from tests.fakes.server import FakeServer, Reply
 
 TOKEN = "SENTINEL-jira-abc123"

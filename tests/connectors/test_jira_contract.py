@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from data.config import SourceConfig
-from data.connectors.http import FakeClock
-from data.connectors.jira import JiraConnector
+from data.config.model import SourceConfig
+from data.connectors.http.limits import FakeClock
+from data.connectors.jira.connector import JiraConnector
 from tests.connectors.contract import CONTRACT_CHECKS, ContractHarness
 from tests.connectors.onprem_fakes import FakeJira, issue, status_history
 

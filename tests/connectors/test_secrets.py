@@ -13,7 +13,7 @@ import keyring.errors
 import pytest
 
 from data import secrets
-from data.connectors.http import redact
+from data.connectors.redact import redact
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

@@ -11,7 +11,7 @@ import keyring.backends.fail
 import pytest
 
 from app.cli import main
-from data.store import Store
+from data.store.store import Store
 from tests.connectors import github_fake as gh
 from tests.connectors.test_secrets import MemoryKeyring
 from tests.fakes.server import FakeServer, Reply

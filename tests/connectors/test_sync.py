@@ -1,7 +1,7 @@
 """The sync engine over a small example connector on a real fake server, plus the contract checks.
 
-``ItemsConnector`` below is also the smallest example of a connector written on ``data.connectors.http``
-with a :class:`~data.sync.Watermark` cursor.
+``ItemsConnector`` below is also the smallest example of a connector written on ``data.connectors.http.client``
+with a :class:`~data.connectors.cursor.Watermark` cursor.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from urllib.parse import quote
 import pytest
 
 from data.connectors.base import ConnectorError, Page
-from data.connectors.http import FakeClock, HttpClient
+from data.connectors.cursor import Watermark, dump_cursor, load_cursor
+from data.connectors.http.client import HttpClient
+from data.connectors.http.limits import FakeClock
 from data.records import WorkItem
-from data.store import Store
-from data.sync import SyncProgress, Watermark, dump_cursor, load_cursor, store_lock, sync_source
+from data.store.store import Store
+from data.sync.run import SyncProgress, store_lock, sync_source
 from data.timeutil import parse_instant
 from tests.connectors.contract import CONTRACT_CHECKS, ContractHarness
 from tests.fakes.server import FakeServer, Reply, Req
@@ -191,7 +193,7 @@ def test_store_lock_is_a_no_op_on_sqlite(sqlite_url: str) -> None:
 def test_store_lock_excludes_a_second_holder_on_postgresql(store_url: str) -> None:
     if not store_url.startswith("postgresql"):
         pytest.skip("advisory locks are PostgreSQL's")
-    from data.sync import SourceLocked
+    from data.sync.run import SourceLocked
 
     with Store.open(store_url) as a, Store.open(store_url) as b:
         with store_lock(a, "github"):

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 import trustme
 
-from data.config import SourceConfig
+from data.config.model import SourceConfig
 from data.connectors.base import ConnectorError
 from data.connectors.cctray import CCTrayConnector
-from data.connectors.http import FakeClock, RetryPolicy
-from data.connectors.jenkins import JenkinsConnector
-from data.connectors.jira import JiraConnector
+from data.connectors.http.limits import FakeClock, RetryPolicy
+from data.connectors.jenkins.connector import JenkinsConnector
+from data.connectors.jira.connector import JiraConnector
 from tests.connectors.onprem_fakes import FakeJenkins, FakeJira, cctray_feed, issue, synthetic_builds
 from tests.fakes.server import FakeServer, Reply
 

@@ -11,17 +11,19 @@ from typing import Any
 
 import pytest
 
-from data.config import Config, load_config
+from data.config.model import Config
+from data.config.parse import load_config
+from data.pipelines.results import PipelineStatus
 from data.records import WorkItem
-from data.results import PipelineStatus, Report, StageItem, TrendPoint
-from data.store import Store
+from data.report.results import Report, StageItem, TrendPoint
+from data.store.store import Store
 from tests.gui import samples
 
 DEMO_END = datetime(2026, 3, 30, tzinfo=UTC)
 
 
 class FakeEngine:
-    """Stands in for ``data.report``: a report whose figures encode the request.
+    """Stands in for ``data.report.build``: a report whose figures encode the request.
 
     ``lead_time_median_h`` = window length in days (so a range change is visible), the stream has
     ``stages`` stages, and ``delays`` (seconds, consumed in order) slow down successive calls.
@@ -86,7 +88,7 @@ def engine() -> FakeEngine:
 
 @pytest.fixture
 def controller(qtbot: Any, tmp_path: Path, engine: FakeEngine) -> Iterator[Any]:
-    from app.controller import Controller
+    from app.controllers.report import Controller
 
     url = f"sqlite:///{tmp_path / 'gui.db'}"
     c = Controller(load_config(None), lambda: Store.open(url), engine=engine, generate_demo=fake_demo)
@@ -97,7 +99,7 @@ def controller(qtbot: Any, tmp_path: Path, engine: FakeEngine) -> Iterator[Any]:
 @pytest.fixture
 def window(qtbot: Any, controller: Any) -> Any:
     """A started main window whose first report has arrived."""
-    from app.main_window import MainWindow
+    from app.main_window.window import MainWindow
     from app.settings import UiSettings
 
     w = MainWindow(controller, UiSettings())

@@ -5,16 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-from data.results import (
-    DeliveryResult,
-    DoraResult,
-    PipelineStatus,
-    Report,
-    StageItem,
-    StageResult,
-    StreamResult,
-    TrendPoint,
-)
+from data.pipelines.results import PipelineStatus
+from data.report.results import DeliveryResult, DoraResult, Report, StageItem, StageResult, StreamResult, TrendPoint
 
 NASTY = "<b>x</b><img src=http://127.0.0.1:9/>"
 STAGE_NAMES = [

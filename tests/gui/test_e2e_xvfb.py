@@ -34,7 +34,7 @@ def _need_xvfb() -> str:
 
 
 def _need_engine() -> None:
-    for module, name in (("data.demo", "generate"), ("data.report", "build_report")):
+    for module, name in (("data.demo", "generate"), ("data.report.build", "build_report")):
         if importlib.util.find_spec(module) is None or not hasattr(importlib.import_module(module), name):
             pytest.skip(f"{module}.{name} is not in the tree yet: the real app has nothing to compute")
 

@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.controller import Controller
-from app.main_window import PAGES, TRUST_PAGES, MainWindow
+from app.controllers.report import Controller
+from app.main_window.pages import PAGES, TRUST_PAGES
+from app.main_window.window import MainWindow
 from app.settings import UiSettings
 from app.wall import WALL_PAGES
 from data import i18n
-from data.config import load_config
-from data.store import Store
+from data.config.parse import load_config
+from data.store.store import Store
 from tests.gui import samples
 from tests.gui.conftest import FakeEngine
 from tests.gui.test_wall import clipped, make_wall, settle, view
@@ -243,7 +244,7 @@ def test_main_window_in_english_shows_no_chinese(qtbot: Any, demo_db: Path) -> N
 
 
 def test_dialogs_in_chinese(qtbot: Any, zh: None, demo_db: Path, tmp_path: Path, monkeypatch) -> None:
-    from app.sources_controller import SourcesController
+    from app.controllers.sources import SourcesController
 
     w, c = _window(qtbot, demo_db)
     try:

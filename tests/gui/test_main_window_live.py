@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from app.controller import Controller
-from app.main_window import MainWindow
-from app.notify import Notifier
+from app.controllers.notify import Notifier
+from app.controllers.report import Controller
+from app.main_window.window import MainWindow
 from app.settings import UiSettings
-from data.config import Config, load_config
-from data.connectors.http import FakeClock
-from data.store import Store
+from data.config.model import Config
+from data.config.parse import load_config
+from data.connectors.http.limits import FakeClock
+from data.store.store import Store
 from tests.fakes.server import FakeServer
 from tests.gui.conftest import FakeEngine
 from tests.gui.test_wall_live import START, Feed, poller_for, source

@@ -10,7 +10,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFontMetricsF
 
 from tests.gui import samples
-from widgets.value_stream_map import ValueStreamMap, ladder_totals
+from widgets.map_layout import ladder_totals
+from widgets.value_stream_map import ValueStreamMap
 
 
 def texts(layout, role=None):

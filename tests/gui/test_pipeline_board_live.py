@@ -7,9 +7,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from data.results import PipelineStatus
+from data.pipelines.results import PipelineStatus
 from tests.gui import samples
-from widgets.pipeline_board import BoardFilter, PipelineBoard, filter_statuses, progress_of
+from widgets.pipeline_board import PipelineBoard
+from widgets.pipeline_filters import BoardFilter, filter_statuses
+from widgets.pipeline_tiles import progress_of
 
 T = datetime(2026, 3, 29, 10, tzinfo=UTC)
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.controller import Controller
-from data.config import load_config
+from app.controllers.report import Controller
+from data.config.parse import load_config
 from data.records import WorkItem
-from data.store import Store
+from data.store.store import Store
 from tests.conftest import ROOT
 from tests.gui.conftest import FakeEngine, fake_demo
 from widgets.time_range import Selection

@@ -11,10 +11,10 @@ import keyring
 import pytest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
-from app.sources_controller import SourcesController
-from data.config import load_config
+from app.controllers.sources import SourcesController
+from data.config.parse import load_config
 from data.records import PipelineRun
-from data.store import Store
+from data.store.store import Store
 from tests.connectors.onprem_fakes import FakeJenkins, cctray_feed, synthetic_builds
 from tests.connectors.test_secrets import MemoryKeyring
 from tests.fakes.server import FakeServer, Reply

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from app.controller import Controller
-from app.main_window import MainWindow
+from app.controllers.report import Controller
+from app.main_window.window import MainWindow
 from app.settings import UiSettings
-from data.config import load_config
-from data.store import Store
+from data.config.parse import load_config
+from data.store.store import Store
 
 
 def test_a_stage_opened_fetches_exactly_its_items(qtbot: Any, tmp_path: Path) -> None:
     from data.demo import generate
-    from data.report import stage_details
+    from data.report.build import stage_details
 
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     with Store.open(url) as store:

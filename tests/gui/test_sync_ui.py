@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from app.controller import Controller
-from app.main_window import MainWindow
+from app.controllers.report import Controller
+from app.main_window.window import MainWindow
 from app.settings import UiSettings
-from data.config import parse_config
-from data.store import Store
+from data.config.parse import parse_config
+from data.store.store import Store
 from tests.connectors.onprem_fakes import FakeJenkins, synthetic_builds
 from tests.fakes.server import FakeServer, Reply, Req
 from tests.gui.conftest import FakeEngine

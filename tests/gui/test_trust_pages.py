@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from app.controller import Controller
-from app.main_window import PAGES, MainWindow
+from app.controllers.report import Controller
+from app.main_window.pages import PAGES
+from app.main_window.window import MainWindow
 from app.settings import UiSettings
-from data.config import load_config
-from data.store import Store
+from data.config.parse import load_config
+from data.store.store import Store
 from tests.gui.conftest import FakeEngine
 
 

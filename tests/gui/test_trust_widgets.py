@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidget, QTreeWidgetItem
 
-from data.maturity import CAVEAT, MaturityRow, MaturityView
-from data.quality.model import (
+from data.maturity.results import CAVEAT, MaturityRow, MaturityView
+from data.quality.results import (
     Coverage,
     ExclusionNote,
     Finding,
@@ -18,8 +18,15 @@ from data.quality.model import (
     UnmappedStatus,
 )
 from data.records import Deployment
-from data.release import ReleaseChange, ReleaseIncident, ReleaseJob, ReleasePipeline, ReleaseReport, ReleaseTicket
-from data.results import DoraResult
+from data.release.results import (
+    ReleaseChange,
+    ReleaseIncident,
+    ReleaseJob,
+    ReleasePipeline,
+    ReleaseReport,
+    ReleaseTicket,
+)
+from data.report.results import DoraResult
 from widgets.maturity_view import MaturityPanel
 from widgets.quality_view import QualityView
 from widgets.release_report import ReleaseReportView

@@ -13,8 +13,9 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from app.wall import WALL_PAGES, WallWindow, font_px_for
-from data.metrics.pipelines import PipelineView, sort_pipelines
-from data.results import PipelineStatus
+from data.pipelines.order import sort_pipelines
+from data.pipelines.results import PipelineStatus
+from data.pipelines.status import PipelineView
 from tests.gui import samples
 from widgets.wall_clock import age_level, age_text
 

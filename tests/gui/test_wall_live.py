@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from app.live import LivePoller
-from app.notify import Notifier
+from app.controllers.live import LivePoller
+from app.controllers.notify import Notifier
 from app.wall import WallWindow
-from data.config import Config, SourceConfig
+from data.config.model import Config, SourceConfig
 from data.connectors.cctray import CCTrayConnector
-from data.connectors.http import FakeClock, RetryPolicy
-from data.store import Store
+from data.connectors.http.limits import FakeClock, RetryPolicy
+from data.store.store import Store
 from tests.connectors.onprem_fakes import cctray_feed
 from tests.fakes.server import FakeServer, Reply
 

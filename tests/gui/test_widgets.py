@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from data.results import DeliveryResult, StageItem
+from data.report.results import DeliveryResult, StageItem
 from tests.gui import samples
 from widgets.comparison import ComparisonView, change_text
 from widgets.format import fmt_duration_s, fmt_hours, fmt_pct, plain_tooltip
-from widgets.pipeline_board import PipelineBoard, sort_statuses, tile_lines
+from widgets.pipeline_board import PipelineBoard
+from widgets.pipeline_filters import sort_statuses
+from widgets.pipeline_tiles import tile_lines
 from widgets.scorecard import Scorecard, delivery_rows, dora_rows
 from widgets.stage_detail import StageDetailWidget, StageItemsModel, histogram_bins
 from widgets.time_range import TimeRangeBar, window_for

@@ -11,8 +11,8 @@ from datetime import timedelta
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 
-from app.export import csv_safe, write_stage_csv
-from data.results import StageItem
+from app.documents import csv_safe, write_stage_csv
+from data.report.results import StageItem
 from tests.gui import samples
 from tests.gui.conftest import DEMO_END
 
@@ -128,7 +128,7 @@ def test_csv_safe():
 def test_csv_to_missing_directory_is_a_clear_error(tmp_path):
     import pytest
 
-    from app.export import ExportError
+    from app.documents import ExportError
 
     with pytest.raises(ExportError, match="cannot write"):
         write_stage_csv(samples.stage("A", 0), tmp_path / "nope" / "x.csv")
@@ -185,7 +185,7 @@ def test_remote_text_loads_nothing(window, qtbot):
 
 
 def test_geometry_is_remembered(window, tmp_path):
-    from app.main_window import MainWindow
+    from app.main_window.window import MainWindow
     from app.settings import UiSettings
 
     path = str(tmp_path / "settings.ini")
@@ -243,7 +243,7 @@ def test_comparison_through_the_controller(window, controller, qtbot):
 
 
 def test_report_notes_are_shown(window, controller, qtbot):
-    from app.main_window import report_notes
+    from app.main_window.parts import report_notes
 
     r = dataclasses.replace(
         samples.report(), notes={"calendar": "working time is not applied yet", "excluded": {"work_item": 2, "x": 0}}

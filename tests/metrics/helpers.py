@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from data.config import Stage, Stream
-from data.metrics.flow import FlowData, build_flow_data
+from data.config.model import Stage, Stream
+from data.metrics.flow_data import FlowData, build_flow_data
 from data.metrics.stagemap import StageMap
 from data.records import StatusChange, WorkItem
-from data.schema import to_ms
+from data.store.schema import to_ms
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
 HOUR_MS = 3_600_000

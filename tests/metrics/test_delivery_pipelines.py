@@ -7,7 +7,7 @@ import pytest
 
 from data.metrics.delivery import release_gap_median_days, requirement_lead_times, success_rate
 from data.metrics.linking import ticket_keys
-from data.metrics.pipelines import RunRow, statuses
+from data.pipelines.state import RunRow, statuses
 from tests.metrics.helpers import h, ms
 from tests.metrics.test_dora import DAY, deps
 

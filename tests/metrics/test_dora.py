@@ -20,7 +20,7 @@ from data.metrics.dora import (
     tier,
 )
 from data.metrics.linking import ChangeRef, DeployRef, deployed_at
-from data.schema import to_ms
+from data.store.schema import to_ms
 from data.timeutil import parse_instant
 from tests.metrics.helpers import ms
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from data.config import Stage, Stream
-from data.metrics.flow import completed_mask, item_flow, stage_figures, stream_figures
+from data.config.model import Stage, Stream
+from data.metrics.flow import item_flow
+from data.metrics.flow_figures import completed_mask, stage_figures, stream_figures
 from data.metrics.stagemap import DONE, OUTSIDE, StageMap
 from data.records import StatusChange, WorkItem
 from data.timeutil import parse_instant
@@ -264,7 +265,8 @@ def test_conformance_devlake_issue_status_history(fixtures_dir: Path) -> None:
 
 def test_figures_from_the_stored_horizon_equal_a_full_recompute_at_any_as_of() -> None:
     """The materialised shortcut (flow_from_final) must give exactly what item_flow gives."""
-    from data.metrics.flow import build_flow_data, flow_from_final
+    from data.metrics.flow import flow_from_final
+    from data.metrics.flow_data import build_flow_data
 
     rng = np.random.default_rng(7)
     n, m, s = 300, 3000, 3
@@ -286,7 +288,7 @@ def test_figures_from_the_stored_horizon_equal_a_full_recompute_at_any_as_of() -
 
 def test_slicing_large_inputs_by_item_gives_the_same_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     from data.metrics import flow as flow_module
-    from data.metrics.flow import build_flow_data
+    from data.metrics.flow_data import build_flow_data
 
     rng = np.random.default_rng(11)
     n, m, s = 200, 2500, 2

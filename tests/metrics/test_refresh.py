@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from data.config import parse_config
-from data.metrics import cache
+from data.config.parse import parse_config
+from data.materialise import cache
+from data.materialise.build import StreamArrays, materialise
 from data.metrics.clock import clock_for
-from data.metrics.materialise import StreamArrays, materialise
 from data.records import (
     Change,
     Commit,
@@ -32,7 +32,7 @@ from data.records import (
     StatusChange,
     WorkItem,
 )
-from data.store import Store
+from data.store.store import Store
 from tests.metrics.helpers import h
 
 STREAM = {

@@ -1,4 +1,4 @@
-"""data/report.py over a real store (SQLite, and PostgreSQL when the test cluster runs)."""
+"""data/report/build.py over a real store (SQLite, and PostgreSQL when the test cluster runs)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from data.config import Config, ConfigError, Definitions, parse_config
-from data.metrics import cache
+from data.config.model import Config, ConfigError, Definitions
+from data.config.parse import parse_config
+from data.materialise import cache
 from data.records import Change, Commit, Deployment, Exclusion, Incident, JobRun, PipelineRun, StatusChange, WorkItem
-from data.report import build_report, pipeline_statuses, weekly_trends
-from data.store import Store
+from data.report.build import build_report
+from data.report.trends import pipeline_statuses, weekly_trends
+from data.store.store import Store
 from tests.metrics.helpers import T0, h
 
 STREAM = {

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from data.config import ConfigError
-from data.metrics import cache
+from data.config.model import ConfigError
+from data.materialise import cache
 from data.records import StatusChange, WorkItem
-from data.report import build_report, stage_details
-from data.store import Store
+from data.report.build import build_report, stage_details
+from data.store.store import Store
 from tests.metrics.helpers import T0, h
 from tests.metrics.test_report import RECORDS, WEEK, config
 

@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from data.config import Config, parse_config
-from data.metrics import cache
+from data.config.model import Config
+from data.config.parse import parse_config
+from data.materialise import cache
 from data.records import Change, Deployment, Incident, JobRun, StatusChange, WorkItem
-from data.report import build_report, weekly_trends
-from data.store import Store
+from data.report.build import build_report
+from data.report.trends import weekly_trends
+from data.store.store import Store
 
 CST = timedelta(hours=8)
 

@@ -1,0 +1,1 @@
+"""The desktop app's controllers: one composed object per job, typed signals."""

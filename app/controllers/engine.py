@@ -1,0 +1,113 @@
+"""The metrics engine seen by the controller, and what the window learns about the opened store.
+
+:class:`Engine` is the protocol the controller computes through (``data.report.build`` by default, via
+:class:`ModuleEngine`), so tests can substitute a slow or failing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from data.config.model import Config, Definitions
+from data.pipelines.results import PipelineStatus
+from data.report.results import Report, StageItem, TrendPoint
+from data.store.store import Store
+
+__all__ = ["Engine", "ModuleEngine", "StoreInfo", "data_span"]
+
+
+class Engine(Protocol):
+    """What the controller needs from the metrics engine (``data.report.build``)."""
+
+    def build_report(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        window_from: datetime,
+        window_to: datetime,
+        as_of: datetime | None = None,
+        stream: str | None = None,
+        definitions: Definitions | None = None,
+        details: bool = True,
+    ) -> Report:
+        """One report for a window (``data.report.build.build_report``)."""
+
+    def weekly_trends(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        window_from: datetime,
+        window_to: datetime,
+        stream: str | None = None,
+        definitions: Definitions | None = None,
+    ) -> list[TrendPoint]:
+        """Weekly trend points (``data.report.trends.weekly_trends``)."""
+
+    def pipeline_statuses(self, store: Store, *, as_of: datetime | None = None) -> list[PipelineStatus]:
+        """Latest state of every pipeline (``data.report.trends.pipeline_statuses``)."""
+
+    def stage_details(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        window_from: datetime,
+        window_to: datetime,
+        as_of: datetime | None = None,
+        stream: str | None = None,
+        stage: str,
+        definitions: Definitions | None = None,
+    ) -> tuple[StageItem, ...]:
+        """The items behind one stage (``data.report.build.stage_details``)."""
+
+
+class ModuleEngine:
+    """The real engine: :mod:`data.report`'s builders, imported on first use (on a worker thread)."""
+
+    def build_report(self, store: Store, config: Config, **kw: Any) -> Report:
+        """:func:`data.report.build.build_report`."""
+        from data.report.build import build_report
+
+        return build_report(store, config, **kw)
+
+    def weekly_trends(self, store: Store, config: Config, **kw: Any) -> list[TrendPoint]:
+        """:func:`data.report.trends.weekly_trends`."""
+        from data.report.trends import weekly_trends
+
+        return weekly_trends(store, config, **kw)
+
+    def pipeline_statuses(self, store: Store, **kw: Any) -> list[PipelineStatus]:
+        """:func:`data.report.trends.pipeline_statuses`."""
+        from data.report.trends import pipeline_statuses
+
+        return pipeline_statuses(store, **kw)
+
+    def stage_details(self, store: Store, config: Config, **kw: Any) -> tuple[StageItem, ...]:
+        """:func:`data.report.build.stage_details`: the items behind one stage, fetched when it is opened."""
+        from data.report.build import stage_details
+
+        return stage_details(store, config, **kw)
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What the window needs to know about the opened store."""
+
+    url: str
+    demo: bool
+    demo_end: datetime | None
+    generated_demo: bool
+    first_day: date | None
+    last_day: date | None
+
+
+def data_span(store: Store) -> tuple[date | None, date | None]:
+    """First and last local day with any status change or deployment (for the range controls)."""
+    from data.store.queries import activity_span
+
+    first, last = activity_span(store)
+    return (first.astimezone().date() if first else None, last.astimezone().date() if last else None)

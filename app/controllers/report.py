@@ -1,0 +1,343 @@
+"""The desktop app's state owner: the store, the config, the compute workers and the refresh timer.
+
+Widgets never see the store: the controller computes on worker threads (``app.workers``) and
+hands frozen result objects to the window through typed signals. Each request bumps a generation;
+results of an older generation are dropped, so a quick second range change always wins.
+
+The metrics engine (``data.report.build``) is reached through :class:`Engine`, so tests can substitute a
+slow or failing one. Task bookkeeping and the result handlers are in :mod:`app.controllers.report_results`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.controllers.engine import Engine, ModuleEngine, StoreInfo, data_span
+from app.controllers.report_results import ControllerResults
+from app.controllers.sync import StoreWatcher, SyncController
+from app.workers import Emit, Task, WorkerPool
+from data.config.model import Config, Definitions
+from data.pipelines.results import PipelineStatus
+from data.report.results import Report, TrendPoint
+from data.store.store import Store
+from data.timeutil import parse_instant, utc_now
+from widgets.pipeline_filters import sort_statuses
+from widgets.time_range import Selection
+
+__all__ = [
+    "Controller",
+]
+
+log = logging.getLogger(__name__)
+
+
+class Controller(ControllerResults, QObject):
+    """Owns the store and compute; the window calls :meth:`start`, :meth:`request`, :meth:`compare`.
+
+    Signals:
+        store_ready(StoreInfo): the store is open (and the demo generated when it was empty).
+        report_ready(Report): the report for the latest request.
+        trends_ready(list[TrendPoint]): weekly trends for the latest request.
+        pipelines_ready(list[PipelineStatus]): pipeline states as of the latest request, failing first.
+        comparison_ready(Report, Report): before and after reports of the latest comparison.
+        busy_changed(bool): work started (True) or everything finished (False).
+        progress(str): what is happening (for the status bar).
+        error(str): a failure to show the user.
+        calendar_rejected(str): the engine refused ``calendar = "working"``; the reason.
+        config_changed(Config): the config was reloaded (the Sources dialog saved a change).
+        data_updated(datetime): new data arrived (a sync, or another process wrote); the current
+            selection was re-requested. The instant is when it was noticed (UTC).
+
+    Attributes:
+        syncer: the :class:`~app.controllers.sync.SyncController` (Sync now, Cancel).
+        watcher: the :class:`~app.controllers.sync.StoreWatcher` polling the store generation.
+    """
+
+    store_ready = Signal(object)
+    report_ready = Signal(object)
+    trends_ready = Signal(object)
+    pipelines_ready = Signal(object)
+    comparison_ready = Signal(object, object)
+    busy_changed = Signal(bool)
+    progress = Signal(str)
+    error = Signal(str)
+    calendar_rejected = Signal(str)
+    config_changed = Signal(object)
+    data_updated = Signal(object)
+
+    def __init__(
+        self,
+        config: Config,
+        open_store: Callable[[], Store],
+        *,
+        engine: Engine | None = None,
+        demo_scale: str = "small",
+        generate_demo: Callable[[Store], object] | None = None,
+        refresh_s: float = 60.0,
+        poll_s: float = 5.0,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.config = config
+        self._open_store = open_store
+        self.engine: Engine = engine or ModuleEngine()
+        self.demo_scale = demo_scale
+        self._generate_demo = generate_demo or self._default_demo
+        self.store: Store | None = None
+        self.info: StoreInfo | None = None
+        self.workers = WorkerPool(2)
+        self._generation = 0
+        self._compare_generation = 0
+        self._busy = 0
+        self.stale_dropped = 0
+        #: The last pipelines and trends with the inputs they were computed from.
+        self._cache: dict[tuple[str, object], Any] = {}
+        self._pipelines_key: tuple[datetime, int] | None = None
+        self._pipelines_done = False
+        self.last_selection: Selection | None = None
+        self.last_report: Report | None = None
+        self.last_trends: list[TrendPoint] = []
+        self.last_pipelines: list[PipelineStatus] = []
+        # Pipelines move while the window is open: refresh them (only when looking at "now").
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(int(refresh_s * 1000))
+        self.refresh_timer.timeout.connect(self._refresh)
+        # Syncs run on their own thread; the watcher notices writes by anyone (this app included).
+        self.syncer = SyncController(self, self)
+        self.watcher = StoreWatcher(self, poll_s)
+        self.watcher.changed.connect(self._store_changed)
+        self.syncer.finished.connect(lambda _outcome: self.watcher.poll())
+
+    # -- lifecycle --
+
+    def start(self) -> None:
+        """Open the store on a worker (generating the demo when there is no source and no data)."""
+        want_demo = not self.config.sources
+
+        def job(emit: Emit) -> None:
+            emit("progress", "Opening the store…")
+            store = self._open_store()
+            generated = False
+            if want_demo and store.is_empty():
+                emit("progress", "Generating the demo organisation (first start)…")
+                self._generate_demo(store)
+                generated = True
+            demo_flag = store.get_meta("demo") == "1"
+            end_text = store.get_meta("demo_end")
+            demo_end = parse_instant(end_text) if end_text else None
+            first, last = data_span(store)
+            if demo_flag and demo_end is not None:
+                # The demo's story spans 26 weeks to its end; items created earlier are old backlog.
+                first, last = (demo_end - timedelta(weeks=26)).astimezone().date(), demo_end.astimezone().date()
+            info = StoreInfo(store.url_for_display(), demo_flag, demo_end, generated, first, last)
+            emit("store", (store, info))
+
+        self._submit(Task(-1, job), self._on_start)
+
+    def _default_demo(self, store: Store) -> object:
+        from data import demo
+
+        return demo.generate(store, scale=self.demo_scale)
+
+    def shutdown(self) -> None:
+        """Stop timers, wait for workers, close the store."""
+        self.refresh_timer.stop()
+        self.syncer.shutdown()
+        self.watcher.stop()
+        self._generation += 1  # anything still queued is now stale
+        self.workers.wait(10_000)
+        if self.store is not None:
+            self.store.close()
+
+    def now(self) -> datetime:
+        """What "now" means: the clock, or the end of the demo data for a demo store."""
+        if self.info is not None and self.info.demo and self.info.demo_end is not None:
+            return self.info.demo_end
+        return utc_now()
+
+    # -- requests --
+
+    def definitions_for(self, sel: Selection) -> Definitions:
+        """The config's definitions with the window's switches applied."""
+        return dataclasses.replace(self.config.definitions, median=sel.median, dora=sel.dora, calendar=sel.calendar)
+
+    def scope_of(self, sel: Selection) -> dict[str, Any]:
+        """The engine's arguments that ``sel`` decides: window, as-of, stream and definitions."""
+        return {
+            "window_from": sel.window_from,
+            "window_to": sel.window_to,
+            "as_of": sel.as_of,
+            "stream": sel.stream,
+            "definitions": self.definitions_for(sel),
+        }
+
+    def request(self, sel: Selection) -> int:
+        """Compute report and trends for ``sel`` (and pipelines when ``as_of`` or the data changed).
+
+        Returns the request generation.
+        """
+        self._generation += 1
+        gen = self._generation
+        self.last_selection = sel
+        if self.store is None:
+            return gen  # start() will request again once the store is open
+        store, config, engine = self.store, self.config, self.engine
+        scope = self.scope_of(sel)
+        defs = scope["definitions"]
+        # Trends depend only on their (≥ 13-week) window: a range change within the last 13 weeks
+        # reuses them instead of competing with the report for the CPU.
+        start = min(sel.window_from, sel.window_to - timedelta(weeks=13))
+        cache = dict(self._cache)  # a snapshot: the worker only reads it
+
+        def job(emit: Emit) -> None:
+            # The store's write generation is part of each key, so a sync invalidates the cache.
+            generation = store.generation()
+            trends_key = (generation, start, sel.window_to, sel.stream, defs)
+            cached_trends = cache.get(("trends", trends_key))
+            try:
+                # No drill-down rows here: they cost seconds on a large store and are fetched for
+                # one stage when it is opened (load_stage_items).
+                report = engine.build_report(store, config, **scope, details=False)
+            except Exception as exc:
+                if sel.calendar == "working":
+                    emit("calendar_rejected", str(exc))
+                    return
+                raise
+            emit("report", report)
+            if gen != self._generation:
+                return  # superseded: skip the rest of the work
+            emit("generation", generation)
+            if gen != self._generation:
+                return
+            # Trends: at least 13 weeks so a short range still shows a trend around it.
+            if cached_trends is None:
+                cached_trends = engine.weekly_trends(
+                    store, config, window_from=start, window_to=sel.window_to, stream=sel.stream, definitions=defs
+                )
+            emit("trends", (trends_key, cached_trends))
+
+        self._submit(Task(gen, job, self.is_current), self._on_partial)
+        return gen
+
+    def _request_pipelines(self, as_of: datetime, generation: int) -> None:
+        """Pipeline states as of ``as_of``, unless they are known or being computed for it.
+
+        They depend on ``as_of`` and the data only, not on the range, and can be slow on a big
+        cache: one computation at a time, never repeated for the same (as_of, data generation).
+        """
+        key = (as_of, generation)
+        if key == self._pipelines_key or self.store is None:
+            if key == self._pipelines_key and self._pipelines_done and self.last_pipelines is not None:
+                self.pipelines_ready.emit(self.last_pipelines)
+            return
+        self._pipelines_key, self._pipelines_done = key, False
+        store, engine = self.store, self.engine
+
+        def job(emit: Emit) -> None:
+            # Sorted here, off the GUI thread; the board shows them in this order (failing first).
+            emit("pipelines", (key, sort_statuses(engine.pipeline_statuses(store, as_of=as_of))))
+
+        self._submit(Task(0, job), self._on_pipelines)
+
+    def _on_pipelines(self, _gen: int, _kind: str, payload: object) -> None:
+        key, statuses = cast("tuple[tuple[datetime, int], list[PipelineStatus]]", payload)
+        if key != self._pipelines_key:
+            return  # a newer as_of was asked for meanwhile
+        self._pipelines_done = True
+        self.last_pipelines = list(statuses)
+        self.pipelines_ready.emit(self.last_pipelines)
+
+    def compare(self, before: tuple[datetime, datetime], after: tuple[datetime, datetime]) -> int:
+        """Compute the two reports of a before/after comparison."""
+        self._compare_generation += 1
+        gen = self._compare_generation
+        if self.store is None:
+            return gen
+        store, config, engine = self.store, self.config, self.engine
+        sel = self.last_selection
+        defs = self.definitions_for(sel) if sel else self.config.definitions
+        stream = sel.stream if sel else None
+
+        def job(emit: Emit) -> None:
+            reports = [
+                engine.build_report(store, config, window_from=a, window_to=b, as_of=b, stream=stream, definitions=defs)
+                for a, b in (before, after)
+            ]
+            emit("comparison", tuple(reports))
+
+        self._submit(Task(gen, job, lambda g: g == self._compare_generation), self._on_compare)
+        return gen
+
+    def set_config(self, config: Config) -> None:
+        """Use ``config`` from now on (reloaded after a Sources change) and recompute."""
+        self.config = config
+        self.config_changed.emit(config)
+        if self.last_selection is not None:
+            self.request(self.last_selection)
+
+    def refresh_data(self) -> None:
+        """New data is in the store: re-request the current selection (moving "now" along)."""
+        sel = self.last_selection
+        if sel is None or self.store is None:
+            return
+        if abs((sel.as_of - self.now()).total_seconds()) < 120:
+            sel = dataclasses.replace(sel, as_of=self.now())
+        self.request(sel)
+        self.data_updated.emit(utc_now())
+
+    def _store_changed(self, _generation: int) -> None:
+        if self.syncer.running:
+            return  # our own sync: one refresh when it lands (the watcher looks again then)
+        self.refresh_data()
+
+    def load_stage_items(
+        self,
+        stage: str,
+        on_result: Callable[[object], None],
+        on_error: Callable[[str], None] | None = None,
+    ) -> Task | None:
+        """Fetch the items behind ``stage`` of the last selection on a worker (None: nothing to ask)."""
+        sel, store, engine = self.last_selection, self.store, self.engine
+        if sel is None or store is None:
+            return None
+        config, scope = self.config, self.scope_of(sel)
+        return self.submit(
+            lambda: engine.stage_details(store, config, **scope, stage=stage),
+            on_result,
+            on_error,
+        )
+
+    def submit(
+        self,
+        fn: Callable[[], object],
+        on_result: Callable[[object], None],
+        on_error: Callable[[str], None] | None = None,
+    ) -> Task:
+        """Run ``fn()`` on a compute worker; ``on_result(value)`` or ``on_error(message)`` on the GUI thread."""
+
+        def job(emit: Emit) -> None:
+            emit("result", fn())
+
+        task = Task(0, job)
+        task.signals.partial.connect(lambda _g, _k, value: on_result(value))
+        if on_error is not None:
+            task.signals.failed.connect(lambda _g, message, _e: on_error(message))
+        task.signals.finished.connect(self._on_finished)
+        self._busy += 1
+        if self._busy == 1:
+            self.busy_changed.emit(True)
+        self.workers.submit(task)
+        return task
+
+    def is_current(self, generation: int) -> bool:
+        """True when ``generation`` is the latest request (thread-safe read of an int)."""
+        return generation == self._generation
+
+
+_ = UTC  # re-exported instants are UTC throughout

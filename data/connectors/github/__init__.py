@@ -1,0 +1,1 @@
+"""GitHub (github.com and Enterprise Server): the connector and one module per stream."""

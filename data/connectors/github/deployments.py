@@ -1,0 +1,129 @@
+"""GitHub deployments and the commits they carried: the ``deployments`` stream of
+:class:`~data.connectors.github.connector.GitHubConnector`.
+
+Deployments are read newest first down to the re-scan bound, with their statuses (conditional
+requests); between consecutive successful production deployments the compare API gives the
+commits carried (DeploymentCommit + Commit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from data.connectors.base import Page
+from data.connectors.github.context import GitHubBase, _iso, _t
+from data.connectors.http.etag import ETagCache
+from data.connectors.http.response import HttpError
+from data.records import Commit, Deployment, DeploymentCommit, Record
+
+__all__ = ["GitHubDeployments"]
+
+
+class GitHubDeployments(GitHubBase):
+    """The ``deployments`` stream reader."""
+
+    def _deployments(self, repo: str, cur: dict[str, Any]) -> Iterator[Page]:
+        etags = ETagCache.from_json(cur.get("etags"), limit=2000)
+        bound = self._start(cur)
+        prod_ok: dict[str, list[str]] = dict(cur.get("prod_ok") or {})  # id -> [sha, finished_at]
+        changed: list[Deployment] = []
+        records: list[Record] = []
+        done = False
+        for resp in self.client.iter_link_pages(f"/repos/{repo}/deployments", {"per_page": self.per_page}):
+            for d in resp.json() or []:
+                created = _t(d.get("created_at"))
+                if created is not None and created < bound:
+                    done = True
+                    break
+                statuses = self.client.get(
+                    f"/repos/{repo}/deployments/{d['id']}/statuses", {"per_page": 100}, etags=etags
+                )
+                if statuses.not_modified:
+                    continue
+                dep = self._map_deployment(repo, d, statuses.json() or [])
+                records.append(dep)
+                changed.append(dep)
+                if dep.status == "success" and self._is_production(d):
+                    prod_ok[dep.id] = [dep.sha or "", _iso(dep.finished_at or created or self.now())]
+            if records:
+                yield self._page(records, None)
+                records = []
+            if done:
+                break
+        records += self._compare(repo, changed, prod_ok)
+        # Keep only what the next re-scan may need as the "previous" production deployment.
+        newest = sorted(prod_ok.items(), key=lambda kv: kv[1][1])[-200:]
+        yield self._page(
+            records, {"done_to": _iso(self._day(self.now())), "etags": etags.to_json(), "prod_ok": dict(newest)}
+        )
+
+    def _is_production(self, d: dict[str, Any]) -> bool:
+        return bool(d.get("production_environment")) or bool(self.production.search(str(d.get("environment"))))
+
+    def _environment(self, d: dict[str, Any]) -> str:
+        """The environment name, or ``production`` for one GitHub flags ``production_environment`` whose
+        name the ``production`` pattern does not know (so the streams' default pattern counts it)."""
+        name = str(d.get("environment") or "")
+        if d.get("production_environment") and not self.production.search(name):
+            return "production"
+        return name
+
+    def _map_deployment(self, repo: str, d: dict[str, Any], statuses: list[dict[str, Any]]) -> Deployment:
+        ordered = sorted(statuses, key=lambda s: (s.get("created_at") or "", s.get("id") or 0))
+        state, finished = "running", None
+        for s in ordered:
+            st = str(s.get("state") or "").lower()
+            if st == "success":
+                state, finished = "success", _t(s.get("created_at"))
+                break
+            if st in ("failure", "error"):
+                state, finished = "failure", _t(s.get("created_at"))
+                break
+        return Deployment(
+            source=self.source,
+            repo=repo,
+            id=str(d["id"]),
+            environment=self._environment(d),
+            status=state,
+            sha=d.get("sha"),
+            ref=d.get("ref"),
+            started_at=_t(d.get("created_at")),
+            finished_at=finished,
+            url=d.get("url"),
+        )
+
+    def _compare(self, repo: str, changed: list[Deployment], prod_ok: dict[str, list[str]]) -> list[Record]:
+        """Commits between each newly successful production deployment and the one before it."""
+        order = sorted(prod_ok.items(), key=lambda kv: kv[1][1])
+        out: list[Record] = []
+        new_ids = {d.id for d in changed if d.id in prod_ok}
+        for i, (dep_id, (sha, _)) in enumerate(order):
+            if dep_id not in new_ids or not sha:
+                continue
+            out.append(DeploymentCommit(self.source, dep_id, sha))
+            if i == 0:
+                continue
+            base = order[i - 1][1][0]
+            if not base or base == sha:
+                continue
+            try:
+                for resp in self.client.iter_link_pages(f"/repos/{repo}/compare/{base}...{sha}", {"per_page": 100}):
+                    for c in (resp.json() or {}).get("commits", []):
+                        info = c.get("commit") or {}
+                        author = info.get("author") or {}
+                        out.append(DeploymentCommit(self.source, dep_id, c["sha"]))
+                        out.append(
+                            Commit(
+                                self.source,
+                                repo,
+                                c["sha"],
+                                str(info.get("message") or ""),
+                                author.get("name"),
+                                _t(author.get("date")),
+                            )
+                        )
+            except HttpError as exc:
+                if exc.status != 404:  # 404 "No common ancestor" (force push): unresolvable, not fatal
+                    raise
+        return out

@@ -1,0 +1,236 @@
+"""GitHub workflow runs and jobs: the ``runs`` stream of :class:`~data.connectors.github.connector.GitHubConnector`.
+
+Runs are listed by calendar-month ``created`` windows (bisected while a window reaches the
+1,000-result search cap), with every attempt and every job; unfinished runs are remembered in the
+cursor and refreshed until they complete. The pure mappers (:func:`map_run`, :func:`map_job`,
+:func:`run_status`, :func:`run_result`) turn API objects into records.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from data.connectors.base import Page
+from data.connectors.github.context import GitHubBase, _iso, _t
+from data.connectors.http.etag import ETagCache
+from data.connectors.http.response import HttpResponse
+from data.records import JobRun, PipelineRun, Record
+from data.timeutil import parse_instant
+
+log = logging.getLogger("data.connectors.github")  # the name users already filter on
+
+__all__ = ["GitHubRuns", "map_job", "map_run", "run_result", "run_status"]
+
+SEARCH_CAP = 1000
+MAX_OPEN_RUNS = 500
+
+_STATUS = {"queued": "queued", "requested": "queued", "pending": "queued", "waiting": "queued"}
+_RESULT = {
+    "success": "success",
+    "failure": "failure",
+    "timed_out": "failure",
+    "startup_failure": "failure",
+    "cancelled": "cancelled",
+    "skipped": "skipped",
+    "neutral": "skipped",
+    "stale": "skipped",
+    "action_required": "failure",
+}
+
+
+def run_status(status: Any) -> str:
+    """GitHub run/job ``status`` → ``queued``/``running``/``completed`` (unknown values: running)."""
+    s = str(status or "").lower()
+    if s == "completed":
+        return "completed"
+    return _STATUS.get(s, "running")
+
+
+def run_result(status: Any, conclusion: Any) -> str | None:
+    """GitHub ``conclusion`` → success/failure/cancelled/skipped, None while not completed, else unknown."""
+    if run_status(status) != "completed":
+        return None
+    c = str(conclusion or "").lower()
+    return _RESULT.get(c, "unknown")
+
+
+def map_run(source: str, repo: str, run: dict[str, Any], jobs: Sequence[dict[str, Any]] = ()) -> PipelineRun:
+    """One run attempt. Runs have no ``completed_at``: the last job's ``completed_at`` when jobs are known,
+    else ``updated_at`` once completed (fixtures README).
+
+    A re-run (``run_attempt`` > 1) keeps the first attempt's ``created_at`` (recorded: run 26365060973's
+    attempt 2 started five days after it), so its queue start is its own ``run_started_at``.
+    """
+    status = run_status(run.get("status"))
+    attempt = int(run.get("run_attempt") or 1)
+    finished = None
+    if status == "completed":
+        ends = [t for t in (_t(j.get("completed_at")) for j in jobs) if t]
+        finished = max(ends) if ends else _t(run.get("updated_at"))
+    created = _t(run.get("created_at"))
+    started = _t(run.get("run_started_at")) or created
+    queued = created if attempt == 1 else started
+    if queued is not None and started is not None and queued > started:
+        queued = started
+    actor = (run.get("triggering_actor") or run.get("actor") or {}).get("login")
+    return PipelineRun(
+        source=source,
+        pipeline=f"{repo}/{run.get('name') or run.get('path') or run.get('workflow_id')}",
+        id=str(run["id"]),
+        attempt=attempt,
+        sha=run.get("head_sha"),
+        branch=run.get("head_branch"),
+        status=status,
+        result=run_result(run.get("status"), run.get("conclusion")),
+        queued_at=queued,
+        started_at=started,
+        finished_at=finished,
+        url=run.get("html_url"),
+        author=actor,
+    )
+
+
+def map_job(source: str, pipeline: str, job: dict[str, Any]) -> JobRun:
+    """One job of one run attempt."""
+    return JobRun(
+        source=source,
+        pipeline=pipeline,
+        run=str(job["run_id"]),
+        id=str(job["id"]),
+        name=str(job.get("name") or job["id"]),
+        attempt=int(job.get("run_attempt") or 1),
+        queued_at=_t(job.get("created_at")),
+        started_at=_t(job.get("started_at")),
+        finished_at=_t(job.get("completed_at")) if run_status(job.get("status")) == "completed" else None,
+        result=run_result(job.get("status"), job.get("conclusion")),
+    )
+
+
+class GitHubRuns(GitHubBase):
+    """The ``runs`` stream reader."""
+
+    def _months(self, start: datetime) -> list[list[str | None]]:
+        """Calendar-month ``created`` windows from ``start``'s month to this month.
+
+        Fixed windows give the same URLs on every sync, so a re-scan of unchanged pages is all 304s.
+        """
+        out: list[list[str | None]] = []
+        month = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        end = self.now()
+        while month <= end:
+            nxt = (month + timedelta(days=32)).replace(day=1)
+            out.append([_iso(month), _iso(nxt - timedelta(seconds=1))])
+            month = nxt
+        return out
+
+    def _runs(self, repo: str, cur: dict[str, Any]) -> Iterator[Page]:
+        etags = ETagCache.from_json(cur.get("etags"))
+        today = _iso(self._day(self.now()))
+        # Runs seen unfinished (id -> created_at): refreshed one by one until they complete, even
+        # once they fall out of the re-scan window (a run can wait for approval for up to 30 days).
+        open_runs: dict[str, str] = {str(k): str(v) for k, v in dict(cur.get("open") or {}).items()}
+        plan: list[list[str | None]] = cur.get("plan") or self._months(self._start(cur))
+        # What this sync re-reads (whole months); an empty plan (a cursor in the future) re-reads nothing.
+        scan_from = str(cur.get("from") or (plan[0][0] if plan else _iso(self._start(cur))))
+        next_url: str | None = cur.get("next")
+        path = f"/repos/{repo}/actions/runs"
+        while plan:
+            lo, hi = plan[0]
+            created = f">={lo}" if hi is None else f"{lo}..{hi}"
+            params = {"created": created, "per_page": self.per_page}
+            url: str | None = next_url or self.client.url_for(path)
+            first_page = next_url is None
+            next_url = None
+            while url:
+                resp = self.client.get(url, params if first_page else None, etags=etags)
+                if first_page and not resp.not_modified and self._split(plan, resp, etags):
+                    break  # the window was replaced by its halves
+                first_page = False
+                records: list[Record] = []
+                if not resp.not_modified:
+                    for run in (resp.json() or {}).get("workflow_runs", []):
+                        records += self._run_records(repo, run)
+                        self._note_open(open_runs, run)
+                url = resp.next_url
+                if records:
+                    rest = plan if url else plan[1:]  # a finished window need not be re-read after a crash
+                    state = {
+                        "done_to": cur.get("done_to"),
+                        "from": scan_from,
+                        "plan": rest,
+                        "next": url,
+                        "etags": etags.to_json(),
+                        "open": open_runs,
+                    }
+                    yield self._page(records, state)
+                else:
+                    yield self._page([], None, "unchanged page")
+            else:
+                plan = plan[1:]
+        records = self._refresh_open(repo, open_runs, scan_from, etags)
+        yield self._page(records, {"done_to": today, "etags": etags.to_json(), "open": open_runs})
+
+    def _note_open(self, open_runs: dict[str, str], run: dict[str, Any]) -> None:
+        if run_status(run.get("status")) == "completed":
+            open_runs.pop(str(run["id"]), None)
+        else:
+            open_runs[str(run["id"])] = str(run.get("created_at") or "")
+            if len(open_runs) > MAX_OPEN_RUNS:  # bounded: forget the oldest (stuck runs GitHub never closed)
+                for rid, _ in sorted(open_runs.items(), key=lambda kv: kv[1])[: len(open_runs) - MAX_OPEN_RUNS]:
+                    del open_runs[rid]
+
+    def _refresh_open(self, repo: str, open_runs: dict[str, str], scan_from: str, etags: ETagCache) -> list[Record]:
+        """Re-read the unfinished runs created before the re-scan window (conditional: 304 = no change)."""
+        records: list[Record] = []
+        for rid in sorted(rid for rid, created in open_runs.items() if created < scan_from):
+            resp = self.client.get(f"/repos/{repo}/actions/runs/{rid}", etags=etags, ok=(404, 410))
+            if resp.status in (404, 410):  # deleted since: nothing left to wait for
+                etags.forget(resp.url)
+                del open_runs[rid]
+                continue
+            if resp.not_modified:
+                continue
+            run = resp.json() or {}
+            records += self._run_records(repo, run)
+            self._note_open(open_runs, run)
+        return records
+
+    def _split(self, plan: list[list[str | None]], resp: HttpResponse, etags: ETagCache) -> bool:
+        """Bisect plan[0] when its first page says the 1,000-result cap is reached (DevLake#8842)."""
+        total = int((resp.json() or {}).get("total_count") or 0)
+        lo_s, hi_s = plan[0]
+        lo = parse_instant(str(lo_s))
+        hi = parse_instant(hi_s) if hi_s else self.now()
+        if total < SEARCH_CAP or hi - lo < timedelta(seconds=2):
+            return False
+        etags.forget(resp.url)
+        mid = lo + (hi - lo) / 2
+        mid = mid.replace(microsecond=0)
+        plan[0:1] = [[_iso(lo), _iso(mid)], [_iso(mid + timedelta(seconds=1)), _iso(hi)]]
+        return True
+
+    def _run_records(self, repo: str, run: dict[str, Any]) -> list[Record]:
+        jobs_by_attempt: dict[int, list[dict[str, Any]]] = {}
+        for resp in self.client.iter_link_pages(
+            f"/repos/{repo}/actions/runs/{run['id']}/jobs", {"filter": "all", "per_page": 100}
+        ):
+            for job in (resp.json() or {}).get("jobs", []):
+                jobs_by_attempt.setdefault(int(job.get("run_attempt") or 1), []).append(job)
+        latest = int(run.get("run_attempt") or 1)
+        runs = [run]
+        for n in range(1, latest):
+            resp = self.client.get(f"/repos/{repo}/actions/runs/{run['id']}/attempts/{n}", ok=(404,))
+            if resp.status == 404:  # an attempt the server no longer has: the others still count
+                log.info("%s: %s: attempt %d of run %s is gone (404); skipped", self.source, repo, n, run["id"])
+                continue
+            runs.append(resp.json())
+        out: list[Record] = []
+        for r in runs:
+            jobs = jobs_by_attempt.get(int(r.get("run_attempt") or 1), [])
+            pr = map_run(self.source, repo, r, jobs)
+            out.append(pr)
+            out += [map_job(self.source, pr.pipeline, j) for j in jobs]
+        return out

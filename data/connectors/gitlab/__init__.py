@@ -1,0 +1,1 @@
+"""GitLab (gitlab.com and self-managed): the connector and one module per stream."""

@@ -1,0 +1,83 @@
+"""GitLab pipelines and jobs: the ``pipelines`` stream of :class:`~data.connectors.gitlab.connector.GitLabConnector`.
+
+A pipeline's start/finish come from its jobs (read with ``include_retried=true``); retried jobs
+become attempts 1, 2, ... of a job name. :func:`pipeline_status` and :func:`pipeline_result` map
+GitLab's statuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from data.connectors.gitlab.context import GitLabBase, _t
+from data.records import JobRun, PipelineRun, Record
+
+__all__ = ["GitLabPipelines", "pipeline_result", "pipeline_status"]
+
+_QUEUED = {"created", "waiting_for_resource", "preparing", "pending", "scheduled", "manual"}
+_RESULT = {"success": "success", "failed": "failure", "canceled": "cancelled", "skipped": "skipped"}
+
+
+def pipeline_status(status: Any) -> str:
+    """GitLab pipeline/job status → queued/running/completed."""
+    s = str(status or "").lower()
+    if s in _RESULT:
+        return "completed"
+    return "queued" if s in _QUEUED else "running"
+
+
+def pipeline_result(status: Any) -> str | None:
+    """GitLab pipeline/job status → success/failure/cancelled/skipped, None while not finished."""
+    s = str(status or "").lower()
+    return _RESULT.get(s)
+
+
+class GitLabPipelines(GitLabBase):
+    """The ``pipelines`` stream's mapper."""
+
+    def _pipeline(self, project: str, p: dict[str, Any]) -> list[Record]:
+        jobs: list[dict[str, Any]] = []
+        for resp in self.client.iter_gitlab_pages(
+            f"{self._p(project)}/pipelines/{p['id']}/jobs", {"include_retried": "true", "per_page": 100}
+        ):
+            jobs += resp.json() or []
+        status = pipeline_status(p.get("status"))
+        starts = [t for t in (_t(j.get("started_at")) for j in jobs) if t]
+        ends = [t for t in (_t(j.get("finished_at")) for j in jobs) if t]
+        finished = None
+        if status == "completed":
+            finished = _t(p.get("finished_at")) or (max(ends) if ends else _t(p.get("updated_at")))
+        run = PipelineRun(
+            source=self.source,
+            pipeline=project,
+            id=str(p["id"]),
+            sha=p.get("sha"),
+            branch=p.get("ref"),
+            status=status,
+            result=pipeline_result(p.get("status")),
+            queued_at=_t(p.get("created_at")),
+            started_at=_t(p.get("started_at")) or (min(starts) if starts else None),
+            finished_at=finished,
+            url=p.get("web_url"),
+            author=(p.get("user") or {}).get("username"),
+        )
+        out: list[Record] = [run]
+        attempts: dict[str, int] = {}
+        for j in sorted(jobs, key=lambda j: j["id"]):
+            name = str(j.get("name") or j["id"])
+            attempts[name] = attempts.get(name, 0) + 1
+            out.append(
+                JobRun(
+                    source=self.source,
+                    pipeline=project,
+                    run=str(p["id"]),
+                    id=str(j["id"]),
+                    name=name,
+                    attempt=attempts[name],
+                    queued_at=_t(j.get("created_at")),
+                    started_at=_t(j.get("started_at")),
+                    finished_at=_t(j.get("finished_at")),
+                    result=pipeline_result(j.get("status")),
+                )
+            )
+        return out

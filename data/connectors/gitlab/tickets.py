@@ -1,0 +1,140 @@
+"""GitLab merge requests and issues: the ``merge_requests`` and ``issues`` streams of
+:class:`~data.connectors.gitlab.connector.GitLabConnector`.
+
+Merge requests become changes (first commit, first review = first non-system note by someone
+other than the author); issues become work items whose state and label events are status
+changes (``status_labels``, else scoped labels through :func:`scoped_status`) and, by type or
+label, incidents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from data.connectors.gitlab.context import GitLabBase, _t
+from data.records import Change, Incident, Record, StatusChange, WorkItem
+from data.timeutil import parse_instant
+
+__all__ = ["CLOSED", "OPEN", "GitLabTickets", "scoped_status"]
+
+OPEN, CLOSED = "Open", "Closed"
+
+
+def scoped_status(label: str, scope: str = "workflow") -> str | None:
+    """``workflow::in review`` → ``In Review`` (None for other labels)."""
+    prefix = f"{scope}::".lower()
+    if not label.lower().startswith(prefix):
+        return None
+    value = label[len(prefix) :].strip().replace("_", " ").replace("-", " ")
+    return " ".join(w[:1].upper() + w[1:] for w in value.split()) or None
+
+
+class GitLabTickets(GitLabBase):
+    """The ``merge_requests`` and ``issues`` streams' mappers."""
+
+    def _merge_request(self, project: str, mr: dict[str, Any]) -> list[Record]:
+        base = f"{self._p(project)}/merge_requests/{mr['iid']}"
+        author = (mr.get("author") or {}).get("username")
+        dates: list[datetime] = []
+        for resp in self.client.iter_gitlab_pages(f"{base}/commits", {"per_page": 100}):
+            dates += [t for t in (_t(c.get("authored_date") or c.get("created_at")) for c in resp.json() or []) if t]
+        first_review = None
+        for resp in self.client.iter_gitlab_pages(
+            f"{base}/notes", {"sort": "asc", "order_by": "created_at", "per_page": 100}
+        ):
+            for n in resp.json() or []:
+                if not n.get("system") and (n.get("author") or {}).get("username") != author:
+                    first_review = _t(n.get("created_at"))
+                    break
+            if first_review:
+                break
+        return [
+            Change(
+                source=self.source,
+                repo=project,
+                id=str(mr["iid"]),
+                title=str(mr.get("title") or ""),
+                created_at=parse_instant(mr["created_at"]),
+                branch=mr.get("source_branch"),
+                author=author,
+                first_commit_at=min(dates) if dates else None,
+                first_review_at=first_review,
+                merged_at=_t(mr.get("merged_at")),
+                merge_sha=(mr.get("merge_commit_sha") or mr.get("squash_commit_sha")) if mr.get("merged_at") else None,
+                base=mr.get("target_branch"),
+                url=mr.get("web_url"),
+            )
+        ]
+
+    # -- issues --
+
+    def _issue(self, project: str, issue: dict[str, Any]) -> list[Record]:
+        key = f"{project}#{issue['iid']}"
+        base = f"{self._p(project)}/issues/{issue['iid']}"
+        created = parse_instant(issue["created_at"])
+        labels = tuple(str(lb if isinstance(lb, str) else lb.get("name")) for lb in issue.get("labels") or [])
+        events: list[tuple[datetime, int, str, str]] = []
+        for resp in self.client.iter_gitlab_pages(f"{base}/resource_state_events", {"per_page": 100}):
+            for e in resp.json() or []:
+                if _t(e.get("created_at")):
+                    events.append((parse_instant(e["created_at"]), 0, "state", str(e.get("state"))))
+        for resp in self.client.iter_gitlab_pages(f"{base}/resource_label_events", {"per_page": 100}):
+            for e in resp.json() or []:
+                name = str((e.get("label") or {}).get("name") or "")
+                if _t(e.get("created_at")) and name:
+                    # At one instant adds go before removes: swapping a scoped label (add the new,
+                    # remove the old) is one move, not a detour through "Open".
+                    action = str(e.get("action"))
+                    events.append((parse_instant(e["created_at"]), 1 if action == "add" else 2, action, name))
+        changes = self.status_changes(key, created, events)
+        itype = str(issue.get("issue_type") or issue.get("type") or "").lower()
+        out: list[Record] = [
+            WorkItem(
+                source=self.source,
+                key=key,
+                title=str(issue.get("title") or ""),
+                created_at=created,
+                type=itype.title() or None,
+                labels=labels,
+                url=issue.get("web_url"),
+                status=CLOSED if issue.get("state") == "closed" else changes[-1].to_status,
+            ),
+            *changes,
+        ]
+        if itype == "incident" or self.incident_labels & {lb.lower() for lb in labels}:
+            out.append(
+                Incident(
+                    self.source,
+                    key,
+                    created,
+                    project,
+                    _t(issue.get("closed_at")),
+                    str(issue.get("title") or ""),
+                    issue.get("web_url"),
+                )
+            )
+        return out
+
+    def _label_status(self, label: str) -> str | None:
+        return self.status_labels.get(label.lower()) or scoped_status(label, self.status_scope)
+
+    def status_changes(
+        self, key: str, created: datetime, events: Sequence[tuple[datetime, int, str, str]]
+    ) -> list[StatusChange]:
+        """State and label events (``(at, order, action, value)``) → status changes from ``Open``."""
+        out = [StatusChange(self.source, key, created, None, OPEN)]
+        current = OPEN
+        for at, _, action, value in sorted(events):
+            new = None
+            if action == "state":
+                new = CLOSED if value == "closed" else OPEN if value in ("reopened", "opened") else None
+            elif action == "add" and current != CLOSED:
+                new = self._label_status(value)
+            elif action == "remove" and self._label_status(value) == current:
+                new = OPEN
+            if new is not None and new != current:
+                out.append(StatusChange(self.source, key, at, current, new))
+                current = new
+        return out

@@ -1,0 +1,1 @@
+"""The HTTP layer every connector uses: client, auth, responses, limits, ETags, paging."""

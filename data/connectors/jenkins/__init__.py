@@ -1,0 +1,1 @@
+"""Jenkins: the connector and the pure payload parser."""

@@ -1,0 +1,1 @@
+"""Store -> per-item numpy arrays for the metrics, cached and refreshed incrementally."""

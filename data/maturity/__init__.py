@@ -1,0 +1,1 @@
+"""The CAICT-style continuous-delivery maturity view and its result types."""

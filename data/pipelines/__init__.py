@@ -1,0 +1,1 @@
+"""Live pipeline status (METRICS.md section 4): state, order, loading, result types."""

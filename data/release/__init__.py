@@ -1,0 +1,1 @@
+"""The release report: what one production deployment carried, and its result types."""

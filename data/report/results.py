@@ -1,0 +1,219 @@
+"""Frozen result objects: what the metrics engine produces and widgets, CLI and exports consume.
+
+Field names carry their unit (``_h`` hours, ``_s`` seconds, ``_days``, ``_per_week``); a metric
+with no data is ``None`` (shown as "—", serialised as ``null``), never 0. ``Report.to_json()``
+is the ``flowdeck report --json`` document of INTERFACES.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = [
+    "DeliveryResult",
+    "DoraResult",
+    "Report",
+    "StageItem",
+    "StageResult",
+    "StreamResult",
+    "TrendPoint",
+    "iso",
+    "rounded",
+]
+
+
+def rounded(value: float | None, digits: int = 3) -> float | None:
+    """Round for the report (3 decimals), keeping None."""
+    return None if value is None else round(float(value), digits)
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z``, for JSON."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class StageItem:
+    """One completed (or in-progress) item behind a stage's numbers: the drill-down row."""
+
+    source: str
+    key: str
+    title: str
+    url: str | None
+    wait_h: float
+    active_h: float
+    visits: int
+    completed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StageResult:
+    """One stage of a value-stream map (METRICS.md §1)."""
+
+    name: str
+    kind: str = "status"  # status | job | deployment
+    items: int = 0
+    wait_median_h: float | None = None
+    wait_p85_h: float | None = None
+    active_median_h: float | None = None
+    active_p85_h: float | None = None
+    wait_total_h: float | None = None
+    active_total_h: float | None = None
+    wip: int = 0
+    wip_age_median_h: float | None = None
+    complete_accurate: float | None = None
+    #: The items behind the numbers (not in the JSON report; for drill-down and CSV export).
+    details: tuple[StageItem, ...] = field(default=(), compare=False, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The stage's entry in the report JSON."""
+        return {
+            "name": self.name,
+            "items": self.items,
+            "wait_median_h": rounded(self.wait_median_h),
+            "wait_p85_h": rounded(self.wait_p85_h),
+            "active_median_h": rounded(self.active_median_h),
+            "active_p85_h": rounded(self.active_p85_h),
+            "wait_total_h": rounded(self.wait_total_h),
+            "active_total_h": rounded(self.active_total_h),
+            "wip": self.wip,
+            "wip_age_median_h": rounded(self.wip_age_median_h),
+            "complete_accurate": rounded(self.complete_accurate),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StreamResult:
+    """A whole value stream over a window."""
+
+    name: str
+    completed: int = 0
+    lead_time_median_h: float | None = None
+    lead_time_p85_h: float | None = None
+    cycle_time_median_h: float | None = None
+    flow_efficiency: float | None = None
+    throughput_per_week: float | None = None
+    wip: int = 0
+    bottleneck: str | None = None
+    rolled_complete_accurate: float | None = None
+    stages: tuple[StageResult, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The stream's entry in the report JSON."""
+        return {
+            "name": self.name,
+            "completed": self.completed,
+            "lead_time_median_h": rounded(self.lead_time_median_h),
+            "lead_time_p85_h": rounded(self.lead_time_p85_h),
+            "cycle_time_median_h": rounded(self.cycle_time_median_h),
+            "flow_efficiency": rounded(self.flow_efficiency),
+            "throughput_per_week": rounded(self.throughput_per_week),
+            "wip": self.wip,
+            "bottleneck": self.bottleneck,
+            "rolled_complete_accurate": rounded(self.rolled_complete_accurate),
+            "stages": [s.to_json() for s in self.stages],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DoraResult:
+    """The four DORA keys and their tiers (METRICS.md §2)."""
+
+    deployments: int = 0
+    deployments_per_week: float | None = None
+    deploy_days_per_week_median: float | None = None
+    lead_time_for_changes_median_h: float | None = None
+    change_failure_rate: float | None = None
+    recovery_time_median_h: float | None = None
+    time_to_restore_median_h: float | None = None
+    #: ``deployment_frequency``, ``lead_time_for_changes``, ``change_failure_rate``,
+    #: ``recovery_time`` -> ``elite|high|medium|low`` or None.
+    tiers: dict[str, str | None] = field(default_factory=dict)
+    #: Medians of the lead-time parts: ``coding``, ``pickup``, ``review``, ``deploy`` (hours).
+    lead_time_parts_median_h: dict[str, float | None] = field(default_factory=dict)
+    #: Changes whose lead time was counted (the population behind the median).
+    changes_deployed: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``dora`` object of the report JSON."""
+        return {
+            "deployments": self.deployments,
+            "deployments_per_week": rounded(self.deployments_per_week),
+            "deploy_days_per_week_median": rounded(self.deploy_days_per_week_median),
+            "lead_time_for_changes_median_h": rounded(self.lead_time_for_changes_median_h),
+            "change_failure_rate": rounded(self.change_failure_rate),
+            "recovery_time_median_h": rounded(self.recovery_time_median_h),
+            "time_to_restore_median_h": rounded(self.time_to_restore_median_h),
+            "tiers": {
+                k: self.tiers.get(k)
+                for k in ("deployment_frequency", "lead_time_for_changes", "change_failure_rate", "recovery_time")
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """The continuous-delivery figures the bank reports (METRICS.md §3)."""
+
+    production_deployment_success_rate: float | None = None
+    release_gap_median_days: float | None = None
+    requirement_lead_time_median_h: float | None = None
+    requirement_lead_time_unlinked: int = 0
+    delivery_time_median_h: float | None = None
+    #: Successful production deployments per week (release cadence).
+    releases_per_week: float | None = None
+    production_deployments_succeeded: int = 0
+    production_deployments_failed: int = 0
+    requirements_completed: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``delivery`` object of the report JSON."""
+        return {
+            "production_deployment_success_rate": rounded(self.production_deployment_success_rate),
+            "release_gap_median_days": rounded(self.release_gap_median_days),
+            "requirement_lead_time_median_h": rounded(self.requirement_lead_time_median_h),
+            "requirement_lead_time_unlinked": self.requirement_lead_time_unlinked,
+            "delivery_time_median_h": rounded(self.delivery_time_median_h),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything computed for one window (``[from, to)``) and ``as_of`` instant."""
+
+    window_from: datetime
+    window_to: datetime
+    as_of: datetime
+    definitions: dict[str, str]
+    streams: tuple[StreamResult, ...] = ()
+    dora: DoraResult = DoraResult()
+    delivery: DeliveryResult = DeliveryResult()
+    #: Facts a reader needs to trust the numbers (targets, baseline, exclusions, demo flag).
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``flowdeck report --json`` document (INTERFACES.md)."""
+        return {
+            "window": {"from": iso(self.window_from), "to": iso(self.window_to), "as_of": iso(self.as_of)},
+            "definitions": dict(self.definitions),
+            "streams": [s.to_json() for s in self.streams],
+            "dora": self.dora.to_json(),
+            "delivery": self.delivery.to_json(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One week of the trend charts (week starts Monday 00:00 UTC)."""
+
+    week_start: datetime
+    lead_time_median_h: float | None = None
+    lead_time_p85_h: float | None = None
+    deployments: int = 0
+    deployment_success_rate: float | None = None
+    flow_efficiency: float | None = None
+    wip: int = 0

@@ -1,0 +1,1 @@
+"""The one owner of the database: schema, rows, writer, migrations, generation counter, queries."""
