@@ -1,1 +1,1 @@
-"""One connector per source system, on one shared HTTP layer (``http.py``)."""
+"""One connector per source system, on one shared HTTP layer (``http/``); no sync, no store."""
