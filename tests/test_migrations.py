@@ -60,19 +60,23 @@ def test_an_older_sqlite_file_is_backed_up_before_migrating(tmp_path: Path) -> N
         assert migrate.current_revision(old) == REVISIONS[0]
 
 
-def test_a_corrupt_file_is_moved_aside_with_its_wal_and_shm(tmp_path: Path) -> None:
+def _damaged_store(path: Path) -> None:
+    """A Flowdeck store whose pages after the first are garbage (its header still says Flowdeck)."""
+    Store.open(str(path)).close()
+    data = bytearray(path.read_bytes())
+    data[4096:] = b"\xa5" * (len(data) - 4096)
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_store_is_moved_aside(tmp_path: Path) -> None:
+    # Only a file recognised as Flowdeck's is ever moved; a text file is refused untouched
+    # (tests/test_store_safety.py).
     path = tmp_path / "flowdeck.db"
-    path.write_bytes(b"this is not an SQLite database" * 200)
-    (tmp_path / "flowdeck.db-wal").write_bytes(b"wal")
-    (tmp_path / "flowdeck.db-shm").write_bytes(b"shm")
+    _damaged_store(path)
     with pytest.raises(StoreCorruptError, match="damaged") as info:
         Store.open(str(path))
     assert not path.exists()
-    assert sorted(p.name.split(".corrupt-")[0] for p in info.value.moved) == [
-        "flowdeck.db",
-        "flowdeck.db-shm",
-        "flowdeck.db-wal",
-    ]
+    assert [p.name.split(".corrupt-")[0] for p in info.value.moved] == ["flowdeck.db"]
     assert all(p.exists() for p in info.value.moved)
     # Told, not silently replaced: the next open starts a new store on purpose.
     with Store.open(str(path)) as fresh:
@@ -81,7 +85,7 @@ def test_a_corrupt_file_is_moved_aside_with_its_wal_and_shm(tmp_path: Path) -> N
 
 def test_corrupt_store_cli_message_names_the_moved_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "flowdeck.db"
-    path.write_bytes(b"garbage" * 1000)
+    _damaged_store(path)
     assert main(["--db", str(path), "db", "info"]) == 1
     err = capsys.readouterr().err
     assert "damaged" in err and ".corrupt-" in err
@@ -133,4 +137,5 @@ def test_a_database_refusal_is_one_line_and_exit_1(tmp_path: Path, capsys: pytes
     )
     assert main(["--db", f"sqlite:///file:{path}?mode=ro&uri=true", "import", str(events)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("flowdeck: database error:") and "Traceback" not in err and len(err.splitlines()) == 1
+    assert err.startswith(f"flowdeck: the store {path} is read-only")
+    assert "Traceback" not in err and len(err.splitlines()) == 1

@@ -8,13 +8,29 @@ from pathlib import Path
 
 from data.config.model import Config
 from data.config.parse import load_config
+from data.store.errors import StoreError
 from data.store.store import Store
 from data.timeutil import parse_instant
 
+#: Commands whose whole point is writing: on a read-only store they stop before any work (a sync
+#: would otherwise fetch every page only to fail storing each one).
+WRITING_COMMANDS = frozenset({"import", "sync", "demo"})
+
 
 def open_store(args: argparse.Namespace) -> Store:
-    """The store named by ``--db`` (or the default), created and migrated as needed."""
-    return Store.open(getattr(args, "db", None))
+    """The store named by ``--db`` (or the default), created and migrated as needed.
+
+    Anything that is not a Flowdeck store is refused untouched, and a read-only store opens for
+    reading (data.store.store); a writing command refuses a read-only store at once, saying why.
+    """
+    store = Store.open(getattr(args, "db", None))
+    if getattr(args, "command", None) in WRITING_COMMANDS:
+        try:
+            store.require_writable()
+        except StoreError:
+            store.close()
+            raise
+    return store
 
 
 def config_of(args: argparse.Namespace) -> Config:

@@ -124,7 +124,9 @@ class Controller(ControllerResults, QObject):
             emit("progress", "Opening the store…")
             store = self._open_store()
             generated = False
-            if want_demo and store.is_empty():
+            # Only into a store that holds nothing at all (is_empty counts every kind of record)
+            # and that may be written: the demo must never mix with a user's data.
+            if want_demo and store.read_only is None and store.is_empty():
                 emit("progress", "Generating the demo organisation (first start)…")
                 self._generate_demo(store)
                 generated = True

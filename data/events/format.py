@@ -23,10 +23,12 @@ from data.events.kinds import (
     KINDS,
     Kind,
 )
+from data.store.rows import clean_text
 
 __all__ = [
     "EventError",
     "FieldError",
+    "check_escapes",
     "explain",
     "format_ms",
     "instant_ms",
@@ -103,6 +105,46 @@ def parse_line(obj: Any) -> tuple[Kind, list[Any]]:
                 if row is not None:
                     return KINDS[name], row
     return explain(obj)
+
+
+def check_escapes(obj: Any, line: str) -> Any:
+    """Apply the rules for characters only a JSON escape can put into a string; returns the event.
+
+    A lone UTF-16 surrogate (``"\\ud800"`` without its pair) is not text: no store can hold it,
+    so the line is refused naming the field. NUL (``"\\u0000"``) is replaced by U+FFFD, as on
+    every path into the store (:func:`data.store.rows.clean_text`): PostgreSQL text cannot hold it, and
+    both back ends must keep the same data. Raw NULs and surrogates never get this far (they are
+    not valid JSON or not UTF-8), so a line without these escapes costs two substring searches.
+    """
+    if ("\\ud" in line or "\\uD" in line) and type(obj) is dict:
+        for key, value in obj.items():
+            strings = value if type(value) is list else (value,)
+            if any(type(v) is str and not _encodable(v) for v in strings):
+                raise FieldError(
+                    key if _encodable(key) else ascii(key)[1:-1],
+                    "not text: it holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair)",
+                )
+    if "\\u0000" in line:
+        obj = _without_nul(obj)
+    return obj
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _without_nul(value: Any) -> Any:
+    if type(value) is str:
+        return clean_text(value)
+    if type(value) is list:
+        return [_without_nul(v) for v in value]
+    if type(value) is dict:
+        return {k: _without_nul(v) for k, v in value.items()}
+    return value
 
 
 def explain(obj: Any) -> tuple[Kind, list[Any]]:

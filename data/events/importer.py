@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from sqlalchemy import Table, func, select
 
-from data.events.format import _DECODE, EventError, FieldError, parse_line
+from data.events.format import _DECODE, EventError, FieldError, check_escapes, parse_line
 from data.events.kinds import KINDS, Kind
 from data.store.store import Store
 from data.store.writer import Writer
@@ -109,14 +109,20 @@ def _rows(name: str, stream: IO[Any], summary: ImportSummary) -> Iterator[tuple[
             text = text[1:]
         try:
             obj = decode(text)
+        except RecursionError:  # a line of 10,000 nested brackets fits in 1 MiB
+            raise EventError(name, lineno, "not valid JSON: nested too deeply") from None
         except ValueError as exc:
             if not text.strip():
                 continue  # blank lines are allowed (a trailing newline, a hand-edited file)
             raise EventError(name, lineno, f"not valid JSON: {exc}") from None
         try:
+            if "\\u" in text:  # only an escape can carry NUL or a lone surrogate: rare, checked apart
+                obj = check_escapes(obj, text)
             yield parse_line(obj)
         except FieldError as exc:
             raise EventError(name, lineno, exc.problem, exc.field) from None
+        except RecursionError:
+            raise EventError(name, lineno, "nested too deeply to be an event") from None
     summary.lines += lineno
 
 

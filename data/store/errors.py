@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["StoreCorruptError", "StoreError", "StoreTooNewError"]
+__all__ = ["StoreCorruptError", "StoreError", "StoreForeignError", "StoreReadOnlyError", "StoreTooNewError"]
 
 
 class StoreError(Exception):
@@ -21,3 +21,11 @@ class StoreCorruptError(StoreError):
     def __init__(self, message: str, moved: list[Path]) -> None:
         super().__init__(message)
         self.moved = moved
+
+
+class StoreForeignError(StoreError):
+    """``--db`` names a file that is not a Flowdeck store; it was left exactly as it was."""
+
+
+class StoreReadOnlyError(StoreError):
+    """The store can be read but not written (no write permission on the file or its directory)."""

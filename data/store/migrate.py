@@ -62,6 +62,30 @@ def current_revision(store: MigratableStore) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def pending_upgrade(store: MigratableStore) -> str | None:
+    """The revision a store behind head is at (None: at head); a newer store raises StoreTooNewError.
+
+    For a store that cannot be migrated (read-only): it is usable only when this returns None.
+    """
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    current = current_revision(store)
+    if current == head:
+        return None
+    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+        raise _too_new(store, current, head)
+    return current or "none: an empty database"
+
+
+def _too_new(store: MigratableStore, current: str, head: str | None) -> Exception:
+
+    return StoreTooNewError(
+        f"the database {store.url_for_display()} is from a newer version of Flowdeck "
+        f"(schema revision {current}); this version knows up to {head}. "
+        "Upgrade Flowdeck, or point --db at another database."
+    )
+
+
 #: Any constant: the PostgreSQL advisory lock that serialises migrations across processes.
 _MIGRATION_LOCK = 0x666C6F77  # "flow"
 
@@ -74,7 +98,6 @@ def upgrade(store: MigratableStore, revision: str = "head") -> None:
     (an advisory transaction lock on PostgreSQL, SQLite's write lock via BEGIN IMMEDIATE),
     and whoever comes second finds the store already at head.
     """
-
     script = ScriptDirectory.from_config(alembic_config())
     head = script.get_current_head()
     if current_revision(store) == head and revision == "head":
@@ -89,11 +112,7 @@ def upgrade(store: MigratableStore, revision: str = "head") -> None:
         if current == head and revision == "head":
             return
         if current is not None and current not in known:
-            raise StoreTooNewError(
-                f"the database {store.url_for_display()} is from a newer version of Flowdeck "
-                f"(schema revision {current}); this version knows up to {head}. "
-                "Upgrade Flowdeck, or point --db at another database."
-            )
+            raise _too_new(store, current, head)
         if current is not None:
             # A plain file copy is safe while we hold the write lock: nobody else can write.
             backup = store.backup_file(f"rev-{current}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}", checkpoint=False)

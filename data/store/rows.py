@@ -25,6 +25,30 @@ from data.records import (
 from data.store import schema
 from data.store.schema import to_ms
 
+#: What a NUL character, or a lone UTF-16 surrogate, becomes in the store: U+FFFD, the Unicode
+#: replacement character. PostgreSQL text cannot hold NUL and no UTF-8 text can hold a lone
+#: surrogate; one remote string with either would otherwise fail its sync stream on every sync,
+#: and SQLite and PostgreSQL would hold different data (docs/events.md).
+REPLACEMENT = "\ufffd"
+
+
+def clean_text(value: str) -> str:
+    """``value`` as text every store can hold: NUL and lone surrogates replaced by U+FFFD."""
+    if "\x00" in value:
+        value = value.replace("\x00", REPLACEMENT)
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = "".join(REPLACEMENT if "\ud800" <= c <= "\udfff" else c for c in value)
+    return value
+
+
+def clean_row(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with every text value passed through :func:`clean_text` (the same dict when all were clean)."""
+    dirty = {k: clean_text(v) for k, v in row.items() if type(v) is str and clean_text(v) is not v}
+    return {**row, **dirty} if dirty else row
+
 
 def ms_or_none(value: datetime | None) -> int | None:
     """Epoch ms of an instant, or None."""
@@ -51,7 +75,9 @@ def to_row(record: Record) -> tuple[Table, dict[str, Any]]:  # noqa: PLR0911 - o
             "title": record.title,
             "type": record.type,
             "team": record.team,
-            "labels": json.dumps(list(record.labels), ensure_ascii=False),
+            # Cleaned before encoding: in JSON text a NUL is the escape \u0000, which the writer's
+            # cleaning of text values would not see.
+            "labels": json.dumps([clean_text(label) for label in record.labels], ensure_ascii=False),
             "url": record.url,
             "status": record.status,
             "created_at": to_ms(record.created_at),

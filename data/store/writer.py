@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from data.records import Exclusion, Record
 from data.store import rows, schema
 from data.store.errors import StoreError
-from data.store.rows import ms_or_none
+from data.store.rows import clean_row, clean_text, ms_or_none
 from data.store.schema import to_ms
 
 
@@ -48,6 +48,9 @@ class Writer:
     def _upsert_rows(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
             return
+        # The one place records (and cursors, sync state, exclusions) become rows: text goes in as
+        # every back end can hold it, so a NUL from a remote system stores the same everywhere.
+        rows = [clean_row(r) for r in rows]
         if table.name in schema.CHANGE_TRACKED:
             gen = self.change_generation()
             rows = [{**r, "changed_gen": gen} for r in rows]
@@ -89,6 +92,9 @@ class Writer:
 
     def bulk_upsert_rows(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         """Upsert plain tuples (values in ``columns`` order, instants as epoch-ms ints): the fast path.
+
+        Text must already be clean (:func:`data.store.rows.clean_text`; the event parser does it for
+        imports): checking every value here would cost the bulk path its speed.
 
         SQLite: one driver-level ``executemany`` of ``INSERT … ON CONFLICT (natural key) DO UPDATE``,
         so a row repeated within ``rows`` is simply updated again. PostgreSQL: COPY and one set-based
@@ -211,9 +217,9 @@ class Writer:
         """Set a store-wide fact (``demo``, ...)."""
         t = schema.meta
         stmt: Any = (sqlite.insert(t) if self.conn.dialect.name == "sqlite" else postgresql.insert(t)).values(
-            key=key, value=value
+            key=key, value=clean_text(value)
         )
-        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value})
+        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={"value": clean_text(value)})
         self.conn.execute(stmt)
 
     def add_exclusion(self, exclusion: Exclusion) -> None:
