@@ -72,10 +72,10 @@ def run(args: argparse.Namespace) -> int:
     from app.commands.common import open_store
     from app.controllers.report import Controller
     from app.main_window.pages import PAGES, TRUST_PAGES
-    from app.main_window.parts import apply_theme
     from app.main_window.window import MainWindow
     from app.qt_app import qt_application
     from app.settings import UiSettings
+    from app.theme import apply_theme
 
     # Reports on a big cache allocate millions of small objects on a worker thread; with the
     # default thresholds a full collection there holds the GIL for up to a second and freezes

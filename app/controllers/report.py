@@ -15,7 +15,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -36,6 +36,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class Controller(QObject):
@@ -361,8 +363,8 @@ class Controller(QObject):
 
     def submit(
         self,
-        fn: Callable[[], object],
-        on_result: Callable[[object], None],
+        fn: Callable[[], T],
+        on_result: Callable[[T], None],
         on_error: Callable[[str], None] | None = None,
     ) -> Task:
         """Run ``fn()`` on a compute worker; ``on_result(value)`` or ``on_error(message)`` on the GUI thread."""

@@ -9,11 +9,14 @@ Texts keep the ``Controller`` translation context.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar, cast
 
 from app.workers import Emit, Task, WorkerPool
 from widgets.i18n import translate
 
 __all__ = ["ComputeTasks"]
+
+T = TypeVar("T")
 
 
 class ComputeTasks:
@@ -40,8 +43,8 @@ class ComputeTasks:
 
     def run(
         self,
-        fn: Callable[[], object],
-        on_result: Callable[[object], None],
+        fn: Callable[[], T],
+        on_result: Callable[[T], None],
         on_error: Callable[[str], None] | None = None,
     ) -> Task:
         """Run ``fn()`` on a worker; ``on_result(value)`` or ``on_error(message)`` on the GUI thread."""
@@ -50,7 +53,7 @@ class ComputeTasks:
             emit("result", fn())
 
         task = Task(0, job)
-        task.signals.partial.connect(lambda _g, _k, value: on_result(value))
+        task.signals.partial.connect(lambda _g, _k, value: on_result(cast("T", value)))
         if on_error is not None:
             task.signals.failed.connect(lambda _g, message, _e: on_error(message))
         self._start(task)
