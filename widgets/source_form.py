@@ -55,9 +55,9 @@ class SourceForm:
         self.form_box = form_box
         self.form = QFormLayout()
         self.fields: dict[str, QWidget] = {}
-        #: The source being edited; None: a new one.
+        # The source being edited; None: a new one.
         self.original: str | None = None
-        #: False when the keyring is not a real OS keyring: no token is typed here, the hint names the variable.
+        # False when the keyring is not a real OS keyring: no token is typed here, the hint names the variable.
         self.keyring_secure = True
         self._build_form()
 

@@ -32,7 +32,7 @@ class ComputeTasks:
         self.pool = pool
         self._busy_changed = busy_changed
         self._error = error
-        #: Tasks submitted and not finished yet.
+        # Tasks submitted and not finished yet.
         self.busy = 0
 
     def submit(self, task: Task, on_partial: Callable[[int, str, object], None]) -> None:

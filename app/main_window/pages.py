@@ -110,7 +110,7 @@ class ReportPages:
         self.controller = controller
         self.tabs = tabs
         self.as_of_now = as_of_now
-        #: The report on the map and the scorecard (None until the first one arrives).
+        # The report on the map and the scorecard (None until the first one arrives).
         self.report: Report | None = None
         self.live: LivePoller | None = None
         self.compared = False
