@@ -1,15 +1,16 @@
 """The Sources dialog's add/edit form: building the per-kind fields, filling them, reading them back.
 
-:class:`SourceForm` is a mixin of :class:`widgets.sources_dialog.SourcesDialog`: it builds the rows
-of the form (only the current kind's specific fields are visible), loads a :class:`SourceRow` into
-it and turns it back into a ``[[sources]]`` table. It relies on the dialog's ``form``, ``form_box``,
-``fields``, ``table``, ``rows``, ``original``, ``keyring_secure``, ``result_label``,
-``remove_button`` and ``show_error``. Its texts keep the ``SourcesDialog`` translation context.
+:class:`SourceForm` is owned by :class:`widgets.sources_dialog.SourcesDialog`: it builds the rows of
+the form (only the current kind's specific fields are visible) in the group box it is given, loads
+a :class:`SourceRow` into it, turns it back into a ``[[sources]]`` table and says where the token
+goes. The dialog adds :attr:`SourceForm.form` to the box's layout. Its texts keep the
+``SourcesDialog`` translation context.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QWidget,
 )
 
@@ -45,19 +45,21 @@ __all__ = ["SourceForm"]
 
 
 class SourceForm:
-    """The add/edit form of the Sources dialog (a mixin of SourcesDialog)."""
+    """The add/edit form of the Sources dialog: one source being edited (``original``) or a new one.
 
-    form: QFormLayout
-    form_box: QGroupBox
-    fields: dict[str, QWidget]
-    table: QTableWidget
-    rows: list[SourceRow]
-    original: str | None
-    keyring_secure: bool
-    token_hint: QLabel
-    ca_row: QWidget
-    result_label: QLabel
-    remove_button: QPushButton
+    Args:
+        form_box: the group box the fields live in; its title says which source is edited.
+    """
+
+    def __init__(self, form_box: QGroupBox) -> None:
+        self.form_box = form_box
+        self.form = QFormLayout()
+        self.fields: dict[str, QWidget] = {}
+        # The source being edited; None: a new one.
+        self.original: str | None = None
+        # False when the keyring is not a real OS keyring: no token is typed here, the hint names the variable.
+        self.keyring_secure = True
+        self._build_form()
 
     def _line(self, key: str, placeholder: str = "", *, password: bool = False) -> QLineEdit:
         w = QLineEdit(self.form_box)
@@ -139,9 +141,8 @@ class SourceForm:
         url.setPlaceholderText(URL_HINTS.get(kind, ""))
 
     def _pick_ca(self) -> None:
-        w: Any = self  # a SourcesDialog (this class is its mixin)
         name, _ = QFileDialog.getOpenFileName(
-            w,
+            self.form_box.window(),
             translate("SourcesDialog", "CA bundle (PEM)"),
             "",
             translate("SourcesDialog", "PEM files (*.pem *.crt *.cer);;All (*)"),
@@ -179,12 +180,19 @@ class SourceForm:
                 )
             )
 
-    def new_source(self) -> None:
-        """Empty the form for a new source."""
-        self.table.clearSelection()
-        self.load_form(None)
+    def set_keyring_secure(self, secure: bool) -> None:
+        """Whether tokens can be stored in the OS keyring (if not, the token field is off and the hint says why)."""
+        self.keyring_secure = secure
+        self._update_token_hint()
 
-    def load_form(self, row: SourceRow | None) -> None:
+    def saved(self, name: str | None) -> None:
+        """The source was saved (as ``name`` when given): edit it from now on; the typed token is gone."""
+        self.original = name or self.original
+        self._text("token").clear()
+        self.form_box.setTitle(translate("SourcesDialog", "Edit source {name}").format(name=self.original))
+        self._update_token_hint()
+
+    def load(self, row: SourceRow | None) -> None:
         """Fill the form from ``row`` (edit) or empty it (new)."""
         self.original = row.name if row else None
         table = row.table if row else {}
@@ -208,17 +216,14 @@ class SourceForm:
         assert isinstance(kind, QComboBox)
         kind.setCurrentText(str(table.get("kind") or "github"))
         self._kind_changed(kind.currentText())
-        dialog: Any = self  # a SourcesDialog (this class is its mixin)
-        dialog.show_error("")
-        self.result_label.setText("")
-        self.remove_button.setEnabled(row is not None)
         self._update_token_hint()
 
-    def form_table(self) -> dict[str, Any]:
-        """The ``[[sources]]`` table the form describes (keys the form does not show are kept)."""
+    def form_table(self, rows: Sequence[SourceRow]) -> dict[str, Any]:
+        """The ``[[sources]]`` table the form describes (keys the form does not show are kept from the
+        edited source's row among ``rows``)."""
         base = {}
         if self.original is not None:
-            for r in self.rows:
+            for r in rows:
                 if r.name == self.original:
                     base = {k: v for k, v in r.table.items() if k not in FORM_KEYS}
         kind = self.fields["kind"]
@@ -263,6 +268,7 @@ class SourceForm:
             out["system_trust"] = True
         return {**out, **base}
 
-    def _token(self) -> str | None:
+    def token(self) -> str | None:
+        """The token typed (None: none, keep the stored one)."""
         text = self._text("token").text()
         return text if text.strip() else None

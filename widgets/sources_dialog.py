@@ -6,8 +6,8 @@ network. It emits :attr:`SourcesDialog.save_requested`, :attr:`~SourcesDialog.re
 answers through :meth:`~SourcesDialog.save_finished`, :meth:`~SourcesDialog.test_finished` and
 :meth:`~SourcesDialog.set_sources`. Every remote or user text is shown as plain text.
 
-The field model (kinds, per-kind fields, :class:`SourceRow`) lives in :mod:`widgets.source_fields`,
-the add/edit form in :mod:`widgets.source_form`; the public names are re-exported here.
+The field model (kinds, per-kind fields, :class:`SourceRow`) lives in :mod:`widgets.source_fields`;
+the add/edit form is a :class:`widgets.source_form.SourceForm` the dialog owns (``source_form``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -43,7 +42,7 @@ __all__ = [
 ]
 
 
-class SourcesDialog(SourceForm, QDialog):
+class SourcesDialog(QDialog):
     """Sources list (name, kind, URL, last sync, last error, token) and an add/edit form.
 
     Signals:
@@ -62,8 +61,6 @@ class SourcesDialog(SourceForm, QDialog):
         self.setWindowTitle(translate("SourcesDialog", "Sources"))
         self.resize(1100, 680)
         self.rows: list[SourceRow] = []
-        self.original: str | None = None  # the source being edited; None: a new one
-        self.keyring_secure = True
         #: Asks before removing; tests replace it.
         self.confirm: Callable[[str], bool] = self._ask
 
@@ -109,9 +106,7 @@ class SourcesDialog(SourceForm, QDialog):
 
         self.form_box = QGroupBox(translate("SourcesDialog", "New source"), self)
         box_layout = QVBoxLayout(self.form_box)
-        self.form = QFormLayout()
-        self.fields: dict[str, QWidget] = {}
-        self._build_form()
+        self.source_form = SourceForm(self.form_box)
         self.error_label = QLabel(self.form_box)
         self.error_label.setObjectName("errorBanner")
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -136,7 +131,7 @@ class SourcesDialog(SourceForm, QDialog):
         actions.addWidget(self.save_button)
         # Messages live outside the form grid so a long (wrapped) one gets the height it needs.
         box_layout.addWidget(self.error_label)
-        box_layout.addLayout(self.form)
+        box_layout.addLayout(self.source_form.form)
         box_layout.addLayout(actions)
         box_layout.addWidget(self.result_label)
         box_layout.addStretch(1)
@@ -160,19 +155,21 @@ class SourcesDialog(SourceForm, QDialog):
         self.show_error("")
         self.result_label.setText(translate("SourcesDialog", "Saving…"))
         self.save_button.setEnabled(False)
-        self.save_requested.emit(self.original, self.form_table(), self._token())
+        form = self.source_form
+        self.save_requested.emit(form.original, form.form_table(self.rows), form.token())
 
     def _test(self) -> None:
         self.show_error("")
         self.result_label.setText(translate("SourcesDialog", "Testing the connection…"))
         self.spinner.setVisible(True)
         self.test_button.setEnabled(False)
-        self.test_requested.emit(self.form_table(), self._token())
+        self.test_requested.emit(self.source_form.form_table(self.rows), self.source_form.token())
 
     def _remove(self) -> None:
-        if self.original is not None and self.confirm(self.original):
-            self.result_label.setText(translate("SourcesDialog", "Removing {name}…").format(name=self.original))
-            self.remove_requested.emit(self.original)
+        name = self.source_form.original
+        if name is not None and self.confirm(name):
+            self.result_label.setText(translate("SourcesDialog", "Removing {name}…").format(name=name))
+            self.remove_requested.emit(name)
 
     def _ask(self, name: str) -> bool:
         answer = QMessageBox.question(
@@ -184,6 +181,18 @@ class SourcesDialog(SourceForm, QDialog):
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def new_source(self) -> None:
+        """Empty the form for a new source."""
+        self.table.clearSelection()
+        self.load_form(None)
+
+    def load_form(self, row: SourceRow | None) -> None:
+        """Fill the form from ``row`` (edit) or empty it (new)."""
+        self.source_form.load(row)
+        self.show_error("")
+        self.result_label.setText("")
+        self.remove_button.setEnabled(row is not None)
+
     def _row_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if rows:
@@ -193,7 +202,6 @@ class SourcesDialog(SourceForm, QDialog):
 
     def set_keyring(self, backend: str, secure: bool, message: str) -> None:
         """Say which keyring holds tokens; when it is not a real one, say so plainly."""
-        self.keyring_secure = secure
         self.keyring_label.setObjectName("" if secure else "demoBanner")
         self.keyring_label.setText(
             translate("SourcesDialog", "Tokens: {message}").format(message=message)
@@ -206,12 +214,12 @@ class SourcesDialog(SourceForm, QDialog):
         )
         self.keyring_label.style().unpolish(self.keyring_label)
         self.keyring_label.style().polish(self.keyring_label)
-        self._update_token_hint()
+        self.source_form.set_keyring_secure(secure)
 
     def set_sources(self, rows: list[SourceRow]) -> None:
         """List ``rows``; the form keeps editing the same source when it is still there."""
         self.rows = list(rows)
-        editing = self.original
+        editing = self.source_form.original
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
@@ -242,7 +250,7 @@ class SourcesDialog(SourceForm, QDialog):
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
         bad = field_of_error(message) if message else None
-        for key, w in self.fields.items():
+        for key, w in self.source_form.fields.items():
             w.setStyleSheet("border: 2px solid #D55E00;" if key == bad else "")
             w.setToolTip(plain_tooltip(message) if key == bad else "")
         self.error_field = bad
@@ -252,11 +260,8 @@ class SourcesDialog(SourceForm, QDialog):
         self.save_button.setEnabled(True)
         if ok:
             self.result_label.setText(message)
-            self.original = name or self.original
-            self._text("token").clear()
-            self.form_box.setTitle(translate("SourcesDialog", "Edit source {name}").format(name=self.original))
+            self.source_form.saved(name)
             self.remove_button.setEnabled(True)
-            self._update_token_hint()
         else:
             self.result_label.setText("")
             self.show_error(message)

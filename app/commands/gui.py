@@ -72,10 +72,10 @@ def run(args: argparse.Namespace) -> int:
     from app.commands.common import open_store
     from app.controllers.report import Controller
     from app.main_window.pages import PAGES, TRUST_PAGES
-    from app.main_window.parts import apply_theme
     from app.main_window.window import MainWindow
-    from app.qt_app import qt_application
+    from app.qt_app import qt_application, screenshot_and_exit
     from app.settings import UiSettings
+    from app.theme import apply_theme
 
     # Reports on a big cache allocate millions of small objects on a worker thread; with the
     # default thresholds a full collection there holds the GIL for up to a second and freezes
@@ -106,16 +106,7 @@ def run(args: argparse.Namespace) -> int:
             pending.discard(kind)
             if not pending:
                 # Let the layouts settle and paint once more before grabbing.
-                QTimer.singleShot(100, take)
-
-        def take() -> None:
-            pixmap = window.grab()
-            if pixmap.isNull() or not pixmap.save(str(shot), "PNG"):
-                print(f"flowdeck: cannot write the screenshot {shot}", file=sys.stderr)
-                outcome["code"] = 1
-            else:
-                print(f"flowdeck: screenshot saved to {shot} ({pixmap.width()}x{pixmap.height()})")
-            app.exit(int(outcome["code"]))
+                QTimer.singleShot(100, lambda: screenshot_and_exit(app, window, shot))
 
         def failed(message: str) -> None:
             print(f"flowdeck: {message}", file=sys.stderr)

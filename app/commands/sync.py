@@ -20,11 +20,10 @@ from typing import Any, TextIO
 
 from app.cli import UsageError
 from app.commands.common import config_of, open_store
-from data import secrets
+from data.config.model import SourceConfig
 from data.connectors.base import ConnectorError
 from data.connectors.redact import RedactingFilter, redact
-from data.connectors.registry import make_connector
-from data.sync.run import SyncProgress, sync_source
+from data.sync.run import SyncProgress, open_connector, sync_source
 from data.sync.service import run_service
 from data.timeutil import utc_now
 
@@ -111,11 +110,8 @@ def run(args: argparse.Namespace) -> int:
             for source in selected:
                 if cancel.is_set():
                     break
-                token = secrets.get_token(source.name)
-                if token is None and sys.stdin.isatty() and source.kind not in _TOKEN_OPTIONAL:
-                    token = getpass.getpass(f"Token for {source.name} (used for this run only): ") or None
                 try:
-                    connector = make_connector(source, token)
+                    connector = open_connector(source, ask=_ask_token if sys.stdin.isatty() else None)
                 except ConnectorError as exc:
                     print(f"flowdeck: {redact(str(exc))}", file=sys.stderr)
                     failed += 1
@@ -140,6 +136,13 @@ def run(args: argparse.Namespace) -> int:
         print("flowdeck: sync cancelled; the next sync resumes from the last stored page", file=sys.stderr)
         return 1
     return 1 if failed else 0
+
+
+def _ask_token(source: SourceConfig) -> str | None:
+    """No token stored: ask for one on the terminal (for this run only; kinds that need none are not asked)."""
+    if source.kind in _TOKEN_OPTIONAL:
+        return None
+    return getpass.getpass(f"Token for {source.name} (used for this run only): ") or None
 
 
 def _watch(args: argparse.Namespace, cfg: Any, names: list[str]) -> int:

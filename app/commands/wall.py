@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     from app.commands.common import open_store
     from app.controllers.live import LivePoller
     from app.controllers.notify import Notifier
-    from app.qt_app import qt_application
+    from app.qt_app import qt_application, screenshot_and_exit
     from app.wall import WallWindow
 
     app = qt_application(args)
@@ -129,14 +129,8 @@ def run(args: argparse.Namespace) -> int:
                 QTimer.singleShot(150, take)
 
         def take() -> None:
-            window.pipelines_page.fit()
-            pixmap = window.grab()
-            if pixmap.isNull() or not pixmap.save(str(shot), "PNG"):
-                print(f"flowdeck: cannot write the screenshot {shot}", file=sys.stderr)
-                outcome["code"] = 1
-            else:
-                print(f"flowdeck: screenshot saved to {shot} ({pixmap.width()}x{pixmap.height()})")
-            app.exit(outcome["code"])
+            window.pipelines_page.fit()  # the tiles' final size at the screenshot's width
+            screenshot_and_exit(app, window, shot)
 
         def timed_out() -> None:
             outcome["code"] = 1

@@ -43,25 +43,12 @@ from data.pipelines.status import DEFAULT_HORIZON_DAYS, PipelineView, load_pipel
 from data.report.results import Report
 from data.store.store import Store
 from data.sync.poll import SourceSchedule, TransitionTracker, with_source_health
+from data.sync.run import ConnectorFactory, TokenLookup, open_connector
 from data.timeutil import parse_instant, utc_now
 
 __all__ = ["LivePoller"]
 
 log = logging.getLogger(__name__)
-
-ConnectorFactory = Callable[[SourceConfig, "str | None"], Connector]
-
-
-def _default_factory(source: SourceConfig, token: str | None) -> Connector:
-    from data.connectors.registry import make_connector
-
-    return make_connector(source, token)
-
-
-def _default_token(name: str) -> str | None:
-    from data import secrets
-
-    return secrets.get_token(name)
 
 
 class LivePoller(QObject):
@@ -109,7 +96,7 @@ class LivePoller(QObject):
         open_store: Callable[[], Store],
         *,
         connector_factory: ConnectorFactory | None = None,
-        token_for: Callable[[str], str | None] | None = None,
+        token_for: TokenLookup | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = utc_now,
         horizon_days: float | None = DEFAULT_HORIZON_DAYS,
@@ -121,8 +108,8 @@ class LivePoller(QObject):
         super().__init__(parent)
         self.config = config
         self._open_store = open_store
-        self._factory = connector_factory or _default_factory
-        self._token_for = token_for or _default_token
+        self._factory = connector_factory
+        self._token_for = token_for
         self._mono = monotonic
         self._now = now
         self.horizon_days = horizon_days
@@ -234,7 +221,7 @@ class LivePoller(QObject):
         def job(emit: Emit) -> None:
             conn = self._connectors.get(source.name)
             if conn is None:
-                conn = self._factory(source, self._token_for(source.name))
+                conn = open_connector(source, token_for=self._token_for, factory=self._factory)
                 self._connectors[source.name] = conn
             from data.sync.poll import poll_source
 

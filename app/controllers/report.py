@@ -5,7 +5,8 @@ hands frozen result objects to the window through typed signals. Each request bu
 results of an older generation are dropped, so a quick second range change always wins.
 
 The metrics engine (``data.report.build``) is reached through :class:`Engine`, so tests can substitute a
-slow or failing one. Task bookkeeping and the result handlers are in :mod:`app.controllers.report_results`.
+slow or failing one. The controller's compute tasks are counted (``busy_changed``) and their failures
+reported by :class:`app.controllers.tasks.ComputeTasks`; the handlers here turn their results into signals.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.controllers.engine import Engine, ModuleEngine, StoreInfo, data_span
-from app.controllers.report_results import ControllerResults
 from app.controllers.sync import StoreWatcher, SyncController
+from app.controllers.tasks import ComputeTasks
 from app.workers import Emit, Task, WorkerPool
 from data.config.model import Config, Definitions
 from data.pipelines.results import PipelineStatus
@@ -36,8 +37,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 
-class Controller(ControllerResults, QObject):
+
+class Controller(QObject):
     """Owns the store and compute; the window calls :meth:`start`, :meth:`request`, :meth:`compare`.
 
     Signals:
@@ -55,6 +58,7 @@ class Controller(ControllerResults, QObject):
             selection was re-requested. The instant is when it was noticed (UTC).
 
     Attributes:
+        tasks: the :class:`~app.controllers.tasks.ComputeTasks` running on :attr:`workers` (busy count).
         syncer: the :class:`~app.controllers.sync.SyncController` (Sync now, Cancel).
         watcher: the :class:`~app.controllers.sync.StoreWatcher` polling the store generation.
     """
@@ -92,9 +96,9 @@ class Controller(ControllerResults, QObject):
         self.store: Store | None = None
         self.info: StoreInfo | None = None
         self.workers = WorkerPool(2)
+        self.tasks = ComputeTasks(self.workers, self.busy_changed.emit, self.error.emit)
         self._generation = 0
         self._compare_generation = 0
-        self._busy = 0
         self.stale_dropped = 0
         #: The last pipelines and trends with the inputs they were computed from.
         self._cache: dict[tuple[str, object], Any] = {}
@@ -140,7 +144,20 @@ class Controller(ControllerResults, QObject):
             info = StoreInfo(store.url_for_display(), demo_flag, demo_end, generated, first, last)
             emit("store", (store, info))
 
-        self._submit(Task(-1, job), self._on_start)
+        self.tasks.submit(Task(-1, job), self._on_start)
+
+    def _on_start(self, _gen: int, kind: str, payload: object) -> None:
+        if kind == "progress":
+            self.progress.emit(str(payload))
+            return
+        store, info = cast("tuple[Store, StoreInfo]", payload)
+        self.store, self.info = store, info
+        self.progress.emit("Demo data" if info.demo else "Ready")
+        self.store_ready.emit(info)
+        if self.last_selection is not None:
+            self.request(self.last_selection)
+        self.refresh_timer.start()
+        self.watcher.start(store)
 
     def _default_demo(self, store: Store) -> object:
         from data import demo
@@ -224,8 +241,25 @@ class Controller(ControllerResults, QObject):
                 )
             emit("trends", (trends_key, cached_trends))
 
-        self._submit(Task(gen, job, self.is_current), self._on_partial)
+        self.tasks.submit(Task(gen, job, self.is_current), self._on_partial)
         return gen
+
+    def _on_partial(self, gen: int, kind: str, payload: object) -> None:
+        if gen != self._generation:
+            self.stale_dropped += 1
+            return
+        if kind == "report":
+            self.last_report = cast("Report", payload)
+            self.report_ready.emit(payload)
+        elif kind == "trends":
+            key, points = cast("tuple[object, list[TrendPoint]]", payload)
+            self._cache = {k: v for k, v in self._cache.items() if k[0] != "trends"} | {("trends", key): points}
+            self.last_trends = list(points)
+            self.trends_ready.emit(self.last_trends)
+        elif kind == "generation":
+            self._request_pipelines(self.last_selection.as_of if self.last_selection else self.now(), int(payload))  # type: ignore[call-overload]
+        elif kind == "calendar_rejected":
+            self.calendar_rejected.emit(str(payload))
 
     def _request_pipelines(self, as_of: datetime, generation: int) -> None:
         """Pipeline states as of ``as_of``, unless they are known or being computed for it.
@@ -245,7 +279,7 @@ class Controller(ControllerResults, QObject):
             # Sorted here, off the GUI thread; the board shows them in this order (failing first).
             emit("pipelines", (key, sort_statuses(engine.pipeline_statuses(store, as_of=as_of))))
 
-        self._submit(Task(0, job), self._on_pipelines)
+        self.tasks.submit(Task(0, job), self._on_pipelines)
 
     def _on_pipelines(self, _gen: int, _kind: str, payload: object) -> None:
         key, statuses = cast("tuple[tuple[datetime, int], list[PipelineStatus]]", payload)
@@ -273,8 +307,15 @@ class Controller(ControllerResults, QObject):
             ]
             emit("comparison", tuple(reports))
 
-        self._submit(Task(gen, job, lambda g: g == self._compare_generation), self._on_compare)
+        self.tasks.submit(Task(gen, job, lambda g: g == self._compare_generation), self._on_compare)
         return gen
+
+    def _on_compare(self, gen: int, kind: str, payload: object) -> None:
+        if gen != self._compare_generation:
+            self.stale_dropped += 1
+            return
+        before, after = cast("tuple[Report, Report]", payload)
+        self.comparison_ready.emit(before, after)
 
     def set_config(self, config: Config) -> None:
         """Use ``config`` from now on (reloaded after a Sources change) and recompute."""
@@ -282,6 +323,13 @@ class Controller(ControllerResults, QObject):
         self.config_changed.emit(config)
         if self.last_selection is not None:
             self.request(self.last_selection)
+
+    def _refresh(self) -> None:
+        if self.info is not None and self.info.demo:
+            return  # the demo never changes and its "now" is fixed: nothing to refresh
+        sel = self.last_selection
+        if sel is not None and self.tasks.busy == 0 and abs((sel.as_of - self.now()).total_seconds()) < 120:
+            self.request(dataclasses.replace(sel, as_of=self.now()))
 
     def refresh_data(self) -> None:
         """New data is in the store: re-request the current selection (moving "now" along)."""
@@ -317,25 +365,12 @@ class Controller(ControllerResults, QObject):
 
     def submit(
         self,
-        fn: Callable[[], object],
-        on_result: Callable[[object], None],
+        fn: Callable[[], T],
+        on_result: Callable[[T], None],
         on_error: Callable[[str], None] | None = None,
     ) -> Task:
         """Run ``fn()`` on a compute worker; ``on_result(value)`` or ``on_error(message)`` on the GUI thread."""
-
-        def job(emit: Emit) -> None:
-            emit("result", fn())
-
-        task = Task(0, job)
-        task.signals.partial.connect(lambda _g, _k, value: on_result(value))
-        if on_error is not None:
-            task.signals.failed.connect(lambda _g, message, _e: on_error(message))
-        task.signals.finished.connect(self._on_finished)
-        self._busy += 1
-        if self._busy == 1:
-            self.busy_changed.emit(True)
-        self.workers.submit(task)
-        return task
+        return self.tasks.run(fn, on_result, on_error)
 
     def is_current(self, generation: int) -> bool:
         """True when ``generation`` is the latest request (thread-safe read of an int)."""

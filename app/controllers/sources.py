@@ -77,16 +77,15 @@ def check_connector(config: Config) -> None:
 
 def test_source(table: dict[str, Any], token: str | None) -> str:
     """Validate ``table``, build its connector and call ``test_connection()`` (on a worker)."""
-    from data import secrets
     from data.config.parse import parse_config
     from data.connectors.redact import register_secret
 
     if token:
         register_secret(token)  # so no error text can carry it
     source = parse_config({"sources": [table]}, "the form", fallback_streams=False).sources[0]
-    from data.connectors.registry import make_connector
+    from data.sync.run import open_connector
 
-    connector = make_connector(source, token or secrets.get_token(source.name))
+    connector = open_connector(source, token or None)
     try:
         return connector.test_connection()
     finally:

@@ -133,11 +133,9 @@ class SyncController(QObject):
         self._summaries = []
 
         def job(emit: Emit) -> None:
-            from data import secrets
             from data.connectors.base import ConnectorError
             from data.connectors.redact import redact
-            from data.connectors.registry import make_connector
-            from data.sync.run import SyncSummary, sync_source
+            from data.sync.run import SyncSummary, open_connector, sync_source
 
             for done, source in enumerate(sources):
                 if cancel.is_set():
@@ -155,7 +153,7 @@ class SyncController(QObject):
 
                 emit("progress", (translate("Sync", "{source}: connecting…").format(source=source.name), done, total))
                 try:
-                    connector = make_connector(source, secrets.get_token(source.name))
+                    connector = open_connector(source)
                 except ConnectorError as exc:
                     emit("summary", SyncSummary(source.name, error=redact(str(exc))))
                     continue

@@ -1,27 +1,36 @@
-"""The main window's pages and what fills them: page names and titles, the shortcut table, and the
-reactions to the controller's results.
+"""The main window's pages and what fills them: page names and titles, the shortcut table, the
+report's caveats line, and :class:`ReportPages`, the five report pages.
 
-:class:`ReportViews` is a mixin of :class:`app.main_window.window.MainWindow`: it fills the map, scorecard,
-trends and pipelines pages from the controller's signals, shows failures above the pages and
-computes the Compare page the first time it is shown. It relies on the window's ``controller``,
-``controls``, ``banner``, ``banner_box``, ``error_banner``, ``notes_label``, ``status_text``, the page
-widgets, ``tabs``, ``recompute`` and the :class:`app.main_window.parts.SyncActions` methods.
+:class:`ReportPages` is owned by :class:`app.main_window.window.MainWindow` (which lays the pages out
+in its tabs, next to :class:`app.main_window.trust_pages.TrustPages`). Like the trust pages it is
+given the controller whose results fill it and the tabs that say which page is shown; it also gets
+the "as of now" switch, which decides whether live polling or the cache fills the Pipelines page.
+Texts keep the ``MainWindow`` context.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from app.main_window.parts import report_notes
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+
 from data.pipelines.results import PipelineStatus
-from data.report.results import Report, TrendPoint
-from widgets.format import fmt_local
+from data.report.results import Report
+from widgets.comparison import ComparisonView
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
+from widgets.pipeline_board import PipelineBoard
+from widgets.scorecard import Scorecard
+from widgets.trend_chart import TrendCharts
+from widgets.value_stream_map import ValueStreamMap
 
 if TYPE_CHECKING:
-    from app.controllers.engine import StoreInfo
+    from app.controllers.live import LivePoller
+    from app.controllers.notify import Notifier
+    from app.controllers.report import Controller
+    from data.pipelines.status import PipelineView
 
-__all__ = ["PAGES", "PAGE_TITLES", "SHORTCUTS", "TRUST_PAGES", "ReportViews"]
+__all__ = ["PAGES", "PAGE_TITLES", "SHORTCUTS", "TRUST_PAGES", "ReportPages", "report_notes"]
 
 PAGES = ("map", "scorecard", "trends", "pipelines", "compare", "quality", "maturity", "releases")
 PAGE_TITLES = (
@@ -63,130 +72,125 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 
-class ReportViews:
-    """The pages filled from the controller's results (a mixin of MainWindow)."""
+def _excluded_text(kind: str, n: int) -> str:
+    """``3 work items`` for an exclusion kind, in the installed language (unknown kinds by their key)."""
+    if kind == "work_item":
+        return translate("MainWindow", "%n work item(s)", "", n)
+    if kind == "change":
+        return translate("MainWindow", "%n change(s)", "", n)
+    if kind == "deployment":
+        return translate("MainWindow", "%n deployment(s)", "", n)
+    return f"{n} {kind.replace('_', ' ')}"
 
-    controller: Any
-    controls: Any
-    banner: Any
-    banner_box: Any
-    error_banner: Any
-    notes_label: Any
-    status_text: Any
-    map: Any
-    scorecard: Any
-    trends: Any
-    pipelines: Any
-    comparison: Any
-    tabs: Any
-    live: Any
-    report: Report | None
 
-    def _store_ready(self, info: StoreInfo) -> None:
-        self.controls.set_streams([s.name for s in self.controller.config.streams])
-        note = ""
-        if info.demo and info.demo_end is not None:
-            note = translate("MainWindow", "demo data ends {end}: 'now' is that moment").format(
-                end=fmt_local(info.demo_end)
-            )
-        self.controls.set_now(self.controller.now(), note)
-        self.controls.setEnabled(True)
-        if info.demo:
-            self.banner.setText(
-                translate(
-                    "MainWindow",
-                    "Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. "
-                    "Add a source to see your own delivery.",
-                )
-            )
-            self.banner_box.setVisible(True)
-        if info.first_day and info.last_day:
-            self.comparison.set_data_span(info.first_day, info.last_day)
-        self.status_text.setText(
-            (
-                translate("MainWindow", "Demo data: {url}") if info.demo else translate("MainWindow", "Store: {url}")
-            ).format(url=info.url)
+def report_notes(report: Report) -> str:
+    """The report's caveats in one line: calendar not applied, excluded records."""
+    parts: list[str] = []
+    calendar = report.notes.get("calendar") if report.notes else None
+    if calendar:
+        parts.append(translate("MainWindow", "Note: {calendar}.").format(calendar=calendar))
+    excluded = report.notes.get("excluded") if report.notes else None
+    if isinstance(excluded, dict) and any(excluded.values()):
+        listed = translate("MainWindow", ", ").join(
+            _excluded_text(str(k), int(v)) for k, v in sorted(excluded.items()) if v
         )
-        w: Any = self  # a MainWindow (this class is its mixin)
-        w._update_sync_action()
-        w._load_sync_states()
-        w.recompute()
-        self._maybe_compare()
+        parts.append(translate("MainWindow", "Excluded by decision: {listed}.").format(listed=listed))
+    return " ".join(parts)
+
+
+class ReportPages:
+    """Map, Scorecard, Trends, Pipelines and Compare: built here, filled from the controller's results.
+
+    The Pipelines page shows the states cached for the selection's "as of"; once live polling is
+    attached (:meth:`follow_live`) it follows every poll while the window shows "as of now". The
+    Compare page is computed the first time it is shown.
+    """
+
+    def __init__(self, controller: Controller, tabs: QTabWidget, as_of_now: QCheckBox) -> None:
+        self.controller = controller
+        self.tabs = tabs
+        self.as_of_now = as_of_now
+        # The report on the map and the scorecard (None until the first one arrives).
+        self.report: Report | None = None
+        self.live: LivePoller | None = None
+        self.compared = False
+
+        self.map = ValueStreamMap()
+        self.map.set_stream(None, "Loading…")
+        map_scroll = QScrollArea()
+        map_scroll.setWidgetResizable(True)
+        map_scroll.setWidget(self.map)
+        self.map_hint = QLabel(
+            translate(
+                "MainWindow", "Click a stage (or select it with the arrow keys and press Enter) to see its items."
+            )
+        )
+        self.map_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.map_page = QWidget()
+        map_layout = QVBoxLayout(self.map_page)
+        map_layout.addWidget(map_scroll, 1)
+        map_layout.addWidget(self.map_hint)
+        self.scorecard = Scorecard()
+        self.trends = TrendCharts()
+        self.pipelines = PipelineBoard()
+        self.comparison = ComparisonView()
+
+        controller.trends_ready.connect(self.trends.set_points)
+        controller.pipelines_ready.connect(self.show_pipelines)
+        controller.comparison_ready.connect(self._show_comparison)
+        self.comparison.compare_requested.connect(controller.compare)
+        tabs.currentChanged.connect(self.maybe_compare)
+
+    def tab_pages(self) -> list[QWidget]:
+        """The five pages in tab order (the map in its scroll area, with its hint)."""
+        return [self.map_page, self.scorecard, self.trends, self.pipelines, self.comparison]
+
+    def exportable(self) -> dict[str, QWidget]:
+        """Page name -> the widget worth exporting (the map itself, not its scroll area)."""
+        widgets = (self.map, self.scorecard, self.trends, self.pipelines, self.comparison)
+        return dict(zip(PAGES[: len(widgets)], widgets, strict=True))
 
     def show_report(self, report: Report) -> None:
-        """Fill the map and scorecard."""
+        """Fill the map and the scorecard."""
         self.report = report
-        self.error_banner.setVisible(False)
         stream = report.streams[0] if report.streams else None
         self.map.set_stream(stream, translate("MainWindow", "No completed items in this window"))
         self.scorecard.set_report(report)
-        notes = report_notes(report)
-        self.notes_label.setText(notes)
-        self.notes_label.setVisible(bool(notes))
-        self.status_text.setText(
-            (
-                translate("MainWindow", "{start} – {end} · as of {as_of} · demo data")
-                if self.controller.info and self.controller.info.demo
-                else translate("MainWindow", "{start} – {end} · as of {as_of}")
-            ).format(
-                start=fmt_local(report.window_from), end=fmt_local(report.window_to), as_of=fmt_local(report.as_of)
-            )
-        )
 
-    def show_trends(self, points: list[TrendPoint]) -> None:
-        """Fill the trend charts."""
-        self.trends.set_points(points)
+    def show_failure(self) -> None:
+        """Before the first report: say on the map that it could not be computed (a report shown stays)."""
+        if self.report is None:
+            self.map.set_stream(None, translate("MainWindow", "Could not compute: see the message above"))
 
     def show_pipelines(self, statuses: list[PipelineStatus]) -> None:
         """Fill the pipelines page (from the cache, for the selection's "as of")."""
-        if self.live is not None and self.controls.as_of_now.isChecked():
+        if self.live is not None and self.as_of_now.isChecked():
             return  # live polling owns the page while it shows "now"
         self.pipelines.set_statuses(statuses, presorted=True)
 
-    def attach_live(self, poller: Any, notifier: Any = None) -> None:
-        """Live pipeline polling (configured sources): the pipelines page follows each poll while the
-        window shows "as of now"; failing sources get an error tile; notices go to ``notifier``."""
+    def follow_live(self, poller: LivePoller, notifier: Notifier | None = None) -> None:
+        """The pipelines page follows each poll while "as of now" is on; failing sources get an error
+        tile; the pipeline states also go to ``notifier`` (tray), and its notices."""
         self.live = poller
 
-        def view(v: Any) -> None:
-            if self.controls.as_of_now.isChecked():
+        def view(v: PipelineView) -> None:
+            if self.as_of_now.isChecked():
                 self.pipelines.set_view(v)
                 self.pipelines.set_source_errors({n: err for n, (_stale, err) in poller.source_health().items()})
             if notifier is not None:
                 notifier.set_statuses(v.statuses)
 
         poller.pipelines_changed.connect(view)
-        w: Any = self
-        poller.source_failed.connect(lambda src, msg: w.statusBar().showMessage(f"{src}: {msg}", 10_000))
-        poller.source_recovered.connect(
-            lambda src: w.statusBar().showMessage(
-                translate("MainWindow", "{source}: answering again").format(source=src), 5000
-            )
-        )
         if notifier is not None:
             poller.notices.connect(notifier.show)
 
-    def show_error(self, message: str) -> None:
-        """Show a failure above the pages (plain text) without losing what is shown."""
-        self.error_banner.setText(message)
-        self.error_banner.setVisible(True)
-        if self.report is None:
-            self.map.set_stream(None, translate("MainWindow", "Could not compute: see the message above"))
-
-    def _maybe_compare(self, *_: object) -> None:
+    def maybe_compare(self, *_: object) -> None:
         """Compute the default comparison the first time the Compare page is shown (not before:
         two more reports at start-up would compete with the first one)."""
-        if (
-            self.tabs.currentWidget() is self.comparison
-            and not getattr(self, "_compared", False)
-            and self.controller.store is not None
-        ):
-            self._compared = True
+        if self.tabs.currentWidget() is self.comparison and not self.compared and self.controller.store is not None:
+            self.compared = True
             self.comparison.request()
 
-    def _calendar_rejected(self, reason: str) -> None:
-        self.controls.set_calendar_supported(
-            False, translate("MainWindow", "Working-time calendar not available: {reason}").format(reason=reason)
-        )
-        w: Any = self  # a MainWindow (this class is its mixin)
-        w.recompute()
+    def _show_comparison(self, before: Report, after: Report) -> None:
+        self.comparison.set_reports(before, after)
+        self.compared = True

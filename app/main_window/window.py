@@ -3,16 +3,19 @@
 Pages: Map (value-stream map), Scorecard, Trends, Pipelines, Compare. The window appears at once
 with placeholders; the store is opened (and the demo generated) on a worker.
 
-The page names, the shortcut table and the result slots live in :mod:`app.main_window.pages`, the
-exports in :mod:`app.main_window.exports`, the Help dialogs in :mod:`app.main_window.dialogs`, the sync actions and
-theme in :mod:`app.main_window.parts`; the names other code imports from here are re-exported.
+The window owns its parts and passes each what it needs: the report pages and the page table
+(:mod:`app.main_window.pages`), the trust pages (:mod:`app.main_window.trust_pages`), the exports
+(:mod:`app.main_window.exports`) and the sync actions (:mod:`app.main_window.sync_actions`); the Help
+dialogs are in :mod:`app.main_window.dialogs` and the theme in :mod:`app.theme`. What it keeps is the
+layout, the menus, the wiring, and the reactions that touch the whole window (the banners above the
+pages, the status bar, the time-range controls).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -22,9 +25,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -34,23 +37,25 @@ from PySide6.QtWidgets import (
 from app.controllers.report import Controller
 from app.controllers.sources import SourcesController
 from app.main_window.dialogs import show_about, show_shortcuts
-from app.main_window.exports import ExportActions
-from app.main_window.pages import PAGE_TITLES, PAGES, ReportViews
-from app.main_window.parts import SyncActions, apply_theme
+from app.main_window.exports import WindowExports
+from app.main_window.pages import PAGE_TITLES, PAGES, ReportPages, report_notes
+from app.main_window.sync_actions import SyncActions
 from app.main_window.trust_pages import TrustPages
 from app.settings import UiSettings
+from app.theme import apply_theme
 from data.config.parse import default_config_path
 from data.report.results import Report
-from widgets.comparison import ComparisonView
+from widgets.format import fmt_local
 from widgets.i18n import translate
 from widgets.icons import icon
-from widgets.pipeline_board import PipelineBoard
-from widgets.scorecard import Scorecard
 from widgets.stage_detail import StageDetailDialog
 from widgets.sync_status import SyncStatus
 from widgets.time_range import Selection, TimeRangeBar
-from widgets.trend_chart import TrendCharts
-from widgets.value_stream_map import ValueStreamMap
+
+if TYPE_CHECKING:
+    from app.controllers.engine import StoreInfo
+    from app.controllers.live import LivePoller
+    from app.controllers.notify import Notifier
 
 __all__ = [
     "MainWindow",
@@ -58,9 +63,16 @@ __all__ = [
 ]
 
 
-class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
-    """The dashboard window (results: :class:`ReportViews`; exports: :class:`ExportActions`;
-    sync: :class:`SyncActions`)."""
+class MainWindow(QMainWindow):
+    """The dashboard window.
+
+    Attributes:
+        pages: the report pages (:class:`~app.main_window.pages.ReportPages`: map, scorecard, trends,
+            pipelines, compare) and the report they show.
+        trust: the trust pages (:class:`~app.main_window.trust_pages.TrustPages`).
+        exports: PNG, PDF and CSV (:class:`~app.main_window.exports.WindowExports`).
+        sync_actions: Sync now / Cancel (:class:`~app.main_window.sync_actions.SyncActions`).
+    """
 
     def __init__(self, controller: Controller, settings: UiSettings | None = None) -> None:
         super().__init__()
@@ -70,9 +82,7 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
         self.sources = SourcesController(controller, controller.config.path or default_config_path())
         #: Opens the Sources dialog (called with the window).
         self.add_source_hook: Callable[[QWidget], object] = self.sources.open
-        self.report: Report | None = None
         self.detail_dialog: StageDetailDialog | None = None
-        self.live: Any = None  # an app.controllers.live.LivePoller once attach_live() is called
         self.setWindowTitle(translate("MainWindow", "Flowdeck"))
         self.setWindowIcon(icon("flowdeck"))
         self.resize(1400, 900)
@@ -102,31 +112,20 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
         self.notes_label.setWordWrap(True)
         self.notes_label.setVisible(False)
 
-        self.map = ValueStreamMap()
-        self.map.set_stream(None, "Loading…")
-        map_scroll = QScrollArea()
-        map_scroll.setWidgetResizable(True)
-        map_scroll.setWidget(self.map)
-        self.map_hint = QLabel(
-            translate(
-                "MainWindow", "Click a stage (or select it with the arrow keys and press Enter) to see its items."
-            )
-        )
-        self.map_hint.setTextFormat(Qt.TextFormat.PlainText)
-        map_page = QWidget()
-        map_layout = QVBoxLayout(map_page)
-        map_layout.addWidget(map_scroll, 1)
-        map_layout.addWidget(self.map_hint)
-        self.scorecard = Scorecard()
-        self.trends = TrendCharts()
-        self.pipelines = PipelineBoard()
-        self.comparison = ComparisonView()
         self.tabs = QTabWidget(self)
+        self.pages = ReportPages(controller, self.tabs, self.controls.as_of_now)
         self.trust = TrustPages(controller, self.tabs, self)
         trust_pages = [w for _n, _t, w in self.trust.pages()]
-        for page, title in zip((map_page, self.scorecard, self.trends, self.pipelines, self.comparison, *trust_pages),
-                               PAGE_TITLES, strict=True):  # fmt: skip
+        for page, title in zip((*self.pages.tab_pages(), *trust_pages), PAGE_TITLES, strict=True):
             self.tabs.addTab(page, translate("MainWindow", title))
+        self.exports = WindowExports(
+            self,
+            self.tabs,
+            self.pages,
+            self.trust,
+            demo=lambda: controller.info is not None and controller.info.demo,
+            show_error=self.show_error,
+        )
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -151,7 +150,9 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_status)
         self.statusBar().addPermanentWidget(self.updated_label)
         self.statusBar().addPermanentWidget(self.busy)
+        self.sync_actions = SyncActions(controller, self.sync_status, self.updated_label, self.show_error, self)
 
+        self._menus: dict[str, QMenu] = {}
         self._build_menus()
         self._wire()
         self.settings.restore_window(self)
@@ -160,32 +161,36 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
 
     # -- construction --
 
+    def _menu(self, title: str) -> QMenu:
+        if title not in self._menus:
+            self._menus[title] = self.menuBar().addMenu(title)
+        return self._menus[title]
+
     def _action(self, menu_title: str, text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
-        menus = getattr(self, "_menus", {})
-        self._menus = menus
-        if menu_title not in menus:
-            menus[menu_title] = self.menuBar().addMenu(menu_title)
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
-        menus[menu_title].addAction(action)
+        self._menu(menu_title).addAction(action)
         return action
 
     def _build_menus(self) -> None:
         self._action(
             translate("MainWindow", "&File"),
             translate("MainWindow", "Export current page as PNG…"),
-            self._ask_png,
+            self.exports.ask_png,
             "Ctrl+E",
         )
         self._action(
-            translate("MainWindow", "&File"), translate("MainWindow", "Export report as PDF…"), self._ask_pdf, "Ctrl+P"
+            translate("MainWindow", "&File"),
+            translate("MainWindow", "Export report as PDF…"),
+            self.exports.ask_pdf,
+            "Ctrl+P",
         )
         self._action(
             translate("MainWindow", "&File"),
             translate("MainWindow", "Export selected stage's items as CSV…"),
-            self._ask_stage_csv,
+            self.exports.ask_selected_stage_csv,
             "Ctrl+Shift+E",
         )
         self._action(translate("MainWindow", "&File"), translate("MainWindow", "Quit"), self.close, "Ctrl+Q")
@@ -204,11 +209,23 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
         self._action(
             translate("MainWindow", "&Sources"), translate("MainWindow", "Sources…"), lambda: self.add_source_hook(self)
         )
-        self._build_sync_actions()
+        sources_menu = self._menu(translate("MainWindow", "&Sources"))
+        sources_menu.addAction(self.sync_actions.sync_action)
+        sources_menu.addAction(self.sync_actions.cancel_action)
+        self._build_toolbar()
         self._action(
             translate("MainWindow", "&Help"), translate("MainWindow", "Keyboard shortcuts"), self.show_shortcuts, "F1"
         )
         self._action(translate("MainWindow", "&Help"), translate("MainWindow", "About Flowdeck"), self._about)
+
+    def _build_toolbar(self) -> None:
+        toolbar = self.addToolBar(translate("MainWindow", "Sync"))
+        toolbar.setObjectName("syncToolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.sync_actions.sync_action)
+        sources_action = QAction(translate("MainWindow", "Sources…"), self)
+        sources_action.triggered.connect(lambda: self.add_source_hook(self))
+        toolbar.addAction(sources_action)
 
     # Slots without parameters: QAction.triggered passes ``checked``, which a ``lambda i=i`` would take as i.
     def _page_slot(self, index: int) -> Callable[[], None]:
@@ -224,30 +241,95 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
         return pick
 
     def _wire(self) -> None:
+        # The pages, the trust pages and the sync actions connect their own signals.
         c = self.controller
         c.store_ready.connect(self._store_ready)
         c.report_ready.connect(self.show_report)
-        c.trends_ready.connect(self.show_trends)
-        c.pipelines_ready.connect(self.show_pipelines)
-        c.comparison_ready.connect(self.comparison.set_reports)
         c.busy_changed.connect(self.busy.setVisible)
         c.progress.connect(self.status_text.setText)
         c.error.connect(self.show_error)
         c.calendar_rejected.connect(self._calendar_rejected)
         self.controls.changed.connect(self._selection_changed)
-        self.comparison.compare_requested.connect(c.compare)
-        self.map.stage_activated.connect(self.open_stage)
-        c.comparison_ready.connect(lambda *_: setattr(self, "_compared", True))
-        self.tabs.currentChanged.connect(self._maybe_compare)
-        s = c.syncer
-        s.started.connect(self._sync_started)
-        s.progress.connect(self.sync_status.progress)
-        s.finished.connect(self._sync_finished)
-        s.refused.connect(self.show_error)
-        self.sync_status.cancel_requested.connect(s.cancel)
+        self.pages.map.stage_activated.connect(self.open_stage)
         c.config_changed.connect(self._config_changed)
-        c.data_updated.connect(self._data_updated)
-        self.sources.sources_changed.connect(lambda _c: self._load_sync_states())
+        self.sources.sources_changed.connect(lambda _c: self.sync_actions.load_states())
+
+    # -- results --
+
+    def _store_ready(self, info: StoreInfo) -> None:
+        self.controls.set_streams([s.name for s in self.controller.config.streams])
+        note = ""
+        if info.demo and info.demo_end is not None:
+            note = translate("MainWindow", "demo data ends {end}: 'now' is that moment").format(
+                end=fmt_local(info.demo_end)
+            )
+        self.controls.set_now(self.controller.now(), note)
+        self.controls.setEnabled(True)
+        if info.demo:
+            self.banner.setText(
+                translate(
+                    "MainWindow",
+                    "Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. "
+                    "Add a source to see your own delivery.",
+                )
+            )
+            self.banner_box.setVisible(True)
+        if info.first_day and info.last_day:
+            self.pages.comparison.set_data_span(info.first_day, info.last_day)
+        self.status_text.setText(
+            (
+                translate("MainWindow", "Demo data: {url}") if info.demo else translate("MainWindow", "Store: {url}")
+            ).format(url=info.url)
+        )
+        self.sync_actions.update()
+        self.sync_actions.load_states()
+        self.recompute()
+        self.pages.maybe_compare()
+
+    def show_report(self, report: Report) -> None:
+        """Fill the map and scorecard, the report's caveats and the status line."""
+        self.error_banner.setVisible(False)
+        self.pages.show_report(report)
+        notes = report_notes(report)
+        self.notes_label.setText(notes)
+        self.notes_label.setVisible(bool(notes))
+        self.status_text.setText(
+            (
+                translate("MainWindow", "{start} – {end} · as of {as_of} · demo data")
+                if self.controller.info and self.controller.info.demo
+                else translate("MainWindow", "{start} – {end} · as of {as_of}")
+            ).format(
+                start=fmt_local(report.window_from), end=fmt_local(report.window_to), as_of=fmt_local(report.as_of)
+            )
+        )
+
+    def attach_live(self, poller: LivePoller, notifier: Notifier | None = None) -> None:
+        """Live pipeline polling (configured sources): the pipelines page follows each poll while the
+        window shows "as of now"; failing sources get an error tile and a status-bar message; notices
+        go to ``notifier``."""
+        self.pages.follow_live(poller, notifier)
+        poller.source_failed.connect(lambda src, msg: self.statusBar().showMessage(f"{src}: {msg}", 10_000))
+        poller.source_recovered.connect(
+            lambda src: self.statusBar().showMessage(
+                translate("MainWindow", "{source}: answering again").format(source=src), 5000
+            )
+        )
+
+    def show_error(self, message: str) -> None:
+        """Show a failure above the pages (plain text) without losing what is shown."""
+        self.error_banner.setText(message)
+        self.error_banner.setVisible(True)
+        self.pages.show_failure()
+
+    def _calendar_rejected(self, reason: str) -> None:
+        self.controls.set_calendar_supported(
+            False, translate("MainWindow", "Working-time calendar not available: {reason}").format(reason=reason)
+        )
+        self.recompute()
+
+    def _config_changed(self, _config: object) -> None:
+        self.controls.set_streams([s.name for s in self.controller.config.streams])
+        self.sync_actions.update()
 
     # -- user actions --
 
@@ -260,13 +342,13 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
 
     def open_stage(self, index: int) -> StageDetailDialog | None:
         """Open the items behind stage ``index`` of the shown stream."""
-        stream = self.map.stream()
+        stream = self.pages.map.stream()
         if stream is None or not 0 <= index < len(stream.stages):
             return None
         if self.detail_dialog is not None:
             self.detail_dialog.close()
         stage = stream.stages[index]
-        dialog = StageDetailDialog(stage, self, export_csv=self._ask_stage_csv_for)
+        dialog = StageDetailDialog(stage, self, export_csv=self.exports.ask_stage_csv)
         self.detail_dialog = dialog
         dialog.detail.set_dark(self.theme == "dark")
         dialog.show()
@@ -293,10 +375,10 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, theme)
         self._set_plot_theme()
-        self.map.update()
+        self.pages.map.update()
 
     def _set_plot_theme(self) -> None:
-        self.trends.set_dark(self.theme == "dark")
+        self.pages.trends.set_dark(self.theme == "dark")
 
     def show_shortcuts(self) -> QDialog:
         """Help → Keyboard shortcuts."""

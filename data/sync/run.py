@@ -9,6 +9,8 @@
 * One failing stream does not stop the others (their cursors are independent, FM-12); the source's
   ``sync_state`` records the attempt, the success, or the redacted error.
 * :func:`store_lock` keeps two syncers (a department's PostgreSQL) from doubling the work.
+* :func:`open_connector` builds a source's connector with its token: the one way every syncer, poller
+  and connection test gets a connector.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from datetime import datetime
 
 from sqlalchemy import text
 
+from data.config.model import SourceConfig
 from data.connectors.base import Connector, ConnectorError, SyncCancelled
 from data.connectors.redact import redact
+from data.connectors.registry import make_connector
 from data.store.store import Store
 from data.store.writer import Writer
 from data.timeutil import utc_now
@@ -32,15 +36,22 @@ from data.timeutil import utc_now
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "ConnectorFactory",
     "SourceLocked",
     "StreamSummary",
     "SyncProgress",
     "SyncSummary",
+    "TokenLookup",
+    "open_connector",
     "store_lock",
     "sync_source",
 ]
 
 Cancel = threading.Event | Callable[[], bool] | None
+#: ``(source, token) -> Connector``: how a connector is built (tests pass fakes).
+ConnectorFactory = Callable[[SourceConfig, str | None], Connector]
+#: A source name -> its token, or None.
+TokenLookup = Callable[[str], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +162,32 @@ def store_lock(store: Store, source: str) -> Iterator[bool]:
             conn.commit()
     finally:
         conn.close()
+
+
+def open_connector(
+    source: SourceConfig,
+    token: str | None = None,
+    *,
+    token_for: TokenLookup | None = None,
+    ask: Callable[[SourceConfig], str | None] | None = None,
+    factory: ConnectorFactory | None = None,
+) -> Connector:
+    """Build ``source``'s connector with its token; the caller closes it.
+
+    The token is the first found of: ``token`` (typed by the user), ``token_for(source.name)``
+    (default :func:`data.secrets.get_token`: ``FLOWDECK_TOKEN_<SOURCE>``, else the OS keyring), and
+    ``ask(source)`` (a prompt). ``factory`` builds it (default
+    :func:`data.connectors.registry.make_connector`; a ConnectorError names a bad kind or option).
+    """
+    if token is None:
+        if token_for is None:
+            from data import secrets
+
+            token_for = secrets.get_token
+        token = token_for(source.name)
+    if token is None and ask is not None:
+        token = ask(source)
+    return (factory or make_connector)(source, token)
 
 
 def sync_source(

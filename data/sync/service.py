@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
@@ -35,7 +34,7 @@ from data.connectors.base import Connector
 from data.connectors.redact import redact
 from data.connectors.registry import make_connector
 from data.store.store import Store
-from data.sync.run import SourceLocked, SyncSummary, store_lock, sync_source
+from data.sync.run import ConnectorFactory, SourceLocked, SyncSummary, open_connector, store_lock, sync_source
 from data.timeutil import utc_now
 
 __all__ = [
@@ -55,7 +54,6 @@ MAX_BACKOFF_S = 1800.0
 Log = Callable[[str], None]
 #: Line breaks inside a message (a server's error page, a driver's detail) would split the one line.
 _ONE_LINE = re.compile(r"\s*[\r\n]+\s*")
-ConnectorFactory = Callable[[SourceConfig, str | None], Connector]
 
 
 @dataclass
@@ -179,7 +177,7 @@ class _SourceWorker:
             if self.connector is None:
                 # Built per failure streak, not per sync: the HTTP session keeps its ETags and its
                 # rate-limit knowledge between syncs; a failure rebuilds it (and re-reads the token).
-                self.connector = self.connector_factory(self.source, self.token_for(name))
+                self.connector = open_connector(self.source, token_for=self.token_for, factory=self.connector_factory)
             with store_lock(self.store, name):
                 summary = sync_source(
                     self.store, self.connector, cancel=self.stop, lock=False, state_bumps_generation=False
@@ -235,7 +233,7 @@ def run_service(
     selected = [s for s in config.sources if sources is None or s.name in sources]
     if not selected:
         raise ValueError("no sources to sync; add one with `flowdeck sources add`")
-    factory: ConnectorFactory = connector_factory or _make_connector
+    factory: ConnectorFactory = connector_factory or make_connector
     own_store = store is None
     opened = Store.open(store_url) if store is None else store
     stats = ServiceStats()
@@ -274,7 +272,3 @@ def run_service(
         f"{stats.total_failures} failed, {sum(stats.skipped_locked.values())} skipped (locked)"
     )
     return stats
-
-
-def _make_connector(source: SourceConfig, token: str | None) -> Any:
-    return make_connector(source, token)

@@ -159,7 +159,7 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../app/controller_results.py" line="75"/>
+        <location filename="../../app/controllers/tasks.py" line="78"/>
         <source>The metrics engine is not available in this build ({module} is missing).</source>
         <translation>此版本中没有指标引擎（缺少 {module}）。</translation>
     </message>
@@ -167,74 +167,74 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../app/export.py" line="78"/>
-        <location filename="../../app/export.py" line="155"/>
+        <location filename="../../app/documents.py" line="78"/>
+        <location filename="../../app/documents.py" line="155"/>
         <source>Flowdeck report</source>
         <extracomment>First characters that make Excel/LibreOffice evaluate a cell (OWASP CSV injection), plus tab/CR.</extracomment>
         <translation>Flowdeck 报告</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="80"/>
+        <location filename="../../app/documents.py" line="80"/>
         <source>No data.</source>
         <translation>无数据。</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="82"/>
+        <location filename="../../app/documents.py" line="82"/>
         <source>Window {start} – {end} (local time, end exclusive); as of {as_of}.</source>
         <translation>时间窗口 {start} – {end}（本地时间，不含结束时刻）；截至 {as_of}。</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="88"/>
+        <location filename="../../app/documents.py" line="88"/>
         <source>Definitions in use</source>
         <translation>采用的定义</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="93"/>
+        <location filename="../../app/documents.py" line="93"/>
         <source>Stream {name}</source>
         <translation>价值流 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="94"/>
+        <location filename="../../app/documents.py" line="94"/>
         <source>{completed} completed · lead time median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip} · bottleneck {bottleneck}</source>
         <translation>已完成 {completed} · 前置时间中位数 {median}，p85 {p85} · 流动效率 {eff} · 在制品 {wip} · 瓶颈 {bottleneck}</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="108"/>
+        <location filename="../../app/documents.py" line="108"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="109"/>
+        <location filename="../../app/documents.py" line="109"/>
         <source>Items</source>
         <translation>工作项</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="110"/>
+        <location filename="../../app/documents.py" line="110"/>
         <source>Wait (median)</source>
         <translation>等待时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="111"/>
+        <location filename="../../app/documents.py" line="111"/>
         <source>Process (median)</source>
         <translation>处理时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="112"/>
+        <location filename="../../app/documents.py" line="112"/>
         <source>WIP</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="128"/>
+        <location filename="../../app/documents.py" line="128"/>
         <source>deployments/week {rate} · lead time for changes {lead} · change failure rate {cfr} · tiers {tiers}</source>
         <translation>每周部署 {rate} 次 · 变更前置时间 {lead} · 变更失败率 {cfr} · 级别 {tiers}</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="136"/>
+        <location filename="../../app/documents.py" line="136"/>
         <source>production deployment success {rate} · release gap {gap} · requirement lead time {lead} ({unlinked} not linked) · delivery time {delivery}</source>
         <translation>生产部署成功率 {rate} · 发布间隔 {gap} · 需求交付前置时间 {lead}（{unlinked} 个未关联）· 交付时间 {delivery}</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="147"/>
+        <location filename="../../app/documents.py" line="147"/>
         <source>Continuous delivery</source>
         <translation>持续交付</translation>
     </message>
@@ -299,385 +299,384 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/window_pages.py" line="27"/>
+        <location filename="../../app/main_window/pages.py" line="37"/>
         <source>Map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="28"/>
+        <location filename="../../app/main_window/pages.py" line="38"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="29"/>
+        <location filename="../../app/main_window/pages.py" line="39"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="30"/>
+        <location filename="../../app/main_window/pages.py" line="40"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="31"/>
+        <location filename="../../app/main_window/pages.py" line="41"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="32"/>
+        <location filename="../../app/main_window/pages.py" line="42"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="33"/>
+        <location filename="../../app/main_window/pages.py" line="43"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="34"/>
+        <location filename="../../app/main_window/pages.py" line="44"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="43"/>
+        <location filename="../../app/main_window/pages.py" line="53"/>
         <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
-        <extracomment>Pages computed only while shown (app.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
+        <extracomment>Pages computed only while shown (app.main_window.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
         <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="45"/>
+        <location filename="../../app/main_window/pages.py" line="55"/>
         <source>Range: 2, 4, 13, 26 weeks, quarter to date, custom</source>
         <translation>时间范围：2、4、13、26 周，本季度至今，自定义</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="47"/>
+        <location filename="../../app/main_window/pages.py" line="57"/>
         <source>Left / Right, Home / End</source>
         <translation>左 / 右，Home / End</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="48"/>
+        <location filename="../../app/main_window/pages.py" line="58"/>
         <source>Move between stages on the map</source>
         <translation>在价值流图的阶段之间移动</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="51"/>
+        <location filename="../../app/main_window/pages.py" line="61"/>
         <source>Enter or Space</source>
         <translation>Enter 或空格</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="52"/>
+        <location filename="../../app/main_window/pages.py" line="62"/>
         <source>Open the items behind the selected stage</source>
         <translation>打开所选阶段背后的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="54"/>
+        <location filename="../../app/main_window/pages.py" line="64"/>
         <source>Sync every source now (Esc or the status bar&apos;s Cancel stops it)</source>
         <translation>立即同步所有数据源（Esc 或状态栏的“取消”可停止）</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="55"/>
+        <location filename="../../app/main_window/pages.py" line="65"/>
         <source>Recompute now</source>
         <translation>立即重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="56"/>
+        <location filename="../../app/main_window/pages.py" line="66"/>
         <source>Export the current page as PNG</source>
         <translation>将当前页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="57"/>
+        <location filename="../../app/main_window/pages.py" line="67"/>
         <source>Export the dashboard as a PDF report</source>
         <translation>将仪表盘导出为 PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="58"/>
+        <location filename="../../app/main_window/pages.py" line="68"/>
         <source>Export the selected stage&apos;s items as CSV</source>
         <translation>将所选阶段的工作项导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="59"/>
+        <location filename="../../app/main_window/pages.py" line="69"/>
         <source>Switch between light and dark theme</source>
         <translation>在浅色与深色主题之间切换</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="60"/>
+        <location filename="../../app/main_window/pages.py" line="70"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="197"/>
-        <location filename="../../app/window_pages.py" line="61"/>
+        <location filename="../../app/main_window/pages.py" line="71"/>
+        <location filename="../../app/main_window/window.py" line="196"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="82"/>
+        <location filename="../../app/main_window/window.py" line="86"/>
         <source>Flowdeck</source>
         <extracomment>Opens the Sources dialog (called with the window).</extracomment>
         <translation>Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="90"/>
+        <location filename="../../app/main_window/window.py" line="94"/>
         <source>Add a source…</source>
         <translation>添加数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="117"/>
+        <location filename="../../app/main_window/pages.py" line="124"/>
         <source>Click a stage (or select it with the arrow keys and press Enter) to see its items.</source>
-        <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="146"/>
+        <location filename="../../app/main_window/window.py" line="139"/>
         <source>Starting…</source>
+        <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="183"/>
-        <location filename="../../app/main_window.py" line="189"/>
-        <location filename="../../app/main_window.py" line="192"/>
-        <location filename="../../app/main_window.py" line="197"/>
+        <location filename="../../app/main_window/window.py" line="179"/>
+        <location filename="../../app/main_window/window.py" line="185"/>
+        <location filename="../../app/main_window/window.py" line="191"/>
+        <location filename="../../app/main_window/window.py" line="196"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="184"/>
+        <location filename="../../app/main_window/window.py" line="180"/>
         <source>Export current page as PNG…</source>
         <translation>将当前页面导出为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="189"/>
+        <location filename="../../app/main_window/window.py" line="186"/>
         <source>Export report as PDF…</source>
         <translation>将报告导出为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="193"/>
+        <location filename="../../app/main_window/window.py" line="192"/>
         <source>Export selected stage&apos;s items as CSV…</source>
         <translation>将所选阶段的工作项导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="200"/>
-        <location filename="../../app/main_window.py" line="202"/>
-        <location filename="../../app/main_window.py" line="204"/>
+        <location filename="../../app/main_window/window.py" line="199"/>
+        <location filename="../../app/main_window/window.py" line="201"/>
+        <location filename="../../app/main_window/window.py" line="203"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="202"/>
+        <location filename="../../app/main_window/window.py" line="201"/>
         <source>Recompute</source>
         <translation>重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="204"/>
+        <location filename="../../app/main_window/window.py" line="203"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="208"/>
+        <location filename="../../app/main_window/window.py" line="207"/>
         <source>&amp;Range</source>
         <translation>时间范围(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="211"/>
-        <location filename="../../app/window_parts.py" line="99"/>
-        <location filename="../../app/window_parts.py" line="102"/>
+        <location filename="../../app/main_window/window.py" line="210"/>
+        <location filename="../../app/main_window/window.py" line="212"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="211"/>
-        <location filename="../../app/window_parts.py" line="112"/>
+        <location filename="../../app/main_window/window.py" line="210"/>
+        <location filename="../../app/main_window/window.py" line="226"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="215"/>
-        <location filename="../../app/main_window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="219"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/dialogs.py" line="28"/>
-        <location filename="../../app/main_window.py" line="215"/>
+        <location filename="../../app/main_window/dialogs.py" line="28"/>
+        <location filename="../../app/main_window/window.py" line="217"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/dialogs.py" line="51"/>
-        <location filename="../../app/main_window.py" line="217"/>
+        <location filename="../../app/main_window/dialogs.py" line="51"/>
+        <location filename="../../app/main_window/window.py" line="219"/>
         <source>About Flowdeck</source>
         <translation>关于 Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="88"/>
+        <location filename="../../app/main_window/window.py" line="263"/>
         <source>demo data ends {end}: &apos;now&apos; is that moment</source>
         <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="95"/>
+        <location filename="../../app/main_window/window.py" line="270"/>
         <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
         <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="106"/>
+        <location filename="../../app/main_window/window.py" line="281"/>
         <source>Demo data: {url}</source>
         <translation>演示数据：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="106"/>
+        <location filename="../../app/main_window/window.py" line="281"/>
         <source>Store: {url}</source>
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="120"/>
+        <location filename="../../app/main_window/pages.py" line="157"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="127"/>
+        <location filename="../../app/main_window/window.py" line="298"/>
         <source>{start} – {end} · as of {as_of} · demo data</source>
         <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="129"/>
+        <location filename="../../app/main_window/window.py" line="300"/>
         <source>{start} – {end} · as of {as_of}</source>
         <translation>{start} – {end} · 截至 {as_of}</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="162"/>
+        <location filename="../../app/main_window/window.py" line="314"/>
         <source>{source}: answering again</source>
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="173"/>
+        <location filename="../../app/main_window/pages.py" line="163"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="188"/>
+        <location filename="../../app/main_window/window.py" line="326"/>
         <source>Working-time calendar not available: {reason}</source>
         <translation>工作时间日历不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/dialogs.py" line="30"/>
+        <location filename="../../app/main_window/dialogs.py" line="30"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../app/dialogs.py" line="30"/>
+        <location filename="../../app/main_window/dialogs.py" line="30"/>
         <source>Does</source>
         <translation>功能</translation>
     </message>
     <message>
-        <location filename="../../app/dialogs.py" line="54"/>
+        <location filename="../../app/main_window/dialogs.py" line="54"/>
         <source>Flowdeck — where delivery time goes.
 A value-stream dashboard over your CI and ticket systems.</source>
         <translation>Flowdeck——交付时间都花在了哪里。
 基于 CI 与工单系统的价值流仪表盘。</translation>
     </message>
     <message>
-        <location filename="../../app/window_exports.py" line="63"/>
+        <location filename="../../app/main_window/exports.py" line="77"/>
         <source>Demo data: synthetic, not real.</source>
         <translation>演示数据：虚构，非真实数据。</translation>
     </message>
     <message>
-        <location filename="../../app/window_exports.py" line="82"/>
+        <location filename="../../app/main_window/exports.py" line="94"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/window_exports.py" line="86"/>
+        <location filename="../../app/main_window/exports.py" line="99"/>
         <source>Export page as PNG</source>
         <translation>将页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/window_exports.py" line="94"/>
+        <location filename="../../app/main_window/exports.py" line="108"/>
         <source>Export report as PDF</source>
         <translation>将报告导出为 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/window_exports.py" line="107"/>
+        <location filename="../../app/main_window/exports.py" line="123"/>
         <source>Export stage items as CSV</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/window_parts.py" line="63"/>
+        <location filename="../../app/main_window/pages.py" line="78"/>
         <source>%n work item(s)</source>
         <translation>
             <numerusform>%n 个工作项</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/window_parts.py" line="65"/>
+        <location filename="../../app/main_window/pages.py" line="80"/>
         <source>%n change(s)</source>
         <translation>
             <numerusform>%n 个变更</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/window_parts.py" line="67"/>
+        <location filename="../../app/main_window/pages.py" line="82"/>
         <source>%n deployment(s)</source>
         <translation>
             <numerusform>%n 次部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="76"/>
+        <location filename="../../app/main_window/pages.py" line="91"/>
         <source>Note: {calendar}.</source>
         <translation>注意：{calendar}。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="79"/>
+        <location filename="../../app/main_window/pages.py" line="94"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="82"/>
+        <location filename="../../app/main_window/pages.py" line="97"/>
         <source>Excluded by decision: {listed}.</source>
         <translation>已按决定排除：{listed}。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="99"/>
+        <location filename="../../app/main_window/sync_actions.py" line="52"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="103"/>
+        <location filename="../../app/main_window/sync_actions.py" line="55"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="108"/>
+        <location filename="../../app/main_window/window.py" line="222"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="120"/>
+        <location filename="../../app/main_window/sync_actions.py" line="71"/>
         <source>Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced.</source>
         <translation>没有可同步的内容：请先添加数据源（数据源 → 数据源…）。演示数据不会同步。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="124"/>
+        <location filename="../../app/main_window/sync_actions.py" line="75"/>
         <source>This store holds the demo data; start Flowdeck with --db PATH for your own sources.</source>
         <translation>此数据库存放的是演示数据；请使用 --db PATH 启动 Flowdeck 以接入您自己的数据源。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="129"/>
+        <location filename="../../app/main_window/sync_actions.py" line="80"/>
         <source>Sync {names} now (F5)</source>
         <translation>立即同步 {names}（F5）</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="151"/>
+        <location filename="../../app/main_window/sync_actions.py" line="101"/>
         <source>Sync: {errors}</source>
         <translation>同步：{errors}</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="167"/>
+        <location filename="../../app/main_window/sync_actions.py" line="112"/>
         <source>updated {time}</source>
         <translation>{time} 已更新</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="170"/>
+        <location filename="../../app/main_window/sync_actions.py" line="114"/>
         <source>New data was noticed in the store at {when}; recomputed.</source>
         <translation>{when} 在数据库中发现新数据，已重新计算。</translation>
     </message>
@@ -770,12 +769,12 @@ A value-stream dashboard over your CI and ticket systems.</source>
 <context>
     <name>Notifier</name>
     <message>
-        <location filename="../../app/notify.py" line="40"/>
+        <location filename="../../app/controllers/notify.py" line="40"/>
         <source>Flowdeck: {failing} failing, {running} running, {passing} passing</source>
         <translation>Flowdeck：{failing} 个失败，{running} 个运行中，{passing} 个通过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/notify.py" line="86"/>
+        <location filename="../../app/controllers/notify.py" line="86"/>
         <source>%n pipeline(s) changed</source>
         <translation>
             <numerusform>%n 条流水线状态变化</numerusform>
@@ -903,50 +902,50 @@ Retrying with backoff; the other sources keep updating.</source>
         <translation>数据源 {source} 出错</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="75"/>
-        <location filename="../../widgets/pipeline_board.py" line="195"/>
+        <location filename="../../widgets/pipeline_board.py" line="68"/>
+        <location filename="../../widgets/pipeline_board.py" line="188"/>
         <source>No pipelines in the cache yet.</source>
         <extracomment>The &quot;N pipelines, M failing&quot; line (the wall has it in its header instead).</extracomment>
         <translation>缓存中还没有流水线。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="197"/>
+        <location filename="../../widgets/pipeline_board.py" line="190"/>
         <source>No pipeline ran recently (%n idle pipeline(s) hidden).</source>
         <translation>
             <numerusform>最近没有运行过的流水线（已隐藏 %n 条空闲流水线）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="203"/>
+        <location filename="../../widgets/pipeline_board.py" line="196"/>
         <source>✓ All green: %n pipeline(s), none failing or running.</source>
         <translation>
             <numerusform>✓ 全部通过：共 %n 条流水线，没有失败或运行中的。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="206"/>
+        <location filename="../../widgets/pipeline_board.py" line="199"/>
         <source>No pipeline matches the filter.</source>
         <translation>没有符合筛选条件的流水线。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="209"/>
+        <location filename="../../widgets/pipeline_board.py" line="202"/>
         <source>%n pipeline(s), {failing} failing.</source>
         <translation>
             <numerusform>共 %n 条流水线，{failing} 条失败。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="214"/>
+        <location filename="../../widgets/pipeline_board.py" line="207"/>
         <source>Showing the first {n}, failing first.</source>
         <translation>显示前 {n} 条，失败的优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="216"/>
+        <location filename="../../widgets/pipeline_board.py" line="209"/>
         <source>{n} match the filter.</source>
         <translation>{n} 条符合筛选条件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="219"/>
+        <location filename="../../widgets/pipeline_board.py" line="212"/>
         <source>%n idle pipeline(s) hidden (no run recently).</source>
         <translation>
             <numerusform>已隐藏 %n 条空闲流水线（最近未运行）。</numerusform>
@@ -1408,27 +1407,27 @@ Shipped by {pipeline}</source>
 <context>
     <name>SourcesController</name>
     <message>
-        <location filename="../../app/sources_controller.py" line="170"/>
+        <location filename="../../app/controllers/sources.py" line="170"/>
         <source>Saved {name} to {path}.</source>
         <translation>已将 {name} 保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="174"/>
+        <location filename="../../app/controllers/sources.py" line="174"/>
         <source> The token is in the OS keyring.</source>
         <translation>令牌已保存在操作系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="176"/>
+        <location filename="../../app/controllers/sources.py" line="176"/>
         <source> The token was NOT stored: {error}</source>
         <translation>令牌未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="201"/>
+        <location filename="../../app/controllers/sources.py" line="201"/>
         <source>Removed {name} from {path}.</source>
         <translation>已从 {path} 中删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="204"/>
+        <location filename="../../app/controllers/sources.py" line="204"/>
         <source> Its keyring token was removed.</source>
         <translation>其密钥环中的令牌已删除。</translation>
     </message>
@@ -1452,283 +1451,283 @@ Shipped by {pipeline}</source>
         <translation>环境变量 {name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="60"/>
+        <location filename="../../widgets/sources_dialog.py" line="61"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="72"/>
+        <location filename="../../widgets/sources_dialog.py" line="71"/>
         <source>Config file: {path}</source>
         <extracomment>Asks before removing; tests replace it.</extracomment>
         <translation>配置文件：{path}</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="73"/>
-        <location filename="../../widgets/sources_dialog.py" line="79"/>
+        <location filename="../../widgets/source_form.py" line="75"/>
+        <location filename="../../widgets/sources_dialog.py" line="78"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="79"/>
-        <location filename="../../widgets/sources_dialog.py" line="80"/>
+        <location filename="../../widgets/source_form.py" line="81"/>
+        <location filename="../../widgets/sources_dialog.py" line="79"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="82"/>
+        <location filename="../../widgets/sources_dialog.py" line="81"/>
         <source>Last sync</source>
         <translation>上次同步</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="83"/>
+        <location filename="../../widgets/sources_dialog.py" line="82"/>
         <source>Last error</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="126"/>
-        <location filename="../../widgets/sources_dialog.py" line="84"/>
+        <location filename="../../widgets/source_form.py" line="128"/>
+        <location filename="../../widgets/sources_dialog.py" line="83"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="93"/>
+        <location filename="../../widgets/sources_dialog.py" line="92"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="95"/>
+        <location filename="../../widgets/sources_dialog.py" line="94"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="194"/>
-        <location filename="../../widgets/sources_dialog.py" line="108"/>
+        <location filename="../../widgets/source_form.py" line="202"/>
+        <location filename="../../widgets/sources_dialog.py" line="107"/>
         <source>New source</source>
         <translation>新数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="125"/>
+        <location filename="../../widgets/sources_dialog.py" line="122"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="127"/>
+        <location filename="../../widgets/sources_dialog.py" line="124"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="73"/>
+        <location filename="../../widgets/source_form.py" line="75"/>
         <source>letters, digits, - _ .</source>
         <translation>字母、数字、- _ .</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="80"/>
+        <location filename="../../widgets/source_form.py" line="82"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="81"/>
+        <location filename="../../widgets/source_form.py" line="83"/>
         <source>Repositories</source>
         <translation>代码仓库</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="83"/>
+        <location filename="../../widgets/source_form.py" line="85"/>
         <source>one per line: status: in review = In Review</source>
         <translation>每行一个：status: in review = In Review</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="86"/>
+        <location filename="../../widgets/source_form.py" line="88"/>
         <source>Status labels</source>
         <translation>状态标签</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="88"/>
+        <location filename="../../widgets/source_form.py" line="90"/>
         <source>Projects</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="89"/>
+        <location filename="../../widgets/source_form.py" line="91"/>
         <source>PAY, OPS  (GitLab: group/project or numeric ids)</source>
         <translation>PAY, OPS（GitLab：group/project 或数字 ID）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="92"/>
+        <location filename="../../widgets/source_form.py" line="94"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="93"/>
+        <location filename="../../widgets/source_form.py" line="95"/>
         <source>Jenkins user / Jira Cloud e-mail (Data Center: empty)</source>
         <translation>Jenkins 用户 / Jira Cloud 邮箱（Data Center：留空）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="96"/>
+        <location filename="../../widgets/source_form.py" line="98"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="97"/>
+        <location filename="../../widgets/source_form.py" line="99"/>
         <source>globs over full job names, e.g. mobile/*; empty: all</source>
         <translation>匹配完整任务名的通配符，如 mobile/*；留空表示全部</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="99"/>
+        <location filename="../../widgets/source_form.py" line="101"/>
         <source>Deployment pattern</source>
         <translation>部署匹配模式</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="101"/>
+        <location filename="../../widgets/source_form.py" line="103"/>
         <source>JQL</source>
         <translation>JQL</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="102"/>
+        <location filename="../../widgets/source_form.py" line="104"/>
         <source>type in (Story, Bug)  (no ORDER BY)</source>
         <translation>type in (Story, Bug)（不要写 ORDER BY）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="104"/>
+        <location filename="../../widgets/source_form.py" line="106"/>
         <source>Incident types</source>
         <translation>故障类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="106"/>
+        <location filename="../../widgets/source_form.py" line="108"/>
         <source>Time zone</source>
         <translation>时区</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="107"/>
+        <location filename="../../widgets/source_form.py" line="109"/>
         <source>Asia/Shanghai (feeds whose times carry no zone)</source>
         <translation>Asia/Shanghai（用于不带时区的时间）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="109"/>
+        <location filename="../../widgets/source_form.py" line="111"/>
         <source>Sync interval (s)</source>
         <translation>同步间隔（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="110"/>
+        <location filename="../../widgets/source_form.py" line="112"/>
         <source>Timeout (s)</source>
         <translation>超时（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="111"/>
+        <location filename="../../widgets/source_form.py" line="113"/>
         <source>company CA bundle (PEM)</source>
         <translation>公司 CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="112"/>
+        <location filename="../../widgets/source_form.py" line="114"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="120"/>
+        <location filename="../../widgets/source_form.py" line="122"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="121"/>
+        <location filename="../../widgets/source_form.py" line="123"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="122"/>
+        <location filename="../../widgets/source_form.py" line="124"/>
         <source>Trust the operating system&apos;s certificate store</source>
         <translation>信任操作系统的证书库</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="124"/>
+        <location filename="../../widgets/source_form.py" line="126"/>
         <source>System trust</source>
         <translation>系统信任</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="145"/>
+        <location filename="../../widgets/source_form.py" line="146"/>
         <source>CA bundle (PEM)</source>
         <translation>CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="147"/>
+        <location filename="../../widgets/source_form.py" line="148"/>
         <source>PEM files (*.pem *.crt *.cer);;All (*)</source>
         <translation>PEM 文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="163"/>
+        <location filename="../../widgets/source_form.py" line="164"/>
         <source>no OS keyring: not stored here</source>
         <translation>没有操作系统密钥环：不在此处保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="165"/>
+        <location filename="../../widgets/source_form.py" line="166"/>
         <source>Set the environment variable {env} for Flowdeck instead (never a file).</source>
         <translation>请改为给 Flowdeck 设置环境变量 {env}（切勿写入文件）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="172"/>
+        <location filename="../../widgets/source_form.py" line="173"/>
         <source>leave empty to keep the stored token</source>
         <translation>留空则保留已保存的令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="174"/>
+        <location filename="../../widgets/source_form.py" line="175"/>
         <source>API token</source>
         <translation>API 令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="177"/>
+        <location filename="../../widgets/source_form.py" line="178"/>
         <source>Stored in the OS keyring; {env} in the environment wins over it.</source>
         <translation>保存在操作系统密钥环中；环境变量 {env} 优先。</translation>
     </message>
     <message>
         <location filename="../../widgets/source_form.py" line="192"/>
-        <location filename="../../widgets/sources_dialog.py" line="255"/>
+        <location filename="../../widgets/source_form.py" line="200"/>
         <source>Edit source {name}</source>
         <translation>编辑数据源 {name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="159"/>
+        <location filename="../../widgets/sources_dialog.py" line="156"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="165"/>
+        <location filename="../../widgets/sources_dialog.py" line="163"/>
         <source>Testing the connection…</source>
         <translation>正在测试连接…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="172"/>
+        <location filename="../../widgets/sources_dialog.py" line="171"/>
         <source>Removing {name}…</source>
         <translation>正在删除 {name}…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="178"/>
+        <location filename="../../widgets/sources_dialog.py" line="177"/>
         <source>Remove source</source>
         <translation>删除数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="179"/>
+        <location filename="../../widgets/sources_dialog.py" line="178"/>
         <source>Remove the source {name} from the config file and its keyring token?</source>
         <translation>从配置文件中删除数据源 {name} 及其密钥环令牌？</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="197"/>
+        <location filename="../../widgets/sources_dialog.py" line="207"/>
         <source>Tokens: {message}</source>
         <translation>令牌：{message}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="199"/>
+        <location filename="../../widgets/sources_dialog.py" line="209"/>
         <source>{message} Flowdeck keeps no token in a file: use the environment variable named under the token field. (Keyring backend: {backend})</source>
         <translation>{message} Flowdeck 不会把令牌保存在文件中：请使用令牌输入框下方所示的环境变量。（密钥环后端：{backend}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="221"/>
+        <location filename="../../widgets/sources_dialog.py" line="231"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="268"/>
+        <location filename="../../widgets/sources_dialog.py" line="275"/>
         <source>Connected: {message}</source>
         <translation>已连接：{message}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="270"/>
+        <location filename="../../widgets/sources_dialog.py" line="277"/>
         <source>Failed: {message}</source>
         <translation>失败：{message}</translation>
     </message>
@@ -1823,65 +1822,65 @@ Open {url}</source>
 <context>
     <name>Sync</name>
     <message>
-        <location filename="../../app/sync_controller.py" line="41"/>
+        <location filename="../../app/controllers/sync.py" line="43"/>
         <source>This store holds the demo organisation; syncing real sources into it would mix synthetic and real numbers. Start Flowdeck with a store of its own for your data (flowdeck --db PATH), then sync.</source>
         <extracomment>Shown when a sync is asked for a store that holds the demo organisation.</extracomment>
         <translation>此数据库存放的是演示组织的数据；把真实数据源同步进来会混淆虚构与真实的数字。请为您的数据使用单独的数据库启动 Flowdeck（flowdeck --db PATH），然后再同步。</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="66"/>
+        <location filename="../../app/controllers/sync.py" line="68"/>
         <source>Sync cancelled; the next sync resumes from the last stored page</source>
         <translation>同步已取消；下次同步将从最后保存的页继续</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="68"/>
+        <location filename="../../app/controllers/sync.py" line="70"/>
         <source>Sync finished with errors ({sources})</source>
         <translation>同步完成，但有错误（{sources}）</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="70"/>
+        <location filename="../../app/controllers/sync.py" line="72"/>
         <source>Sync finished</source>
         <translation>同步完成</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/sync_controller.py" line="71"/>
+        <location filename="../../app/controllers/sync.py" line="73"/>
         <source>{head}: {records} records from %n source(s)</source>
         <translation>
             <numerusform>{head}：来自 %n 个数据源的 {records} 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="113"/>
+        <location filename="../../app/controllers/sync.py" line="123"/>
         <source>No source is configured: add one under Sources → Sources… first.</source>
         <translation>尚未配置数据源：请先在“数据源 → 数据源…”中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="116"/>
+        <location filename="../../app/controllers/sync.py" line="126"/>
         <source>The store is not open yet.</source>
         <translation>数据库尚未打开。</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="137"/>
+        <location filename="../../app/controllers/sync.py" line="145"/>
         <source>{source} {stream}: page {pages}, {records} records, {requests} requests</source>
         <translation>{source} {stream}：第 {pages} 页，{records} 条记录，{requests} 次请求</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="141"/>
+        <location filename="../../app/controllers/sync.py" line="149"/>
         <source>{progress}, waited {seconds} s</source>
         <translation>{progress}，已等待 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="146"/>
+        <location filename="../../app/controllers/sync.py" line="154"/>
         <source>{source}: connecting…</source>
         <translation>{source}：正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="158"/>
+        <location filename="../../app/controllers/sync.py" line="166"/>
         <source>{source}: cancelled</source>
         <translation>{source}：已取消</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="160"/>
+        <location filename="../../app/controllers/sync.py" line="168"/>
         <source>{source}: done</source>
         <translation>{source}：完成</translation>
     </message>
@@ -2103,136 +2102,136 @@ Open {url}</source>
 <context>
     <name>TrustPages</name>
     <message>
-        <location filename="../../app/trust_pages.py" line="60"/>
+        <location filename="../../app/main_window/trust_pages.py" line="60"/>
         <source>Release {repo}#{id}</source>
         <translation>发布 {repo}#{id}</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="69"/>
+        <location filename="../../app/main_window/trust_pages.py" line="69"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="72"/>
+        <location filename="../../app/main_window/trust_pages.py" line="72"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="99"/>
+        <location filename="../../app/main_window/trust_pages.py" line="99"/>
         <source>Export release report as {what}</source>
         <translation>将发布报告导出为 {what}</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="109"/>
+        <location filename="../../app/main_window/trust_pages.py" line="109"/>
         <source>Cannot write {name}: {error}</source>
         <translation>无法写入 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="112"/>
+        <location filename="../../app/main_window/trust_pages.py" line="112"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="141"/>
-        <location filename="../../app/trust_pages.py" line="144"/>
-        <location filename="../../app/trust_pages.py" line="157"/>
+        <location filename="../../app/main_window/trust_pages.py" line="141"/>
+        <location filename="../../app/main_window/trust_pages.py" line="144"/>
+        <location filename="../../app/main_window/trust_pages.py" line="157"/>
         <source>Computed when this page is shown.</source>
         <translation>显示此页面时计算。</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="148"/>
+        <location filename="../../app/main_window/trust_pages.py" line="148"/>
         <source>Finished</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="149"/>
+        <location filename="../../app/main_window/trust_pages.py" line="149"/>
         <source>Repository</source>
         <translation>代码仓库</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="150"/>
+        <location filename="../../app/main_window/trust_pages.py" line="150"/>
         <source>Deployment</source>
         <translation>部署</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="151"/>
+        <location filename="../../app/main_window/trust_pages.py" line="151"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="152"/>
+        <location filename="../../app/main_window/trust_pages.py" line="152"/>
         <source>Environment</source>
         <translation>环境</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="153"/>
+        <location filename="../../app/main_window/trust_pages.py" line="153"/>
         <source>Source</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="158"/>
+        <location filename="../../app/main_window/trust_pages.py" line="158"/>
         <source>Open release report</source>
         <translation>打开发布报告</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="161"/>
+        <location filename="../../app/main_window/trust_pages.py" line="161"/>
         <source>Double-click a production deployment (or select it and press Enter) for its release report.</source>
         <translation>双击一次生产部署（或选中后按 Enter）查看其发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="194"/>
+        <location filename="../../app/main_window/trust_pages.py" line="194"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="195"/>
+        <location filename="../../app/main_window/trust_pages.py" line="195"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="196"/>
+        <location filename="../../app/main_window/trust_pages.py" line="196"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="230"/>
+        <location filename="../../app/main_window/trust_pages.py" line="230"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="250"/>
+        <location filename="../../app/main_window/trust_pages.py" line="250"/>
         <source>Computed {when}.</source>
         <translation>计算于 {when}。</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="263"/>
+        <location filename="../../app/main_window/trust_pages.py" line="263"/>
         <source>Could not compute: {message}</source>
         <translation>无法计算：{message}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/trust_pages.py" line="275"/>
+        <location filename="../../app/main_window/trust_pages.py" line="275"/>
         <source>%n production deployment(s) finished in the selected window, newest first.</source>
         <translation>
             <numerusform>所选时间窗口内完成了 %n 次生产部署，最新的在前。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="282"/>
+        <location filename="../../app/main_window/trust_pages.py" line="282"/>
         <source>No production deployment finished in the selected window.</source>
         <translation>所选时间窗口内没有完成的生产部署。</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="300"/>
+        <location filename="../../app/main_window/trust_pages.py" line="300"/>
         <source>Building the release report of {repo}#{id}…</source>
         <translation>正在生成 {repo}#{id} 的发布报告…</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="310"/>
+        <location filename="../../app/main_window/trust_pages.py" line="310"/>
         <source>Release report of {repo}#{id}.</source>
         <translation>{repo}#{id} 的发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="320"/>
+        <location filename="../../app/main_window/trust_pages.py" line="320"/>
         <source>Could not build the release report of {repo}#{id}: {message}</source>
         <translation>无法生成 {repo}#{id} 的发布报告：{message}</translation>
     </message>
@@ -2260,17 +2259,17 @@ Open {url}</source>
         <translation>工作项 · 在制品</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="47"/>
+        <location filename="../../widgets/value_stream_map.py" line="43"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="53"/>
+        <location filename="../../widgets/value_stream_map.py" line="49"/>
         <source>Value-stream map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="61"/>
+        <location filename="../../widgets/value_stream_map.py" line="57"/>
         <source>No data for this period</source>
         <translation>此时间段没有数据</translation>
     </message>
@@ -2285,32 +2284,32 @@ Open {url}</source>
         <translation>等待时间 {wait}  ·  处理时间 {process}  ·  流动效率 {eff}  ·  累计 %C&amp;A {rca}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="220"/>
+        <location filename="../../widgets/value_stream_map.py" line="216"/>
         <source>Process: median {median}, p85 {p85}, total {total}</source>
         <translation>处理时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="223"/>
+        <location filename="../../widgets/value_stream_map.py" line="219"/>
         <source>Wait: median {median}, p85 {p85}, total {total}</source>
         <translation>等待时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="226"/>
+        <location filename="../../widgets/value_stream_map.py" line="222"/>
         <source>Items: {items}   WIP: {wip} (median age {age})</source>
         <translation>工作项：{items}   在制品：{wip}（停留时间中位数 {age}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="229"/>
+        <location filename="../../widgets/value_stream_map.py" line="225"/>
         <source>Complete and accurate: {pct}</source>
         <translation>完整准确率：{pct}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="232"/>
+        <location filename="../../widgets/value_stream_map.py" line="228"/>
         <source>Bottleneck: the largest total wait of the stream</source>
         <translation>瓶颈：价值流中总等待时间最长的阶段</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="233"/>
+        <location filename="../../widgets/value_stream_map.py" line="229"/>
         <source>Click or press Enter for the items behind these numbers.</source>
         <translation>点击或按 Enter 查看这些数字背后的工作项。</translation>
     </message>
@@ -2438,79 +2437,79 @@ Open {url}</source>
 <context>
     <name>WallPages</name>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="51"/>
+        <location filename="../../widgets/wall_pages.py" line="52"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="118"/>
+        <location filename="../../widgets/wall_pages.py" line="119"/>
         <source>+ %n more on this wall&apos;s list, {failing} of them failing (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示，其中 {failing} 条失败（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="125"/>
+        <location filename="../../widgets/wall_pages.py" line="126"/>
         <source>+ %n more on this wall&apos;s list (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="193"/>
+        <location filename="../../widgets/wall_pages.py" line="194"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="202"/>
+        <location filename="../../widgets/wall_pages.py" line="203"/>
         <source>Lead time (median)</source>
         <translation>前置时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="203"/>
+        <location filename="../../widgets/wall_pages.py" line="204"/>
         <source>Flow efficiency</source>
         <translation>流动效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="204"/>
+        <location filename="../../widgets/wall_pages.py" line="205"/>
         <source>Work in progress</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="205"/>
+        <location filename="../../widgets/wall_pages.py" line="206"/>
         <source>Bottleneck</source>
         <translation>瓶颈</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="225"/>
-        <location filename="../../widgets/wall_pages.py" line="290"/>
+        <location filename="../../widgets/wall_pages.py" line="226"/>
+        <location filename="../../widgets/wall_pages.py" line="291"/>
         <source>Waiting for the first report…</source>
         <translation>正在等待第一份报告…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="232"/>
+        <location filename="../../widgets/wall_pages.py" line="233"/>
         <source>{name} · %n item(s) completed · {window}</source>
         <translation>
             <numerusform>{name} · 已完成 %n 个工作项 · {window}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="259"/>
+        <location filename="../../widgets/wall_pages.py" line="260"/>
         <source>target {target}: {mark}</source>
         <translation>目标 {target}：{mark}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="279"/>
+        <location filename="../../widgets/wall_pages.py" line="280"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="314"/>
+        <location filename="../../widgets/wall_pages.py" line="315"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="319"/>
+        <location filename="../../widgets/wall_pages.py" line="320"/>
         <source>Waiting for first data…</source>
         <translation>正在等待首批数据…</translation>
     </message>

@@ -60,7 +60,7 @@ def _child_dashboard(db: str, spawned_at: float) -> None:
             if event.type() == QEvent.Type.Paint:
                 now = time.time()
                 marks.setdefault("first_paint", now - spawned_at)
-                if window.map.stream() is not None and state["phase"] == "start":
+                if window.pages.map.stream() is not None and state["phase"] == "start":
                     marks["filled"] = now - spawned_at
                     state["phase"] = "ready"
                     QTimer.singleShot(300, next_range)
@@ -75,7 +75,7 @@ def _child_dashboard(db: str, spawned_at: float) -> None:
             return False
 
     watch = PaintWatch()
-    window.map.installEventFilter(watch)
+    window.pages.map.installEventFilter(watch)
     order = [0, 3, 1, 2, 0, 3, 1, 2]
 
     def next_range() -> None:

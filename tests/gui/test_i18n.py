@@ -201,8 +201,8 @@ def _walk_pages(qtbot: Any, w: MainWindow, lang: str) -> dict[str, list[tuple[st
         else:
             w.tabs.setCurrentIndex(i)
         if name == "compare":
-            w.comparison.request()
-            qtbot.waitUntil(lambda: w.comparison.table.rowCount() > 0, timeout=20_000)
+            w.pages.comparison.request()
+            qtbot.waitUntil(lambda: w.pages.comparison.table.rowCount() > 0, timeout=20_000)
         settle(qtbot)
         seen[name] = visible_texts(w)
         assert w.grab().save(str(ARTIFACTS / f"i18n-{lang}-{name}.png"))
@@ -222,7 +222,7 @@ def test_main_window_every_page_in_chinese(qtbot: Any, zh: None, demo_db: Path) 
             assert any(CJK.search(t) for _w, t in texts), name
         assert clipped(w) == []
         # Numbers and dates follow the language: durations in 天/小时, dates as 年月日.
-        score = " ".join(w.scorecard.texts())
+        score = " ".join(w.pages.scorecard.texts())
         assert "小时" in score or "天" in score
         assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", w.status_text.text())
         # The maturity view's caveat and basis come from data/ through gettext.

@@ -41,14 +41,16 @@ def test_live_polls_reach_the_pipelines_page_and_failures_are_said(qtbot: Any, t
                 timeout=20_000,
             )
             # The page shows what the poll found, not the controller's cached list.
-            shown = {s.pipeline for s in window.pipelines.statuses}
+            shown = {s.pipeline for s in window.pages.pipelines.statuses}
             assert "payments-deploy" in shown
             # A failure on the next poll reaches the page and the tray state.
             feed.set(lastBuildStatus="Failure", lastBuildLabel="42", lastBuildTime="2026-03-02T09:30:30Z")
             clock.sleep(60)
             poller.poll_now()
             qtbot.waitUntil(
-                lambda: any(s.pipeline == "payments-deploy" and s.state == "failed" for s in window.pipelines.statuses),
+                lambda: any(
+                    s.pipeline == "payments-deploy" and s.state == "failed" for s in window.pages.pipelines.statuses
+                ),
                 timeout=20_000,
             )
             assert notifier.state == "failed"

@@ -48,7 +48,7 @@ def sources(qtbot: Any, controller: Any, tmp_path: Path) -> Iterator[tuple[Sourc
 
 
 def _set(dialog: Any, key: str, value: Any) -> None:
-    w = dialog.fields[key]
+    w = dialog.source_form.fields[key]
     if isinstance(w, QComboBox):
         w.setCurrentText(value)
     elif isinstance(w, QPlainTextEdit):
@@ -107,7 +107,7 @@ def test_add_github_source_writes_toml_and_stores_token(qtbot, sources, memory_k
     assert dialog.table.item(0, 5).text() == "keyring"
     assert dialog.table.item(0, 3).text() == "never"
     assert "The token is in the OS keyring" in dialog.result_label.text()
-    assert dialog.fields["token"].text() == ""  # the typed token does not linger in the form
+    assert dialog.source_form.fields["token"].text() == ""  # the typed token does not linger in the form
 
 
 def test_invalid_input_names_the_field_and_writes_nothing(qtbot, sources, memory_keyring) -> None:
@@ -123,7 +123,7 @@ def test_invalid_input_names_the_field_and_writes_nothing(qtbot, sources, memory
     assert dialog.error_label.isVisible() or not dialog.isVisible()
     assert "sources[1].url" in dialog.error_label.text() and "http(s) URL" in dialog.error_label.text()
     assert dialog.error_field == "url"
-    assert "D55E00" in dialog.fields["url"].styleSheet()
+    assert "D55E00" in dialog.source_form.fields["url"].styleSheet()
     # A bad kind-specific option (the connector's own check) is refused the same way.
     _set(dialog, "url", "https://ci.example")
     _set(dialog, "deployment_pattern", "(unclosed")
@@ -150,8 +150,9 @@ def test_edit_keeps_comments_and_unknown_keys_then_remove(qtbot, sources, memory
     dialog = _open(qtbot, s)
     assert dialog.table.rowCount() == 2
     dialog.table.selectRow(1)
-    assert dialog.original == "jira" and dialog.fields["url"].text() == "https://jira.example"
-    assert dialog.form.isRowVisible(dialog.fields["jql"]) and not dialog.form.isRowVisible(dialog.fields["repos"])
+    assert dialog.source_form.original == "jira" and dialog.source_form.fields["url"].text() == "https://jira.example"
+    form = dialog.source_form
+    assert form.form.isRowVisible(form.fields["jql"]) and not form.form.isRowVisible(form.fields["repos"])
     _set(dialog, "projects", "PAY, OPS")
     _set(dialog, "incident_types", "Incident, 故障")
     _set(dialog, "user", "li@bank.example")
@@ -186,12 +187,12 @@ def test_null_keyring_is_said_plainly_and_the_token_refused(qtbot, sources, monk
     dialog = _open(qtbot, s)  # the test session's keyring is the null backend
     assert "keeps no token in a file" in dialog.keyring_label.text() and "null" in dialog.keyring_label.text()
     _set(dialog, "name", "gocd")
-    assert not dialog.fields["token"].isEnabled()
-    assert "FLOWDECK_TOKEN_GOCD" in dialog.token_hint.text()
+    assert not dialog.source_form.fields["token"].isEnabled()
+    assert "FLOWDECK_TOKEN_GOCD" in dialog.source_form.token_hint.text()
     # Even if a token reaches the app, it is refused with the reason, and the config is still saved.
     _set(dialog, "kind", "cctray")
     _set(dialog, "url", "https://gocd.example/go/cctray.xml")
-    dialog.save_requested.emit(None, dialog.form_table(), "secret-token-xyz")
+    dialog.save_requested.emit(None, dialog.source_form.form_table(dialog.rows), "secret-token-xyz")
     qtbot.waitUntil(lambda: s.pool.active() == 0 and dialog.table.rowCount() == 1, timeout=10_000)
     assert "NOT stored" in dialog.result_label.text() and "FLOWDECK_TOKEN_GOCD" in dialog.result_label.text()
     assert "secret-token-xyz" not in dialog.result_label.text()

@@ -26,8 +26,8 @@ def test_a_stage_opened_fetches_exactly_its_items(qtbot: Any, tmp_path: Path) ->
     w.show()
     with qtbot.waitSignal(c.report_ready, timeout=60_000):
         c.start()
-    qtbot.waitUntil(lambda: w.map.stream() is not None, timeout=60_000)
-    stream = w.map.stream()
+    qtbot.waitUntil(lambda: w.pages.map.stream() is not None, timeout=60_000)
+    stream = w.pages.map.stream()
     assert stream is not None
     # The dashboard's report is the fast one: no rows behind the numbers yet.
     assert all(not s.details for s in stream.stages)

@@ -66,11 +66,11 @@ def test_sync_progress_cancel_between_pages_and_resume(qtbot, tmp_path, jenkins,
     monkeypatch.delenv("FLOWDECK_TOKEN_CI", raising=False)
     w, controller, engine = _window(qtbot, tmp_path, srv.url)
     try:
-        assert w.sync_action.isEnabled() and "ci" in w.sync_action.toolTip()
+        assert w.sync_actions.sync_action.isEnabled() and "ci" in w.sync_actions.sync_action.toolTip()
         texts: list[str] = []
         controller.syncer.progress.connect(lambda text, _d, _t: texts.append(text))
-        w.sync_action.trigger()
-        assert not w.sync_action.isEnabled()
+        w.sync_actions.sync_action.trigger()
+        assert not w.sync_actions.sync_action.isEnabled()
         assert w.sync_status.cancel_button.isVisible() and w.sync_status.bar.isVisible()
         qtbot.waitUntil(in_slow.is_set, timeout=10_000)  # jobs a and b are stored; c's page is in flight
         qtbot.waitUntil(lambda: any("page" in t for t in texts), timeout=5000)
@@ -112,19 +112,19 @@ def test_sync_progress_cancel_between_pages_and_resume(qtbot, tmp_path, jenkins,
 
 def test_failing_source_shows_its_error_and_sync_is_disabled_without_sources(qtbot, tmp_path, window) -> None:
     # The demo window (no source): Sync is disabled and says why.
-    assert not window.sync_action.isEnabled()
-    assert "add a source" in window.sync_action.toolTip()
+    assert not window.sync_actions.sync_action.isEnabled()
+    assert "add a source" in window.sync_actions.sync_action.toolTip()
     # A source answering 401: the error is shown (redacted), the sync ends, nothing hangs.
     with FakeServer() as srv:
         srv.route("GET", r".*", Reply.json({"message": "Bad credentials"}, status=401))
         w, controller, _engine = _window(qtbot, tmp_path, srv.url)
         try:
             with qtbot.waitSignal(controller.syncer.finished, timeout=10_000) as finished:
-                w.sync_now()
+                w.sync_actions.sync_now()
             assert not finished.args[0].ok
             assert w.error_banner.isVisible() and "ci" in w.error_banner.text() and "401" in w.error_banner.text()
             assert w.sync_status.label.text().startswith("⚠ Sync finished with errors (ci)")
-            assert w.sync_action.isEnabled()
+            assert w.sync_actions.sync_action.isEnabled()
         finally:
             controller.shutdown()
 
@@ -133,7 +133,7 @@ def test_demo_store_refuses_a_sync(qtbot, window) -> None:
     c = window.controller
     c.set_config(dataclasses.replace(c.config, sources=parse_config(
         {"sources": [{"name": "ci", "kind": "jenkins", "url": "http://127.0.0.1:9"}]}).sources))  # fmt: skip
-    assert not window.sync_action.isEnabled() and "demo" in window.sync_action.toolTip()
+    assert not window.sync_actions.sync_action.isEnabled() and "demo" in window.sync_actions.sync_action.toolTip()
     with qtbot.waitSignal(c.syncer.refused, timeout=2000) as refused:
         assert not c.syncer.sync()
     assert "demo organisation" in refused.args[0]

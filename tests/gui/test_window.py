@@ -22,11 +22,11 @@ def test_opens_on_demo_with_banner_and_add_source(window, controller):
     assert window.banner_box.isVisible()
     assert "Demo data" in window.banner.text()
     assert window.add_source_button.isVisible()
-    assert window.map.stream() is not None and len(window.map.stream().stages) == 7
+    assert window.pages.map.stream() is not None and len(window.pages.map.stream().stages) == 7
     # For the demo, "now" is the end of the demo data.
     assert controller.last_selection.as_of == DEMO_END
-    assert next(t.state.text() for t in window.pipelines.tiles) == "Failed"
-    assert len(window.trends.points()) == 8
+    assert next(t.state.text() for t in window.pages.pipelines.tiles) == "Failed"
+    assert len(window.pages.trends.points()) == 8
 
 
 def test_add_source_hook_is_replaceable(window):
@@ -42,15 +42,15 @@ def test_range_change_recomputes(window, controller, qtbot):
     report = sig.args[0]
     assert report.window_to - report.window_from == timedelta(weeks=2)
     # The fake engine encodes the window length (days) as the lead time: 14 days -> 14.0 h on the map header.
-    assert window.map.stream().lead_time_median_h == 14.0
-    assert "lead time 14.0 h" in window.map.compute_layout(1400).header[0].text
+    assert window.pages.map.stream().lead_time_median_h == 14.0
+    assert "lead time 14.0 h" in window.pages.map.compute_layout(1400).header[0].text
 
 
 def test_switches_reach_the_engine(window, controller, engine, qtbot):
     with qtbot.waitSignal(controller.report_ready, timeout=5000):
         window.controls.dora.setCurrentIndex(1)
     assert engine.calls[-1]["definitions"].dora == "2021"
-    assert "Time to restore (median)" in window.scorecard.texts()
+    assert "Time to restore (median)" in window.pages.scorecard.texts()
 
 
 def test_rejected_working_calendar_disables_the_switch(window, controller, engine, qtbot):
@@ -64,10 +64,10 @@ def test_rejected_working_calendar_disables_the_switch(window, controller, engin
 
 def test_clicking_a_stage_opens_its_items(window, qtbot):
     window.tabs.setCurrentIndex(0)
-    layout = window.map.compute_layout()
+    layout = window.pages.map.compute_layout()
     from PySide6.QtCore import Qt
 
-    qtbot.mouseClick(window.map, Qt.MouseButton.LeftButton, pos=layout.boxes[2].rect.center().toPoint())
+    qtbot.mouseClick(window.pages.map, Qt.MouseButton.LeftButton, pos=layout.boxes[2].rect.center().toPoint())
     dialog = window.detail_dialog
     assert dialog is not None and dialog.stage.name == "Review"
     assert [i.key for i in dialog.detail.model.rows()] == ["PAY-1", "PAY-2", "PAY-3", "PAY-4"]
@@ -87,29 +87,29 @@ def test_stale_result_is_discarded(window, controller, engine, qtbot):
     qtbot.waitUntil(lambda: controller.workers.active() == 0, timeout=10_000)
     qtbot.wait(50)
     assert [r.window_from for r in received] == [second.window_from]
-    assert window.report.window_from == second.window_from
+    assert window.pages.report.window_from == second.window_from
     assert controller.stale_dropped >= 1
 
 
 def test_export_png_pdf_csv(window, tmp_path):
     png = tmp_path / "map.png"
-    window.export_png(png, "map")
+    window.exports.png(png, "map")
     image = QImage(str(png))
     assert not image.isNull() and image.width() > 500
     colours = {image.pixel(x, y) for x in range(0, image.width(), 17) for y in range(0, image.height(), 17)}
     assert len(colours) > 3, "blank image"
     trends = tmp_path / "trends.png"
-    window.export_png(trends, "trends")
+    window.exports.png(trends, "trends")
     assert not QImage(str(trends)).isNull()
     pdf = tmp_path / "report.pdf"
-    pages = window.export_pdf(pdf)
+    pages = window.exports.pdf(pdf)
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert pages == 5 and data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type/Page") >= 1
-    stage = window.map.stream().stages[0]
+    stage = window.pages.map.stream().stages[0]
     evil = StageItem("jira", "=cmd|' /C calc'!A0", "+SUM(1)", None, 1.0, 2.0, 1)
     out = tmp_path / "items.csv"
-    assert window.export_stage_csv(dataclasses.replace(stage, details=(*stage.details, evil)), out) == 5
+    assert window.exports.stage_csv(dataclasses.replace(stage, details=(*stage.details, evil)), out) == 5
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert rows[0][:3] == ["source", "key", "title"]
     assert rows[-1][1] == "'=cmd|' /C calc'!A0" and rows[-1][2] == "'+SUM(1)"
@@ -157,11 +157,11 @@ def test_remote_text_loads_nothing(window, qtbot):
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     try:
-        s = window.map.stream()
+        s = window.pages.map.stream()
         item = StageItem("jira", "PAY-9", nasty, f"http://127.0.0.1:{port}/PAY-9", 1.0, 1.0, 1)
         st = dataclasses.replace(s.stages[0], name=nasty, details=(item,))
-        window.map.set_stream(dataclasses.replace(s, stages=(st, *s.stages[1:])))
-        window.map.grab()
+        window.pages.map.set_stream(dataclasses.replace(s, stages=(st, *s.stages[1:])))
+        window.pages.map.grab()
         dialog = window.open_stage(0)
         assert dialog.detail.model.rows()[0].title == nasty
         from widgets.stage_detail import StageItemsModel
@@ -171,10 +171,10 @@ def test_remote_text_loads_nothing(window, qtbot):
         assert dialog.windowTitle() == f"Stage: {nasty}"
         dialog.grab()
         pipelines = [dataclasses.replace(samples.pipelines()[0], branch=nasty, pipeline=nasty)]
-        window.show_pipelines(pipelines)
-        assert window.pipelines.tiles[0].title.text() == nasty
-        window.pipelines.grab()
-        tip = window.map.tooltip_text(0)
+        window.pages.show_pipelines(pipelines)
+        assert window.pages.pipelines.tiles[0].title.text() == nasty
+        window.pages.pipelines.grab()
+        tip = window.pages.map.tooltip_text(0)
         assert nasty in tip
         qtbot.wait(300)
     finally:
@@ -229,21 +229,21 @@ def test_shortcuts_dialog_lists_them(window):
 def test_theme_switch(window):
     window.set_theme("dark")
     assert window.theme == "dark"
-    assert window.map.palette().color(window.map.backgroundRole()).lightness() < 100
+    assert window.pages.map.palette().color(window.pages.map.backgroundRole()).lightness() < 100
     window.set_theme("light")
 
 
 def test_comparison_through_the_controller(window, controller, qtbot):
     window.tabs.setCurrentIndex(4)
     with qtbot.waitSignal(controller.comparison_ready, timeout=5000):
-        window.comparison.button.click()
-    rows = {r[0]: r for r in window.comparison.rows()}
+        window.pages.comparison.button.click()
+    rows = {r[0]: r for r in window.pages.comparison.rows()}
     # 8-week periods on both sides with the fake engine: same lead time, "no change".
     assert rows["Lead time, created → done (median)"][3] == "no change"
 
 
 def test_report_notes_are_shown(window, controller, qtbot):
-    from app.main_window.parts import report_notes
+    from app.main_window.pages import report_notes
 
     r = dataclasses.replace(
         samples.report(), notes={"calendar": "working time is not applied yet", "excluded": {"work_item": 2, "x": 0}}
@@ -288,4 +288,4 @@ def test_menu_actions_switch_pages_and_ranges(window, controller, qtbot):
 def test_compare_page_computes_on_first_show(window, controller, qtbot):
     with qtbot.waitSignal(controller.comparison_ready, timeout=5000):
         window.tabs.setCurrentIndex(4)
-    assert len(window.comparison.rows()) > 10
+    assert len(window.pages.comparison.rows()) > 10
