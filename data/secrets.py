@@ -97,22 +97,32 @@ def backend_info() -> BackendInfo:
     return BackendInfo(names, True, _("Tokens are stored in the OS keyring ({names}).").format(names=names))
 
 
+def _clean(value: str | None) -> str | None:
+    """A stored or exported token without surrounding whitespace (a secret mounted from a file, or
+    written with ``echo``, ends with a newline that no server accepts in a header); None when empty.
+
+    The value as found is registered for redaction too, so no form of it is ever shown."""
+    if not value:
+        return None
+    register_secret(value)
+    return value.strip() or None
+
+
 def get_token(source: str) -> str | None:
-    """The token of ``source``: ``FLOWDECK_TOKEN_<SOURCE>`` if set, else the keyring entry, else None."""
-    value = os.environ.get(env_name(source))
+    """The token of ``source``: ``FLOWDECK_TOKEN_<SOURCE>`` if set, else the keyring entry, else None.
+
+    Surrounding whitespace is removed from either; a value that is only whitespace counts as unset."""
+    value = _clean(os.environ.get(env_name(source)))
     if value:
-        register_secret(value)
         return value
     if not backend_info().secure:
         return None
     try:
-        value = keyring.get_password(SERVICE, source)
+        stored = keyring.get_password(SERVICE, source)
     except keyring.errors.KeyringError as exc:
         log.warning("%s: could not read the token from the keyring (%s)", source, type(exc).__name__)
         return None
-    if value:
-        register_secret(value)
-    return value or None
+    return _clean(stored)
 
 
 def set_token(source: str, token: str) -> None:

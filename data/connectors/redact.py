@@ -1,19 +1,23 @@
 """Redaction of secrets from every message, log line and exception text the connectors produce.
 
-Every credential a client is built with is registered here (:func:`register_secret`, also its
-URL-encoded form; the HTTP client registers the base64 ``user:token`` of Basic auth too), and
-:func:`redact` removes them plus anything that looks like a credential in a URL or a header dump.
+Every credential a client is built with is registered here (:func:`register_secret`), in every
+form it can take in text: as given and without surrounding whitespace (a secret mounted from a file
+ends with a newline), URL-quoted, escaped as a ``repr``/JSON string or a bytes ``repr`` would show
+it; :func:`register_basic_auth` adds the base64 ``user:token`` Basic auth sends. :func:`redact`
+removes them plus anything that looks like a credential in a URL or a header dump.
 :class:`RedactingFilter` applies it to log records; the CLI installs it on its handlers.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import re
 import threading
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
-__all__ = ["RedactingFilter", "redact", "register_secret"]
+__all__ = ["RedactingFilter", "redact", "register_basic_auth", "register_secret"]
 
 _SECRETS: set[str] = set()
 _SECRETS_LOCK = threading.Lock()
@@ -29,13 +33,52 @@ _AUTH_HEADER = re.compile(
 )
 
 
+def _forms(secret: str) -> set[str]:
+    """``secret`` as it appears in text: raw, URL-quoted, and escaped the ways Python and JSON print it."""
+    escaped = secret.encode("unicode_escape").decode("ascii")  # what repr shows, quotes left alone
+    as_bytes = repr(secret.encode("utf-8"))[2:-1]  # b'...' of the UTF-8 bytes, \\x escapes
+    forms = {
+        secret,
+        quote(secret, safe=""),
+        quote(secret),
+        quote_plus(secret),
+        repr(secret)[1:-1],
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        escaped,
+        as_bytes,
+    }
+    # Inside a longer repr the quote character may be the other one, so quotes get escaped or not.
+    for text in (escaped, as_bytes):
+        forms.add(text.replace("'", "\\'"))
+        forms.add(text.replace('"', '\\"'))
+    return forms
+
+
 def register_secret(secret: str | None) -> None:
-    """Remember ``secret`` (and its URL-encoded form) so :func:`redact` removes it everywhere."""
-    if not secret or len(secret) < 4:  # a 1-3 character "secret" would shred every message
+    """Remember ``secret`` so :func:`redact` removes it everywhere, in every form it can take in text.
+
+    The stripped secret is registered as well: whatever escapes a trailing newline gets, the
+    characters of the token itself are then never shown.
+    """
+    if not secret:
         return
+    forms: set[str] = set()
+    for s in {secret, secret.strip()}:
+        if len(s.strip()) < 4:  # a 1-3 character "secret" would shred every message
+            continue
+        forms |= _forms(s)
     with _SECRETS_LOCK:
-        _SECRETS.add(secret)
-        _SECRETS.add(quote(secret, safe=""))
+        _SECRETS.update(f for f in forms if len(f) >= 4)
+
+
+def register_basic_auth(user: str, password: str | None) -> None:
+    """Remember ``password`` and the base64 ``user:password`` a Basic ``Authorization`` header carries."""
+    if not password:
+        return
+    register_secret(password)
+    for p in {password, password.strip()}:
+        register_secret(base64.b64encode(f"{user}:{p}".encode()).decode())
 
 
 def redact(text: str) -> str:

@@ -7,8 +7,10 @@
   source another service is syncing right now is logged as ``locked by another syncer, skipped``
   and simply tried again at its next interval — it is not a failure and does not back off.
 * ``stop`` (a ``threading.Event``; the CLI sets it on SIGTERM/SIGINT) is also each sync's cancel
-  event: a running sync stops between pages (or at once during a rate-limit wait), keeps every
-  committed page and cursor, and the next start resumes from there.
+  event: a running sync stops between pages, at once during a rate-limit wait or a request in
+  flight (the HTTP client cuts it), keeps every committed page and cursor, and the next start
+  resumes from there. A worker still busy :data:`STOP_GRACE_S` after ``stop`` (stuck where nothing
+  can interrupt it, e.g. a DNS lookup) is left behind: the service returns and the process exits.
 * Tokens are read for every connector build through ``token_for`` (default
   :func:`data.secrets.get_token`, where ``FLOWDECK_TOKEN_<SOURCE>`` wins for headless use).
 * Nothing here raises for a source or database fault while running: a database that goes away
@@ -40,6 +42,7 @@ from data.timeutil import utc_now
 __all__ = [
     "MAX_BACKOFF_S",
     "MIN_INTERVAL_S",
+    "STOP_GRACE_S",
     "ServiceStats",
     "backoff_delay",
     "format_sync_line",
@@ -50,6 +53,9 @@ __all__ = [
 MIN_INTERVAL_S = 0.5
 #: A failing source is retried at least this often (half an hour), however long its backoff grew.
 MAX_BACKOFF_S = 1800.0
+#: How long a stop waits for the workers before leaving the ones still stuck (their threads are
+#: daemons; every page they committed stays, an uncommitted one is rolled back by the database).
+STOP_GRACE_S = 5.0
 
 Log = Callable[[str], None]
 #: Line breaks inside a message (a server's error page, a driver's detail) would split the one line.
@@ -260,9 +266,19 @@ def run_service(
             t.start()
         # Join with a timeout so the main thread keeps running Python code: signal handlers
         # (SIGTERM, SIGINT) only run between bytecodes of the main thread.
+        stopped_at: float | None = None
         while any(t.is_alive() for t in threads):
             for t in threads:
                 t.join(0.2)
+            if stop.is_set():
+                stopped_at = stopped_at or time.monotonic()
+                stuck = [w.source.name for w, t in zip(workers, threads, strict=True) if t.is_alive()]
+                if stuck and time.monotonic() - stopped_at > STOP_GRACE_S:
+                    log(
+                        f"{_stamp(clock())} flowdeck sync service: {', '.join(stuck)} did not stop within "
+                        f"{STOP_GRACE_S:g} s; leaving it behind (every stored page is kept)"
+                    )
+                    break
     finally:
         if own_store:
             opened.close()

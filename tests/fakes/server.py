@@ -11,18 +11,24 @@ Usage::
 
 Handlers get a :class:`Req` and return a :class:`Reply`. Faults queued with ``fault_once``
 are served (in order) before the route's handler. Every request is logged in ``requests``.
+
+Misbehaving servers: ``Reply(chunks=...)`` streams a lazily generated body (nothing is built in
+memory; ``chunk_delay_s`` trickles it) and counts what went out in ``FakeServer.bytes_streamed``;
+``Reply(raw=...)`` writes whatever bytes it likes to the socket (slow headers, a body that stops
+half-way). Every wait of the fake ends when the server stops.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -53,6 +59,11 @@ class Reply:
     delay_s: float = 0.0
     truncate: int | None = None
     drop: bool = False  # close the connection without answering
+    #: A lazily generated body, sent as it is produced (chunked unless ``headers`` declare a length).
+    chunks: Callable[[], Iterable[bytes]] | None = None
+    chunk_delay_s: float = 0.0  # pause before each chunk (a trickling server)
+    #: Write the whole answer by hand: ``raw(wfile, stopping)``; ``stopping`` is set when the server stops.
+    raw: Callable[[BinaryIO, threading.Event], None] | None = None
 
     @classmethod
     def json(cls, payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
@@ -82,6 +93,10 @@ class FakeServer:
         self._host = host
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        #: Set by :meth:`stop`: every delay, trickle and hang of the fake ends then.
+        self.stopping = threading.Event()
+        #: Body bytes written by ``Reply(chunks=...)`` answers (what a client made the server send).
+        self.bytes_streamed = 0
 
     # -- configuration --
 
@@ -120,6 +135,7 @@ class FakeServer:
     def start(self, port: int = 0) -> FakeServer:
         """Listen (port 0: any free port) and serve on a daemon thread."""
         server = self
+        self.stopping.clear()
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -144,9 +160,17 @@ class FakeServer:
                 )
                 reply = server._dispatch(req)
                 if reply.delay_s:
-                    threading.Event().wait(reply.delay_s)
+                    server.stopping.wait(reply.delay_s)
                 if reply.drop:
                     self.close_connection = True
+                    return
+                if reply.raw is not None:
+                    self.close_connection = True
+                    with contextlib.suppress(OSError):  # the client hung up: what these tests provoke
+                        reply.raw(self.wfile, server.stopping)
+                    return
+                if reply.chunks is not None:
+                    self._stream(reply)
                     return
                 payload = reply.body if reply.truncate is None else reply.body[: reply.truncate]
                 self.send_response(reply.status)
@@ -156,6 +180,31 @@ class FakeServer:
                 self.end_headers()
                 if self.command != "HEAD" and reply.status not in (204, 304):
                     self.wfile.write(payload)
+
+            def _stream(self, reply: Reply) -> None:
+                assert reply.chunks is not None
+                chunked = not any(k.lower() == "content-length" for k in reply.headers)
+                self.close_connection = True
+                try:
+                    self.send_response(reply.status)
+                    for k, v in reply.headers.items():
+                        self.send_header(k, v)
+                    if chunked:
+                        self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    for chunk in reply.chunks():
+                        if reply.chunk_delay_s and server.stopping.wait(reply.chunk_delay_s):
+                            return
+                        if server.stopping.is_set():
+                            return
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+                        self.wfile.flush()
+                        with server._lock:
+                            server.bytes_streamed += len(chunk)
+                    if chunked:
+                        self.wfile.write(b"0\r\n\r\n")
+                except OSError:  # the client hung up (a size cap, a deadline): expected here
+                    pass
 
             do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _handle
 
@@ -168,7 +217,8 @@ class FakeServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
+        """Stop serving and release the port (ending every delay, trickle and hang)."""
+        self.stopping.set()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()

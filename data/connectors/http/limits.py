@@ -10,13 +10,25 @@
   rate headers, e.g. Jenkins).
 * Any single wait beyond ``RetryPolicy.max_wait_s`` (default 15 min) **fails** with a message saying
   how long the server asked for and when, instead of sleeping silently for an hour.
+
+What one server can make a sync spend is bounded (docs/sources.md, "Limits"):
+
+* :data:`MAX_RESPONSE_BYTES` per response (the body is streamed and reading stops past it);
+* :data:`MAX_PAGES_PER_LISTING` pages per paged listing (with loop detection in ``http_paging``);
+* ``timeout_s`` per *whole* response: :class:`ResponseDeadline` shuts the request's socket down
+  when the answer is not complete in time (a server trickling a byte a second never trips a
+  per-read timeout), and when the sync was cancelled (SIGTERM, Ctrl-C) :data:`CANCEL_GRACE_S`
+  ago: the page in progress gets that long to finish and be stored, then its requests are cut and
+  no new one starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -31,7 +43,31 @@ from data.connectors.redact import redact
 
 log = logging.getLogger("data.connectors.http")  # the name users already filter on
 
-__all__ = ["Clock", "FakeClock", "HttpStats", "RateGovernor", "RetryPolicy", "SystemClock", "epoch", "retry_after"]
+__all__ = [
+    "CANCEL_GRACE_S",
+    "MAX_PAGES_PER_LISTING",
+    "MAX_RESPONSE_BYTES",
+    "Clock",
+    "FakeClock",
+    "HttpStats",
+    "RateGovernor",
+    "ResponseDeadline",
+    "RetryPolicy",
+    "SystemClock",
+    "epoch",
+    "retry_after",
+    "track_socket",
+]
+
+#: The largest response body read (64 MiB): far above any API page (GitHub's 100 runs are ~1 MB, a
+#: Jira page of 100 issues with changelogs a few MB), far below what would exhaust a desktop.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+#: The most pages one listing may have (10,000: a million items at 100 a page). A server whose
+#: ``next`` link never ends stops here with a clear error instead of syncing forever.
+MAX_PAGES_PER_LISTING = 10_000
+#: After a cancel, the page in progress has this long to finish (so it is stored); then its
+#: requests are cut and no new one starts. Well inside the sync service's stop grace.
+CANCEL_GRACE_S = 2.0
 
 
 class Clock(Protocol):
@@ -132,9 +168,26 @@ class RateGovernor:
         self.cancel: threading.Event | None = None
         self.blocked_until = 0.0  # epoch seconds: a known exhausted quota
         self.last_request = 0.0
+        self._cancel_seen: float | None = None  # monotonic time the cancel was first noticed
+
+    def cancel_deadline(self) -> float | None:
+        """The monotonic instant from which requests are cut (:data:`CANCEL_GRACE_S` after the
+        cancel was first noticed); None while the sync is not cancelled. Called from deadline threads."""
+        if self.cancel is None or not self.cancel.is_set():
+            self._cancel_seen = None
+            return None
+        if self._cancel_seen is None:
+            self._cancel_seen = time.monotonic()
+        return self._cancel_seen + CANCEL_GRACE_S
 
     def before_request(self, where: str) -> None:
-        """Wait out a known exhausted quota and the minimum interval; count the request."""
+        """Wait out a known exhausted quota and the minimum interval; count the request.
+
+        Raises :class:`SyncCancelled` once the sync has been cancelled for :data:`CANCEL_GRACE_S`:
+        no new request is started then (before, the page in progress may still finish)."""
+        cut = self.cancel_deadline()
+        if cut is not None and time.monotonic() >= cut:
+            raise SyncCancelled(f"{self.source}: cancelled")
         now = self.clock.time()
         if self.blocked_until > now:
             self.wait(self.blocked_until - now + 1, f"{where}: rate limit quota exhausted; waiting for the reset")
@@ -249,3 +302,92 @@ def epoch(value: str | None, now: float) -> float | None:
     if math.isnan(when) or when <= now or when - now > _MAX_SANE_WAIT:
         return None
     return when
+
+
+# --- the whole-response deadline ------------------------------------------------------------------------
+
+_ACTIVE = threading.local()  # the ResponseDeadline of the request this thread is making, if any
+
+
+def track_socket(sock: socket.socket | None) -> None:
+    """Hand ``sock`` to the deadline of the request the current thread is making (the HTTP client's
+    connections call this when they connect and before each request on a kept-alive socket)."""
+    deadline: ResponseDeadline | None = getattr(_ACTIVE, "deadline", None)
+    if deadline is not None and sock is not None:
+        deadline.add(sock)
+
+
+class ResponseDeadline:
+    """Bounds one request, headers and body, to ``timeout_s`` in all, and ends it on a cancel.
+
+    Per-read socket timeouts do not bound a response: a server sending a byte every few seconds
+    never trips one. A watcher thread shuts the request's sockets down at the deadline, or once
+    ``cancel_at()`` (the governor's :meth:`RateGovernor.cancel_deadline`) names an instant that has
+    passed, which makes the blocked read return at once; :attr:`fired` then says why. Use it as a
+    context manager around the request and the reading of its body, in the requesting thread.
+    """
+
+    _POLL_S = 0.1  # how often a cancel is looked for while waiting
+
+    def __init__(self, timeout_s: float, cancel_at: Callable[[], float | None] | None = None) -> None:
+        self.timeout_s = timeout_s
+        self.cancel_at = cancel_at
+        #: "deadline" or "cancel" once the watcher shut the request down; None while it has not.
+        self.fired: str | None = None
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="flowdeck-http-deadline", daemon=True)
+
+    def __enter__(self) -> ResponseDeadline:
+        self._end = time.monotonic() + self.timeout_s
+        _ACTIVE.deadline = self
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.finish()
+
+    def finish(self) -> str | None:
+        """Stop watching; returns :attr:`fired` (whether the request was cut short, and why)."""
+        with self._lock:
+            self._done.set()
+        _ACTIVE.deadline = None
+        return self.fired
+
+    def add(self, sock: socket.socket) -> None:
+        """Watch ``sock`` (shut it down at once if the deadline has already fired)."""
+        with self._lock:
+            self._sockets.append(sock)
+            fired = self.fired is not None
+        if fired:
+            _shut(sock)
+
+    def _watch(self) -> None:
+        while not self._done.is_set():
+            now = time.monotonic()
+            cut = self.cancel_at() if self.cancel_at is not None else None
+            if cut is not None and now >= cut:
+                self._fire("cancel")
+                return
+            remaining = self._end - now
+            if remaining <= 0:
+                self._fire("deadline")
+                return
+            self._done.wait(min(remaining, self._POLL_S) if self.cancel_at is not None else remaining)
+
+    def _fire(self, why: str) -> None:
+        with self._lock:
+            if self._done.is_set():
+                return
+            self.fired = why
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    # The plain socket's shutdown, also for a TLS socket: it wakes a read blocked in another thread
+    # without touching the TLS state that read is using.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)

@@ -6,26 +6,33 @@
 * :func:`iter_offset_pages` — ``startAt``/range offsets that advance by what actually came back.
 
 Every link-following paginator refuses a next link to another host (the token would go there) and
-stops with a "pagination loop" error when a next URL repeats.
+stops with a "pagination loop" error when a next URL repeats. :class:`ListingGuard` bounds every
+listing: at most ``max_pages`` pages (default :data:`~data.connectors.http.limits.MAX_PAGES_PER_LISTING`),
+and a page whose items repeat the previous page's is a loop. The client applies it to every chain of
+``Link`` next links it is asked to follow (also by readers following ``resp.next_url`` themselves);
+the GitLab and offset paginators apply it to the pages they compute.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from data.connectors.http.etag import ETagCache
+from data.connectors.http.limits import MAX_PAGES_PER_LISTING
 from data.connectors.http.response import HttpError, HttpResponse, display_url, with_query
 
-__all__ = ["OffsetPage", "iter_gitlab_pages", "iter_link_pages", "iter_offset_pages"]
+__all__ = ["ListingGuard", "OffsetPage", "iter_gitlab_pages", "iter_link_pages", "iter_offset_pages"]
 
 
 class PagingClient(Protocol):
     """What the paginators need of a client."""
 
     source: str
+    max_pages: int
 
     def url_for(self, path_or_url: str) -> str:
         """An absolute URL."""
@@ -42,6 +49,49 @@ class PagingClient(Protocol):
     ) -> HttpResponse:
         """One GET with retries."""
         ...
+
+
+class ListingGuard:
+    """The bounds of one paged listing: a page cap, no URL fetched twice, no page repeating the last.
+
+    Call :meth:`before_next` before fetching each page after the first and :meth:`after_page` with
+    each page fetched. Pages answered 304 (no body) are counted but not compared.
+    """
+
+    def __init__(self, source: str, max_pages: int = MAX_PAGES_PER_LISTING) -> None:
+        self.source = source
+        self.max_pages = max_pages
+        self.pages = 0
+        self.seen: set[str] = set()
+        self._previous: Any = None
+
+    def before_next(self, path: str, url: str | None = None) -> None:
+        """Raise when the next page would exceed the cap, or ``url`` was already fetched."""
+        if url is not None and url in self.seen:
+            raise HttpError(
+                f"{self.source}: {path}: pagination loop: the next-page link {display_url(url)} was already fetched"
+            )
+        if self.pages >= self.max_pages:
+            raise HttpError(
+                f"{self.source}: {path}: more than {self.max_pages} pages in one listing; stopped here "
+                "(a server whose next-page link never ends?). Everything read so far is kept."
+            )
+
+    def after_page(self, resp: HttpResponse, *urls: str, items: Sequence[Any] | None = None) -> None:
+        """Count ``resp``; raise when its items (``items``, else its whole body) repeat the previous page's."""
+        self.pages += 1
+        self.seen.update(urls)
+        self.seen.add(resp.url)
+        if resp.not_modified:
+            self._previous = None
+            return
+        key: Any = items if items is not None else hashlib.blake2b(resp.body, digest_size=16).digest()
+        if self.pages > 1 and key == self._previous:
+            raise HttpError(
+                f"{self.source}: {resp.path}: pagination loop: page {self.pages} repeats the items of the "
+                "previous page; stopping instead of reading the same page forever"
+            )
+        self._previous = key
 
 
 @dataclass(frozen=True)
@@ -95,10 +145,14 @@ def iter_gitlab_pages(
     url: str | None = client.url_for(path_or_url)
     query: Mapping[str, Any] | None = params
     seen: set[str] = set()
+    guard = ListingGuard(client.source, client.max_pages)
     while url:
+        if guard.pages:
+            guard.before_next(display_url(url))
         resp = client.get(url, query, headers=headers, etags=etags)
         query = None
         seen.add(resp.url)
+        guard.after_page(resp)
         if not resp.not_modified:
             body = resp.json()
             if isinstance(body, list) and not body:
@@ -130,12 +184,16 @@ def iter_offset_pages(
     ``is_last(body, next_offset)`` may end it earlier (``isLast``, ``total`` reached)."""
     offset = start
     pages = 0
+    guard = ListingGuard(client.source, client.max_pages)
     while True:
+        if guard.pages:
+            guard.before_next(display_url(client.url_for(path_or_url)))
         resp = client.get(path_or_url, params_for(offset), headers=headers)
         body = resp.json()
         items = items_of(body)
         if not items:
             return
+        guard.after_page(resp, items=items)
         nxt = offset + len(items)
         yield OffsetPage(resp, items, offset, nxt)
         pages += 1

@@ -3,19 +3,34 @@ and :class:`HttpError` (a redacted :class:`~data.connectors.base.ConnectorError`
 
 from __future__ import annotations
 
+import errno
+import http.client
 import json
 import re
+import socket
+import ssl
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, urljoin, urlsplit
 
 import requests
+import urllib3.exceptions
 from requests.structures import CaseInsensitiveDict
 
 from data.connectors.base import ConnectorError
 from data.connectors.redact import redact
 
-__all__ = ["HttpError", "HttpResponse", "display_url", "quote_path", "reason_of", "server_message", "with_query"]
+__all__ = [
+    "HttpError",
+    "HttpResponse",
+    "display_url",
+    "host_of",
+    "quote_path",
+    "reason_of",
+    "server_message",
+    "transport_reason",
+    "with_query",
+]
 
 
 class HttpError(ConnectorError):
@@ -124,6 +139,94 @@ def reason_of(exc: BaseException) -> str:
             break
     text = re.sub(r"HTTP(S)?ConnectionPool\([^)]*\): ", "", text)
     return redact(text)[:300]
+
+
+def host_of(url: str) -> str:
+    """``host`` or ``host:port`` (when the URL names a port) of ``url``, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port else host
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and everything it wraps (arguments, urllib3's ``reason``, causes), outermost first."""
+    out: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop(0)
+        if e is None or any(e is seen for seen in out):
+            continue
+        out.append(e)
+        todo.extend(a for a in e.args if isinstance(a, BaseException))
+        reason = getattr(e, "reason", None)
+        todo.extend([reason if isinstance(reason, BaseException) else None, e.__cause__, e.__context__])
+    return out
+
+
+_DNS_NOT_FOUND = {getattr(socket, n) for n in ("EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY") if hasattr(socket, n)}
+
+
+def _reason_of_one(e: BaseException) -> str | None:  # noqa: PLR0911 - one answer per kind of fault
+    """The plain-words reason for one exception of a failure's chain, if it is a kind we name."""
+    if isinstance(e, socket.gaierror):
+        return "DNS name not found" if e.errno in _DNS_NOT_FOUND else f"DNS lookup failed ({e.strerror})"
+    if isinstance(e, urllib3.exceptions.NameResolutionError):
+        return "DNS name not found"
+    if isinstance(e, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(e, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+        return "the connection was reset"
+    if isinstance(e, OSError) and e.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+        return "host unreachable" if e.errno == errno.EHOSTUNREACH else "network unreachable"
+    if isinstance(e, urllib3.exceptions.ProxyError):
+        return "the proxy refused or failed"
+    if isinstance(e, urllib3.exceptions.ConnectTimeoutError) and not isinstance(
+        e, urllib3.exceptions.NewConnectionError
+    ):
+        return "connection timed out"
+    if isinstance(e, TimeoutError | urllib3.exceptions.ReadTimeoutError):
+        return "timed out"
+    if isinstance(e, http.client.RemoteDisconnected):
+        return "the server closed the connection without answering"
+    if isinstance(e, http.client.IncompleteRead | urllib3.exceptions.IncompleteRead):
+        return "the server closed the connection before the end of the answer"
+    if isinstance(e, http.client.HTTPException | urllib3.exceptions.InvalidChunkLength):
+        return f"the answer is not valid HTTP ({_plain(e)})"
+    return None
+
+
+def transport_reason(exc: BaseException) -> str:
+    """Why a connection failed, in a few plain words (no exception names): "connection refused",
+    "DNS name not found", "TLS certificate problem: ...", "timed out", "the server closed the
+    connection before the end of the answer"..."""
+    chain = _causes(exc)
+    # TLS first: a failed handshake also shows up as a reset or a closed connection further down.
+    for e in chain:
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return f"TLS certificate problem: {e.verify_message or e.reason or 'verification failed'}"
+    for e in chain:
+        if isinstance(e, ssl.SSLError) and not isinstance(e, ssl.SSLEOFError | ssl.SSLZeroReturnError):
+            return "TLS handshake failed: " + str(e.reason or e.strerror or "unknown reason").replace("_", " ").lower()
+    for e in chain:
+        reason = _reason_of_one(e)
+        if reason is not None:
+            return reason
+    return (_plain(chain[-1]) if chain else "") or "network error"
+
+
+def _plain(exc: BaseException) -> str:
+    """An exception's text without class names and connection-pool reprs, redacted, one short line."""
+    text = str(exc) or ""
+    text = re.sub(r"\w*Connection(Pool)?\([^)]*\)(: )?", "", text)
+    text = re.sub(r"\b[A-Z]\w*(Error|Exception)\(|\b[A-Z]\w*Read\(", "", text)
+    text = re.sub(r"[\s\"'()]+", " ", text).strip(" :,")
+    return redact(text)[:200]
 
 
 def server_message(resp: HttpResponse) -> str:
