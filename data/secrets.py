@@ -37,6 +37,7 @@ __all__ = [
     "clear_token",
     "env_name",
     "get_token",
+    "move_token",
     "set_token",
 ]
 
@@ -155,4 +156,40 @@ def clear_token(source: str) -> bool:
         return False
     except keyring.errors.KeyringError as exc:
         raise SecretsError(f"{source}: the OS keyring refused to remove the token ({type(exc).__name__})") from None
+    return True
+
+
+def move_token(old: str, new: str) -> bool:
+    """Move the keyring entry of source ``old`` to ``new`` (the source was renamed); returns whether there was one.
+
+    The entry is written under ``new`` before ``old`` is removed, so a keyring that refuses the write
+    loses nothing: :class:`SecretsError` then says the token is still stored under ``old``. The
+    environment variables are not touched (they belong to whoever set them).
+    """
+    if old == new or not backend_info().secure:
+        return False
+    try:
+        token = keyring.get_password(SERVICE, old)
+    except keyring.errors.KeyringError as exc:
+        raise SecretsError(
+            f"{old}: the OS keyring could not be read ({type(exc).__name__}; is it locked?); the token is still "
+            f"stored under {old!r}. Store it for {new!r} with `flowdeck auth set {new}`."
+        ) from None
+    if not token:
+        return False
+    register_secret(token)
+    try:
+        keyring.set_password(SERVICE, new, token)
+    except keyring.errors.KeyringError as exc:
+        raise SecretsError(
+            f"the OS keyring refused to store the token under {new!r} ({type(exc).__name__}; is it locked?); it is "
+            f"still stored under {old!r}. Store it again with `flowdeck auth set {new}`."
+        ) from None
+    try:
+        keyring.delete_password(SERVICE, old)
+    except keyring.errors.KeyringError as exc:
+        raise SecretsError(
+            f"the token was copied to {new!r}, but the OS keyring refused to remove the entry under {old!r} "
+            f"({type(exc).__name__}); remove it with your keyring's own tool"
+        ) from None
     return True

@@ -33,15 +33,16 @@ KINDS = ("github", "gitlab", "jenkins", "jira", "cctray")
 
 #: kind -> the kind-specific fields the form shows (the common ones are always shown).
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "github": ("repos", "status_labels"),
-    "gitlab": ("projects",),
+    "github": ("repos", "status_labels", "lookback_days"),
+    "gitlab": ("projects", "lookback_days"),
     "jenkins": ("user", "jobs", "deployment_pattern"),
     "jira": ("user", "projects", "jql", "incident_types"),
     "cctray": ("timezone",),
 }
 LIST_KEYS = ("repos", "projects", "jobs", "incident_types")
 _TEXTS = ("user", "deployment_pattern", "jql", "timezone", "ca_bundle", "proxy")
-NUMBER_KEYS = ("interval_s", "timeout_s")
+# Numeric fields; lookback_days (how far back a first sync reads) only for the kinds that show it.
+NUMBER_KEYS = ("interval_s", "timeout_s", "lookback_days")
 #: Every key the form edits; other keys of an edited table are kept as they were.
 FORM_KEYS = ("name", "kind", "url", *LIST_KEYS, *_TEXTS, *NUMBER_KEYS, "status_labels", "system_trust")
 

@@ -90,6 +90,9 @@ class SourceForm:
             translate("SourcesDialog", "Projects"),
             self._line("projects", translate("SourcesDialog", "PAY, OPS  (GitLab: group/project or numeric ids)")),
         )
+        # How far back the first sync reads; the default is the app's (set_lookback_default), shown as the
+        # placeholder so an empty field visibly means "the default".
+        f.addRow(translate("SourcesDialog", "First sync reads back (days)"), self._line("lookback_days"))
         f.addRow(
             translate("SourcesDialog", "User"),
             self._line("user", translate("SourcesDialog", "Jenkins user / Jira Cloud e-mail (Data Center: empty)")),
@@ -131,6 +134,10 @@ class SourceForm:
         self.token_hint.setWordWrap(True)
         f.addRow("", self.token_hint)
         self.fields["name"].textChanged.connect(lambda _t: self._update_token_hint())  # type: ignore[attr-defined]
+
+    def set_lookback_default(self, days: int) -> None:
+        """Show ``days`` as what an empty "First sync reads back" field means (the app passes its default)."""
+        self._text("lookback_days").setPlaceholderText(str(days))
 
     def _kind_changed(self, kind: str) -> None:
         specific = {k for fields in KIND_FIELDS.values() for k in fields}
@@ -252,9 +259,10 @@ class SourceForm:
                     labels[line.strip()] = ""  # parse_config names it rather than the line vanishing
             if labels:
                 out["status_labels"] = labels
+        specific = {k for fields in KIND_FIELDS.values() for k in fields}
         for key in NUMBER_KEYS:
             text = self._text(key).text().strip()
-            if text:
+            if text and (key in shown or key not in specific):
                 try:
                     out[key] = float(text) if "." in text else int(text)
                 except ValueError:

@@ -46,6 +46,9 @@ def add_parser(sub: Any) -> None:
     )
     rm = actions.add_parser("remove", help="remove a source (its keyring token too)")
     rm.add_argument("name")
+    rn = actions.add_parser("rename", help="rename a source (its keyring token moves to the new name)")
+    rn.add_argument("name")
+    rn.add_argument("new_name", metavar="NEW_NAME")
     p.set_defaults(func=run)
 
 
@@ -58,6 +61,8 @@ def _value(raw: str) -> Any:
         return tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return raw
+    except RecursionError:
+        raise UsageError("--set: the value nests arrays or tables too deeply") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         if not info.secure:
             print(f"note: {info.message}")
         return 0
+    if args.action == "rename":
+        return _rename(path, args.name, args.new_name)
     text, raw = _read(path)
     raw_sources: list[Any] = list(raw.get("sources", []))
     if args.action == "add":
@@ -126,3 +133,26 @@ def run(args: argparse.Namespace) -> int:
     secrets.clear_token(args.name)
     print(f"removed source {args.name!r} from {path}; the rest of the file, comments included, is unchanged")
     return 0
+
+
+def _rename(path: Path, old: str, new: str) -> int:
+    """Rename the source's ``[[sources]]`` table (validated first) and move its keyring token along."""
+    from data.config.edit import replace_source
+
+    _text, raw = _read(path)
+    table = next((s for s in raw.get("sources", []) if isinstance(s, dict) and s.get("name") == old), None)
+    if table is None:
+        raise UsageError(f"{path}: no source named {old!r}")
+    replace_source(path, old, {**table, "name": new})
+    print(f"renamed source {old!r} to {new!r} in {path}")
+    status = 0
+    try:
+        if secrets.move_token(old, new):
+            print(f"its token moved in the OS keyring from {old!r} to {new!r}")
+    except secrets.SecretsError as exc:
+        print(f"flowdeck: the token was NOT moved: {exc}", file=sys.stderr)
+        status = 1
+    old_env, new_env = secrets.env_name(old), secrets.env_name(new)
+    if old_env != new_env and os.environ.get(old_env):
+        print(f"note: {old_env} is set in the environment, but the renamed source reads {new_env}")
+    return status

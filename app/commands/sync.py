@@ -5,7 +5,8 @@ committed page; exit 1 with the (redacted) error when a source fails, after the 
 
 ``--watch`` runs the sync service (:mod:`data.sync.service`): every source on its own ``interval_s``,
 one log line per sync on standard output, failing sources backing off, the PostgreSQL per-source
-lock honoured. SIGTERM or SIGINT stops it between pages with exit code 0 (a second SIGINT aborts).
+lock honoured. SIGTERM or SIGINT stops it between pages with exit code 0 (a second SIGINT aborts); a
+source worker that dies of an unexpected error stops it with exit code 1 (one line saying which).
 """
 
 from __future__ import annotations
@@ -163,10 +164,15 @@ def _watch(args: argparse.Namespace, cfg: Any, names: list[str]) -> int:
     main = threading.current_thread() is threading.main_thread()
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)} if main else {}
     try:
-        run_service(getattr(args, "db", None), cfg, stop=stop, sources=names)
+        stats = run_service(getattr(args, "db", None), cfg, stop=stop, sources=names)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if stats.died:
+        # Exit non-zero so systemd (Restart=on-failure) starts the service again.
+        what = "; ".join(f"{name}: {reason}" for name, reason in sorted(stats.died.items()))
+        print(f"flowdeck: sync service stopped after an unexpected error ({what})", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -111,7 +111,10 @@ class SourcesController(QObject):
     def open(self, parent: QWidget | None = None) -> SourcesDialog:
         """Show the dialog (one at a time) and load its list on a worker."""
         if self.dialog is None:
+            from data.config.model import DEFAULT_LOOKBACK_DAYS
+
             dialog = SourcesDialog(parent, config_path=str(self.config_path))
+            dialog.source_form.set_lookback_default(DEFAULT_LOOKBACK_DAYS)
             dialog.save_requested.connect(self.save)
             dialog.remove_requested.connect(self.remove)
             dialog.test_requested.connect(self.test)
@@ -168,12 +171,20 @@ class SourcesController(QObject):
                 replace_source(path, original, table, check_connector)
             name = str(table["name"])
             note = translate("SourcesController", "Saved {name} to {path}.").format(name=repr(name), path=path)
+            # A rename must take the keyring entry along: the token is stored under the source's name.
+            renamed = original if original is not None and original != name else None
             if token:
                 try:
                     secrets.set_token(name, token)
                     note += translate("SourcesController", " The token is in the OS keyring.")
+                    if renamed is not None:
+                        secrets.clear_token(renamed)  # else the old name's token stays behind, orphaned
                 except secrets.SecretsError as exc:
                     note += translate("SourcesController", " The token was NOT stored: {error}").format(error=exc)
+            elif renamed is not None:
+                note += _move_token(renamed, name)
+            if renamed is not None:
+                note += _env_note(renamed, name)
             return name, note, load_config(path)
 
         def done(ok: bool, value: object) -> None:
@@ -234,6 +245,34 @@ class SourcesController(QObject):
     def shutdown(self) -> None:
         """Wait for work in flight (a connection test ends within its timeout)."""
         self.pool.wait(15_000)
+
+
+def _move_token(old: str, new: str) -> str:
+    """Move a renamed source's keyring token; what happened, as a sentence to append ("" if none was stored)."""
+    from data import secrets
+
+    try:
+        if secrets.move_token(old, new):
+            return translate("SourcesController", " Its keyring token moved from {old} to {new}.").format(
+                old=repr(old), new=repr(new)
+            )
+    except secrets.SecretsError as exc:
+        return translate("SourcesController", " The token was NOT moved: {error}").format(error=exc)
+    return ""
+
+
+def _env_note(old: str, new: str) -> str:
+    """A token in the old name's environment variable does not follow a rename: say so (never its value)."""
+    import os
+
+    from data import secrets
+
+    old_env, new_env = secrets.env_name(old), secrets.env_name(new)
+    if old_env == new_env or not os.environ.get(old_env):
+        return ""
+    return translate(
+        "SourcesController", " {old_env} is set in the environment, but the renamed source reads {new_env}."
+    ).format(old_env=old_env, new_env=new_env)
 
 
 def _message(message: str, exc: object) -> str:

@@ -39,11 +39,16 @@ def read_config_text(path: Path) -> tuple[str, dict[str, Any]]:
     """The file's text and parsed document (``("", {})`` when it does not exist)."""
     if not path.exists():
         return "", {}
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
 
 
 def toml_key(key: str) -> str:
@@ -154,7 +159,7 @@ def loads_or_none(text: str) -> dict[str, Any] | None:
     """The parsed document, or None when ``text`` is not valid TOML."""
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return None
 
 

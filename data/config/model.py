@@ -16,7 +16,9 @@ from typing import Any
 
 __all__ = [
     "DEFAULT_DONE",
+    "DEFAULT_LOOKBACK_DAYS",
     "DEFAULT_PRODUCTION",
+    "INTERVAL_S_RANGE",
     "SOURCE_KINDS",
     "CalendarConfig",
     "Config",
@@ -31,6 +33,11 @@ __all__ = [
 SOURCE_KINDS = ("github", "gitlab", "jenkins", "jira", "cctray")
 DEFAULT_PRODUCTION = "(?i)^(prod|production)$"
 DEFAULT_DONE = ("done", "closed", "resolved")
+#: How far back a GitHub/GitLab source's first sync reads (``lookback_days``): half a year, so a change
+#: made a quarter ago has a quarter of "before" to compare with.
+DEFAULT_LOOKBACK_DAYS = 180
+#: The ``interval_s`` a source may have: the service's floor (0.5 s, what tests use) to once a day.
+INTERVAL_S_RANGE = (0.5, 86_400.0)
 
 
 class ConfigError(ValueError):

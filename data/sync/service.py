@@ -16,11 +16,15 @@
 * Nothing here raises for a source or database fault while running: a database that goes away
   makes the syncs fail and back off until it returns. Only opening the store at start-up may raise
   (:class:`data.store.store.StoreError`), so a service manager can restart the process.
+* A worker that dies of an unexpected error (a bug) logs ONE line, is recorded in
+  :attr:`ServiceStats.died` and sets ``stop``: the whole service ends, and the CLI exits 1 so a service
+  manager restarts it, rather than running on with a source that silently no longer syncs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import threading
 import time
@@ -57,6 +61,7 @@ MAX_BACKOFF_S = 1800.0
 #: daemons; every page they committed stays, an uncommitted one is rolled back by the database).
 STOP_GRACE_S = 5.0
 
+_logger = logging.getLogger(__name__)
 Log = Callable[[str], None]
 #: Line breaks inside a message (a server's error page, a driver's detail) would split the one line.
 _ONE_LINE = re.compile(r"\s*[\r\n]+\s*")
@@ -70,7 +75,14 @@ class ServiceStats:
     failures: dict[str, int] = field(default_factory=dict)
     skipped_locked: dict[str, int] = field(default_factory=dict)
     records: dict[str, int] = field(default_factory=dict)
+    #: Sources whose worker died of an unexpected error -> the error, one line (the service then stops).
+    died: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record_death(self, source: str, reason: str) -> None:
+        """Note that the worker of ``source`` ended on an unexpected error."""
+        with self._lock:
+            self.died[source] = reason
 
     def add(self, source: str, *, ok: bool, locked: bool = False, records: int = 0) -> None:
         """Count one attempt of ``source``."""
@@ -159,13 +171,21 @@ class _SourceWorker:
         self.connector: Connector | None = None
 
     def run(self) -> None:
-        """The loop; never raises (a bug in one source's code must not end the service)."""
+        """The loop; never raises. An unexpected error stops the service (see the module docstring)."""
         try:
             while not self.stop.is_set():
                 delay = self._attempt()
                 if self.once:
                     break
                 self.stop.wait(delay)
+        except Exception as exc:
+            name = self.source.name
+            reason = redact(_ONE_LINE.sub(" ", f"{type(exc).__name__}: {exc}".strip()))[:500]
+            self.stats.record_death(name, reason)
+            self.stop.set()
+            _logger.debug("sync worker of %s died", name, exc_info=True)
+            with contextlib.suppress(Exception):  # the log sink failing must not bring the traceback back
+                self.log(f"{_stamp(self.clock())} sync {name}: stopped by an unexpected error: {reason}")
         finally:
             self._drop_connector()
 
@@ -283,6 +303,8 @@ def run_service(
         if own_store:
             opened.close()
     why = "stopped" if stop.is_set() else "done"
+    if stats.died:
+        why = f"stopped after an unexpected error in {', '.join(sorted(stats.died))}"
     log(
         f"{_stamp(clock())} flowdeck sync service: {why}; {stats.total_syncs} syncs, "
         f"{stats.total_failures} failed, {sum(stats.skipped_locked.values())} skipped (locked)"

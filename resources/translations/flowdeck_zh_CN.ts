@@ -1407,46 +1407,61 @@ Shipped by {pipeline}</source>
 <context>
     <name>SourcesController</name>
     <message>
-        <location filename="../../app/controllers/sources.py" line="170"/>
+        <location filename="../../app/sources_controller.py" line="173"/>
         <source>Saved {name} to {path}.</source>
         <translation>已将 {name} 保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="174"/>
+        <location filename="../../app/sources_controller.py" line="179"/>
         <source> The token is in the OS keyring.</source>
         <translation>令牌已保存在操作系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="176"/>
+        <location filename="../../app/sources_controller.py" line="183"/>
         <source> The token was NOT stored: {error}</source>
         <translation>令牌未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="201"/>
+        <location filename="../../app/sources_controller.py" line="212"/>
         <source>Removed {name} from {path}.</source>
         <translation>已从 {path} 中删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="204"/>
+        <location filename="../../app/sources_controller.py" line="215"/>
         <source> Its keyring token was removed.</source>
         <translation>其密钥环中的令牌已删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources_controller.py" line="256"/>
+        <source> Its keyring token moved from {old} to {new}.</source>
+        <translation>其密钥环中的令牌已从 {old} 移到 {new}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources_controller.py" line="260"/>
+        <source> The token was NOT moved: {error}</source>
+        <translation>令牌未移动：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources_controller.py" line="273"/>
+        <source> {old_env} is set in the environment, but the renamed source reads {new_env}.</source>
+        <translation>环境变量中设置了 {old_env}，但重命名后的数据源读取的是 {new_env}。</translation>
     </message>
 </context>
 <context>
     <name>SourcesDialog</name>
     <message>
-        <location filename="../../widgets/source_fields.py" line="103"/>
+        <location filename="../../widgets/source_fields.py" line="104"/>
         <source>no token</source>
         <extracomment>kind -&gt; the kind-specific fields the form shows (the common ones are always shown). Every key the form edits; other keys of an edited table are kept as they were. Where the token comes from: &quot;keyring&quot;, &quot;env FLOWDECK_TOKEN_X&quot;, or &quot;no token&quot;. The ``[[sources]]`` table as written, so editing keeps keys the form does not show.</extracomment>
         <translation>无令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_fields.py" line="105"/>
+        <location filename="../../widgets/source_fields.py" line="106"/>
         <source>keyring</source>
         <translation>密钥环</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_fields.py" line="107"/>
+        <location filename="../../widgets/source_fields.py" line="108"/>
         <source>env {name}</source>
         <translation>环境变量 {name}</translation>
     </message>
@@ -1484,8 +1499,8 @@ Shipped by {pipeline}</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="128"/>
-        <location filename="../../widgets/sources_dialog.py" line="83"/>
+        <location filename="../../widgets/source_form.py" line="129"/>
+        <location filename="../../widgets/sources_dialog.py" line="84"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
@@ -1500,8 +1515,8 @@ Shipped by {pipeline}</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="202"/>
-        <location filename="../../widgets/sources_dialog.py" line="107"/>
+        <location filename="../../widgets/source_form.py" line="201"/>
+        <location filename="../../widgets/sources_dialog.py" line="108"/>
         <source>New source</source>
         <translation>新数据源</translation>
     </message>
@@ -1551,133 +1566,138 @@ Shipped by {pipeline}</source>
         <translation>PAY, OPS（GitLab：group/project 或数字 ID）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="94"/>
+        <location filename="../../widgets/source_form.py" line="93"/>
+        <source>First sync reads back (days)</source>
+        <translation>首次同步回溯天数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/source_form.py" line="95"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="95"/>
+        <location filename="../../widgets/source_form.py" line="96"/>
         <source>Jenkins user / Jira Cloud e-mail (Data Center: empty)</source>
         <translation>Jenkins 用户 / Jira Cloud 邮箱（Data Center：留空）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="98"/>
+        <location filename="../../widgets/source_form.py" line="99"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="99"/>
+        <location filename="../../widgets/source_form.py" line="100"/>
         <source>globs over full job names, e.g. mobile/*; empty: all</source>
         <translation>匹配完整任务名的通配符，如 mobile/*；留空表示全部</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="101"/>
+        <location filename="../../widgets/source_form.py" line="102"/>
         <source>Deployment pattern</source>
         <translation>部署匹配模式</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="103"/>
+        <location filename="../../widgets/source_form.py" line="104"/>
         <source>JQL</source>
         <translation>JQL</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="104"/>
+        <location filename="../../widgets/source_form.py" line="105"/>
         <source>type in (Story, Bug)  (no ORDER BY)</source>
         <translation>type in (Story, Bug)（不要写 ORDER BY）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="106"/>
+        <location filename="../../widgets/source_form.py" line="107"/>
         <source>Incident types</source>
         <translation>故障类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="108"/>
+        <location filename="../../widgets/source_form.py" line="109"/>
         <source>Time zone</source>
         <translation>时区</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="109"/>
+        <location filename="../../widgets/source_form.py" line="110"/>
         <source>Asia/Shanghai (feeds whose times carry no zone)</source>
         <translation>Asia/Shanghai（用于不带时区的时间）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="111"/>
+        <location filename="../../widgets/source_form.py" line="112"/>
         <source>Sync interval (s)</source>
         <translation>同步间隔（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="112"/>
+        <location filename="../../widgets/source_form.py" line="113"/>
         <source>Timeout (s)</source>
         <translation>超时（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="113"/>
+        <location filename="../../widgets/source_form.py" line="114"/>
         <source>company CA bundle (PEM)</source>
         <translation>公司 CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="114"/>
+        <location filename="../../widgets/source_form.py" line="115"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="122"/>
+        <location filename="../../widgets/source_form.py" line="123"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="123"/>
+        <location filename="../../widgets/source_form.py" line="124"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="124"/>
+        <location filename="../../widgets/source_form.py" line="125"/>
         <source>Trust the operating system&apos;s certificate store</source>
         <translation>信任操作系统的证书库</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="126"/>
+        <location filename="../../widgets/source_form.py" line="127"/>
         <source>System trust</source>
         <translation>系统信任</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="146"/>
+        <location filename="../../widgets/source_form.py" line="152"/>
         <source>CA bundle (PEM)</source>
         <translation>CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="148"/>
+        <location filename="../../widgets/source_form.py" line="154"/>
         <source>PEM files (*.pem *.crt *.cer);;All (*)</source>
         <translation>PEM 文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="164"/>
+        <location filename="../../widgets/source_form.py" line="170"/>
         <source>no OS keyring: not stored here</source>
         <translation>没有操作系统密钥环：不在此处保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="166"/>
+        <location filename="../../widgets/source_form.py" line="172"/>
         <source>Set the environment variable {env} for Flowdeck instead (never a file).</source>
         <translation>请改为给 Flowdeck 设置环境变量 {env}（切勿写入文件）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="173"/>
+        <location filename="../../widgets/source_form.py" line="179"/>
         <source>leave empty to keep the stored token</source>
         <translation>留空则保留已保存的令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="175"/>
+        <location filename="../../widgets/source_form.py" line="181"/>
         <source>API token</source>
         <translation>API 令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="178"/>
+        <location filename="../../widgets/source_form.py" line="184"/>
         <source>Stored in the OS keyring; {env} in the environment wins over it.</source>
         <translation>保存在操作系统密钥环中；环境变量 {env} 优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="192"/>
-        <location filename="../../widgets/source_form.py" line="200"/>
+        <location filename="../../widgets/source_form.py" line="199"/>
+        <location filename="../../widgets/sources_dialog.py" line="255"/>
         <source>Edit source {name}</source>
         <translation>编辑数据源 {name}</translation>
     </message>

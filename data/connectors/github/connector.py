@@ -16,7 +16,7 @@ Streams, one cursor each per repository (``runs:owner/repo`` ...; FM-12):
   an ``incident_labels`` label are incidents.
 
 Source options: ``repos`` (required), ``status_labels`` (label → status), ``incident_labels``
-(default ``["incident"]``), ``lookback_days`` (first sync, default 90), ``rescan_days`` (30),
+(default ``["incident"]``), ``lookback_days`` (first sync, default 180), ``rescan_days`` (30),
 ``per_page`` (50; DevLake lowered runs to 30 after oversized bodies), ``production`` (environment
 regex; a deployment flagged ``production_environment`` always counts).
 
@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from data.config.model import DEFAULT_PRODUCTION, SourceConfig
+from data.config.model import DEFAULT_LOOKBACK_DAYS, DEFAULT_PRODUCTION, SourceConfig
 from data.connectors.base import ConnectorError, Page
 from data.connectors.cursor import load_cursor
 from data.connectors.github.deployments import GitHubDeployments
@@ -70,7 +70,7 @@ class GitHubConnector(GitHubRuns, GitHubDeployments, GitHubTickets):
             raise ConnectorError(f'{source.name}: no repos configured (repos = ["owner/name"])')
         self.status_labels = {str(k).lower(): str(v) for k, v in dict(opts.get("status_labels", {})).items()}
         self.incident_labels = {str(x).lower() for x in opts.get("incident_labels", ["incident"])}
-        self.lookback = timedelta(days=float(opts.get("lookback_days", 90)))
+        self.lookback = timedelta(days=float(opts.get("lookback_days", DEFAULT_LOOKBACK_DAYS)))
         self.rescan = timedelta(days=float(opts.get("rescan_days", 30)))
         self.per_page = int(opts.get("per_page", 50))
         self.production = re.compile(str(opts.get("production", DEFAULT_PRODUCTION)))

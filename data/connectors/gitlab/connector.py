@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from data.config.model import DEFAULT_PRODUCTION, SourceConfig
+from data.config.model import DEFAULT_LOOKBACK_DAYS, DEFAULT_PRODUCTION, SourceConfig
 from data.connectors.base import ConnectorError, Page
 from data.connectors.cursor import Watermark, load_cursor
 from data.connectors.gitlab.context import _iso, _t
@@ -93,7 +93,7 @@ class GitLabConnector(GitLabPipelines, GitLabDeployments, GitLabTickets):
         self.status_labels = {str(k).lower(): str(v) for k, v in dict(opts.get("status_labels", {})).items()}
         self.status_scope = str(opts.get("status_scope", "workflow"))
         self.incident_labels = {str(x).lower() for x in opts.get("incident_labels", ["incident"])}
-        self.lookback = timedelta(days=float(opts.get("lookback_days", 90)))
+        self.lookback = timedelta(days=float(opts.get("lookback_days", DEFAULT_LOOKBACK_DAYS)))
         self.per_page = int(opts.get("per_page", 100))
         self.production = re.compile(str(opts.get("production", DEFAULT_PRODUCTION)))
         self.production_tiers = {str(t).lower() for t in opts.get("production_tiers", ["production"])}
