@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "import": "import_",
     "export": "export",
     "report": "report",
+    "forecast": "forecast",
     "quality": "quality",
     "release": "release",
     "exclude": "exclude",

@@ -3,16 +3,21 @@
 Defaults: the window is the 28 days ending now (``--to`` defaults to now, ``--from`` to 28 days
 before ``--to``); ``--as-of`` defaults to min(now, ``--to``). Dates are ISO 8601, UTC when no zone
 is given; a bare date means 00:00 UTC of that day, so ``--to 2026-03-01`` ends *before* March 1st.
+
+``--what-if STAGE.wait=F`` / ``STAGE.active=F`` (repeatable) adds each stream's future-state
+projection (METRICS.md §5) beside its unchanged figures; ``--target-days`` sets the target it
+measures against (default: ``[targets] requirement_lead_time_days``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import UsageError
 from app.commands.common import config_of, instant_arg, open_store
@@ -20,6 +25,9 @@ from data.i18n import gettext_ as _
 from data.i18n import ljust, ngettext, rjust, width
 from data.report.results import Report, StageResult
 from data.timeutil import utc_now
+
+if TYPE_CHECKING:
+    from data.metrics.whatif import Scenario, WhatIfResult
 
 DEFAULT_DAYS = 28
 DASH = "—"
@@ -47,7 +55,50 @@ def add_parser(subparsers: Any) -> None:
         choices=("calendar", "working"),
         help="durations in calendar time or in the stream's working hours (default: the config's)",
     )
+    p.add_argument(
+        "--what-if",
+        dest="what_if",
+        action="append",
+        metavar="STAGE.PART=F",
+        help="future state: scale a stage's wait or active time by F ≥ 0 (0 removes it), e.g. "
+        "'Release.wait=0.5'; repeat for more stages",
+    )
+    p.add_argument(
+        "--target-days",
+        dest="target_days",
+        type=target_days_arg,
+        metavar="N",
+        help="target lead time for --what-if's share within target (default: the config's [targets])",
+    )
     p.set_defaults(func=run)
+
+
+def target_days_arg(value: str) -> float:
+    """argparse type for ``--target-days``: a finite number of days > 0."""
+    try:
+        days = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {value!r}") from None
+    if not (math.isfinite(days) and days > 0):
+        raise argparse.ArgumentTypeError(f"expected a number of days > 0, got {value!r}")
+    return days
+
+
+def scenario_of(args: argparse.Namespace, streams: list[Any]) -> Scenario | None:
+    """The ``--what-if`` scenario checked against every stream the report shows (UsageError: exit 2)."""
+    from data.metrics.whatif import ScenarioError, check_stages, parse_scenario
+
+    if not args.what_if:
+        if args.target_days is not None:
+            raise UsageError("--target-days applies to --what-if; give a scenario too")
+        return None
+    try:
+        scenario = parse_scenario(args.what_if)
+        for st in streams:
+            check_stages(scenario, st.name, [stage.name for stage in st.stages])
+    except ScenarioError as exc:
+        raise UsageError(str(exc)) from None
+    return scenario
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--from {window_from.isoformat()} must be before --to {window_to.isoformat()}")
     if args.stream is not None:
         config.stream(args.stream)  # unknown stream: ConfigError names the configured ones (exit 2)
+    shown = [config.stream(args.stream)] if args.stream is not None else list(config.streams)
+    scenario = scenario_of(args, shown or [config.stream(None)])
     definitions = config.definitions
     if args.median:
         definitions = replace(definitions, median=args.median)
@@ -79,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
             stream=args.stream,
             definitions=definitions,
             details=False,
+            what_if=scenario,
+            target_days=args.target_days,
         )
     finally:
         store.close()
@@ -158,6 +213,38 @@ def _tier(tier: str | None) -> str:
     return DASH if not tier else names.get(tier, tier)
 
 
+def _what_if_text(lead_median: float | None, lead_p85: float | None, efficiency: float | None, w: WhatIfResult) -> str:
+    """The what-if block of one stream: the scenario, then now and projected side by side."""
+    scenario = ", ".join(f"{key} × {value:g}" for key, value in w.scenario)
+    target = _("{0} d").format(f"{w.target_days:g}")
+    out = ["\n" + _("What-if: {scenario}").format(scenario=scenario) + "\n"]
+    out.append(
+        _table(
+            [_("figure"), _("now"), _("projected")],
+            [
+                [_("lead median"), _hours(lead_median), _hours(w.lead_time_median_h)],
+                [_("lead p85"), _hours(lead_p85), _hours(w.lead_time_p85_h)],
+                [_("flow eff."), _pct(efficiency), _pct(w.flow_efficiency)],
+                [
+                    _("within {target}").format(target=target),
+                    _pct(w.within_target_share_now),
+                    _pct(w.within_target_share),
+                ],
+            ],
+        )
+    )
+    out.append(ngettext("over {n} completed item", "over {n} completed items", w.items).format(n=w.items) + "\n")
+    for key in w.not_modelled:
+        out.append(
+            _(
+                "Note: {part} is a pipeline stage, measured per run rather than per item: "
+                "it changes no item's lead time."
+            ).format(part=key)
+            + "\n"
+        )
+    return "".join(out)
+
+
 def render_text(report: Report) -> str:
     """The report as aligned tables (durations in hours or days, "—" for no data)."""
     parts: list[str] = []
@@ -225,6 +312,8 @@ def render_text(report: Report) -> str:
                 [_stage_row(st) for st in s.stages],
             )
         )
+        if s.what_if is not None:
+            parts.append(_what_if_text(s.lead_time_median_h, s.lead_time_p85_h, s.flow_efficiency, s.what_if))
     dora = report.dora
     parts.append(
         "\n"

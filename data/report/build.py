@@ -15,6 +15,7 @@ checks and the DORA/delivery figures in :mod:`data.report.figures`; all are impo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from data.metrics.cistages import pipeline_stage_figures
 from data.metrics.clock import Clock, clock_for
 from data.metrics.flow_data import ItemFlow
 from data.metrics.flow_figures import StageFigures, completed_mask, stage_figures, stream_figures
+from data.metrics.whatif import Scenario, WhatIfBase, project, whatif_base
 from data.report.drilldown import Titles, fetch_titles, pipeline_rows, status_row_items, status_rows
 from data.report.figures import check_window, dora_delivery, lead_time_filter
 from data.report.results import Report, StageItem, StageResult, StreamResult
@@ -37,6 +39,7 @@ from data.timeutil import utc_now
 __all__ = [
     "build_report",
     "stage_details",
+    "what_if_base",
 ]
 
 H = 3_600_000.0
@@ -52,6 +55,8 @@ def build_report(
     stream: str | None = None,
     definitions: Definitions | None = None,
     details: bool = True,
+    what_if: Scenario | None = None,
+    target_days: float | None = None,
 ) -> Report:
     """The report for ``[window_from, window_to)`` as of ``as_of`` (default: min(now, window_to)).
 
@@ -80,7 +85,12 @@ def build_report(
             first = (arrays, flow)
         for k, v in arrays.excluded.items():
             excluded[k] = max(excluded.get(k, 0), v)
-        results.append(_stream_result(store, s, arrays, flow, f_ms, t_ms, a_ms, days, defs.median, details, clock))
+        res = _stream_result(store, s, arrays, flow, f_ms, t_ms, a_ms, days, defs.median, details, clock)
+        if what_if is not None:
+            base = _what_if_base(s, arrays, flow, f_ms, t_ms, a_ms, defs.median, clock)
+            target = config.targets.requirement_lead_time_days if target_days is None else target_days
+            res = replace(res, what_if=project(base, what_if, target))
+        results.append(res)
         _touch_years(clock, arrays, a_ms)
     assert first is not None
     dora, delivery = dora_delivery(chosen[0], *first, f_ms, t_ms, a_ms, days, defs, clocks[0])
@@ -175,6 +185,39 @@ def _stream_result(  # noqa: PLR0917 - parallel arrays, always passed in this or
         rolled_complete_accurate=float(np.prod(ca)) if ca else None,
         stages=tuple(stage_results),
     )
+
+
+def _what_if_base(  # noqa: PLR0917 - parallel arrays, always passed in this order
+    stream: Stream, arrays: StreamArrays, flow: ItemFlow, f_ms: int, t_ms: int, a_ms: int, method: str, clock: Clock
+) -> WhatIfBase:
+    done = completed_mask(flow, f_ms, min(t_ms, a_ms + 1))
+    status = [st.name for st in stream.stages if st.kind == "status"]
+    pipeline = [st.name for st in stream.stages if st.kind != "status"]
+    lead_ok = lead_time_filter(stream, arrays)
+    return whatif_base(stream.name, arrays.flow_data, flow, done, lead_ok, clock, method, status, pipeline)
+
+
+def what_if_base(
+    store: Store,
+    config: Config,
+    *,
+    window_from: datetime,
+    window_to: datetime,
+    as_of: datetime | None = None,
+    stream: str | None = None,
+    definitions: Definitions | None = None,
+) -> WhatIfBase:
+    """The items behind :func:`build_report`'s figures of one stream (``None``: the first), ready for
+    :func:`data.metrics.whatif.project` (about a millisecond per scenario: a panel can recompute as
+    the user types). Same arguments and errors as :func:`build_report`."""
+    defs = definitions or config.definitions
+    check_window(window_from, window_to, defs)
+    s = config.stream(stream)
+    a_ms = to_ms((as_of or min(utc_now(), window_to)).astimezone(UTC))
+    clock = clock_for(s, defs.calendar)
+    arrays = stream_arrays(store, s, clock)
+    flow = arrays.flow_as_of(a_ms, clock)
+    return _what_if_base(s, arrays, flow, to_ms(window_from), to_ms(window_to), a_ms, defs.median, clock)
 
 
 def _stage_result(name: str, kind: str, sf: StageFigures, rows: tuple[StageItem, ...]) -> StageResult:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # numpy-backed; the CLI's parser imports this module and stays light
+    from data.metrics.whatif import WhatIfResult
 
 __all__ = [
     "DeliveryResult",
@@ -101,10 +104,12 @@ class StreamResult:
     bottleneck: str | None = None
     rolled_complete_accurate: float | None = None
     stages: tuple[StageResult, ...] = ()
+    #: The future-state projection (``report --what-if``, METRICS.md §5); None when not asked.
+    what_if: WhatIfResult | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The stream's entry in the report JSON."""
-        return {
+        """The stream's entry in the report JSON (``what_if`` only when a scenario was given)."""
+        out: dict[str, Any] = {
             "name": self.name,
             "completed": self.completed,
             "lead_time_median_h": rounded(self.lead_time_median_h),
@@ -117,6 +122,9 @@ class StreamResult:
             "rolled_complete_accurate": rounded(self.rolled_complete_accurate),
             "stages": [s.to_json() for s in self.stages],
         }
+        if self.what_if is not None:
+            out["what_if"] = self.what_if.to_json()
+        return out
 
 
 @dataclass(frozen=True, slots=True)
