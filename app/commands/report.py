@@ -27,7 +27,8 @@ from data.report.results import Report, StageResult
 from data.timeutil import utc_now
 
 if TYPE_CHECKING:
-    from data.metrics.whatif import Scenario, WhatIfResult
+    from data.metrics.whatif import Scenario
+    from data.report.results import WhatIfResult
 
 DEFAULT_DAYS = 28
 DASH = "—"

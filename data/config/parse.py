@@ -360,6 +360,7 @@ _KIND_OPTIONS: dict[str, dict[str, Check]] = {
         "user": _text_check,
         "jobs": _strings_check(single=True),
         "deployment_pattern": _regex_check,
+        "deployment_environment": _text_check,
         "production_pattern": _regex_check,
         "unstable": _one_of("failure", "success"),
         "repo": _job_repo_check,
@@ -378,7 +379,13 @@ _KIND_OPTIONS: dict[str, dict[str, Check]] = {
         "overlap_s": _number(0, 86_400, "seconds"),
         "page_size": _PAGE_SIZE,
     },
-    "cctray": {"timezone": _zone_check, "user": _text_check},
+    "cctray": {
+        "timezone": _zone_check,
+        "user": _text_check,
+        "deployment_pattern": _regex_check,
+        "deployment_environment": _text_check,
+        "repo": _job_repo_check,
+    },
 }
 
 

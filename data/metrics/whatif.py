@@ -26,13 +26,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from data.metrics.flow_data import BOOL, F64, FlowData, ItemFlow
 from data.metrics.stats import median, percentile, share
-from data.report.results import rounded
 
 if TYPE_CHECKING:
     from data.metrics.clock import Clock
@@ -40,10 +39,10 @@ if TYPE_CHECKING:
 __all__ = [
     "PARTS",
     "Factor",
+    "Projection",
     "Scenario",
     "ScenarioError",
     "WhatIfBase",
-    "WhatIfResult",
     "check_stages",
     "parse_factor",
     "parse_scenario",
@@ -127,8 +126,11 @@ def parse_scenario(texts: Iterable[str]) -> Scenario:
 
 
 @dataclass(frozen=True, slots=True)
-class WhatIfResult:
-    """The projected figures of one stream under one scenario (hours; shares 0..1; None: no data)."""
+class Projection:
+    """The projected figures of one stream under one scenario (hours; shares 0..1; None: no data).
+
+    :class:`data.report.results.WhatIfResult` is the same, as the report carries it.
+    """
 
     #: ``(Stage.part, factor)`` in the order given, stage names as configured.
     scenario: tuple[tuple[str, float], ...]
@@ -143,21 +145,6 @@ class WhatIfResult:
     within_target_share_now: float | None = None
     #: Scenario parts on pipeline stages: measured per run, not per item, so they move no item.
     not_modelled: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``what_if`` object of a stream in the report JSON (INTERFACES.md)."""
-        r = rounded
-        return {
-            "scenario": dict(self.scenario),
-            "items": self.items,
-            "lead_time_median_h": r(self.lead_time_median_h),
-            "lead_time_p85_h": r(self.lead_time_p85_h),
-            "flow_efficiency": r(self.flow_efficiency),
-            "within_target_share": r(self.within_target_share),
-            "target_days": self.target_days,
-            "within_target_share_now": r(self.within_target_share_now),
-            "not_modelled": list(self.not_modelled),
-        }
 
 
 @dataclass(frozen=True)
@@ -276,7 +263,7 @@ def projected_lead_h(base: WhatIfBase, scenario: Scenario) -> F64:
     return _projected(base, wait_f, active_f)
 
 
-def project(base: WhatIfBase, scenario: Scenario, target_days: float) -> WhatIfResult:
+def project(base: WhatIfBase, scenario: Scenario, target_days: float) -> Projection:
     """The projected figures of ``base`` under ``scenario``, with the share within ``target_days``.
 
     The target compares hours with ``target_days × 24`` (the scorecard's rule; in working time
@@ -293,7 +280,7 @@ def project(base: WhatIfBase, scenario: Scenario, target_days: float) -> WhatIfR
         # Sums of scaled stage totals: removing every wait gives exactly 0 wait.
         tot_wait = float(base.stage_wait_s @ wait_f)
         act = float(base.stage_active_s @ active_f)
-    return WhatIfResult(
+    return Projection(
         scenario=tuple(canonical),
         items=int(base.lead_h.size),
         lead_time_median_h=median(lead, base.method),

@@ -15,7 +15,7 @@ checks and the DORA/delivery figures in :mod:`data.report.figures`; all are impo
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,7 +31,7 @@ from data.metrics.flow_figures import StageFigures, completed_mask, stage_figure
 from data.metrics.whatif import Scenario, WhatIfBase, project, whatif_base
 from data.report.drilldown import Titles, fetch_titles, pipeline_rows, status_row_items, status_rows
 from data.report.figures import check_window, dora_delivery, lead_time_filter
-from data.report.results import Report, StageItem, StageResult, StreamResult
+from data.report.results import Report, StageItem, StageResult, StreamResult, WhatIfResult
 from data.store.schema import to_ms
 from data.store.store import Store
 from data.timeutil import utc_now
@@ -89,7 +89,7 @@ def build_report(
         if what_if is not None:
             base = _what_if_base(s, arrays, flow, f_ms, t_ms, a_ms, defs.median, clock)
             target = config.targets.requirement_lead_time_days if target_days is None else target_days
-            res = replace(res, what_if=project(base, what_if, target))
+            res = replace(res, what_if=WhatIfResult(**asdict(project(base, what_if, target))))
         results.append(res)
         _touch_years(clock, arrays, a_ms)
     assert first is not None

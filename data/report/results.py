@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # numpy-backed; the CLI's parser imports this module and stays light
-    from data.metrics.whatif import WhatIfResult
+from typing import Any
 
 __all__ = [
     "DeliveryResult",
@@ -22,6 +19,7 @@ __all__ = [
     "StageResult",
     "StreamResult",
     "TrendPoint",
+    "WhatIfResult",
     "iso",
     "rounded",
 ]
@@ -225,3 +223,37 @@ class TrendPoint:
     deployment_success_rate: float | None = None
     flow_efficiency: float | None = None
     wip: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIfResult:
+    """The projected figures of one stream under one scenario (hours; shares 0..1; None: no data) (METRICS.md §5)."""
+
+    #: ``(Stage.part, factor)`` in the order given, stage names as configured.
+    scenario: tuple[tuple[str, float], ...]
+    #: Items whose lead time is projected (completed in the window and measured).
+    items: int
+    lead_time_median_h: float | None
+    lead_time_p85_h: float | None
+    flow_efficiency: float | None
+    within_target_share: float | None
+    target_days: float
+    #: The same share today (all factors 1), for a before/after view.
+    within_target_share_now: float | None = None
+    #: Scenario parts on pipeline stages: measured per run, not per item, so they move no item.
+    not_modelled: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``what_if`` object of a stream in the report JSON (INTERFACES.md)."""
+        r = rounded
+        return {
+            "scenario": dict(self.scenario),
+            "items": self.items,
+            "lead_time_median_h": r(self.lead_time_median_h),
+            "lead_time_p85_h": r(self.lead_time_p85_h),
+            "flow_efficiency": r(self.flow_efficiency),
+            "within_target_share": r(self.within_target_share),
+            "target_days": self.target_days,
+            "within_target_share_now": r(self.within_target_share_now),
+            "not_modelled": list(self.not_modelled),
+        }

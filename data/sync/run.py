@@ -29,6 +29,7 @@ from data.config.model import SourceConfig
 from data.connectors.base import Connector, ConnectorError, SyncCancelled
 from data.connectors.redact import redact
 from data.connectors.registry import make_connector
+from data.events.limits import check_records, summary_note
 from data.store.store import Store
 from data.store.writer import Writer
 from data.timeutil import utc_now
@@ -78,6 +79,8 @@ class StreamSummary:
     waits_s: float = 0.0
     transactions: int = 0
     error: str | None = None
+    #: Warnings about records dropped or adjusted to fit the event-file limits (data.events.limits).
+    limited: int = 0
 
 
 @dataclass
@@ -293,15 +296,19 @@ def _sync_stream(
             result.requests += page.requests
             result.waits_s += page.waits_s
             changed_cursor = page.cursor is not None and page.cursor != cursor
-            if page.records or changed_cursor:
+            # Synced records obey the event-file limits, so an export of them imports again.
+            checked = check_records(page.records, source=source, stream=stream)
+            _log_limited(f"{source}/{stream}", checked.warnings, result)
+            if checked.records or changed_cursor:
                 with store.writer() as w:
-                    result.records += w.upsert(page.records)
+                    result.records += w.upsert(checked.records)
                     if page.cursor is not None and changed_cursor:
                         w.set_cursor(source, stream, page.cursor)
                 result.transactions += 1
                 if changed_cursor:
                     cursor = page.cursor
-            emit(f"page {result.pages}: {len(page.records)} records" + "".join(f"; {n}" for n in page.notes))
+            notes = (*page.notes, *summary_note(checked))
+            emit(f"page {result.pages}: {len(page.records)} records" + "".join(f"; {n}" for n in notes))
             if _is_cancelled(cancel):
                 result.error = "cancelled"
                 return result
@@ -324,3 +331,17 @@ def _sync_stream(
             close()
     emit("done")
     return result
+
+
+#: Warnings logged one by one per stream; the rest are counted in one line.
+_MAX_LIMIT_WARNINGS = 20
+
+
+def _log_limited(where: str, warnings: Sequence[str], result: StreamSummary) -> None:
+    """Log record-limit warnings, at most :data:`_MAX_LIMIT_WARNINGS` lines per stream."""
+    for warning in warnings:
+        result.limited += 1
+        if result.limited <= _MAX_LIMIT_WARNINGS:
+            log.warning("%s", redact(warning))
+        elif result.limited == _MAX_LIMIT_WARNINGS + 1:
+            log.warning("%s: more records changed to fit the event-file limits; not logged one by one", where)

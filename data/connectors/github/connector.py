@@ -101,7 +101,7 @@ class GitHubConnector(GitHubRuns, GitHubDeployments, GitHubTickets):
 
     def test_connection(self) -> str:
         """Check the first repository is visible with the token."""
-        body = self.client.get_json(f"/repos/{self.repos[0]}")
+        body = self._object(self.client.get(f"/repos/{self.repos[0]}"), "full_name", str)
         return f"{self.config.url}: {body.get('full_name', self.repos[0])} is visible"
 
     def close(self) -> None:

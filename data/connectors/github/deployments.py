@@ -8,13 +8,14 @@ commits carried (DeploymentCommit + Commit).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from data.connectors.base import Page
 from data.connectors.github.context import GitHubBase, _iso, _t
 from data.connectors.http.etag import ETagCache
 from data.connectors.http.response import HttpError
+from data.connectors.payload import item_errors, need_id, obj, text, whole
 from data.records import Commit, Deployment, DeploymentCommit, Record
 
 __all__ = ["GitHubDeployments"]
@@ -31,17 +32,18 @@ class GitHubDeployments(GitHubBase):
         records: list[Record] = []
         done = False
         for resp in self.client.iter_link_pages(f"/repos/{repo}/deployments", {"per_page": self.per_page}):
-            for d in resp.json() or []:
-                created = _t(d.get("created_at"))
+            where = self._where(resp)
+            for d in self._items(resp):
+                with item_errors(f"{where}: deployment {d.get('id')!r}"):
+                    created = _t(d.get("created_at"))
+                did = need_id(d, "id", where)
                 if created is not None and created < bound:
                     done = True
                     break
-                statuses = self.client.get(
-                    f"/repos/{repo}/deployments/{d['id']}/statuses", {"per_page": 100}, etags=etags
-                )
+                statuses = self.client.get(f"/repos/{repo}/deployments/{did}/statuses", {"per_page": 100}, etags=etags)
                 if statuses.not_modified:
                     continue
-                dep = self._map_deployment(repo, d, statuses.json() or [])
+                dep = self._map_deployment(repo, d, self._items(statuses))
                 records.append(dep)
                 changed.append(dep)
                 if dep.status == "success" and self._is_production(d):
@@ -58,40 +60,43 @@ class GitHubDeployments(GitHubBase):
             records, {"done_to": _iso(self._day(self.now())), "etags": etags.to_json(), "prod_ok": dict(newest)}
         )
 
-    def _is_production(self, d: dict[str, Any]) -> bool:
+    def _is_production(self, d: Mapping[str, Any]) -> bool:
         return bool(d.get("production_environment")) or bool(self.production.search(str(d.get("environment"))))
 
-    def _environment(self, d: dict[str, Any]) -> str:
+    def _environment(self, d: Mapping[str, Any]) -> str:
         """The environment name, or ``production`` for one GitHub flags ``production_environment`` whose
         name the ``production`` pattern does not know (so the streams' default pattern counts it)."""
-        name = str(d.get("environment") or "")
+        name = text(d.get("environment")) or ""
         if d.get("production_environment") and not self.production.search(name):
             return "production"
         return name
 
-    def _map_deployment(self, repo: str, d: dict[str, Any], statuses: list[dict[str, Any]]) -> Deployment:
-        ordered = sorted(statuses, key=lambda s: (s.get("created_at") or "", s.get("id") or 0))
-        state, finished = "running", None
-        for s in ordered:
-            st = str(s.get("state") or "").lower()
-            if st == "success":
-                state, finished = "success", _t(s.get("created_at"))
-                break
-            if st in ("failure", "error"):
-                state, finished = "failure", _t(s.get("created_at"))
-                break
-        return Deployment(
-            source=self.source,
-            repo=repo,
-            id=str(d["id"]),
-            environment=self._environment(d),
-            status=state,
-            sha=d.get("sha"),
-            ref=d.get("ref"),
-            started_at=_t(d.get("created_at")),
-            finished_at=finished,
-            url=d.get("url"),
-        )
+    def _map_deployment(self, repo: str, d: Mapping[str, Any], statuses: Sequence[Mapping[str, Any]]) -> Deployment:
+        where = f"{self.source}: GitHub {repo}: deployment {d.get('id')!r}"
+        with item_errors(where):
+            # Typed keys: one status with text where the others have numbers must not break the sort.
+            ordered = sorted(statuses, key=lambda s: (str(s.get("created_at") or ""), whole(s.get("id"), 0)))
+            state, finished = "running", None
+            for s in ordered:
+                st = str(s.get("state") or "").lower()
+                if st == "success":
+                    state, finished = "success", _t(s.get("created_at"))
+                    break
+                if st in ("failure", "error"):
+                    state, finished = "failure", _t(s.get("created_at"))
+                    break
+            return Deployment(
+                source=self.source,
+                repo=repo,
+                id=need_id(d, "id", where),
+                environment=self._environment(d),
+                status=state,
+                sha=text(d.get("sha")),
+                ref=text(d.get("ref")),
+                started_at=_t(d.get("created_at")),
+                finished_at=finished,
+                url=text(d.get("url")),
+            )
 
     def _compare(self, repo: str, changed: list[Deployment], prod_ok: dict[str, list[str]]) -> list[Record]:
         """Commits between each newly successful production deployment and the one before it."""
@@ -109,18 +114,22 @@ class GitHubDeployments(GitHubBase):
                 continue
             try:
                 for resp in self.client.iter_link_pages(f"/repos/{repo}/compare/{base}...{sha}", {"per_page": 100}):
-                    for c in (resp.json() or {}).get("commits", []):
-                        info = c.get("commit") or {}
-                        author = info.get("author") or {}
-                        out.append(DeploymentCommit(self.source, dep_id, c["sha"]))
+                    where = self._where(resp)
+                    for c in self._items(resp, "commits"):
+                        info = obj(c.get("commit"))
+                        author = obj(info.get("author"))
+                        commit_sha = need_id(c, "sha", where)
+                        with item_errors(f"{where}: commit {commit_sha}"):
+                            authored = _t(author.get("date"))
+                        out.append(DeploymentCommit(self.source, dep_id, commit_sha))
                         out.append(
                             Commit(
                                 self.source,
                                 repo,
-                                c["sha"],
+                                commit_sha,
                                 str(info.get("message") or ""),
-                                author.get("name"),
-                                _t(author.get("date")),
+                                text(author.get("name")),
+                                authored,
                             )
                         )
             except HttpError as exc:

@@ -9,7 +9,7 @@ cursor and refreshed until they complete. The pure mappers (:func:`map_run`, :fu
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ from data.connectors.base import Page
 from data.connectors.github.context import GitHubBase, _iso, _t
 from data.connectors.http.etag import ETagCache
 from data.connectors.http.response import HttpResponse
+from data.connectors.payload import item_errors, need_id, obj, text, whole
 from data.records import JobRun, PipelineRun, Record
 from data.timeutil import parse_instant
 
@@ -57,56 +58,63 @@ def run_result(status: Any, conclusion: Any) -> str | None:
     return _RESULT.get(c, "unknown")
 
 
-def map_run(source: str, repo: str, run: dict[str, Any], jobs: Sequence[dict[str, Any]] = ()) -> PipelineRun:
+def map_run(source: str, repo: str, run: Mapping[str, Any], jobs: Sequence[Mapping[str, Any]] = ()) -> PipelineRun:
     """One run attempt. Runs have no ``completed_at``: the last job's ``completed_at`` when jobs are known,
     else ``updated_at`` once completed (fixtures README).
 
     A re-run (``run_attempt`` > 1) keeps the first attempt's ``created_at`` (recorded: run 26365060973's
     attempt 2 started five days after it), so its queue start is its own ``run_started_at``.
+    Raises :class:`~data.connectors.base.ConnectorError` for a run that cannot be read.
     """
-    status = run_status(run.get("status"))
-    attempt = int(run.get("run_attempt") or 1)
-    finished = None
-    if status == "completed":
-        ends = [t for t in (_t(j.get("completed_at")) for j in jobs) if t]
-        finished = max(ends) if ends else _t(run.get("updated_at"))
-    created = _t(run.get("created_at"))
-    started = _t(run.get("run_started_at")) or created
-    queued = created if attempt == 1 else started
-    if queued is not None and started is not None and queued > started:
-        queued = started
-    actor = (run.get("triggering_actor") or run.get("actor") or {}).get("login")
-    return PipelineRun(
-        source=source,
-        pipeline=f"{repo}/{run.get('name') or run.get('path') or run.get('workflow_id')}",
-        id=str(run["id"]),
-        attempt=attempt,
-        sha=run.get("head_sha"),
-        branch=run.get("head_branch"),
-        status=status,
-        result=run_result(run.get("status"), run.get("conclusion")),
-        queued_at=queued,
-        started_at=started,
-        finished_at=finished,
-        url=run.get("html_url"),
-        author=actor,
-    )
+    where = f"{source}: GitHub {repo}: workflow run {run.get('id')!r}"
+    with item_errors(where):
+        status = run_status(run.get("status"))
+        attempt = whole(run.get("run_attempt"))
+        finished = None
+        if status == "completed":
+            ends = [t for t in (_t(j.get("completed_at")) for j in jobs) if t]
+            finished = max(ends) if ends else _t(run.get("updated_at"))
+        created = _t(run.get("created_at"))
+        started = _t(run.get("run_started_at")) or created
+        queued = created if attempt == 1 else started
+        if queued is not None and started is not None and queued > started:
+            queued = started
+        actor = obj(run.get("triggering_actor") or run.get("actor")).get("login")
+        name = text(run.get("name")) or text(run.get("path")) or text(run.get("workflow_id"))
+        return PipelineRun(
+            source=source,
+            pipeline=f"{repo}/{name}",
+            id=need_id(run, "id", where),
+            attempt=attempt,
+            sha=text(run.get("head_sha")),
+            branch=text(run.get("head_branch")),
+            status=status,
+            result=run_result(run.get("status"), run.get("conclusion")),
+            queued_at=queued,
+            started_at=started,
+            finished_at=finished,
+            url=text(run.get("html_url")),
+            author=text(actor),
+        )
 
 
-def map_job(source: str, pipeline: str, job: dict[str, Any]) -> JobRun:
-    """One job of one run attempt."""
-    return JobRun(
-        source=source,
-        pipeline=pipeline,
-        run=str(job["run_id"]),
-        id=str(job["id"]),
-        name=str(job.get("name") or job["id"]),
-        attempt=int(job.get("run_attempt") or 1),
-        queued_at=_t(job.get("created_at")),
-        started_at=_t(job.get("started_at")),
-        finished_at=_t(job.get("completed_at")) if run_status(job.get("status")) == "completed" else None,
-        result=run_result(job.get("status"), job.get("conclusion")),
-    )
+def map_job(source: str, pipeline: str, job: Mapping[str, Any]) -> JobRun:
+    """One job of one run attempt (a :class:`~data.connectors.base.ConnectorError` when unreadable)."""
+    where = f"{source}: GitHub {pipeline}: job {job.get('id')!r}"
+    with item_errors(where):
+        job_id = need_id(job, "id", where)
+        return JobRun(
+            source=source,
+            pipeline=pipeline,
+            run=need_id(job, "run_id", where),
+            id=job_id,
+            name=text(job.get("name")) or job_id,
+            attempt=whole(job.get("run_attempt")),
+            queued_at=_t(job.get("created_at")),
+            started_at=_t(job.get("started_at")),
+            finished_at=_t(job.get("completed_at")) if run_status(job.get("status")) == "completed" else None,
+            result=run_result(job.get("status"), job.get("conclusion")),
+        )
 
 
 class GitHubRuns(GitHubBase):
@@ -151,7 +159,7 @@ class GitHubRuns(GitHubBase):
                 first_page = False
                 records: list[Record] = []
                 if not resp.not_modified:
-                    for run in (resp.json() or {}).get("workflow_runs", []):
+                    for run in self._items(resp, "workflow_runs"):
                         records += self._run_records(repo, run)
                         self._note_open(open_runs, run)
                 url = resp.next_url
@@ -173,11 +181,12 @@ class GitHubRuns(GitHubBase):
         records = self._refresh_open(repo, open_runs, scan_from, etags)
         yield self._page(records, {"done_to": today, "etags": etags.to_json(), "open": open_runs})
 
-    def _note_open(self, open_runs: dict[str, str], run: dict[str, Any]) -> None:
+    def _note_open(self, open_runs: dict[str, str], run: Mapping[str, Any]) -> None:
+        rid = need_id(run, "id", f"{self.source}: GitHub workflow run")
         if run_status(run.get("status")) == "completed":
-            open_runs.pop(str(run["id"]), None)
+            open_runs.pop(rid, None)
         else:
-            open_runs[str(run["id"])] = str(run.get("created_at") or "")
+            open_runs[rid] = str(run.get("created_at") or "")
             if len(open_runs) > MAX_OPEN_RUNS:  # bounded: forget the oldest (stuck runs GitHub never closed)
                 for rid, _ in sorted(open_runs.items(), key=lambda kv: kv[1])[: len(open_runs) - MAX_OPEN_RUNS]:
                     del open_runs[rid]
@@ -193,14 +202,14 @@ class GitHubRuns(GitHubBase):
                 continue
             if resp.not_modified:
                 continue
-            run = resp.json() or {}
+            run = self._object(resp, "id", (int, str))
             records += self._run_records(repo, run)
             self._note_open(open_runs, run)
         return records
 
     def _split(self, plan: list[list[str | None]], resp: HttpResponse, etags: ETagCache) -> bool:
         """Bisect plan[0] when its first page says the 1,000-result cap is reached (DevLake#8842)."""
-        total = int((resp.json() or {}).get("total_count") or 0)
+        total = whole(self._object(resp, "workflow_runs").get("total_count"), 0)
         lo_s, hi_s = plan[0]
         lo = parse_instant(str(lo_s))
         hi = parse_instant(hi_s) if hi_s else self.now()
@@ -212,24 +221,26 @@ class GitHubRuns(GitHubBase):
         plan[0:1] = [[_iso(lo), _iso(mid)], [_iso(mid + timedelta(seconds=1)), _iso(hi)]]
         return True
 
-    def _run_records(self, repo: str, run: dict[str, Any]) -> list[Record]:
-        jobs_by_attempt: dict[int, list[dict[str, Any]]] = {}
+    def _run_records(self, repo: str, run: Mapping[str, Any]) -> list[Record]:
+        rid = need_id(run, "id", self._where(f"/repos/{repo}/actions/runs"))
+        jobs_by_attempt: dict[int, list[Mapping[str, Any]]] = {}
         for resp in self.client.iter_link_pages(
-            f"/repos/{repo}/actions/runs/{run['id']}/jobs", {"filter": "all", "per_page": 100}
+            f"/repos/{repo}/actions/runs/{rid}/jobs", {"filter": "all", "per_page": 100}
         ):
-            for job in (resp.json() or {}).get("jobs", []):
-                jobs_by_attempt.setdefault(int(job.get("run_attempt") or 1), []).append(job)
-        latest = int(run.get("run_attempt") or 1)
+            for job in self._items(resp, "jobs"):
+                jobs_by_attempt.setdefault(whole(job.get("run_attempt")), []).append(job)
+        # Bounded: a garbage run_attempt must not turn into a storm of attempt requests.
+        latest = min(whole(run.get("run_attempt")), 100)
         runs = [run]
         for n in range(1, latest):
-            resp = self.client.get(f"/repos/{repo}/actions/runs/{run['id']}/attempts/{n}", ok=(404,))
+            resp = self.client.get(f"/repos/{repo}/actions/runs/{rid}/attempts/{n}", ok=(404,))
             if resp.status == 404:  # an attempt the server no longer has: the others still count
-                log.info("%s: %s: attempt %d of run %s is gone (404); skipped", self.source, repo, n, run["id"])
+                log.info("%s: %s: attempt %d of run %s is gone (404); skipped", self.source, repo, n, rid)
                 continue
-            runs.append(resp.json())
+            runs.append(self._object(resp, "id", (int, str)))
         out: list[Record] = []
         for r in runs:
-            jobs = jobs_by_attempt.get(int(r.get("run_attempt") or 1), [])
+            jobs = jobs_by_attempt.get(whole(r.get("run_attempt")), [])
             pr = map_run(self.source, repo, r, jobs)
             out.append(pr)
             out += [map_job(self.source, pr.pipeline, j) for j in jobs]

@@ -9,7 +9,7 @@ an incident label, incidents.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from data.connectors.base import Page
 from data.connectors.cursor import Watermark
 from data.connectors.github.context import GitHubBase, _iso, _t
 from data.connectors.http.etag import ETagCache
+from data.connectors.payload import item_errors, need, need_id, obj, text, whole
 from data.records import Change, Incident, Record, StatusChange, WorkItem
 from data.timeutil import parse_instant
 
@@ -25,11 +26,11 @@ __all__ = ["CLOSED", "OPEN", "GitHubTickets", "is_pull_request"]
 OPEN, CLOSED = "Open", "Closed"
 
 
-def is_pull_request(issue: dict[str, Any]) -> bool:
+def is_pull_request(issue: Mapping[str, Any]) -> bool:
     """Whether an ``/issues`` item is a pull request: a ``pull_request`` object with a URL. (In 2012 the API
     gave every issue ``"pull_request": {"html_url": null, ...}``, recorded in Repository.testGetIssues.)"""
     pr = issue.get("pull_request")
-    return isinstance(pr, dict) and any(pr.get(k) for k in ("url", "html_url"))
+    return isinstance(pr, Mapping) and any(pr.get(k) for k in ("url", "html_url"))
 
 
 class GitHubTickets(GitHubBase):
@@ -54,15 +55,18 @@ class GitHubTickets(GitHubBase):
         for resp in itertools.chain([first], rest):
             records: list[Record] = []
             older = False
-            for pr in resp.json() or []:
-                updated = _t(pr.get("updated_at")) or _t(pr.get("created_at"))
+            where = self._where(resp)
+            for pr in self._items(resp):
+                number = need_id(pr, "number", where)
+                with item_errors(f"{where}: pull request {number}"):
+                    updated = _t(pr.get("updated_at")) or _t(pr.get("created_at"))
                 if updated is None:
                     continue
-                if not stop.is_new(updated, str(pr["number"])):
+                if not stop.is_new(updated, number):
                     older = older or (stop.at is not None and updated < stop.at)
                     continue
                 records.append(self._map_pull(repo, pr))
-                target = target.advance([(updated, str(pr["number"]))])
+                target = target.advance([(updated, number)])
             nxt = None if older else resp.next_url
             if nxt:
                 yield self._page(
@@ -74,34 +78,38 @@ class GitHubTickets(GitHubBase):
                 return
         yield self._page([], {"wm": target.to_json(), "etags": etags.to_json()})
 
-    def _map_pull(self, repo: str, pr: dict[str, Any]) -> Change:
-        number = pr["number"]
-        author = (pr.get("user") or {}).get("login")
-        commits = self.client.get_json(f"/repos/{repo}/pulls/{number}/commits", {"per_page": 100}) or []
-        dates = [_t(((c.get("commit") or {}).get("author") or {}).get("date")) for c in commits]
+    def _map_pull(self, repo: str, pr: Mapping[str, Any]) -> Change:
+        where = f"{self.source}: GitHub {repo}: pull request {pr.get('number')!r}"
+        number = need_id(pr, "number", where)
+        author = text(obj(pr.get("user")).get("login"))
+        commits = self._items(self.client.get(f"/repos/{repo}/pulls/{number}/commits", {"per_page": 100}))
+        with item_errors(f"{where}: commits"):
+            dates = [_t(obj(obj(c.get("commit")).get("author")).get("date")) for c in commits]
         first_commit = min((d for d in dates if d), default=None)
         first_review = None
         for resp in self.client.iter_link_pages(f"/repos/{repo}/pulls/{number}/reviews", {"per_page": 100}):
-            for rv in resp.json() or []:
-                who = (rv.get("user") or {}).get("login")
-                at = _t(rv.get("submitted_at"))
+            for rv in self._items(resp):
+                who = obj(rv.get("user")).get("login")
+                with item_errors(f"{where}: reviews"):
+                    at = _t(rv.get("submitted_at"))
                 if at and who != author and (first_review is None or at < first_review):
                     first_review = at
-        return Change(
-            source=self.source,
-            repo=repo,
-            id=str(number),
-            title=str(pr.get("title") or ""),
-            created_at=parse_instant(pr["created_at"]),
-            branch=(pr.get("head") or {}).get("ref"),
-            author=author,
-            first_commit_at=first_commit,
-            first_review_at=first_review,
-            merged_at=_t(pr.get("merged_at")),
-            merge_sha=pr.get("merge_commit_sha") if pr.get("merged_at") else None,
-            base=(pr.get("base") or {}).get("ref"),
-            url=pr.get("html_url"),
-        )
+        with item_errors(where):
+            return Change(
+                source=self.source,
+                repo=repo,
+                id=number,
+                title=str(pr.get("title") or ""),
+                created_at=parse_instant(need(pr, "created_at", where)),
+                branch=text(obj(pr.get("head")).get("ref")),
+                author=author,
+                first_commit_at=first_commit,
+                first_review_at=first_review,
+                merged_at=_t(pr.get("merged_at")),
+                merge_sha=text(pr.get("merge_commit_sha")) if pr.get("merged_at") else None,
+                base=text(obj(pr.get("base")).get("ref")),
+                url=text(pr.get("html_url")),
+            )
 
     # -- issues --
 
@@ -113,9 +121,11 @@ class GitHubTickets(GitHubBase):
         for resp in self.client.iter_link_pages(f"/repos/{repo}/issues", params):
             records: list[Record] = []
             seen: list[tuple[datetime, str]] = []
-            for issue in resp.json() or []:
-                updated = _t(issue.get("updated_at")) or parse_instant(issue["created_at"])
-                number = str(issue["number"])
+            where = self._where(resp)
+            for issue in self._items(resp):
+                number = need_id(issue, "number", where)
+                with item_errors(f"{where}: issue {number}"):
+                    updated = _t(issue.get("updated_at")) or parse_instant(need(issue, "created_at", where))
                 if not wm.is_new(updated, number):
                     continue
                 seen.append((updated, number))
@@ -125,51 +135,51 @@ class GitHubTickets(GitHubBase):
             wm = wm.advance(seen)
             yield self._page(records, {"wm": wm.to_json()})
 
-    def _issue_records(self, repo: str, issue: dict[str, Any]) -> list[Record]:
-        key = f"{repo}#{issue['number']}"
-        created = parse_instant(issue["created_at"])
-        labels = tuple(str(lb.get("name")) for lb in issue.get("labels") or [] if isinstance(lb, dict))
-        events: list[dict[str, Any]] = []
-        for resp in self.client.iter_link_pages(f"/repos/{repo}/issues/{issue['number']}/events", {"per_page": 100}):
-            events += resp.json() or []
-        changes = self.status_changes(key, created, events)
+    def _issue_records(self, repo: str, issue: Mapping[str, Any]) -> list[Record]:
+        where = f"{self.source}: GitHub {repo}: issue {issue.get('number')!r}"
+        number = need_id(issue, "number", where)
+        key = f"{repo}#{number}"
+        labels = (
+            tuple(str(lb.get("name")) for lb in issue.get("labels") or [] if isinstance(lb, Mapping) and lb.get("name"))
+            if isinstance(issue.get("labels"), list)
+            else ()
+        )
+        events: list[Mapping[str, Any]] = []
+        for resp in self.client.iter_link_pages(f"/repos/{repo}/issues/{number}/events", {"per_page": 100}):
+            events += self._items(resp)
+        with item_errors(where):
+            created = parse_instant(need(issue, "created_at", where))
+            changes = self.status_changes(key, created, events)
+            closed_at = _t(issue.get("closed_at"))
         status = changes[-1].to_status if changes else OPEN
         itype = issue.get("type")
+        title = str(issue.get("title") or "")
         out: list[Record] = [
             WorkItem(
                 source=self.source,
                 key=key,
-                title=str(issue.get("title") or ""),
+                title=title,
                 created_at=created,
-                type=itype.get("name") if isinstance(itype, dict) else None,
+                type=text(itype.get("name")) if isinstance(itype, Mapping) else None,
                 labels=labels,
-                url=issue.get("html_url"),
+                url=text(issue.get("html_url")),
                 status=CLOSED if issue.get("state") == "closed" else status,
             ),
             *changes,
         ]
         if self.incident_labels & {lb.lower() for lb in labels}:
-            out.append(
-                Incident(
-                    self.source,
-                    key,
-                    created,
-                    repo,
-                    _t(issue.get("closed_at")),
-                    str(issue.get("title") or ""),
-                    issue.get("html_url"),
-                )
-            )
+            out.append(Incident(self.source, key, created, repo, closed_at, title, text(issue.get("html_url"))))
         return out
 
-    def status_changes(self, key: str, created: datetime, events: Sequence[dict[str, Any]]) -> list[StatusChange]:
+    def status_changes(self, key: str, created: datetime, events: Sequence[Mapping[str, Any]]) -> list[StatusChange]:
         """Issue events → status changes: opened at creation, mapped labels, closed/reopened."""
         out = [StatusChange(self.source, key, created, None, OPEN)]
         current = OPEN
-        for ev in sorted(events, key=lambda e: (e.get("created_at") or "", e.get("id") or 0)):
-            at = _t(ev.get("created_at"))
+        for ev in sorted(events, key=lambda e: (str(e.get("created_at") or ""), whole(e.get("id"), 0))):
+            with item_errors(f"{self.source}: GitHub issue {key}: event {ev.get('id')!r}"):
+                at = _t(ev.get("created_at"))
             kind = ev.get("event")
-            label = str((ev.get("label") or {}).get("name") or "").lower()
+            label = str(obj(ev.get("label")).get("name") or "").lower()
             new = None
             if kind == "closed":
                 new = CLOSED

@@ -46,7 +46,7 @@ The connector and its listing loop are here; the per-item mappers are in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -60,6 +60,7 @@ from data.connectors.gitlab.tickets import GitLabTickets
 from data.connectors.http.client import HttpClient
 from data.connectors.http.etag import ETagCache
 from data.connectors.http.response import HttpError, quote_path
+from data.connectors.payload import item_errors, need, need_id
 from data.records import Record
 from data.timeutil import parse_instant, utc_now
 
@@ -133,7 +134,7 @@ class GitLabConnector(GitLabPipelines, GitLabDeployments, GitLabTickets):
 
     def test_connection(self) -> str:
         """Check the first project is visible."""
-        body = self.client.get_json(f"/projects/{quote_path(self.projects[0])}")
+        body = self._object(self.client.get(f"/projects/{quote_path(self.projects[0])}"), "path_with_namespace", str)
         return f"{self.config.url}: {body.get('path_with_namespace', self.projects[0])} is visible"
 
     def close(self) -> None:
@@ -163,7 +164,7 @@ class GitLabConnector(GitLabPipelines, GitLabDeployments, GitLabTickets):
         project: str,
         kind: str,
         cur: dict[str, Any],
-        mapper: Callable[[str, dict[str, Any]], list[Record]],
+        mapper: Callable[[str, Mapping[str, Any]], list[Record]],
         *,
         extra: dict[str, Any],
         state: Callable[[], dict[str, Any]] = dict,
@@ -194,12 +195,14 @@ class GitLabConnector(GitLabPipelines, GitLabDeployments, GitLabTickets):
                         # Validators are kept only for a complete one-page listing: 304 = nothing changed.
                         yield self._page([], None, "unchanged (304)")
                         return
-                    items = resp.json() or []
+                    items = self._items(resp)
                     records: list[Record] = []
                     seen: list[tuple[datetime, str]] = []
+                    where = self._where(resp)
                     for item in items:
-                        updated = _t(item.get("updated_at")) or parse_instant(item["created_at"])
-                        ident = str(item["iid"] if kind in ("issues", "merge_requests") else item["id"])
+                        ident = need_id(item, "iid" if kind in ("issues", "merge_requests") else "id", where)
+                        with item_errors(f"{where}: {ident}"):
+                            updated = _t(item.get("updated_at")) or parse_instant(need(item, "created_at", where))
                         if not wm.is_new(updated, ident):
                             continue
                         seen.append((updated, ident))

@@ -9,18 +9,31 @@ and holds the page and path helpers the pipelines, deployments and tickets reade
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
-from data.connectors.http.response import quote_path
+from data.connectors.http.response import HttpResponse, quote_path
 from data.connectors.paged import PagedReader, instant, iso_z
+from data.connectors.payload import endpoint, object_body, objects
 
 __all__ = ["GitLabBase"]
 
 
 # The readers import these under their short historical names.
-_t = instant
 _iso = iso_z
+
+
+def _t(value: Any) -> datetime | None:
+    """An API instant (see :func:`~data.connectors.paged.instant`); ValueError also for one out of range.
+
+    ``0001-01-01T00:00:00+08:00`` parses but is no UTC instant (OverflowError); the mappers' net
+    (:func:`~data.connectors.payload.item_errors`) turns the ValueError into a message naming the item.
+    """
+    try:
+        return instant(value)
+    except OverflowError:
+        raise ValueError(f"instant out of range: {value!r}") from None
 
 
 class GitLabBase(PagedReader):
@@ -39,3 +52,17 @@ class GitLabBase(PagedReader):
 
     def _p(self, project: str) -> str:
         return f"/projects/{quote_path(project)}"
+
+    def _items(self, resp: HttpResponse) -> list[Mapping[str, Any]]:
+        """The objects an answer lists, or a ConnectorError saying what came instead."""
+        return objects(resp.json(), source=self.source, system="GitLab", resp=resp)
+
+    def _object(
+        self, resp: HttpResponse, key: str | None = None, holds: type | tuple[type, ...] = list
+    ) -> Mapping[str, Any]:
+        """The object an answer is (holding ``key`` of type ``holds``), or a ConnectorError saying what came."""
+        return object_body(resp.json(), source=self.source, system="GitLab", resp=resp, key=key, holds=holds)
+
+    def _where(self, resp: HttpResponse | str) -> str:
+        """``source: GitLab /path``: where an item came from, for messages."""
+        return f"{self.source}: GitLab {endpoint(resp)}"

@@ -7,9 +7,11 @@ GitLab's statuses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from data.connectors.gitlab.context import GitLabBase, _t
+from data.connectors.payload import item_errors, need_id, obj, text
 from data.records import JobRun, PipelineRun, Record
 
 __all__ = ["GitLabPipelines", "pipeline_result", "pipeline_status"]
@@ -35,12 +37,20 @@ def pipeline_result(status: Any) -> str | None:
 class GitLabPipelines(GitLabBase):
     """The ``pipelines`` stream's mapper."""
 
-    def _pipeline(self, project: str, p: dict[str, Any]) -> list[Record]:
-        jobs: list[dict[str, Any]] = []
+    def _pipeline(self, project: str, p: Mapping[str, Any]) -> list[Record]:
+        where = f"{self.source}: GitLab {project}: pipeline {p.get('id')!r}"
+        pid = need_id(p, "id", where)
+        jobs: list[Mapping[str, Any]] = []
         for resp in self.client.iter_gitlab_pages(
-            f"{self._p(project)}/pipelines/{p['id']}/jobs", {"include_retried": "true", "per_page": 100}
+            f"{self._p(project)}/pipelines/{pid}/jobs", {"include_retried": "true", "per_page": 100}
         ):
-            jobs += resp.json() or []
+            jobs += self._items(resp)
+        with item_errors(where):
+            return self._pipeline_records(project, pid, p, jobs)
+
+    def _pipeline_records(
+        self, project: str, pid: str, p: Mapping[str, Any], jobs: list[Mapping[str, Any]]
+    ) -> list[Record]:
         status = pipeline_status(p.get("status"))
         starts = [t for t in (_t(j.get("started_at")) for j in jobs) if t]
         ends = [t for t in (_t(j.get("finished_at")) for j in jobs) if t]
@@ -50,28 +60,32 @@ class GitLabPipelines(GitLabBase):
         run = PipelineRun(
             source=self.source,
             pipeline=project,
-            id=str(p["id"]),
-            sha=p.get("sha"),
-            branch=p.get("ref"),
+            id=pid,
+            sha=text(p.get("sha")),
+            branch=text(p.get("ref")),
             status=status,
             result=pipeline_result(p.get("status")),
             queued_at=_t(p.get("created_at")),
             started_at=_t(p.get("started_at")) or (min(starts) if starts else None),
             finished_at=finished,
-            url=p.get("web_url"),
-            author=(p.get("user") or {}).get("username"),
+            url=text(p.get("web_url")),
+            author=text(obj(p.get("user")).get("username")),
         )
         out: list[Record] = [run]
         attempts: dict[str, int] = {}
-        for j in sorted(jobs, key=lambda j: j["id"]):
-            name = str(j.get("name") or j["id"])
+        where = f"{self.source}: GitLab {project}: pipeline {pid}: jobs"
+        ids = {id(j): need_id(j, "id", where) for j in jobs}
+        # Retries get higher ids; numeric ids sort as numbers (a text id, never seen, sorts last).
+        for j in sorted(jobs, key=lambda j: (0, j["id"]) if isinstance(j["id"], int) else (1, ids[id(j)])):
+            job_id = ids[id(j)]
+            name = text(j.get("name")) or job_id
             attempts[name] = attempts.get(name, 0) + 1
             out.append(
                 JobRun(
                     source=self.source,
                     pipeline=project,
-                    run=str(p["id"]),
-                    id=str(j["id"]),
+                    run=pid,
+                    id=job_id,
                     name=name,
                     attempt=attempts[name],
                     queued_at=_t(j.get("created_at")),

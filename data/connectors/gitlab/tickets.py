@@ -9,11 +9,12 @@ label, incidents.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from data.connectors.gitlab.context import GitLabBase, _t
+from data.connectors.payload import item_errors, need, need_id, obj, text
 from data.records import Change, Incident, Record, StatusChange, WorkItem
 from data.timeutil import parse_instant
 
@@ -34,60 +35,79 @@ def scoped_status(label: str, scope: str = "workflow") -> str | None:
 class GitLabTickets(GitLabBase):
     """The ``merge_requests`` and ``issues`` streams' mappers."""
 
-    def _merge_request(self, project: str, mr: dict[str, Any]) -> list[Record]:
-        base = f"{self._p(project)}/merge_requests/{mr['iid']}"
-        author = (mr.get("author") or {}).get("username")
+    def _merge_request(self, project: str, mr: Mapping[str, Any]) -> list[Record]:
+        where = f"{self.source}: GitLab {project}: merge request {mr.get('iid')!r}"
+        iid = need_id(mr, "iid", where)
+        base = f"{self._p(project)}/merge_requests/{iid}"
+        author = text(obj(mr.get("author")).get("username"))
         dates: list[datetime] = []
-        for resp in self.client.iter_gitlab_pages(f"{base}/commits", {"per_page": 100}):
-            dates += [t for t in (_t(c.get("authored_date") or c.get("created_at")) for c in resp.json() or []) if t]
         first_review = None
-        for resp in self.client.iter_gitlab_pages(
-            f"{base}/notes", {"sort": "asc", "order_by": "created_at", "per_page": 100}
-        ):
-            for n in resp.json() or []:
-                if not n.get("system") and (n.get("author") or {}).get("username") != author:
-                    first_review = _t(n.get("created_at"))
+        with item_errors(where):
+            for resp in self.client.iter_gitlab_pages(f"{base}/commits", {"per_page": 100}):
+                found = (_t(c.get("authored_date") or c.get("created_at")) for c in self._items(resp))
+                dates += [t for t in found if t]
+            for resp in self.client.iter_gitlab_pages(
+                f"{base}/notes", {"sort": "asc", "order_by": "created_at", "per_page": 100}
+            ):
+                for n in self._items(resp):
+                    if not n.get("system") and obj(n.get("author")).get("username") != author:
+                        first_review = _t(n.get("created_at"))
+                        break
+                if first_review:
                     break
-            if first_review:
-                break
-        return [
-            Change(
-                source=self.source,
-                repo=project,
-                id=str(mr["iid"]),
-                title=str(mr.get("title") or ""),
-                created_at=parse_instant(mr["created_at"]),
-                branch=mr.get("source_branch"),
-                author=author,
-                first_commit_at=min(dates) if dates else None,
-                first_review_at=first_review,
-                merged_at=_t(mr.get("merged_at")),
-                merge_sha=(mr.get("merge_commit_sha") or mr.get("squash_commit_sha")) if mr.get("merged_at") else None,
-                base=mr.get("target_branch"),
-                url=mr.get("web_url"),
-            )
-        ]
+            merge_sha = mr.get("merge_commit_sha") or mr.get("squash_commit_sha")
+            return [
+                Change(
+                    source=self.source,
+                    repo=project,
+                    id=iid,
+                    title=str(mr.get("title") or ""),
+                    created_at=parse_instant(need(mr, "created_at", where)),
+                    branch=text(mr.get("source_branch")),
+                    author=author,
+                    first_commit_at=min(dates) if dates else None,
+                    first_review_at=first_review,
+                    merged_at=_t(mr.get("merged_at")),
+                    merge_sha=text(merge_sha) if mr.get("merged_at") else None,
+                    base=text(mr.get("target_branch")),
+                    url=text(mr.get("web_url")),
+                )
+            ]
 
     # -- issues --
 
-    def _issue(self, project: str, issue: dict[str, Any]) -> list[Record]:
-        key = f"{project}#{issue['iid']}"
-        base = f"{self._p(project)}/issues/{issue['iid']}"
-        created = parse_instant(issue["created_at"])
-        labels = tuple(str(lb if isinstance(lb, str) else lb.get("name")) for lb in issue.get("labels") or [])
+    def _issue(self, project: str, issue: Mapping[str, Any]) -> list[Record]:
+        where = f"{self.source}: GitLab {project}: issue {issue.get('iid')!r}"
+        iid = need_id(issue, "iid", where)
+        with item_errors(where):
+            return self._issue_records(project, iid, issue)
+
+    def _issue_records(self, project: str, iid: str, issue: Mapping[str, Any]) -> list[Record]:
+        key = f"{project}#{iid}"
+        base = f"{self._p(project)}/issues/{iid}"
+        created = parse_instant(need(issue, "created_at", key))
+        given = issue.get("labels")
+        raw_labels: list[Any] = given if isinstance(given, list) else []
+        labels = tuple(
+            str(lb if isinstance(lb, str) else obj(lb).get("name"))
+            for lb in raw_labels
+            if isinstance(lb, str) or obj(lb).get("name")
+        )
         events: list[tuple[datetime, int, str, str]] = []
         for resp in self.client.iter_gitlab_pages(f"{base}/resource_state_events", {"per_page": 100}):
-            for e in resp.json() or []:
-                if _t(e.get("created_at")):
-                    events.append((parse_instant(e["created_at"]), 0, "state", str(e.get("state"))))
+            for e in self._items(resp):
+                at = _t(e.get("created_at"))
+                if at:
+                    events.append((at, 0, "state", str(e.get("state"))))
         for resp in self.client.iter_gitlab_pages(f"{base}/resource_label_events", {"per_page": 100}):
-            for e in resp.json() or []:
-                name = str((e.get("label") or {}).get("name") or "")
-                if _t(e.get("created_at")) and name:
+            for e in self._items(resp):
+                name = str(obj(e.get("label")).get("name") or "")
+                at = _t(e.get("created_at"))
+                if at and name:
                     # At one instant adds go before removes: swapping a scoped label (add the new,
                     # remove the old) is one move, not a detour through "Open".
                     action = str(e.get("action"))
-                    events.append((parse_instant(e["created_at"]), 1 if action == "add" else 2, action, name))
+                    events.append((at, 1 if action == "add" else 2, action, name))
         changes = self.status_changes(key, created, events)
         itype = str(issue.get("issue_type") or issue.get("type") or "").lower()
         out: list[Record] = [
@@ -98,7 +118,7 @@ class GitLabTickets(GitLabBase):
                 created_at=created,
                 type=itype.title() or None,
                 labels=labels,
-                url=issue.get("web_url"),
+                url=text(issue.get("web_url")),
                 status=CLOSED if issue.get("state") == "closed" else changes[-1].to_status,
             ),
             *changes,
@@ -112,7 +132,7 @@ class GitLabTickets(GitLabBase):
                     project,
                     _t(issue.get("closed_at")),
                     str(issue.get("title") or ""),
-                    issue.get("web_url"),
+                    text(issue.get("web_url")),
                 )
             )
         return out

@@ -33,6 +33,7 @@ from data.connectors.http.client import HttpClient
 from data.connectors.http.limits import RetryPolicy
 from data.connectors.http.response import HttpError
 from data.connectors.jenkins.parse import deployments_for_build, parse_build, parse_stages
+from data.connectors.payload import object_body, objects
 from data.records import Record
 
 __all__ = ["BUILD_TREE", "JenkinsConnector", "JobRef"]
@@ -93,6 +94,7 @@ class JenkinsConnector:
         self.user = user
         self.jobs = _glob_list(opts.get("jobs"), f"{where}: jobs")
         self.deployment = _regex(opts.get("deployment_pattern"), f"{where}: deployment_pattern", None)
+        self.deployment_environment = _environment_option(opts.get("deployment_environment"), where)
         production = _regex(opts.get("production_pattern"), f"{where}: production_pattern", "(?i)prod")
         assert production is not None  # it has a default
         self.production: re.Pattern[str] = production
@@ -128,10 +130,10 @@ class JenkinsConnector:
     def test_connection(self) -> str:
         """Fetch the top level; describe the server version and what is visible."""
         resp = self._get("/api/json", {"tree": "jobs[name]"})
-        body = resp.json() or {}
+        body = self._body(resp, "jobs")
         version = resp.headers.get("X-Jenkins")
         who = f" as {self.user}" if self.user else " anonymously"
-        n = len(body.get("jobs") or ()) if isinstance(body, dict) else 0
+        n = len(body.get("jobs") or ())
         return f"Jenkins {version or '(version hidden)'}{who}: {n} top-level job(s) visible"
 
     def read(self, stream: str, cursor: str | None) -> Iterator[Page]:
@@ -157,9 +159,9 @@ class JenkinsConnector:
         return out
 
     def _walk(self, path: str, names: list[str], out: list[JobRef], depth: int) -> None:
-        body = self._get(f"{path}/api/json", {"tree": _JOBS_TREE}).json() or {}
-        for item in body.get("jobs") or () if isinstance(body, dict) else ():
-            if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+        resp = self._get(f"{path}/api/json", {"tree": _JOBS_TREE})
+        for item in objects(resp.json(), source=self.source, system="Jenkins", resp=resp, key="jobs"):
+            if not isinstance(item.get("name"), str) or not item["name"]:
                 continue
             raw = item["name"]
             # Multibranch branch names arrive URL-encoded once ("feature%2Fx"); the URL needs them
@@ -198,19 +200,23 @@ class JenkinsConnector:
         def params_for(offset: int) -> dict[str, str]:
             return {"tree": f"{BUILD_TREE}{{{offset},{offset + size}}}"}
 
+        def builds_of(body: Any) -> list[Mapping[str, Any]]:
+            # The response is not at hand here; the job's API path names the endpoint.
+            return objects(body, source=self.source, system="Jenkins", resp=f"{job.path}/api/json", key="allBuilds")
+
         def is_last(body: Any, _next: int) -> bool:
-            numbers = [int(b["number"]) for b in _builds_of(body) if isinstance(b.get("number"), int)]
+            numbers = [int(b["number"]) for b in builds_of(body) if _is_number(b.get("number"))]
             return bool(numbers) and floor > 0 and min(numbers) <= floor
 
         try:
             pages = self.client.iter_offset_pages(
-                f"{job.path}/api/json", params_for=params_for, items_of=_builds_of, is_last=is_last
+                f"{job.path}/api/json", params_for=params_for, items_of=builds_of, is_last=is_last
             )
             for page in pages:
                 records: list[Record] = []
                 for build in page.items:
                     number = build.get("number")
-                    if not isinstance(number, int) or (number <= last and number not in running):
+                    if not _is_number(number) or (number <= last and number not in running):
                         continue
                     records.extend(self._build_records(job, build))
                     new_last = max(new_last, number)
@@ -244,8 +250,7 @@ class JenkinsConnector:
         if "WorkflowRun" in str(build.get("_class", "")):
             resp = self._get(f"{job.path}/{number}/wfapi/describe", ok=(404,))
             if resp.status == 200:
-                body = resp.json()
-                describe = body if isinstance(body, Mapping) else None
+                describe = self._body(resp, "stages")
         repo = self.repo_for(job.name)
         info = parse_build(
             self.source,
@@ -256,14 +261,24 @@ class JenkinsConnector:
             unstable=self.unstable,
             repo=repo,
         )
-        stages = parse_stages(self.source, job.name, number, describe, self.unstable) if describe else ()
+        stages = parse_stages(self.source, job.name, number, describe, self.unstable, build=info) if describe else ()
         records: list[Record] = [info.run, *stages, *info.commits]
         records.extend(
-            deployments_for_build(info, stages, repo=repo, deployment=self.deployment, production=self.production)
+            deployments_for_build(
+                info,
+                stages,
+                repo=repo,
+                deployment=self.deployment,
+                production=self.production,
+                environment=self.deployment_environment,
+            )
         )
         return records
 
     # -- helpers --
+
+    def _body(self, resp: Any, key: str) -> Mapping[str, Any]:
+        return object_body(resp.json(), source=self.source, system="Jenkins", resp=resp, key=key)
 
     def _spent(self, before: int) -> int:
         return self.client.stats.requests - before
@@ -297,10 +312,21 @@ class JenkinsConnector:
         return data
 
 
-def _builds_of(body: Any) -> list[Mapping[str, Any]]:
-    if not isinstance(body, Mapping):
-        return []
-    return [b for b in body.get("allBuilds") or () if isinstance(b, Mapping)]
+def _is_number(value: Any) -> bool:
+    """Whether ``value`` is a build number (a whole JSON number; never a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _environment_option(value: Any, where: str) -> str | None:
+    """The ``deployment_environment`` option: a short non-empty text, or None when not set."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        raise ConfigError(
+            f"{where}: deployment_environment: expected an environment name such as "
+            f'"production" (at most 200 characters), got {value!r}'
+        )
+    return value.strip()
 
 
 def _is_building(build: Mapping[str, Any]) -> bool:

@@ -13,6 +13,11 @@
   was embedded, ``/rest/api/{3,2}/issue/{key}/changelog`` is paged (DC servers without it: the issue
   with ``expand=changelog``), so the oldest transitions are never silently lost.
 
+* Errors in a 200: Jira answers some faults (a JQL that names an unknown project or field, a
+  permission it will not grant) with a body carrying ``errorMessages``/``errors``; every answer is
+  checked for them, and for its shape, so the stream fails with Jira's message (as plain text) and
+  the endpoint instead of reporting "ok, 0 records".
+
 Cursor (JSON): ``{"updated_ms": <newest updated stored>, "recent": {"KEY-1": <updated ms>, ...}}``.
 """
 
@@ -25,8 +30,9 @@ from typing import Any
 from data.config.model import ConfigError, SourceConfig
 from data.connectors.base import ConnectorError, Page
 from data.connectors.http.client import HttpClient
-from data.connectors.http.response import HttpError, quote_path
+from data.connectors.http.response import HttpError, HttpResponse, quote_path
 from data.connectors.jira.parse import StatusInfo, parse_issue, status_map
+from data.connectors.payload import endpoint, item_errors, object_body, objects, plain, text, whole
 from data.records import Record
 from data.timeutil import parse_instant
 
@@ -109,7 +115,7 @@ class JiraConnector:
 
     def test_connection(self) -> str:
         """Who the credentials belong to."""
-        me = self._get(f"{self.api}/myself").json() or {}
+        me = self._answer(self._get(f"{self.api}/myself"), key="displayName", holds=str)
         who = me.get("displayName") or me.get("emailAddress") or me.get("name") or "?"
         kind = "Jira Cloud" if self.cloud else "Jira Data Center"
         return f"{kind} as {who}"
@@ -120,7 +126,7 @@ class JiraConnector:
             raise ConnectorError(f"{self.source}: unknown stream {stream!r}")
         state = _load(cursor)
         before = self.client.stats.requests
-        statuses = status_map(self._get(f"{self.api}/status").json() or [])
+        statuses = status_map(self._listing(self._get(f"{self.api}/status")))
         since = max(0, int(state["updated_ms"]) - self.overlap_ms) if state["updated_ms"] is not None else 0
         jql = self.build_jql(since)
         search = self._search_cloud(jql) if self.cloud else self._search_dc(jql)
@@ -131,7 +137,8 @@ class JiraConnector:
                 if not isinstance(issue, Mapping) or not issue.get("key"):
                     continue
                 key = str(issue["key"])
-                updated = _updated_ms(issue)
+                with item_errors(f"{self.source}: Jira issue {key}"):
+                    updated = _updated_ms(issue)
                 if state["recent"].get(key) == updated:
                     continue  # stored already: the overlap re-reads it
                 records.extend(self._issue_records(issue, statuses))
@@ -170,9 +177,9 @@ class JiraConnector:
             }
             if token:
                 params["nextPageToken"] = token
-            body = self._get(f"{self.api}/search/jql", params).json() or {}
+            body = self._answer(self._get(f"{self.api}/search/jql", params), key="issues")
             yield list(body.get("issues") or ())
-            token = body.get("nextPageToken")
+            token = text(body.get("nextPageToken"))
             if not token or body.get("isLast") is True:
                 return
             if token in tokens:
@@ -196,11 +203,16 @@ class JiraConnector:
             total = body.get("total") if isinstance(body, Mapping) else None
             return isinstance(total, int) and nxt >= total
 
+        path = f"{self.api}/search"
+
+        def items_of(body: Any) -> list[Mapping[str, Any]]:
+            return list(self._checked(body, path, key="issues").get("issues") or ())
+
         try:
             for page in self.client.iter_offset_pages(
-                f"{self.api}/search",
+                path,
                 params_for=params_for,
-                items_of=lambda b: (b or {}).get("issues") or [],
+                items_of=items_of,
                 is_last=is_last,
             ):
                 yield list(page.items)
@@ -211,44 +223,44 @@ class JiraConnector:
 
     def _issue_records(self, issue: Mapping[str, Any], statuses: Mapping[str, StatusInfo]) -> list[Record]:
         histories = self._full_changelog(issue)
-        try:
-            return parse_issue(
-                self.source,
-                issue,
-                histories,
-                statuses,
-                browse_base=self.base_url,
-                team_field=self.team_field,
-                incident_types=self.incident_types,
-                incident_labels=self.incident_labels,
-                incident_repo=self.incident_repo if isinstance(self.incident_repo, str) else None,
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ConnectorError(f"{self.source}: issue {issue.get('key')}: unreadable payload: {exc}") from None
+        return parse_issue(
+            self.source,
+            issue,
+            histories,
+            statuses,
+            browse_base=self.base_url,
+            team_field=self.team_field,
+            incident_types=self.incident_types,
+            incident_labels=self.incident_labels,
+            incident_repo=self.incident_repo if isinstance(self.incident_repo, str) else None,
+        )
 
     def _full_changelog(self, issue: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         cl = issue.get("changelog") if isinstance(issue.get("changelog"), Mapping) else {}
         assert isinstance(cl, Mapping)
-        embedded = [h for h in cl.get("histories") or () if isinstance(h, Mapping)]
+        given = cl.get("histories")
+        embedded = [h for h in given if isinstance(h, Mapping)] if isinstance(given, list) else []
         total = cl.get("total")
         if not isinstance(total, int) or total <= len(embedded):
             return embedded
         key = str(issue["key"])
         path = f"{self.api}/issue/{quote_path(key)}/changelog"
         first = self._get(path, {"startAt": 0, "maxResults": 100}, ok=(404,))
+        full: list[Mapping[str, Any]]
         if first.status == 404 and not self.cloud:
             # Older Data Center servers have no paged changelog resource; the issue itself has it all.
-            body = self._get(f"{self.api}/issue/{quote_path(key)}", {"expand": "changelog", "fields": "created"}).json()
-            full = ((body or {}).get("changelog") or {}).get("histories") or []
+            resp = self._get(f"{self.api}/issue/{quote_path(key)}", {"expand": "changelog", "fields": "created"})
+            body = self._answer(resp, key="changelog", holds=Mapping)
+            full = objects(body.get("changelog") or {}, source=self.source, system="Jira", resp=resp, key="histories")
         else:
             if first.status == 404:
                 raise ConnectorError(f"{self.source}: {key}: the changelog endpoint answered 404")
-            full = list(((first.json() or {}).get("values")) or [])
-            body = first.json() or {}
+            body = self._answer(first, key="values")
+            full = list(body.get("values") or [])
             start = len(full)
-            while full and not body.get("isLast", start >= int(body.get("total") or 0)) and start < 100_000:
-                body = self._get(path, {"startAt": start, "maxResults": 100}).json() or {}
-                values = body.get("values") or []
+            while full and not body.get("isLast", start >= whole(body.get("total"), 0)) and start < 100_000:
+                body = self._answer(self._get(path, {"startAt": start, "maxResults": 100}), key="values")
+                values = list(body.get("values") or [])
                 if not values:
                     break
                 full.extend(values)
@@ -262,6 +274,25 @@ class JiraConnector:
         return list(by_id.values())
 
     # -- helpers --
+
+    def _checked(self, body: Any, where: HttpResponse | str, **kw: Any) -> Mapping[str, Any]:
+        """``body`` as an object (``kw``: see :func:`object_body`), after failing on Jira's own error fields."""
+        message = _jira_error(body)
+        if message:
+            raise ConnectorError(f"{self.source}: Jira {endpoint(where)} answered with an error: {message}")
+        return object_body(body, source=self.source, system="Jira", resp=where, **kw)
+
+    def _answer(self, resp: HttpResponse, **kw: Any) -> Mapping[str, Any]:
+        """The object a response is (see :meth:`_checked`)."""
+        return self._checked(resp.json(), resp, **kw)
+
+    def _listing(self, resp: HttpResponse) -> list[Mapping[str, Any]]:
+        """The list of objects a response is, after failing on Jira's own error fields."""
+        body = resp.json()
+        message = _jira_error(body)
+        if message:
+            raise ConnectorError(f"{self.source}: Jira {endpoint(resp)} answered with an error: {message}")
+        return objects(body, source=self.source, system="Jira", resp=resp)
 
     def _get(self, path: str, params: Mapping[str, Any] | None = None, **kw: Any) -> Any:
         try:
@@ -286,8 +317,18 @@ class JiraConnector:
         return exc
 
 
+def _jira_error(body: Any) -> str | None:
+    """Jira's error fields of a body (``errorMessages`` list, ``errors`` field → message) as plain text."""
+    if not isinstance(body, Mapping):
+        return None
+    parts = [plain(body.get("errorMessages")), plain(body.get("errors"))]
+    message = "; ".join(p for p in parts if p)
+    return message or None
+
+
 def _updated_ms(issue: Mapping[str, Any]) -> int:
-    fields = issue.get("fields") or {}
+    fields = issue.get("fields") if isinstance(issue.get("fields"), Mapping) else {}
+    assert isinstance(fields, Mapping)
     raw = fields.get("updated") or fields.get("created")
     if not isinstance(raw, str):
         return 0

@@ -11,6 +11,8 @@ Choices (docs/sources-onprem.md):
   ``created``; with no transition at all the current status is the first, at ``created``.
 * Incidents: issue type in ``incident_types`` or a label in ``incident_labels`` → Incident with
   ``resolved_at`` = ``resolutiondate``.
+* A payload of an unexpected shape (a field of the wrong type, a date that is none) raises
+  :class:`~data.connectors.base.ConnectorError` naming the issue, never a Python exception.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from data.connectors.payload import item_errors, need_id, obj
 from data.records import Incident, Record, StatusChange, WorkItem
 from data.timeutil import parse_instant
 
@@ -59,7 +62,7 @@ def histories_sorted(histories: Iterable[Mapping[str, Any]]) -> list[Mapping[str
 
     def key(h: Mapping[str, Any]) -> tuple[Any, int, str]:
         hid = str(h.get("id"))
-        return (parse_instant(h["created"]), int(hid) if hid.isdigit() else 0, hid)
+        return (parse_instant(str(h["created"])), int(hid) if hid.isascii() and hid.isdecimal() else 0, hid)
 
     return sorted(seen.values(), key=key)
 
@@ -86,8 +89,9 @@ def status_transitions(
 
     out: list[StatusChange] = []
     for h in histories_sorted(histories):
-        at = parse_instant(h["created"])
-        for item in h.get("items") or ():
+        at = parse_instant(str(h["created"]))
+        items = h.get("items")
+        for item in items if isinstance(items, list) else ():
             if not isinstance(item, Mapping) or str(item.get("field", "")).lower() != "status":
                 continue
             to_name = name(item.get("to"), item.get("toString"))
@@ -155,15 +159,47 @@ def parse_issue(
     incident_labels: Iterable[str] = (),
     incident_repo: str | None = None,
 ) -> list[Record]:
-    """One issue (its ``fields`` and the FULL changelog ``histories``) → WorkItem, StatusChanges, Incident."""
-    key = str(issue["key"])
-    fields = issue.get("fields") or {}
+    """One issue (its ``fields`` and the FULL changelog ``histories``) → WorkItem, StatusChanges, Incident.
+
+    Raises :class:`~data.connectors.base.ConnectorError` naming the issue when it cannot be read.
+    """
+    key = need_id(issue, "key", f"{source}: Jira issue")
+    with item_errors(f"{source}: Jira issue {key}"):
+        return _parse_issue(
+            source,
+            key,
+            issue,
+            histories,
+            statuses,
+            browse_base=browse_base,
+            team_field=team_field,
+            incident_types=incident_types,
+            incident_labels=incident_labels,
+            incident_repo=incident_repo,
+        )
+
+
+def _parse_issue(
+    source: str,
+    key: str,
+    issue: Mapping[str, Any],
+    histories: Sequence[Mapping[str, Any]],
+    statuses: Mapping[str, StatusInfo],
+    *,
+    browse_base: str,
+    team_field: str | None,
+    incident_types: Iterable[str],
+    incident_labels: Iterable[str],
+    incident_repo: str | None,
+) -> list[Record]:
+    fields = obj(issue.get("fields"))
     created = _instant(fields.get("created"))
     if created is None:
         raise ValueError(f"issue {key} has no created date")
     itype = fields.get("issuetype")
     type_name = str(itype.get("name")) if isinstance(itype, Mapping) and itype.get("name") else None
-    labels = tuple(str(x) for x in fields.get("labels") or ())
+    raw_labels = fields.get("labels")
+    labels = tuple(str(x) for x in raw_labels if isinstance(x, str | int)) if isinstance(raw_labels, list) else ()
     status = fields.get("status") if isinstance(fields.get("status"), Mapping) else None
     url = f"{browse_base.rstrip('/')}/browse/{key}"
     title = str(fields.get("summary") or "")
