@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers.server import FakeServer, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "io.github.flowdeck.Flowdeck"

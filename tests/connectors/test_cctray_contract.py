@@ -9,9 +9,9 @@ import pytest
 from data.config.model import SourceConfig
 from data.connectors.cctray import CCTrayConnector
 from data.connectors.http.limits import FakeClock
-from tests.connectors.contract import CONTRACT_CHECKS, ContractHarness
-from tests.connectors.onprem_fakes import cctray_feed
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers.contract import CONTRACT_CHECKS, ContractHarness
+from tests.helpers.onprem_fakes import cctray_feed
+from tests.helpers.server import FakeServer, Reply
 
 
 def _state() -> list[dict[str, str]]:

@@ -38,9 +38,9 @@ from app.wall import WALL_PAGES
 from data import i18n
 from data.config.parse import load_config
 from data.store.store import Store
-from tests.gui import samples
-from tests.gui.conftest import FakeEngine
-from tests.gui.test_wall import clipped, make_wall, settle, view
+from tests.helpers import samples
+from tests.helpers.engine import FakeEngine
+from tests.helpers.wall import clipped, make_wall, settle, view
 from widgets.i18n import install_translators, translate
 
 ROOT = Path(__file__).resolve().parents[2]
