@@ -261,7 +261,7 @@ def test_json_has_stable_keys(store: Store) -> None:
     ]
     assert doc["coverage"][0] == {
         "check": "changes_linked_to_tickets",
-        "title": doc["coverage"][0]["title"],
+        "title": "Merged changes that name a ticket (title, branch or merge-commit message)",
         "covered": 1,
         "total": 2,
         "share": 0.5,
