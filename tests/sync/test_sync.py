@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import event
 
 from data.connectors.base import ConnectorError, Page
 from data.connectors.cursor import Watermark, dump_cursor, load_cursor
@@ -186,8 +187,17 @@ def test_watermark_rules() -> None:
 
 
 def test_store_lock_is_a_no_op_on_sqlite(sqlite_url: str) -> None:
-    with Store.open(sqlite_url) as store, store_lock(store, "a"), store_lock(store, "a"):
-        pass
+    with Store.open(sqlite_url) as store, Store.open(sqlite_url) as other:
+        statements: list[str] = []
+        for s in (store, other):
+            event.listen(s.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        # Two holders of one source, even from two stores on one file: both get it at once...
+        with store_lock(store, "a") as first, store_lock(other, "a") as second:
+            assert (first, second) == (True, True)
+            assert statements == []  # ...and not one statement reached the database for it
+            store.upsert([WorkItem("toy", "1", "held", T0)])  # nothing is locked against a write
+        assert statements and all("advisory" not in s for s in statements)
+        assert other.counts()["work_items"] == 1
 
 
 def test_store_lock_excludes_a_second_holder_on_postgresql(store_url: str) -> None:
@@ -205,5 +215,16 @@ def test_store_lock_excludes_a_second_holder_on_postgresql(store_url: str) -> No
             pass
 
 
-def test_connector_error_is_an_exception_type() -> None:
-    assert issubclass(ConnectorError, Exception)
+def test_a_connector_error_reaches_the_summary_as_its_own_message(sqlite_url: str) -> None:
+    class Refused(ItemsConnector):
+        def read(self, stream: str, cursor: str | None) -> Iterator[Page]:
+            yield Page([WorkItem("toy", "1", "kept", T0)], dump_cursor({"wm": None}))
+            raise ConnectorError("toy: /items answered 418 I'm a teapot", retryable=True)
+
+    with FakeServer() as srv, Store.open(sqlite_url) as store:
+        summary = sync_source(store, Refused(srv.url, None))
+        # The user reads the connector's sentence, not a Python exception name (unlike a bug's
+        # "unexpected KeyError" above), and the page before the error stays committed.
+        assert summary.error == "toy: /items answered 418 I'm a teapot"
+        assert store.sync_states()["toy"]["last_error"] == summary.error
+        assert store.counts()["work_items"] == 1
