@@ -6,12 +6,15 @@ existing one), so a partial write would show in the counts or the contents.
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from app.cli import main
+from data.events import importer
 from data.events.fastpath import compile_fast
 from data.events.format import EventError, explain
 from data.events.importer import MAX_LINE_BYTES, import_files
@@ -125,12 +128,21 @@ def test_bad_line_exits_2_names_file_line_field_and_changes_nothing(
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_the_fast_path_refuses_what_the_rule_book_refuses(case: str) -> None:
-    line, _field, _problem = CASES[case]
+def test_the_fast_path_refuses_what_the_rule_book_refuses(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line, _field, problem = CASES[case]
     try:
         obj = json.loads(line)
     except ValueError:
-        return  # not JSON: never reaches either
+        # Not JSON: the line reader refuses it, so neither path may ever see it.
+        def reached(obj: object) -> None:
+            raise AssertionError(f"a line that is not JSON reached the event checks: {obj!r}")
+
+        monkeypatch.setattr(importer, "parse_line", reached)
+        with Store.open(str(tmp_path / "s.db")) as store, pytest.raises(EventError, match=re.escape(problem)):
+            import_files(store, ["-"], stdin=io.BytesIO(line.encode() + b"\n"))
+        return
     with pytest.raises(ValueError):
         explain(obj)
     kind = KINDS.get(obj.get("kind")) if isinstance(obj, dict) and isinstance(obj.get("kind"), str) else None
