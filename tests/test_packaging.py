@@ -216,8 +216,8 @@ def test_bundle_carries_its_files(bundle: Path) -> None:
     assert (bundle / "flowdeck").is_file() and os.access(bundle / "flowdeck", os.X_OK)
     # Every shipped resource and every migration file, byte for byte, where Path(__file__) finds them.
     wanted = [p for p in (ROOT / "resources").rglob("*") if p.suffix in {".svg", ".qss", ".toml", ".qm"}]
-    wanted += [ROOT / "data/migrations/env.py", ROOT / "data/migrations/script.py.mako"]
-    wanted += sorted((ROOT / "data/migrations/versions").glob("*.py"))
+    wanted += [ROOT / "data/store/migrations/env.py", ROOT / "data/store/migrations/script.py.mako"]
+    wanted += sorted((ROOT / "data/store/migrations/versions").glob("*.py"))
     assert len(wanted) >= 13
     for src in wanted:
         rel = src.relative_to(ROOT)
