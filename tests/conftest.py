@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.paths import FIXTURES
+from tests.helpers.pg import fresh_pg_database, pg_base_url
+
 # Before anything imports Qt: render offscreen (pytest-qt has no ini option for this).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the developer's keyring, store or config from a test.
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 os.environ.pop("FLOWDECK_DB", None)
 os.environ.pop("FLOWDECK_CONFIG", None)
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(os.environ.get("FLOWDECK_FIXTURES", ROOT.parent / "shared" / "fixtures")).resolve()
 
 
 @pytest.fixture(scope="session")
@@ -37,38 +37,13 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
 
 
-def _pg_url() -> str | None:
-    return os.environ.get("FLOWDECK_TEST_PG_URL")
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty store URL: an SQLite file, and the test PostgreSQL cluster when it runs."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'flowdeck.db'}"
         return
-    base = _pg_url()
-    if not base:
-        pytest.skip("no PostgreSQL test cluster (FLOWDECK_TEST_PG_URL)")
-    yield from fresh_pg_database(base)
-
-
-def fresh_pg_database(base: str, prefix: str = "t_") -> Iterator[str]:
-    """Create an empty database on the test cluster, yield its URL, drop it afterwards."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    name = prefix + uuid.uuid4().hex[:12]
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from fresh_pg_database(pg_base_url())
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import gettext
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ import pytest
 from app.cli import main
 from data import i18n
 from data.store.store import Store
+from tests.helpers.needs import need_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "resources" / "translations" / "zh_CN" / "LC_MESSAGES" / "flowdeck.po"
@@ -189,8 +189,8 @@ def test_po_catalogue_is_complete_and_the_mo_matches_it() -> None:
         assert set(re.findall(r"\{[^}]*\}", mid)) == set(re.findall(r"\{[^}]*\}", strs[0])), mid
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext's xgettext is not installed")
 def test_every_gettext_string_in_the_code_is_in_the_catalogue(tmp_path: Path) -> None:
+    xgettext = need_tool("xgettext", "Debian package gettext")
     files = sorted(
         str(p.relative_to(ROOT))
         for p in [*ROOT.glob("data/**/*.py"), *ROOT.glob("app/commands/*.py")]
@@ -198,7 +198,7 @@ def test_every_gettext_string_in_the_code_is_in_the_catalogue(tmp_path: Path) ->
     )
     pot = tmp_path / "flowdeck.pot"
     subprocess.run(
-        ["xgettext", "--language=Python", "--from-code=UTF-8", "--keyword=_", "--keyword=N_", "--keyword=gettext_",
+        [xgettext, "--language=Python", "--from-code=UTF-8", "--keyword=_", "--keyword=N_", "--keyword=gettext_",
          "--keyword=ngettext:1,2", "-o", str(pot), *files],
         cwd=ROOT, check=True,
     )  # fmt: skip

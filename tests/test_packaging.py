@@ -27,7 +27,8 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers.needs import in_ci, need_tool
+from tests.helpers.server import FakeServer, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "io.github.flowdeck.Flowdeck"
@@ -53,17 +54,13 @@ def _app_sources() -> str:
 
 
 def test_desktop_file_validates() -> None:
-    tool = shutil.which("desktop-file-validate")
-    if tool is None:
-        pytest.skip("desktop-file-validate not installed (Debian package desktop-file-utils)")
+    tool = need_tool("desktop-file-validate", "Debian package desktop-file-utils")
     done = subprocess.run([tool, str(DESKTOP)], check=False, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
 
 
 def test_metainfo_validates_offline() -> None:
-    tool = shutil.which("appstreamcli")
-    if tool is None:
-        pytest.skip("appstreamcli not installed (Debian package appstream)")
+    tool = need_tool("appstreamcli", "Debian package appstream")
     done = subprocess.run(
         [tool, "validate", "--no-net", str(METAINFO)], check=False, capture_output=True, text=True, timeout=60
     )
@@ -219,8 +216,8 @@ def test_bundle_carries_its_files(bundle: Path) -> None:
     assert (bundle / "flowdeck").is_file() and os.access(bundle / "flowdeck", os.X_OK)
     # Every shipped resource and every migration file, byte for byte, where Path(__file__) finds them.
     wanted = [p for p in (ROOT / "resources").rglob("*") if p.suffix in {".svg", ".qss", ".toml", ".qm"}]
-    wanted += [ROOT / "data/migrations/env.py", ROOT / "data/migrations/script.py.mako"]
-    wanted += sorted((ROOT / "data/migrations/versions").glob("*.py"))
+    wanted += [ROOT / "data/store/migrations/env.py", ROOT / "data/store/migrations/script.py.mako"]
+    wanted += sorted((ROOT / "data/store/migrations/versions").glob("*.py"))
     assert len(wanted) >= 13
     for src in wanted:
         rel = src.relative_to(ROOT)
@@ -365,8 +362,9 @@ def test_bundle_installs_for_the_user_and_uninstalls(bundle: Path, user_env: dic
     icon = share / f"icons/hicolor/scalable/apps/{APP_ID}.svg"
     assert icon.read_bytes() == (ROOT / "resources/icons/flowdeck.svg").read_bytes()
     assert (share / f"metainfo/{APP_ID}.metainfo.xml").read_bytes() == METAINFO.read_bytes()
-    if shutil.which("desktop-file-validate"):
-        checked = subprocess.run(["desktop-file-validate", str(launcher)], check=False, capture_output=True, text=True)
+    if shutil.which("desktop-file-validate") or in_ci():  # in CI the validator must be there
+        validate = need_tool("desktop-file-validate", "Debian package desktop-file-utils")
+        checked = subprocess.run([validate, str(launcher)], check=False, capture_output=True, text=True)
         assert checked.returncode == 0, checked.stdout
     # The installed command works through the symlink (the bootloader finds _internal beside the target).
     helped = subprocess.run(

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from data.store.store import Store
 from data.sync.run import sync_source
-from tests.connectors import github_fake as gh
-from tests.fakes.server import FakeServer
+from tests.helpers import github_fake as gh
+from tests.helpers.server import FakeServer
 
 RUNS, JOBS_PER_RUN = 10_000, 5
 

@@ -17,8 +17,8 @@ from data.connectors.base import ConnectorError
 from data.connectors.cctray import CCTrayConnector, parse_feed
 from data.connectors.http.limits import FakeClock, RetryPolicy
 from data.records import PipelineRun
-from tests.connectors.onprem_fakes import BILLION_LAUGHS, cctray_feed
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers.onprem_fakes import BILLION_LAUGHS, cctray_feed
+from tests.helpers.server import FakeServer, Reply
 
 NEVERGREEN = "cctray/nevergreen/cctray_xml_feed_mock/resources"
 

@@ -12,9 +12,9 @@ from data.connectors.github.runs import map_run, run_result, run_status
 from data.records import Change, Deployment, Incident, JobRun, PipelineRun, StatusChange, WorkItem
 from data.store.store import Store
 from data.sync.run import sync_source
-from tests.connectors import github_fake as gh
-from tests.connectors.contract import CONTRACT_CHECKS, ContractHarness
-from tests.fakes.server import FakeServer
+from tests.helpers import github_fake as gh
+from tests.helpers.contract import CONTRACT_CHECKS, ContractHarness
+from tests.helpers.server import FakeServer
 
 
 def _add_same_instant(state: dict[str, Any]) -> dict[str, int]:
@@ -192,7 +192,7 @@ def test_persistent_502_mid_listing_keeps_the_committed_cursor(sqlite_url: str) 
     with FakeServer() as srv, Store.open(sqlite_url) as store:
         state = gh.dataset()
         gh.install(srv, state)
-        from tests.fakes.server import Reply
+        from tests.helpers.server import Reply
 
         def issues(req):  # page 2 of the issues listing is down
             if req.path.endswith("/issues") and req.arg("page") == "2":
@@ -214,7 +214,7 @@ def test_duplicate_item_across_pages_is_stored_once(sqlite_url: str) -> None:
     with FakeServer() as srv, Store.open(sqlite_url) as store:
         state = gh.dataset()
         gh.install(srv, state)
-        from tests.fakes.server import Reply
+        from tests.helpers.server import Reply
 
         base_issues = next(h for m, p, h in srv._routes if p.pattern.endswith("/issues"))
 

@@ -1,7 +1,7 @@
 """Recorded GitHub payloads through the GitHub connector, over real HTTP on 127.0.0.1.
 
 PyGithub's ReplayData recordings (real api.github.com exchanges, 2012-2026) are served with
-:mod:`tests.connectors.replay`; expectations are values read from the recordings. Where the
+:mod:`tests.helpers.replay`; expectations are values read from the recordings. Where the
 recordings lack an endpoint the connector also calls, the test serves an explicitly synthetic
 answer (``serve_json``) and says so; nothing synthetic is asserted on.
 
@@ -25,8 +25,8 @@ from data.connectors.http.limits import FakeClock
 from data.store.store import Store
 from data.sync.run import sync_source
 from data.timeutil import parse_instant
-from tests.connectors.replay import find, load, serve, serve_json
-from tests.fakes.server import FakeServer, Reply, Req
+from tests.helpers.replay import find, load, serve, serve_json
+from tests.helpers.server import FakeServer, Reply, Req
 
 REPO = "PyGithub/PyGithub"
 BASE = f"/repos/{REPO}"

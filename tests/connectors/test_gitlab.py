@@ -17,9 +17,9 @@ from data.connectors.gitlab.tickets import scoped_status
 from data.store.store import Store
 from data.sync.run import sync_source
 from data.timeutil import parse_instant
-from tests.connectors import gitlab_fake as gl
-from tests.connectors.contract import CONTRACT_CHECKS, ContractHarness
-from tests.fakes.server import FakeServer, Reply, Req
+from tests.helpers import gitlab_fake as gl
+from tests.helpers.contract import CONTRACT_CHECKS, ContractHarness
+from tests.helpers.server import FakeServer, Reply, Req
 
 
 def _add_same_instant(st: dict[str, Any]) -> dict[str, int]:

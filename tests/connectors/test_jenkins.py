@@ -16,8 +16,8 @@ from data.connectors.base import ConnectorError
 from data.connectors.jenkins.connector import JenkinsConnector
 from data.connectors.jenkins.parse import build_result, parse_stages
 from data.records import Commit, Deployment, DeploymentCommit, JobRun, PipelineRun
-from tests.connectors.onprem_fakes import JENKINS, FakeJenkins, csv_rows, devlake_multibranch, synthetic_builds
-from tests.fakes.server import FakeServer
+from tests.helpers.onprem_fakes import JENKINS, FakeJenkins, csv_rows, devlake_multibranch, synthetic_builds
+from tests.helpers.server import FakeServer
 
 TOKEN = "SENTINEL-jenkins-abc123"
 

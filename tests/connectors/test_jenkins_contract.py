@@ -9,8 +9,8 @@ import pytest
 from data.config.model import SourceConfig
 from data.connectors.http.limits import FakeClock
 from data.connectors.jenkins.connector import JenkinsConnector
-from tests.connectors.contract import CONTRACT_CHECKS, SENTINEL, ContractHarness
-from tests.connectors.onprem_fakes import FakeJenkins, synthetic_builds
+from tests.helpers.contract import CONTRACT_CHECKS, SENTINEL, ContractHarness
+from tests.helpers.onprem_fakes import FakeJenkins, synthetic_builds
 
 
 def _state() -> FakeJenkins:

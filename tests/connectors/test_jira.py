@@ -16,8 +16,8 @@ from data.connectors.base import ConnectorError
 from data.connectors.http.limits import FakeClock
 from data.connectors.jira.connector import JiraConnector
 from data.records import Incident, StatusChange, WorkItem
-from tests.connectors.onprem_fakes import JIRA, FakeJira, csv_rows, issue, jira_issues, jira_statuses, status_history
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers.onprem_fakes import JIRA, FakeJira, csv_rows, issue, jira_issues, jira_statuses, status_history
+from tests.helpers.server import FakeServer, Reply
 
 TOKEN = "SENTINEL-jira-abc123"
 

@@ -10,8 +10,8 @@ import pytest
 from data.config.model import SourceConfig
 from data.connectors.http.limits import FakeClock
 from data.connectors.jira.connector import JiraConnector
-from tests.connectors.contract import CONTRACT_CHECKS, ContractHarness
-from tests.connectors.onprem_fakes import FakeJira, issue, status_history
+from tests.helpers.contract import CONTRACT_CHECKS, ContractHarness
+from tests.helpers.onprem_fakes import FakeJira, issue, status_history
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 STATUSES = [

@@ -21,8 +21,8 @@ from data.connectors.cctray import CCTrayConnector
 from data.connectors.http.limits import FakeClock, RetryPolicy
 from data.connectors.jenkins.connector import JenkinsConnector
 from data.connectors.jira.connector import JiraConnector
-from tests.connectors.onprem_fakes import FakeJenkins, FakeJira, cctray_feed, issue, synthetic_builds
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers.onprem_fakes import FakeJenkins, FakeJira, cctray_feed, issue, synthetic_builds
+from tests.helpers.server import FakeServer, Reply
 
 
 @pytest.fixture(scope="module")

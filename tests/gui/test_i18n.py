@@ -38,9 +38,10 @@ from app.wall import WALL_PAGES
 from data import i18n
 from data.config.parse import load_config
 from data.store.store import Store
-from tests.gui import samples
-from tests.gui.conftest import FakeEngine
-from tests.gui.test_wall import clipped, make_wall, settle, view
+from tests.helpers import samples
+from tests.helpers.engine import FakeEngine
+from tests.helpers.needs import need_tool
+from tests.helpers.wall import clipped, make_wall, settle, view
 from widgets.i18n import install_translators, translate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -370,9 +371,7 @@ def test_qt_catalogue_is_complete_compiled_and_in_sync(tmp_path: Path) -> None:
         assert set(re.findall(r"\{(\w*)", src)) == set(re.findall(r"\{(\w*)", text)), src
         assert ("%n" in src) == ("%n" in text), src
     # The committed .qm is what lrelease makes of the committed .ts.
-    lrelease = shutil.which("pyside6-lrelease", path=str(Path(__import__("sys").executable).parent))
-    if lrelease is None:
-        pytest.skip("pyside6-lrelease not installed")
+    lrelease = need_tool("pyside6-lrelease", "pip package PySide6", path=str(Path(__import__("sys").executable).parent))
     fresh = tmp_path / "fresh.qm"
     subprocess.run([lrelease, "-silent", str(TS), "-qm", str(fresh)], check=True)
     assert fresh.read_bytes() == QM.read_bytes(), "recompile: see docs/i18n.md"

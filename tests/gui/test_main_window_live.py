@@ -13,9 +13,9 @@ from data.config.model import Config
 from data.config.parse import load_config
 from data.connectors.http.limits import FakeClock
 from data.store.store import Store
-from tests.fakes.server import FakeServer
-from tests.gui.conftest import FakeEngine
-from tests.gui.test_wall_live import START, Feed, poller_for, source
+from tests.helpers.engine import FakeEngine
+from tests.helpers.live import START, Feed, poller_for, source
+from tests.helpers.server import FakeServer
 
 
 def test_live_polls_reach_the_pipelines_page_and_failures_are_said(qtbot: Any, tmp_path: Path) -> None:

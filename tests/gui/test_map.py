@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFontMetricsF
 
-from tests.gui import samples
+from tests.helpers import samples
 from widgets.map_layout import ladder_totals
 from widgets.value_stream_map import ValueStreamMap
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from data.pipelines.results import PipelineStatus
-from tests.gui import samples
+from tests.helpers import samples
 from widgets.pipeline_board import PipelineBoard
 from widgets.pipeline_filters import BoardFilter, filter_statuses
 from widgets.pipeline_tiles import progress_of

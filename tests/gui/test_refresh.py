@@ -12,8 +12,8 @@ from app.controllers.report import Controller
 from data.config.parse import load_config
 from data.records import WorkItem
 from data.store.store import Store
-from tests.conftest import ROOT
-from tests.gui.conftest import FakeEngine, fake_demo
+from tests.helpers.engine import FakeEngine, fake_demo
+from tests.helpers.paths import ROOT
 from widgets.time_range import Selection
 
 

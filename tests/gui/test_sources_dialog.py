@@ -15,9 +15,9 @@ from app.controllers.sources import SourcesController
 from data.config.parse import load_config
 from data.records import PipelineRun
 from data.store.store import Store
-from tests.connectors.onprem_fakes import FakeJenkins, cctray_feed, synthetic_builds
-from tests.connectors.test_secrets import MemoryKeyring
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers.memory_keyring import MemoryKeyring
+from tests.helpers.onprem_fakes import FakeJenkins, cctray_feed, synthetic_builds
+from tests.helpers.server import FakeServer, Reply
 
 COMMENTED = """# my sources — keep this comment
 [[sources]]

@@ -16,9 +16,9 @@ from app.main_window.window import MainWindow
 from app.settings import UiSettings
 from data.config.parse import parse_config
 from data.store.store import Store
-from tests.connectors.onprem_fakes import FakeJenkins, synthetic_builds
-from tests.fakes.server import FakeServer, Reply, Req
-from tests.gui.conftest import FakeEngine
+from tests.helpers.engine import FakeEngine
+from tests.helpers.onprem_fakes import FakeJenkins, synthetic_builds
+from tests.helpers.server import FakeServer, Reply, Req
 
 JOBS = ("a", "b", "c", "d")
 

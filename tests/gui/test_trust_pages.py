@@ -16,7 +16,7 @@ from app.main_window.window import MainWindow
 from app.settings import UiSettings
 from data.config.parse import load_config
 from data.store.store import Store
-from tests.gui.conftest import FakeEngine
+from tests.helpers.engine import FakeEngine
 
 
 @pytest.fixture(scope="module")

@@ -10,81 +10,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.wall import WALL_PAGES, WallWindow, font_px_for
-from data.pipelines.order import sort_pipelines
-from data.pipelines.results import PipelineStatus
 from data.pipelines.status import PipelineView
-from tests.gui import samples
+from tests.helpers.wall import NOW, clipped, make_wall, settle, view
 from widgets.wall_clock import age_level, age_text
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-NOW = datetime(2026, 3, 29, 10, 10, tzinfo=UTC)
-
-
-def view() -> PipelineView:
-    """The samples plus a long-named failing main and a stale one: a realistic busy wall."""
-    t = NOW - timedelta(hours=1)
-    extra = [
-        PipelineStatus(
-            "github",
-            "customer-onboarding-service-with-a-very-long-name",
-            "main",
-            "failed",
-            run_id="3",
-            sha="c0ffee00",
-            started_at=t,
-            finished_at=t + timedelta(minutes=9),
-            duration_s=540,
-            broken_since=t - timedelta(days=2),
-            failing_runs=12,
-            authors=("zhang.wei", "li.na", "wang.fang", "liu.yang", "chen.jie", "yang.lei"),
-        ),
-        PipelineStatus(
-            "gitlab",
-            "ledger",
-            "main",
-            "running",
-            run_id="8",
-            started_at=NOW - timedelta(minutes=4),
-            eta_s=600,
-            stale=True,
-        ),
-    ]
-    statuses = tuple(sort_pipelines(extra + samples.pipelines()))  # a view is in wall order
-    counts = {"failed": 2, "running": 2, "success": 1, "unknown": 1}
-    return PipelineView(statuses, NOW, 14.0, hidden=1234, counts=counts)
-
-
-def make_wall(qtbot: Any, size: tuple[int, int], **kw: Any) -> WallWindow:
-    w = WallWindow(None, height=size[1], clock=lambda: NOW, **kw)
-    qtbot.addWidget(w)
-    w.resize(*size)
-    w.show()
-    w.show_pipelines(view())
-    w.show_report(samples.report())
-    w.clock.set_data_time(NOW - timedelta(seconds=40))
-    return w
-
-
-def _visible_labels(root: QWidget) -> list[QLabel]:
-    return [lab for lab in root.findChildren(QLabel) if lab.isVisibleTo(root) and lab.text()]
-
-
-def clipped(root: QWidget) -> list[str]:
-    """Labels whose text needs more room than they got (wrapped: height; unwrapped: width)."""
-    bad = []
-    for lab in _visible_labels(root):
-        if lab.pixmap() is not None and not lab.pixmap().isNull():
-            continue
-        if lab.wordWrap():
-            need_h = lab.heightForWidth(lab.width())
-            if need_h > lab.height() + 1:
-                bad.append(f"{lab.text()[:40]!r}: needs {need_h} px high, has {lab.height()}")
-        elif lab.sizeHint().width() > lab.width() + 1:
-            bad.append(f"{lab.text()[:40]!r}: needs {lab.sizeHint().width()} px wide, has {lab.width()}")
-    return bad
 
 
 def overlapping(widgets: list[QWidget], root: QWidget) -> list[str]:
@@ -95,12 +28,6 @@ def overlapping(widgets: list[QWidget], root: QWidget) -> list[str]:
             if ra.intersects(rb):
                 bad.append(f"{a.objectName()} {ra} x {b.objectName()} {rb}")
     return bad
-
-
-def settle(qtbot: Any) -> None:
-    QApplication.processEvents()
-    qtbot.wait(20)
-    QApplication.processEvents()
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])

@@ -17,60 +17,16 @@ import pytest
 from app.controllers.live import LivePoller
 from app.controllers.notify import Notifier
 from app.wall import WallWindow
-from data.config.model import Config, SourceConfig
-from data.connectors.cctray import CCTrayConnector
-from data.connectors.http.limits import FakeClock, RetryPolicy
+from data.config.model import Config
+from data.connectors.http.limits import FakeClock
 from data.store.store import Store
-from tests.connectors.onprem_fakes import cctray_feed
-from tests.fakes.server import FakeServer, Reply
-
-START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-class Feed:
-    """One project's CCTray feed, changed by the test between polls; 304 to a matching ETag."""
-
-    def __init__(self, name: str) -> None:
-        self.project = {
-            "name": name,
-            "activity": "Sleeping",
-            "lastBuildStatus": "Success",
-            "lastBuildLabel": "41",
-            "lastBuildTime": "2026-03-02T09:00:00Z",
-        }
-
-    def set(self, **kw: str) -> None:
-        self.project.update(kw)
-
-    def reply(self, req: Any) -> Reply:
-        body = cctray_feed([self.project])
-        etag = f'"{abs(hash(body))}"'
-        if req.headers.get("If-None-Match") == etag:
-            return Reply(status=304, headers={"ETag": etag})
-        return Reply.text(body, content_type="application/xml", headers={"ETag": etag})
-
-
-def source(name: str, url: str) -> SourceConfig:
-    return SourceConfig(name=name, kind="cctray", url=f"{url}/cctray.xml", interval_s=0.5, timeout_s=1.0)
+from tests.helpers.live import START, Feed, poller_for, source
+from tests.helpers.server import FakeServer
 
 
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(start=START.timestamp())
-
-
-def poller_for(config: Config, db: str, clock: FakeClock) -> LivePoller:
-    def factory(src: SourceConfig, token: str | None) -> CCTrayConnector:
-        return CCTrayConnector(src, token, clock=clock, policy=RetryPolicy(max_attempts=1))
-
-    return LivePoller(
-        config,
-        lambda: Store.open(db),
-        connector_factory=factory,
-        token_for=lambda _n: None,
-        now=lambda: datetime.fromtimestamp(clock.now, UTC),
-        tick_ms=50,
-    )
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from data.report.results import DeliveryResult, StageItem
-from tests.gui import samples
+from tests.helpers import samples
 from widgets.comparison import ComparisonView, change_text
 from widgets.format import fmt_duration_s, fmt_hours, fmt_pct, plain_tooltip
 from widgets.pipeline_board import PipelineBoard

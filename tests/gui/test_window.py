@@ -13,8 +13,8 @@ from PySide6.QtGui import QImage
 
 from app.documents import csv_safe, write_stage_csv
 from data.report.results import StageItem
-from tests.gui import samples
-from tests.gui.conftest import DEMO_END
+from tests.helpers import samples
+from tests.helpers.engine import DEMO_END
 
 
 def test_opens_on_demo_with_banner_and_add_source(window, controller):

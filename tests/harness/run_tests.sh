@@ -33,10 +33,14 @@ if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
   apt_install fonts-noto-cjk || true
 fi
 
-# 1b. Validators for the desktop integration files (tests/test_packaging.py).
+# 1b. The tools tests call: validators for the desktop integration files (tests/test_packaging.py),
+#     systemd-analyze for the sync unit (tests/test_systemd.py), xgettext for the catalogue
+#     (tests/test_i18n_cli.py). Under CI=true a missing one fails its test (tests/helpers/needs.py).
 if ! command -v desktop-file-validate >/dev/null 2>&1 || ! command -v appstreamcli >/dev/null 2>&1; then
   apt_install desktop-file-utils appstream || true
 fi
+if ! command -v systemd-analyze >/dev/null 2>&1; then apt_install systemd || true; fi
+if ! command -v xgettext >/dev/null 2>&1; then apt_install gettext || true; fi
 
 # 2. A throwaway PostgreSQL cluster (PLATFORM.md), unless one is given.
 pg_dir=""

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 from data.metrics.dora import (
-    DeploymentArrays,
     IncidentArrays,
     change_failure,
     frequency,
@@ -22,20 +21,7 @@ from data.metrics.dora import (
 from data.metrics.linking import ChangeRef, DeployRef, deployed_at
 from data.store.schema import to_ms
 from data.timeutil import parse_instant
-from tests.metrics.helpers import ms
-
-DAY = 24.0
-
-
-def deps(*rows: tuple[float, bool, int]) -> DeploymentArrays:
-    """(finish hours after T0, success, repo code), sorted by finish."""
-    rows = tuple(sorted(rows))
-    return DeploymentArrays(
-        finish=np.array([ms(r[0]) for r in rows], dtype=np.int64),
-        start=np.array([ms(r[0]) - 600_000 for r in rows], dtype=np.int64),
-        success=np.array([r[1] for r in rows], dtype=bool),
-        repo=np.array([r[2] for r in rows], dtype=np.int32),
-    )
+from tests.helpers.metrics import DAY, deps, ms
 
 
 def incs(*rows: tuple[float, float | None, int]) -> IncidentArrays:

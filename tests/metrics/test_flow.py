@@ -16,7 +16,7 @@ from data.metrics.flow_figures import completed_mask, stage_figures, stream_figu
 from data.metrics.stagemap import DONE, OUTSIDE, StageMap
 from data.records import StatusChange, WorkItem
 from data.timeutil import parse_instant
-from tests.metrics.helpers import flow_from_records, h, ms, two_stage_stream
+from tests.helpers.metrics import flow_from_records, h, ms, two_stage_stream
 
 S = two_stage_stream()
 
@@ -190,7 +190,7 @@ def test_gitlab_vsa_documented_example_as_a_status_stream() -> None:
     """GitLab's VSA doc example: Issue 2 h, Plan 1 h, Code 2 h, Test 5 min, Review 5 h, Staging 30 min.
 
     Built as a hand-made ticket stream (one status per GitLab stage); GitLab's Test and Staging are
-    pipeline/deployment stages there, which tests/metrics/test_report.py covers with job and
+    pipeline/deployment stages there, which tests/report/test_report.py covers with job and
     deployment stages. Flowdeck agrees stage by stage; total 10 h 35 min.
     """
     names = ["Issue", "Plan", "Code", "Test", "Review", "Staging"]
