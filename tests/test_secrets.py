@@ -14,12 +14,7 @@ import pytest
 
 from data import secrets
 from data.connectors.redact import redact
-from tests.helpers.memory_keyring import MemoryKeyring
-
-
-class LockedKeyring(MemoryKeyring):
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise keyring.errors.PasswordSetError("locked")
+from tests.helpers.memory_keyring import LockedKeyring, MemoryKeyring
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Compute and print the forecast."""
-    from data.forecasts import forecast
+    from data.report.forecast import forecast
 
     config = config_of(args)
     config.stream(args.stream)  # unknown stream (or none configured): ConfigError, exit 2

@@ -7,7 +7,7 @@ so a dashboard can poll every few seconds and rebuild its report only when somet
 
 What counts as a change: any write transaction that bumps the generation. A plain ``sync_source``
 also bumps it for its bookkeeping (attempt and outcome in ``sync_state``: +2 per sync, pinned by
-tests/connectors/contract.py); the sync service (``flowdeck sync --watch``) passes
+tests/helpers/contract.py); the sync service (``flowdeck sync --watch``) passes
 ``state_bumps_generation=False``, so its syncs that bring no new record are not a change. The time
 of the last sync is therefore not something to poll for here: read ``store.sync_states()``.
 

@@ -5,7 +5,7 @@ Prints, after the stream's arrays are warm in memory:
   13 weeks: the panel's per-keystroke cost once `data.report.build.what_if_base` has run, and that base;
 - `build_report` for 13 weeks with and without `--what-if` (the CLI's path);
 - one 10,000-run forecast of each kind, the Monte Carlo alone (`forecast_items`, `forecast_count`,
-  `target_probability`) and whole (`data.forecasts.forecast`, reading the warm arrays);
+  `target_probability`) and whole (`data.report.forecast.forecast`, reading the warm arrays);
 - `flowdeck forecast --items 500 --json` in a new process (arrays from the cache table).
 
 The large demo is kept in ``FLOWDECK_BENCH_DB`` when that is set (a path), else generated into a
@@ -31,10 +31,10 @@ def main() -> None:
 
     from data.config.parse import load_config
     from data.demo import generate
-    from data.forecasts import forecast
     from data.metrics.forecast import forecast_count, forecast_items, target_probability
     from data.metrics.whatif import parse_scenario, project
     from data.report.build import build_report, what_if_base
+    from data.report.forecast import forecast
     from data.store.schema import from_ms
     from data.store.store import Store
 
@@ -71,7 +71,7 @@ def main() -> None:
 
         f = forecast(store, config, items=500, as_of=end)
         print(f"history: {f.history_days} days, {f.history_from} – {f.history_to}; p50/85/95 {f.p50}/{f.p85}/{f.p95}")
-        from data.forecasts import _context
+        from data.report.forecast import _context
 
         ctx = _context(store, config, None, end, 12, config.definitions)
         h = ctx.history
@@ -84,7 +84,9 @@ def main() -> None:
             f"target ({parts.shape[0]:,} items x 6 parts) {mc_target * 1000:.1f} ms"
         )
         whole = best(lambda: forecast(store, config, items=500, as_of=end))
-        print(f"data.forecasts.forecast --items 500 (warm arrays, with the target forecast): {whole * 1000:.0f} ms")
+        print(
+            f"data.report.forecast.forecast --items 500 (warm arrays, with the target forecast): {whole * 1000:.0f} ms"
+        )
         store.close()
         started = time.perf_counter()
         entry = "import sys; from app.cli import main; sys.exit(main())"

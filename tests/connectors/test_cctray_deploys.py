@@ -18,8 +18,8 @@ from data.records import Deployment, PipelineRun
 from data.report.build import build_report
 from data.store.store import Store
 from data.sync.run import sync_source
-from tests.connectors.onprem_fakes import cctray_feed
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers.onprem_fakes import cctray_feed
+from tests.helpers.server import FakeServer, Reply
 
 DEPLOY = "payments :: deploy-prod"
 BUILD = "payments :: build"

@@ -13,8 +13,8 @@ import pytest
 from data.config.model import ConfigError, SourceConfig
 from data.connectors.jenkins.connector import JenkinsConnector
 from data.records import Deployment, DeploymentCommit, JobRun, PipelineRun
-from tests.connectors.onprem_fakes import FakeJenkins, synthetic_builds
-from tests.fakes.server import FakeServer
+from tests.helpers.onprem_fakes import FakeJenkins, synthetic_builds
+from tests.helpers.server import FakeServer
 
 TOKEN = "SENTINEL-jenkins-deploys"
 WORKFLOW = "org.jenkinsci.plugins.workflow.job.WorkflowRun"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from data.config.model import DEFAULT_LOOKBACK_DAYS
-from tests.connectors import github_fake as gh
-from tests.connectors import gitlab_fake as gl
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers import github_fake as gh
+from tests.helpers import gitlab_fake as gl
+from tests.helpers.server import FakeServer, Reply
 
 # Both fakes pin "now" at 2026-03-31T12:00Z; 180 days earlier is 2025-10-02T12:00Z
 # (30 days of March back to Mar 1, 28 of February, 31 of January and of December, 30 of November = 150

@@ -27,7 +27,7 @@ from data.connectors.http.limits import HttpStats
 from data.connectors.http.response import HttpResponse
 from data.connectors.jenkins.parse import deployments_for_build, parse_build, parse_stages
 from data.connectors.jira.parse import parse_issue, status_map
-from tests.connectors.onprem_fakes import cctray_feed
+from tests.helpers.onprem_fakes import cctray_feed
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

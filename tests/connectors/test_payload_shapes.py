@@ -19,10 +19,10 @@ from data.connectors.jira.connector import JiraConnector
 from data.records import WorkItem
 from data.store.store import Store
 from data.sync.run import sync_source
-from tests.connectors import github_fake as gh
-from tests.connectors import gitlab_fake as gl
-from tests.connectors.onprem_fakes import FakeJenkins, FakeJira, issue, status_history, synthetic_builds
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers import github_fake as gh
+from tests.helpers import gitlab_fake as gl
+from tests.helpers.onprem_fakes import FakeJenkins, FakeJira, issue, status_history, synthetic_builds
+from tests.helpers.server import FakeServer, Reply
 
 #: What a Python exception name looks like in a message (none may reach a user).
 PYTHON_NAMES = re.compile(r"\b[A-Z][a-zA-Z]*(Error|Exception)\b|Traceback|object has no attribute")

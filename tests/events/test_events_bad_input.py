@@ -20,13 +20,7 @@ from data.events.format import EventError, explain
 from data.events.importer import MAX_LINE_BYTES, import_files
 from data.events.kinds import KINDS
 from data.store.store import Store
-from tests.helpers.events import fill_store, snapshot
-
-GOOD = [
-    '{"kind":"work_item","source":"jira","key":"NEW-1","title":"new","created_at":"2026-02-01T00:00:00Z"}',
-    '{"kind":"work_item","source":"jira","key":"PAY-2","title":"renamed","created_at":"2026-01-05T10:00:00Z"}',
-    '{"kind":"status_change","source":"jira","key":"NEW-1","at":"2026-02-01T00:00:00Z","to":"Backlog"}',
-]
+from tests.helpers.events import GOOD, fill_store, snapshot
 
 RUN = {"kind": "pipeline_run", "source": "ci", "pipeline": "p", "id": "1"}
 JOB = {"kind": "job_run", "source": "ci", "pipeline": "p", "run": "1", "id": "1", "name": "build"}

@@ -13,7 +13,7 @@ from app.controllers.report import Controller
 from data.config.parse import load_config
 from data.events.importer import import_files
 from data.store.store import Store
-from tests.gui.conftest import FakeEngine
+from tests.helpers.engine import FakeEngine
 
 
 def _start(qtbot: Any, url: str) -> Any:

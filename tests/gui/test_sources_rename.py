@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from app.controllers.sources import SourcesController
 from data import secrets
-from tests.connectors.test_secrets import LockedKeyring, MemoryKeyring
+from tests.helpers.memory_keyring import LockedKeyring, MemoryKeyring
 
 CONFIG = '# ours\n[[sources]]\nname = "jira"\nkind = "jira"\nurl = "https://jira.example"\nprojects = ["PAY"]\n'
 ENV = ("FLOWDECK_TOKEN_JIRA", "FLOWDECK_TOKEN_JIRA_PROD")

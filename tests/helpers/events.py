@@ -119,3 +119,11 @@ def fill_store(store: Store) -> None:
 def snapshot(store: Store) -> tuple:
     """Counts, records and exclusions: equal snapshots mean an unchanged store."""
     return store.counts(), list(store.all_records()), store.exclusions()
+
+
+#: One good event line of every kind (the bad-input table breaks them one field at a time).
+GOOD = [
+    '{"kind":"work_item","source":"jira","key":"NEW-1","title":"new","created_at":"2026-02-01T00:00:00Z"}',
+    '{"kind":"work_item","source":"jira","key":"PAY-2","title":"renamed","created_at":"2026-01-05T10:00:00Z"}',
+    '{"kind":"status_change","source":"jira","key":"NEW-1","at":"2026-02-01T00:00:00Z","to":"Backlog"}',
+]

@@ -25,3 +25,10 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         if (service, username) not in self.store:
             raise keyring.errors.PasswordDeleteError("absent")
         del self.store[(service, username)]
+
+
+class LockedKeyring(MemoryKeyring):
+    """A keyring that refuses to store anything (a locked or read-only one)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.PasswordSetError("locked")

@@ -65,3 +65,20 @@ def deps(*rows: tuple[float, bool, int]) -> DeploymentArrays:
         success=np.array([r[1] for r in rows], dtype=bool),
         repo=np.array([r[2] for r in rows], dtype=np.int32),
     )
+
+
+D0 = datetime(2026, 2, 2, tzinfo=UTC)  # a Monday; the history starts here
+
+
+def day_records(days: list[datetime], per_day: int = 2) -> list[object]:
+    """``per_day`` items each day: created 01:00, To Do until 05:00, In Progress until 12:00, Done."""
+    out: list[object] = []
+    for d in days:
+        for j in range(per_day):
+            key = f"F-{d:%m%d}-{j}"
+            out += [
+                WorkItem("jira", key, key, d + timedelta(hours=1)),
+                StatusChange("jira", key, d + timedelta(hours=5), "To Do", "In Progress"),
+                StatusChange("jira", key, d + timedelta(hours=12), "In Progress", "Done"),
+            ]
+    return out

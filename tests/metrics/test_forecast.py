@@ -12,7 +12,6 @@ import pytest
 from data.calendar import WorkingCalendar
 from data.config.model import Config, Definitions
 from data.config.parse import parse_config
-from data.forecasts import forecast, target_forecast, throughput_history
 from data.materialise import cache
 from data.metrics.forecast import (
     MIN_HISTORY_DAYS,
@@ -25,9 +24,10 @@ from data.metrics.forecast import (
     items_done,
     target_probability,
 )
-from data.records import StatusChange, WorkItem
+from data.report.forecast import forecast, target_forecast, throughput_history
 from data.store.schema import to_ms
 from data.store.store import Store
+from tests.helpers.metrics import D0, day_records
 
 
 def hist(daily: list[int]) -> ThroughputHistory:
@@ -153,26 +153,11 @@ STREAM = {
     "done": ["Done"],
     "stages": [{"name": "Dev", "wait": ["To Do"], "active": ["In Progress"]}],
 }
-D0 = datetime(2026, 2, 2, tzinfo=UTC)  # a Monday; the history starts here
 AS_OF = datetime(2026, 3, 2, tzinfo=UTC)  # Monday, 4 weeks later
 
 
 def config(**definitions: str) -> Config:
     return parse_config({"streams": [STREAM], "definitions": definitions}, "test.toml")
-
-
-def day_records(days: list[datetime], per_day: int = 2) -> list[object]:
-    """``per_day`` items each day: created 01:00, To Do until 05:00, In Progress until 12:00, Done."""
-    out: list[object] = []
-    for d in days:
-        for j in range(per_day):
-            key = f"F-{d:%m%d}-{j}"
-            out += [
-                WorkItem("jira", key, key, d + timedelta(hours=1)),
-                StatusChange("jira", key, d + timedelta(hours=5), "To Do", "In Progress"),
-                StatusChange("jira", key, d + timedelta(hours=12), "In Progress", "Done"),
-            ]
-    return out
 
 
 @pytest.fixture
@@ -278,7 +263,7 @@ def test_definitions_argument_switches_to_working_days(daily_store: Store) -> No
 
 
 def test_a_calendar_without_working_days_is_refused_not_looped_on() -> None:
-    from data.forecasts import _nth_day
+    from data.report.forecast import _nth_day
 
     never = WorkingCalendar(weekdays=())
     with pytest.raises(ValueError, match="no working day after 2026-03-02"):

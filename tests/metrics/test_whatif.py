@@ -31,7 +31,7 @@ from data.records import StatusChange, WorkItem
 from data.report.build import build_report, what_if_base
 from data.report.results import WhatIfResult
 from data.store.store import Store
-from tests.metrics.helpers import flow_from_records, h, ms, two_stage_stream
+from tests.helpers.metrics import flow_from_records, h, ms, two_stage_stream
 
 S = two_stage_stream()
 

@@ -38,8 +38,8 @@ from data.records import (
 from data.store.rows import to_row
 from data.store.store import Store
 from data.sync.run import sync_source
-from tests.connectors.onprem_fakes import cctray_feed
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers.onprem_fakes import cctray_feed
+from tests.helpers.server import FakeServer, Reply
 
 T = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MIN_VALUE = "0001-01-01T00:00:00"  # .NET DateTime.MinValue: CruiseControl.NET's "never built"

@@ -23,8 +23,7 @@ from hypothesis import strategies as st
 from app.cli import main
 from data.config.model import Config, ConfigError
 from data.config.parse import load_config, parse_config
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
 
 BASE = """
 [[sources]]

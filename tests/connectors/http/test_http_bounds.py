@@ -15,7 +15,6 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, BinaryIO
 
 import pytest
@@ -24,7 +23,8 @@ from data.connectors.base import ConnectorError, SyncCancelled
 from data.connectors.http import limits as http_limits
 from data.connectors.http.client import HttpClient
 from data.connectors.http.limits import FakeClock, RetryPolicy
-from tests.fakes.server import FakeServer, Reply, Req
+from tests.helpers.paths import ROOT
+from tests.helpers.server import FakeServer, Reply, Req
 
 TOKEN = "SENTINEL-bounds-55d1"
 CLASS_NAME = re.compile(r"[A-Z]\w*(Error|Exception|Pool|Connection)\b|\w+\(host=")
@@ -156,7 +156,7 @@ def test_the_default_caps_are_generous_and_documented() -> None:
     assert http_limits.MAX_RESPONSE_BYTES == 64 * 1024 * 1024
     c = HttpClient("x", "http://127.0.0.1:9")
     assert (c.max_pages, c.max_response_bytes) == (10_000, 64 * 1024 * 1024)
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "sources.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
     assert "more than 10,000 pages" in doc
     assert "larger than 64 MB" in doc and "configured host" in doc
 

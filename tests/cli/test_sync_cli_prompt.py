@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers.server import FakeServer, Reply
 
 
 class _Tty(io.StringIO):

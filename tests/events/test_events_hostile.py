@@ -19,8 +19,7 @@ from data.events.format import EventError, explain
 from data.events.importer import import_files
 from data.events.kinds import KINDS
 from data.store.store import Store
-from tests.test_events import _fill, _snapshot
-from tests.test_events_bad_input import GOOD
+from tests.helpers.events import GOOD, fill_store, snapshot
 
 ITEM = '{"kind":"work_item","source":"jira","key":"X-1","created_at":"2026-01-01T00:00:00Z"'
 
@@ -40,8 +39,8 @@ HOSTILE = {
 def filled(tmp_path: Path) -> tuple[str, tuple]:
     db = str(tmp_path / "store.db")
     with Store.open(db) as store:
-        _fill(store)
-        return db, _snapshot(store)
+        fill_store(store)
+        return db, snapshot(store)
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
@@ -59,7 +58,7 @@ def test_a_hostile_line_is_bad_input_with_file_and_line(
     assert problem in err and "nothing was imported" in err
     assert len(err.splitlines()) == 1 and "Error" not in err  # no traceback, no exception name
     with Store.open(db) as store:
-        assert _snapshot(store) == before
+        assert snapshot(store) == before
 
 
 def test_the_library_raises_event_error_for_deep_nesting(filled: tuple[str, tuple], tmp_path: Path) -> None:
@@ -69,7 +68,7 @@ def test_the_library_raises_event_error_for_deep_nesting(filled: tuple[str, tupl
     with Store.open(db) as store:
         with pytest.raises(EventError, match=r"deep\.jsonl:2: not valid JSON: nested too deeply"):
             import_files(store, [path])
-        assert _snapshot(store) == before
+        assert snapshot(store) == before
 
 
 def test_a_valid_surrogate_pair_is_text(sqlite_url: str, tmp_path: Path) -> None:
@@ -126,6 +125,6 @@ def test_a_nul_is_stored_as_the_replacement_character_on_both_stores(
     )
     # Importing again changes nothing: the replacement is stable.
     with Store.open(store_url) as store:
-        before = _snapshot(store)
+        before = snapshot(store)
         assert sum(import_files(store, [path]).added.values()) == 0
-        assert _snapshot(store) == before
+        assert snapshot(store) == before

@@ -32,10 +32,10 @@ from data.connectors.jenkins.connector import JenkinsConnector
 from data.connectors.jira.connector import JiraConnector
 from data.connectors.redact import redact, register_secret
 from data.store.store import Store
-from tests.connectors import github_fake as gh
-from tests.connectors import gitlab_fake as gl
-from tests.connectors.test_secrets import MemoryKeyring
-from tests.fakes.server import FakeServer, Reply, Req
+from tests.helpers import github_fake as gh
+from tests.helpers import gitlab_fake as gl
+from tests.helpers.memory_keyring import MemoryKeyring
+from tests.helpers.server import FakeServer, Reply, Req
 
 TOKEN = "SENTINEL-sec-7f3a9c"
 

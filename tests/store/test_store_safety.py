@@ -33,7 +33,7 @@ from data.records import Exclusion, Incident, StatusChange, WorkItem
 from data.store import migrate
 from data.store.store import Store
 from data.sync.run import sync_source
-from tests.test_events import _fill, _snapshot
+from tests.helpers.events import fill_store, snapshot
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 EVENTS = [
@@ -66,8 +66,8 @@ def filled(tmp_path: Path) -> tuple[Path, tuple]:
     """A Flowdeck store with every kind of record, in its own directory."""
     path = tmp_path / "store" / "flowdeck.db"
     with Store.open(str(path)) as store:
-        _fill(store)
-        return path, _snapshot(store)
+        fill_store(store)
+        return path, snapshot(store)
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def test_a_store_from_before_the_mark_is_recognised_and_marked(filled: tuple[Pat
     conn.close()
     assert _application_id(path) == 0
     with Store.open(str(path)) as store:  # recognised by Flowdeck's tables
-        assert _snapshot(store) == before
+        assert snapshot(store) == before
     assert _application_id(path) == 0x466C6F77
 
 
@@ -207,7 +207,7 @@ def test_a_read_only_store_reads_reports_and_exports_but_refuses_writes(
     assert _state(path)[:2] == state[:2]
     with Store.open(str(path)) as store:
         assert store.read_only == "no write permission on the file"
-        assert _snapshot(store) == before
+        assert snapshot(store) == before
         # SQLite itself refuses: the file is open read-only, not merely guarded by Flowdeck.
         with pytest.raises(OperationalError, match="readonly database"), store.engine.begin() as conn:
             conn.execute(text("DELETE FROM work_items"))
@@ -225,7 +225,7 @@ def test_a_read_only_directory(
     err = _one_line(capsys.readouterr().err)
     assert f"the store {path} is read-only (no write permission on its directory {path.parent})" in err
     with Store.open(str(path)) as store:
-        assert _snapshot(store) == before
+        assert snapshot(store) == before
     new = path.parent / "new.db"
     assert main(["--db", str(new), "import", str(events)]) == 1
     err = _one_line(capsys.readouterr().err)
@@ -285,7 +285,7 @@ def test_a_full_disk_is_named_and_nothing_is_written(
     assert f"the disk holding the store {path} is full (database or disk is full); nothing was written" in err
     monkeypatch.undo()
     with Store.open(str(path)) as store:
-        assert _snapshot(store) == before
+        assert snapshot(store) == before
 
 
 def test_a_disk_io_error_is_named(
@@ -304,7 +304,7 @@ def test_a_disk_io_error_is_named(
     assert f"cannot write the store {path}: disk I/O error" in err and "nothing was written" in err
     monkeypatch.undo()
     with Store.open(str(path)) as store:
-        assert _snapshot(store) == before
+        assert snapshot(store) == before
 
 
 # --- 2. NUL and lone surrogates from a remote system -------------------------------------------------
@@ -379,9 +379,9 @@ def test_flowdeck_demo_refuses_a_store_holding_anything(
     with Store.open(str(path)) as store:
         CONTENTS[content](store)
         assert not store.is_empty()
-        before = _snapshot(store), store.sync_states()
+        before = snapshot(store), store.sync_states()
     assert main(["--db", str(path), "demo"]) == 1
     assert "already holds data that is not from the demo" in capsys.readouterr().err
     with Store.open(str(path)) as store:
-        assert (_snapshot(store), store.sync_states()) == before
+        assert (snapshot(store), store.sync_states()) == before
         assert store.get_meta("demo") is None

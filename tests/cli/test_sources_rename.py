@@ -11,7 +11,7 @@ import keyring
 import pytest
 
 from app.cli import main
-from tests.connectors.test_secrets import LockedKeyring, MemoryKeyring
+from tests.helpers.memory_keyring import LockedKeyring, MemoryKeyring
 
 CONFIG = """# keep me
 [[sources]]

@@ -11,8 +11,7 @@ import pytest
 from app.cli import COMMANDS, build_parser, main
 from data.materialise import cache
 from data.store.store import Store
-from tests.metrics.test_forecast import D0, day_records
-from tests.test_report_cli import db  # noqa: F401 - the report fixture: store and config of tests.metrics.test_report
+from tests.helpers.metrics import D0, day_records
 
 REPORT = ["report", "--from", "2026-03-02", "--to", "2026-03-09"]
 WHAT_IF_KEYS = [
@@ -40,7 +39,7 @@ def report_json(url: str, cfg: str, capsys: pytest.CaptureFixture[str], *extra: 
     return json.loads(capsys.readouterr().out)
 
 
-def test_what_if_sits_beside_the_unchanged_figures(db: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_what_if_sits_beside_the_unchanged_figures(db: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     url, cfg = db
     plain = report_json(url, cfg, capsys)
     js = report_json(
@@ -62,7 +61,7 @@ def test_what_if_sits_beside_the_unchanged_figures(db: tuple[str, str], capsys: 
     assert w["items"] == s["completed"] == 2
 
 
-def test_all_ones_is_the_report(db: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_all_ones_is_the_report(db: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     url, cfg = db
     ones = [a for part in ("Dev.wait", "Dev.active", "Test.wait", "Test.active") for a in ("--what-if", f"{part}=1")]
     (s,) = report_json(url, cfg, capsys, *ones)["streams"]
@@ -73,7 +72,7 @@ def test_all_ones_is_the_report(db: tuple[str, str], capsys: pytest.CaptureFixtu
     assert w["within_target_share"] == w["within_target_share_now"]
 
 
-def test_readable_what_if(db: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_readable_what_if(db: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     url, cfg = db
     args = ["--db", url, "--config", cfg, *REPORT, "--what-if", "Test.wait=0.5", "--what-if", "Approve.wait=0"]
     assert main(args) == 0
@@ -100,7 +99,7 @@ def test_readable_what_if(db: tuple[str, str], capsys: pytest.CaptureFixture[str
     ],
 )
 def test_bad_what_if_exits_2_naming_it(
-    db: tuple[str, str],  # noqa: F811
+    db: tuple[str, str],
     bad: list[str],
     named: str,
     capsys: pytest.CaptureFixture[str],

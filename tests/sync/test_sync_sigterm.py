@@ -24,7 +24,7 @@ import pytest
 from data.config.parse import parse_config
 from data.connectors.base import Page
 from data.sync.service import STOP_GRACE_S, run_service
-from tests.fakes.server import FakeServer, Reply
+from tests.helpers.server import FakeServer, Reply
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BOUND_S = 10.0
