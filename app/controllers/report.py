@@ -45,6 +45,8 @@ class Controller(ControllerResults, QObject):
         report_ready(Report): the report for the latest request.
         trends_ready(list[TrendPoint]): weekly trends for the latest request.
         pipelines_ready(list[PipelineStatus]): pipeline states as of the latest request, failing first.
+        scatter_ready(LeadTimeScatter): the lead-time scatter of the latest report (computed on a
+            worker once the report is in, so the map never waits for it).
         comparison_ready(Report, Report): before and after reports of the latest comparison.
         busy_changed(bool): work started (True) or everything finished (False).
         progress(str): what is happening (for the status bar).
@@ -63,6 +65,7 @@ class Controller(ControllerResults, QObject):
     report_ready = Signal(object)
     trends_ready = Signal(object)
     pipelines_ready = Signal(object)
+    scatter_ready = Signal(object)
     comparison_ready = Signal(object, object)
     busy_changed = Signal(bool)
     progress = Signal(str)
@@ -226,6 +229,22 @@ class Controller(ControllerResults, QObject):
 
         self._submit(Task(gen, job, self.is_current), self._on_partial)
         return gen
+
+    def _request_scatter(self, gen: int) -> None:
+        """The lead-time scatter of request ``gen`` (called when its report arrives: the arrays are warm)."""
+        sel, store, engine = self.last_selection, self.store, self.engine
+        if sel is None or store is None:
+            return
+        config, scope = self.config, self.scope_of(sel)
+
+        def job(emit: Emit) -> None:
+            emit("scatter", engine.lead_time_scatter(store, config, **scope))
+
+        self._submit(Task(gen, job, self.is_current), self._on_scatter)
+
+    def _on_scatter(self, gen: int, _kind: str, payload: object) -> None:
+        if gen == self._generation:  # an older one is simply not shown
+            self.scatter_ready.emit(payload)
 
     def _request_pipelines(self, as_of: datetime, generation: int) -> None:
         """Pipeline states as of ``as_of``, unless they are known or being computed for it.

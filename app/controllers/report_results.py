@@ -53,6 +53,7 @@ class ControllerResults:
     request: Callable[[Selection], int]
     now: Callable[[], datetime]
     _request_pipelines: Callable[[datetime, int], None]
+    _request_scatter: Callable[[int], None]
 
     def _submit(self, task: Task, on_partial: Callable[[int, str, object], None]) -> None:
         task.signals.partial.connect(on_partial)
@@ -97,6 +98,7 @@ class ControllerResults:
         if kind == "report":
             self.last_report = cast("Report", payload)
             self.report_ready.emit(payload)
+            self._request_scatter(gen)
         elif kind == "trends":
             key, points = cast("tuple[object, list[TrendPoint]]", payload)
             self._cache = {k: v for k, v in self._cache.items() if k[0] != "trends"} | {("trends", key): points}
