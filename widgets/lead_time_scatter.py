@@ -25,7 +25,7 @@ from widgets.plot_theme import colours, style_plot
 
 __all__ = ["PERCENTILES", "LeadTimeScatterChart", "LocalDateAxis"]
 
-#: The percentile lines, as ActionableAgile draws them.
+# The percentile lines, as ActionableAgile draws them.
 PERCENTILES = (50, 85, 95)
 _LINE_COLOURS = {50: "#009E73", 85: "#E69F00", 95: "#D55E00"}  # Okabe-Ito; the lines are labelled too
 _LINE_STYLES = {50: Qt.PenStyle.SolidLine, 85: Qt.PenStyle.DashLine, 95: Qt.PenStyle.DotLine}
@@ -80,10 +80,9 @@ class LeadTimeScatterChart(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.plot = pg.PlotWidget(self, axisItems={"bottom": LocalDateAxis(orientation="bottom")})
-        self.plot.setMinimumHeight(180)
+        self.plot.setMinimumHeight(170)
         item = self.plot.getPlotItem()
         item.setLabel("left", translate("LeadTimeScatter", "lead time (days)"))
-        item.setLabel("bottom", translate("LeadTimeScatter", "completed"))
         # Days stay days: never "kdays" or "mdays" (pyqtgraph's SI prefixes).
         for name in ("left", "bottom"):
             item.getAxis(name).enableAutoSIPrefix(False)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -44,13 +43,13 @@ from data.report.results import Report
 from widgets.comparison import ComparisonView
 from widgets.i18n import translate
 from widgets.icons import icon
+from widgets.map_page import MapPage
 from widgets.pipeline_board import PipelineBoard
 from widgets.scorecard import Scorecard
 from widgets.stage_detail import StageDetailDialog
 from widgets.sync_status import SyncStatus
 from widgets.time_range import Selection, TimeRangeBar
 from widgets.trend_chart import TrendCharts
-from widgets.value_stream_map import ValueStreamMap
 
 __all__ = [
     "MainWindow",
@@ -102,11 +101,9 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
         self.notes_label.setWordWrap(True)
         self.notes_label.setVisible(False)
 
-        self.map = ValueStreamMap()
+        self.map_view = MapPage()  # the map drawn to scale over the lead-time scatter
+        self.map = self.map_view.map
         self.map.set_stream(None, "Loading…")
-        map_scroll = QScrollArea()
-        map_scroll.setWidgetResizable(True)
-        map_scroll.setWidget(self.map)
         self.map_hint = QLabel(
             translate(
                 "MainWindow", "Click a stage (or select it with the arrow keys and press Enter) to see its items."
@@ -115,7 +112,7 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
         self.map_hint.setTextFormat(Qt.TextFormat.PlainText)
         map_page = QWidget()
         map_layout = QVBoxLayout(map_page)
-        map_layout.addWidget(map_scroll, 1)
+        map_layout.addWidget(self.map_view, 1)
         map_layout.addWidget(self.map_hint)
         self.scorecard = Scorecard()
         self.trends = TrendCharts()
@@ -229,6 +226,7 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
         c.report_ready.connect(self.show_report)
         c.trends_ready.connect(self.show_trends)
         c.pipelines_ready.connect(self.show_pipelines)
+        c.scatter_ready.connect(self.map_view.scatter.set_scatter)
         c.comparison_ready.connect(self.comparison.set_reports)
         c.busy_changed.connect(self.busy.setVisible)
         c.progress.connect(self.status_text.setText)
@@ -297,6 +295,7 @@ class MainWindow(ReportViews, ExportActions, SyncActions, QMainWindow):
 
     def _set_plot_theme(self) -> None:
         self.trends.set_dark(self.theme == "dark")
+        self.map_view.set_dark(self.theme == "dark")
 
     def show_shortcuts(self) -> QDialog:
         """Help → Keyboard shortcuts."""

@@ -159,7 +159,7 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../app/controller_results.py" line="75"/>
+        <location filename="../../app/controllers/report_results.py" line="76"/>
         <source>The metrics engine is not available in this build ({module} is missing).</source>
         <translation>此版本中没有指标引擎（缺少 {module}）。</translation>
     </message>
@@ -167,74 +167,74 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../app/export.py" line="78"/>
-        <location filename="../../app/export.py" line="155"/>
+        <location filename="../../app/documents.py" line="78"/>
+        <location filename="../../app/documents.py" line="155"/>
         <source>Flowdeck report</source>
         <extracomment>First characters that make Excel/LibreOffice evaluate a cell (OWASP CSV injection), plus tab/CR.</extracomment>
         <translation>Flowdeck 报告</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="80"/>
+        <location filename="../../app/documents.py" line="80"/>
         <source>No data.</source>
         <translation>无数据。</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="82"/>
+        <location filename="../../app/documents.py" line="82"/>
         <source>Window {start} – {end} (local time, end exclusive); as of {as_of}.</source>
         <translation>时间窗口 {start} – {end}（本地时间，不含结束时刻）；截至 {as_of}。</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="88"/>
+        <location filename="../../app/documents.py" line="88"/>
         <source>Definitions in use</source>
         <translation>采用的定义</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="93"/>
+        <location filename="../../app/documents.py" line="93"/>
         <source>Stream {name}</source>
         <translation>价值流 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="94"/>
+        <location filename="../../app/documents.py" line="94"/>
         <source>{completed} completed · lead time median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip} · bottleneck {bottleneck}</source>
         <translation>已完成 {completed} · 前置时间中位数 {median}，p85 {p85} · 流动效率 {eff} · 在制品 {wip} · 瓶颈 {bottleneck}</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="108"/>
+        <location filename="../../app/documents.py" line="108"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="109"/>
+        <location filename="../../app/documents.py" line="109"/>
         <source>Items</source>
         <translation>工作项</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="110"/>
+        <location filename="../../app/documents.py" line="110"/>
         <source>Wait (median)</source>
         <translation>等待时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="111"/>
+        <location filename="../../app/documents.py" line="111"/>
         <source>Process (median)</source>
         <translation>处理时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="112"/>
+        <location filename="../../app/documents.py" line="112"/>
         <source>WIP</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="128"/>
+        <location filename="../../app/documents.py" line="128"/>
         <source>deployments/week {rate} · lead time for changes {lead} · change failure rate {cfr} · tiers {tiers}</source>
         <translation>每周部署 {rate} 次 · 变更前置时间 {lead} · 变更失败率 {cfr} · 级别 {tiers}</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="136"/>
+        <location filename="../../app/documents.py" line="136"/>
         <source>production deployment success {rate} · release gap {gap} · requirement lead time {lead} ({unlinked} not linked) · delivery time {delivery}</source>
         <translation>生产部署成功率 {rate} · 发布间隔 {gap} · 需求交付前置时间 {lead}（{unlinked} 个未关联）· 交付时间 {delivery}</translation>
     </message>
     <message>
-        <location filename="../../app/export.py" line="147"/>
+        <location filename="../../app/documents.py" line="147"/>
         <source>Continuous delivery</source>
         <translation>持续交付</translation>
     </message>
@@ -242,442 +242,486 @@
 <context>
     <name>Format</name>
     <message>
-        <location filename="../../widgets/format.py" line="46"/>
-        <location filename="../../widgets/format.py" line="62"/>
+        <location filename="../../widgets/format.py" line="49"/>
+        <location filename="../../widgets/format.py" line="99"/>
         <source>{0} min</source>
         <extracomment>Okabe-Ito colour-blind-safe palette for DORA tiers; the tier is always written out as text too.</extracomment>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="48"/>
+        <location filename="../../widgets/format.py" line="51"/>
+        <location filename="../../widgets/format.py" line="74"/>
+        <location filename="../../widgets/map_layout.py" line="302"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="49"/>
-        <location filename="../../widgets/format.py" line="65"/>
-        <location filename="../../widgets/format.py" line="70"/>
+        <location filename="../../widgets/format.py" line="52"/>
+        <location filename="../../widgets/format.py" line="74"/>
+        <location filename="../../widgets/format.py" line="102"/>
+        <location filename="../../widgets/format.py" line="107"/>
+        <location filename="../../widgets/map_layout.py" line="302"/>
         <source>{0} d</source>
         <translation>{0} 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="58"/>
+        <location filename="../../widgets/format.py" line="95"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="61"/>
+        <location filename="../../widgets/format.py" line="98"/>
         <source>{0} min {1} s</source>
         <translation>{0} 分 {1} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="64"/>
+        <location filename="../../widgets/format.py" line="101"/>
         <source>{0} h {1} min</source>
         <translation>{0} 小时 {1} 分</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="82"/>
+        <location filename="../../widgets/format.py" line="119"/>
         <source>/week</source>
         <translation>/周</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="100"/>
+        <location filename="../../widgets/format.py" line="137"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}:{S:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}:{S:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="102"/>
+        <location filename="../../widgets/format.py" line="139"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="112"/>
+        <location filename="../../widgets/format.py" line="149"/>
         <source>d MMM</source>
         <translation>M月d日</translation>
     </message>
 </context>
 <context>
+    <name>LeadTimeScatter</name>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="78"/>
+        <source>Lead time of each completed ticket: loading…</source>
+        <translation>每个已完成工单的前置时间：加载中…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="85"/>
+        <source>lead time (days)</source>
+        <translation>前置时间（天）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="86"/>
+        <source>completed</source>
+        <translation>完成日期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="143"/>
+        <source>Lead time of each completed ticket: none completed in this window.</source>
+        <translation>每个已完成工单的前置时间：此时间范围内没有完成的工单。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="156"/>
+        <source>{pct} %: {days}</source>
+        <translation>{pct} %：{days}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/lead_time_scatter.py" line="158"/>
+        <source>Lead time of each ticket completed in the window (%n ticket(s)), by completion date: 50 % took at most {p50}, 85 % at most {p85}, 95 % at most {p95}.</source>
+        <translation>
+            <numerusform>此时间范围内完成的每个工单的前置时间（%n 个工单），按完成日期排列：50 % 不超过 {p50}，85 % 不超过 {p85}，95 % 不超过 {p95}。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="166"/>
+        <source>{shown} dots drawn: tickets that would share a dot are drawn once.</source>
+        <translation>共绘制 {shown} 个点：落在同一点上的工单只画一次。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/window_pages.py" line="27"/>
+        <location filename="../../app/main_window/pages.py" line="28"/>
         <source>Map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="28"/>
+        <location filename="../../app/main_window/pages.py" line="29"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="29"/>
+        <location filename="../../app/main_window/pages.py" line="30"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="30"/>
+        <location filename="../../app/main_window/pages.py" line="31"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="31"/>
+        <location filename="../../app/main_window/pages.py" line="32"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="32"/>
+        <location filename="../../app/main_window/pages.py" line="33"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="33"/>
+        <location filename="../../app/main_window/pages.py" line="34"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="34"/>
+        <location filename="../../app/main_window/pages.py" line="35"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="43"/>
+        <location filename="../../app/main_window/pages.py" line="44"/>
         <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
-        <extracomment>Pages computed only while shown (app.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
+        <extracomment>Pages computed only while shown (app.main_window.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
         <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="45"/>
+        <location filename="../../app/main_window/pages.py" line="46"/>
         <source>Range: 2, 4, 13, 26 weeks, quarter to date, custom</source>
         <translation>时间范围：2、4、13、26 周，本季度至今，自定义</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="47"/>
+        <location filename="../../app/main_window/pages.py" line="48"/>
         <source>Left / Right, Home / End</source>
         <translation>左 / 右，Home / End</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="48"/>
+        <location filename="../../app/main_window/pages.py" line="49"/>
         <source>Move between stages on the map</source>
         <translation>在价值流图的阶段之间移动</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="51"/>
+        <location filename="../../app/main_window/pages.py" line="52"/>
         <source>Enter or Space</source>
         <translation>Enter 或空格</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="52"/>
+        <location filename="../../app/main_window/pages.py" line="53"/>
         <source>Open the items behind the selected stage</source>
         <translation>打开所选阶段背后的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="54"/>
+        <location filename="../../app/main_window/pages.py" line="55"/>
         <source>Sync every source now (Esc or the status bar&apos;s Cancel stops it)</source>
         <translation>立即同步所有数据源（Esc 或状态栏的“取消”可停止）</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="55"/>
+        <location filename="../../app/main_window/pages.py" line="56"/>
         <source>Recompute now</source>
         <translation>立即重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="56"/>
+        <location filename="../../app/main_window/pages.py" line="57"/>
         <source>Export the current page as PNG</source>
         <translation>将当前页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="57"/>
+        <location filename="../../app/main_window/pages.py" line="58"/>
         <source>Export the dashboard as a PDF report</source>
         <translation>将仪表盘导出为 PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="58"/>
+        <location filename="../../app/main_window/pages.py" line="59"/>
         <source>Export the selected stage&apos;s items as CSV</source>
         <translation>将所选阶段的工作项导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="59"/>
+        <location filename="../../app/main_window/pages.py" line="60"/>
         <source>Switch between light and dark theme</source>
         <translation>在浅色与深色主题之间切换</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="60"/>
+        <location filename="../../app/main_window/pages.py" line="61"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="197"/>
-        <location filename="../../app/window_pages.py" line="61"/>
+        <location filename="../../app/main_window/pages.py" line="62"/>
+        <location filename="../../app/main_window/window.py" line="188"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="82"/>
+        <location filename="../../app/main_window/window.py" line="75"/>
         <source>Flowdeck</source>
         <extracomment>Opens the Sources dialog (called with the window).</extracomment>
         <translation>Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="90"/>
+        <location filename="../../app/main_window/window.py" line="83"/>
         <source>Add a source…</source>
         <translation>添加数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="117"/>
+        <location filename="../../app/main_window/window.py" line="108"/>
         <source>Click a stage (or select it with the arrow keys and press Enter) to see its items.</source>
         <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="146"/>
+        <location filename="../../app/main_window/window.py" line="137"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="183"/>
-        <location filename="../../app/main_window.py" line="189"/>
-        <location filename="../../app/main_window.py" line="192"/>
-        <location filename="../../app/main_window.py" line="197"/>
+        <location filename="../../app/main_window/window.py" line="174"/>
+        <location filename="../../app/main_window/window.py" line="180"/>
+        <location filename="../../app/main_window/window.py" line="183"/>
+        <location filename="../../app/main_window/window.py" line="188"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="184"/>
+        <location filename="../../app/main_window/window.py" line="175"/>
         <source>Export current page as PNG…</source>
         <translation>将当前页面导出为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="189"/>
+        <location filename="../../app/main_window/window.py" line="180"/>
         <source>Export report as PDF…</source>
         <translation>将报告导出为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="193"/>
+        <location filename="../../app/main_window/window.py" line="184"/>
         <source>Export selected stage&apos;s items as CSV…</source>
         <translation>将所选阶段的工作项导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="200"/>
-        <location filename="../../app/main_window.py" line="202"/>
-        <location filename="../../app/main_window.py" line="204"/>
+        <location filename="../../app/main_window/window.py" line="191"/>
+        <location filename="../../app/main_window/window.py" line="193"/>
+        <location filename="../../app/main_window/window.py" line="195"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="202"/>
+        <location filename="../../app/main_window/window.py" line="193"/>
         <source>Recompute</source>
         <translation>重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="204"/>
+        <location filename="../../app/main_window/window.py" line="195"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="208"/>
+        <location filename="../../app/main_window/window.py" line="199"/>
         <source>&amp;Range</source>
         <translation>时间范围(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="211"/>
-        <location filename="../../app/window_parts.py" line="99"/>
-        <location filename="../../app/window_parts.py" line="102"/>
+        <location filename="../../app/main_window/parts.py" line="99"/>
+        <location filename="../../app/main_window/parts.py" line="102"/>
+        <location filename="../../app/main_window/window.py" line="202"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="211"/>
-        <location filename="../../app/window_parts.py" line="112"/>
+        <location filename="../../app/main_window/parts.py" line="112"/>
+        <location filename="../../app/main_window/window.py" line="202"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="215"/>
-        <location filename="../../app/main_window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="206"/>
+        <location filename="../../app/main_window/window.py" line="208"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/dialogs.py" line="28"/>
-        <location filename="../../app/main_window.py" line="215"/>
+        <location filename="../../app/main_window/dialogs.py" line="28"/>
+        <location filename="../../app/main_window/window.py" line="206"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/dialogs.py" line="51"/>
-        <location filename="../../app/main_window.py" line="217"/>
+        <location filename="../../app/main_window/dialogs.py" line="51"/>
+        <location filename="../../app/main_window/window.py" line="208"/>
         <source>About Flowdeck</source>
         <translation>关于 Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="88"/>
+        <location filename="../../app/main_window/pages.py" line="89"/>
         <source>demo data ends {end}: &apos;now&apos; is that moment</source>
         <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="95"/>
+        <location filename="../../app/main_window/pages.py" line="96"/>
         <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
         <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="106"/>
+        <location filename="../../app/main_window/pages.py" line="107"/>
         <source>Demo data: {url}</source>
         <translation>演示数据：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="106"/>
+        <location filename="../../app/main_window/pages.py" line="107"/>
         <source>Store: {url}</source>
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="120"/>
+        <location filename="../../app/main_window/pages.py" line="121"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="127"/>
+        <location filename="../../app/main_window/pages.py" line="128"/>
         <source>{start} – {end} · as of {as_of} · demo data</source>
         <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="129"/>
+        <location filename="../../app/main_window/pages.py" line="130"/>
         <source>{start} – {end} · as of {as_of}</source>
         <translation>{start} – {end} · 截至 {as_of}</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="162"/>
+        <location filename="../../app/main_window/pages.py" line="163"/>
         <source>{source}: answering again</source>
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="173"/>
+        <location filename="../../app/main_window/pages.py" line="174"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
     <message>
-        <location filename="../../app/window_pages.py" line="188"/>
+        <location filename="../../app/main_window/pages.py" line="189"/>
         <source>Working-time calendar not available: {reason}</source>
         <translation>工作时间日历不可用：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/dialogs.py" line="30"/>
+        <location filename="../../app/main_window/dialogs.py" line="30"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../app/dialogs.py" line="30"/>
+        <location filename="../../app/main_window/dialogs.py" line="30"/>
         <source>Does</source>
         <translation>功能</translation>
     </message>
     <message>
-        <location filename="../../app/dialogs.py" line="54"/>
+        <location filename="../../app/main_window/dialogs.py" line="54"/>
         <source>Flowdeck — where delivery time goes.
 A value-stream dashboard over your CI and ticket systems.</source>
         <translation>Flowdeck——交付时间都花在了哪里。
 基于 CI 与工单系统的价值流仪表盘。</translation>
     </message>
     <message>
-        <location filename="../../app/window_exports.py" line="63"/>
+        <location filename="../../app/main_window/exports.py" line="63"/>
         <source>Demo data: synthetic, not real.</source>
         <translation>演示数据：虚构，非真实数据。</translation>
     </message>
     <message>
-        <location filename="../../app/window_exports.py" line="82"/>
+        <location filename="../../app/main_window/exports.py" line="82"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/window_exports.py" line="86"/>
+        <location filename="../../app/main_window/exports.py" line="86"/>
         <source>Export page as PNG</source>
         <translation>将页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/window_exports.py" line="94"/>
+        <location filename="../../app/main_window/exports.py" line="94"/>
         <source>Export report as PDF</source>
         <translation>将报告导出为 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/window_exports.py" line="107"/>
+        <location filename="../../app/main_window/exports.py" line="107"/>
         <source>Export stage items as CSV</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/window_parts.py" line="63"/>
+        <location filename="../../app/main_window/parts.py" line="63"/>
         <source>%n work item(s)</source>
         <translation>
             <numerusform>%n 个工作项</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/window_parts.py" line="65"/>
+        <location filename="../../app/main_window/parts.py" line="65"/>
         <source>%n change(s)</source>
         <translation>
             <numerusform>%n 个变更</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/window_parts.py" line="67"/>
+        <location filename="../../app/main_window/parts.py" line="67"/>
         <source>%n deployment(s)</source>
         <translation>
             <numerusform>%n 次部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="76"/>
+        <location filename="../../app/main_window/parts.py" line="76"/>
         <source>Note: {calendar}.</source>
         <translation>注意：{calendar}。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="79"/>
+        <location filename="../../app/main_window/parts.py" line="79"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="82"/>
+        <location filename="../../app/main_window/parts.py" line="82"/>
         <source>Excluded by decision: {listed}.</source>
         <translation>已按决定排除：{listed}。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="99"/>
+        <location filename="../../app/main_window/parts.py" line="99"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="103"/>
+        <location filename="../../app/main_window/parts.py" line="103"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="108"/>
+        <location filename="../../app/main_window/parts.py" line="108"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="120"/>
+        <location filename="../../app/main_window/parts.py" line="120"/>
         <source>Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced.</source>
         <translation>没有可同步的内容：请先添加数据源（数据源 → 数据源…）。演示数据不会同步。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="124"/>
+        <location filename="../../app/main_window/parts.py" line="124"/>
         <source>This store holds the demo data; start Flowdeck with --db PATH for your own sources.</source>
         <translation>此数据库存放的是演示数据；请使用 --db PATH 启动 Flowdeck 以接入您自己的数据源。</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="129"/>
+        <location filename="../../app/main_window/parts.py" line="129"/>
         <source>Sync {names} now (F5)</source>
         <translation>立即同步 {names}（F5）</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="151"/>
+        <location filename="../../app/main_window/parts.py" line="151"/>
         <source>Sync: {errors}</source>
         <translation>同步：{errors}</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="167"/>
+        <location filename="../../app/main_window/parts.py" line="167"/>
         <source>updated {time}</source>
         <translation>{time} 已更新</translation>
     </message>
     <message>
-        <location filename="../../app/window_parts.py" line="170"/>
+        <location filename="../../app/main_window/parts.py" line="170"/>
         <source>New data was noticed in the store at {when}; recomputed.</source>
         <translation>{when} 在数据库中发现新数据，已重新计算。</translation>
     </message>
@@ -770,12 +814,12 @@ A value-stream dashboard over your CI and ticket systems.</source>
 <context>
     <name>Notifier</name>
     <message>
-        <location filename="../../app/notify.py" line="40"/>
+        <location filename="../../app/controllers/notify.py" line="40"/>
         <source>Flowdeck: {failing} failing, {running} running, {passing} passing</source>
         <translation>Flowdeck：{failing} 个失败，{running} 个运行中，{passing} 个通过</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/notify.py" line="86"/>
+        <location filename="../../app/controllers/notify.py" line="86"/>
         <source>%n pipeline(s) changed</source>
         <translation>
             <numerusform>%n 条流水线状态变化</numerusform>
@@ -903,50 +947,50 @@ Retrying with backoff; the other sources keep updating.</source>
         <translation>数据源 {source} 出错</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="75"/>
-        <location filename="../../widgets/pipeline_board.py" line="195"/>
+        <location filename="../../widgets/pipeline_board.py" line="68"/>
+        <location filename="../../widgets/pipeline_board.py" line="188"/>
         <source>No pipelines in the cache yet.</source>
         <extracomment>The &quot;N pipelines, M failing&quot; line (the wall has it in its header instead).</extracomment>
         <translation>缓存中还没有流水线。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="197"/>
+        <location filename="../../widgets/pipeline_board.py" line="190"/>
         <source>No pipeline ran recently (%n idle pipeline(s) hidden).</source>
         <translation>
             <numerusform>最近没有运行过的流水线（已隐藏 %n 条空闲流水线）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="203"/>
+        <location filename="../../widgets/pipeline_board.py" line="196"/>
         <source>✓ All green: %n pipeline(s), none failing or running.</source>
         <translation>
             <numerusform>✓ 全部通过：共 %n 条流水线，没有失败或运行中的。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="206"/>
+        <location filename="../../widgets/pipeline_board.py" line="199"/>
         <source>No pipeline matches the filter.</source>
         <translation>没有符合筛选条件的流水线。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="209"/>
+        <location filename="../../widgets/pipeline_board.py" line="202"/>
         <source>%n pipeline(s), {failing} failing.</source>
         <translation>
             <numerusform>共 %n 条流水线，{failing} 条失败。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="214"/>
+        <location filename="../../widgets/pipeline_board.py" line="207"/>
         <source>Showing the first {n}, failing first.</source>
         <translation>显示前 {n} 条，失败的优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="216"/>
+        <location filename="../../widgets/pipeline_board.py" line="209"/>
         <source>{n} match the filter.</source>
         <translation>{n} 条符合筛选条件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="219"/>
+        <location filename="../../widgets/pipeline_board.py" line="212"/>
         <source>%n idle pipeline(s) hidden (no run recently).</source>
         <translation>
             <numerusform>已隐藏 %n 条空闲流水线（最近未运行）。</numerusform>
@@ -1408,27 +1452,27 @@ Shipped by {pipeline}</source>
 <context>
     <name>SourcesController</name>
     <message>
-        <location filename="../../app/sources_controller.py" line="170"/>
+        <location filename="../../app/controllers/sources.py" line="171"/>
         <source>Saved {name} to {path}.</source>
         <translation>已将 {name} 保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="174"/>
+        <location filename="../../app/controllers/sources.py" line="175"/>
         <source> The token is in the OS keyring.</source>
         <translation>令牌已保存在操作系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="176"/>
+        <location filename="../../app/controllers/sources.py" line="177"/>
         <source> The token was NOT stored: {error}</source>
         <translation>令牌未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="201"/>
+        <location filename="../../app/controllers/sources.py" line="202"/>
         <source>Removed {name} from {path}.</source>
         <translation>已从 {path} 中删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="204"/>
+        <location filename="../../app/controllers/sources.py" line="205"/>
         <source> Its keyring token was removed.</source>
         <translation>其密钥环中的令牌已删除。</translation>
     </message>
@@ -1452,67 +1496,67 @@ Shipped by {pipeline}</source>
         <translation>环境变量 {name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="60"/>
+        <location filename="../../widgets/sources_dialog.py" line="62"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="72"/>
+        <location filename="../../widgets/sources_dialog.py" line="74"/>
         <source>Config file: {path}</source>
         <extracomment>Asks before removing; tests replace it.</extracomment>
         <translation>配置文件：{path}</translation>
     </message>
     <message>
         <location filename="../../widgets/source_form.py" line="73"/>
-        <location filename="../../widgets/sources_dialog.py" line="79"/>
+        <location filename="../../widgets/sources_dialog.py" line="81"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
         <location filename="../../widgets/source_form.py" line="79"/>
-        <location filename="../../widgets/sources_dialog.py" line="80"/>
+        <location filename="../../widgets/sources_dialog.py" line="82"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="82"/>
+        <location filename="../../widgets/sources_dialog.py" line="84"/>
         <source>Last sync</source>
         <translation>上次同步</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="83"/>
+        <location filename="../../widgets/sources_dialog.py" line="85"/>
         <source>Last error</source>
         <translation>上次错误</translation>
     </message>
     <message>
         <location filename="../../widgets/source_form.py" line="126"/>
-        <location filename="../../widgets/sources_dialog.py" line="84"/>
+        <location filename="../../widgets/sources_dialog.py" line="86"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="93"/>
+        <location filename="../../widgets/sources_dialog.py" line="95"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="95"/>
+        <location filename="../../widgets/sources_dialog.py" line="97"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
         <location filename="../../widgets/source_form.py" line="194"/>
-        <location filename="../../widgets/sources_dialog.py" line="108"/>
+        <location filename="../../widgets/sources_dialog.py" line="110"/>
         <source>New source</source>
         <translation>新数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="125"/>
+        <location filename="../../widgets/sources_dialog.py" line="127"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="127"/>
+        <location filename="../../widgets/sources_dialog.py" line="129"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -1678,57 +1722,57 @@ Shipped by {pipeline}</source>
     </message>
     <message>
         <location filename="../../widgets/source_form.py" line="192"/>
-        <location filename="../../widgets/sources_dialog.py" line="255"/>
+        <location filename="../../widgets/sources_dialog.py" line="257"/>
         <source>Edit source {name}</source>
         <translation>编辑数据源 {name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="159"/>
+        <location filename="../../widgets/sources_dialog.py" line="161"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="165"/>
+        <location filename="../../widgets/sources_dialog.py" line="167"/>
         <source>Testing the connection…</source>
         <translation>正在测试连接…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="172"/>
+        <location filename="../../widgets/sources_dialog.py" line="174"/>
         <source>Removing {name}…</source>
         <translation>正在删除 {name}…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="178"/>
+        <location filename="../../widgets/sources_dialog.py" line="180"/>
         <source>Remove source</source>
         <translation>删除数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="179"/>
+        <location filename="../../widgets/sources_dialog.py" line="181"/>
         <source>Remove the source {name} from the config file and its keyring token?</source>
         <translation>从配置文件中删除数据源 {name} 及其密钥环令牌？</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="197"/>
+        <location filename="../../widgets/sources_dialog.py" line="199"/>
         <source>Tokens: {message}</source>
         <translation>令牌：{message}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="199"/>
+        <location filename="../../widgets/sources_dialog.py" line="201"/>
         <source>{message} Flowdeck keeps no token in a file: use the environment variable named under the token field. (Keyring backend: {backend})</source>
         <translation>{message} Flowdeck 不会把令牌保存在文件中：请使用令牌输入框下方所示的环境变量。（密钥环后端：{backend}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="221"/>
+        <location filename="../../widgets/sources_dialog.py" line="223"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="268"/>
+        <location filename="../../widgets/sources_dialog.py" line="270"/>
         <source>Connected: {message}</source>
         <translation>已连接：{message}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="270"/>
+        <location filename="../../widgets/sources_dialog.py" line="272"/>
         <source>Failed: {message}</source>
         <translation>失败：{message}</translation>
     </message>
@@ -1736,86 +1780,92 @@ Shipped by {pipeline}</source>
 <context>
     <name>StageDetail</name>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="51"/>
+        <location filename="../../widgets/stage_detail.py" line="54"/>
         <source>Key</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="52"/>
+        <location filename="../../widgets/stage_detail.py" line="55"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="53"/>
+        <location filename="../../widgets/stage_detail.py" line="56"/>
         <source>Wait</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="54"/>
+        <location filename="../../widgets/stage_detail.py" line="57"/>
         <source>Process</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="55"/>
+        <location filename="../../widgets/stage_detail.py" line="58"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="56"/>
+        <location filename="../../widgets/stage_detail.py" line="59"/>
         <source>Visits</source>
         <translation>进入次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="57"/>
+        <location filename="../../widgets/stage_detail.py" line="60"/>
         <source>Completed</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="136"/>
+        <location filename="../../widgets/stage_detail.py" line="139"/>
         <source>{title}
 Open {url}</source>
         <translation>{title}
 打开 {url}</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="180"/>
+        <location filename="../../widgets/stage_detail.py" line="183"/>
         <source>Filter by key or title…</source>
         <translation>按编号或标题筛选…</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="197"/>
-        <source>time in stage (wait + process)</source>
-        <translation>在阶段内的时间（等待 + 处理）</translation>
+        <location filename="../../widgets/stage_detail.py" line="200"/>
+        <location filename="../../widgets/stage_detail.py" line="258"/>
+        <source>time in stage (wait + process), hours</source>
+        <translation>阶段内时间（等待 + 处理），小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="198"/>
+        <location filename="../../widgets/stage_detail.py" line="201"/>
         <source>items</source>
         <translation>工作项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/stage_detail.py" line="223"/>
+        <location filename="../../widgets/stage_detail.py" line="231"/>
         <source>{name}: %n item(s) · wait median {wait} (p85 {wait85}) · process median {process} (p85 {process85}) · WIP {wip} · %C&amp;A {ca}</source>
         <translation>
             <numerusform>{name}：%n 个工作项 · 等待时间中位数 {wait}（p85 {wait85}）· 处理时间中位数 {process}（p85 {process85}）· 在制品 {wip} · %C&amp;A {ca}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="239"/>
+        <location filename="../../widgets/stage_detail.py" line="247"/>
         <source>{summary} · no item-level detail available for this stage</source>
         <translation>{summary} · 此阶段没有工作项级明细</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="278"/>
+        <location filename="../../widgets/stage_detail.py" line="256"/>
+        <source>time in stage (wait + process), days</source>
+        <translation>阶段内时间（等待 + 处理），天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="294"/>
         <source>Stage: {name}</source>
         <translation>阶段：{name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="284"/>
+        <location filename="../../widgets/stage_detail.py" line="300"/>
         <source>Double-click a row (or press Enter) to open the ticket.</source>
         <translation>双击一行（或按 Enter）打开工单。</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="290"/>
+        <location filename="../../widgets/stage_detail.py" line="306"/>
         <source>Export items as CSV…</source>
         <translation>将工作项导出为 CSV…</translation>
     </message>
@@ -1823,65 +1873,65 @@ Open {url}</source>
 <context>
     <name>Sync</name>
     <message>
-        <location filename="../../app/sync_controller.py" line="41"/>
+        <location filename="../../app/controllers/sync.py" line="43"/>
         <source>This store holds the demo organisation; syncing real sources into it would mix synthetic and real numbers. Start Flowdeck with a store of its own for your data (flowdeck --db PATH), then sync.</source>
         <extracomment>Shown when a sync is asked for a store that holds the demo organisation.</extracomment>
         <translation>此数据库存放的是演示组织的数据；把真实数据源同步进来会混淆虚构与真实的数字。请为您的数据使用单独的数据库启动 Flowdeck（flowdeck --db PATH），然后再同步。</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="66"/>
+        <location filename="../../app/controllers/sync.py" line="68"/>
         <source>Sync cancelled; the next sync resumes from the last stored page</source>
         <translation>同步已取消；下次同步将从最后保存的页继续</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="68"/>
+        <location filename="../../app/controllers/sync.py" line="70"/>
         <source>Sync finished with errors ({sources})</source>
         <translation>同步完成，但有错误（{sources}）</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="70"/>
+        <location filename="../../app/controllers/sync.py" line="72"/>
         <source>Sync finished</source>
         <translation>同步完成</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/sync_controller.py" line="71"/>
+        <location filename="../../app/controllers/sync.py" line="73"/>
         <source>{head}: {records} records from %n source(s)</source>
         <translation>
             <numerusform>{head}：来自 %n 个数据源的 {records} 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="113"/>
+        <location filename="../../app/controllers/sync.py" line="123"/>
         <source>No source is configured: add one under Sources → Sources… first.</source>
         <translation>尚未配置数据源：请先在“数据源 → 数据源…”中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="116"/>
+        <location filename="../../app/controllers/sync.py" line="126"/>
         <source>The store is not open yet.</source>
         <translation>数据库尚未打开。</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="137"/>
+        <location filename="../../app/controllers/sync.py" line="147"/>
         <source>{source} {stream}: page {pages}, {records} records, {requests} requests</source>
         <translation>{source} {stream}：第 {pages} 页，{records} 条记录，{requests} 次请求</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="141"/>
+        <location filename="../../app/controllers/sync.py" line="151"/>
         <source>{progress}, waited {seconds} s</source>
         <translation>{progress}，已等待 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="146"/>
+        <location filename="../../app/controllers/sync.py" line="156"/>
         <source>{source}: connecting…</source>
         <translation>{source}：正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="158"/>
+        <location filename="../../app/controllers/sync.py" line="168"/>
         <source>{source}: cancelled</source>
         <translation>{source}：已取消</translation>
     </message>
     <message>
-        <location filename="../../app/sync_controller.py" line="160"/>
+        <location filename="../../app/controllers/sync.py" line="170"/>
         <source>{source}: done</source>
         <translation>{source}：完成</translation>
     </message>
@@ -2103,136 +2153,136 @@ Open {url}</source>
 <context>
     <name>TrustPages</name>
     <message>
-        <location filename="../../app/trust_pages.py" line="60"/>
+        <location filename="../../app/main_window/trust_pages.py" line="60"/>
         <source>Release {repo}#{id}</source>
         <translation>发布 {repo}#{id}</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="69"/>
+        <location filename="../../app/main_window/trust_pages.py" line="69"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="72"/>
+        <location filename="../../app/main_window/trust_pages.py" line="72"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="99"/>
+        <location filename="../../app/main_window/trust_pages.py" line="99"/>
         <source>Export release report as {what}</source>
         <translation>将发布报告导出为 {what}</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="109"/>
+        <location filename="../../app/main_window/trust_pages.py" line="109"/>
         <source>Cannot write {name}: {error}</source>
         <translation>无法写入 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="112"/>
+        <location filename="../../app/main_window/trust_pages.py" line="112"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="141"/>
-        <location filename="../../app/trust_pages.py" line="144"/>
-        <location filename="../../app/trust_pages.py" line="157"/>
+        <location filename="../../app/main_window/trust_pages.py" line="141"/>
+        <location filename="../../app/main_window/trust_pages.py" line="144"/>
+        <location filename="../../app/main_window/trust_pages.py" line="157"/>
         <source>Computed when this page is shown.</source>
         <translation>显示此页面时计算。</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="148"/>
+        <location filename="../../app/main_window/trust_pages.py" line="148"/>
         <source>Finished</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="149"/>
+        <location filename="../../app/main_window/trust_pages.py" line="149"/>
         <source>Repository</source>
         <translation>代码仓库</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="150"/>
+        <location filename="../../app/main_window/trust_pages.py" line="150"/>
         <source>Deployment</source>
         <translation>部署</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="151"/>
+        <location filename="../../app/main_window/trust_pages.py" line="151"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="152"/>
+        <location filename="../../app/main_window/trust_pages.py" line="152"/>
         <source>Environment</source>
         <translation>环境</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="153"/>
+        <location filename="../../app/main_window/trust_pages.py" line="153"/>
         <source>Source</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="158"/>
+        <location filename="../../app/main_window/trust_pages.py" line="158"/>
         <source>Open release report</source>
         <translation>打开发布报告</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="161"/>
+        <location filename="../../app/main_window/trust_pages.py" line="161"/>
         <source>Double-click a production deployment (or select it and press Enter) for its release report.</source>
         <translation>双击一次生产部署（或选中后按 Enter）查看其发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="194"/>
+        <location filename="../../app/main_window/trust_pages.py" line="194"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="195"/>
+        <location filename="../../app/main_window/trust_pages.py" line="195"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="196"/>
+        <location filename="../../app/main_window/trust_pages.py" line="196"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="230"/>
+        <location filename="../../app/main_window/trust_pages.py" line="230"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="250"/>
+        <location filename="../../app/main_window/trust_pages.py" line="250"/>
         <source>Computed {when}.</source>
         <translation>计算于 {when}。</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="263"/>
+        <location filename="../../app/main_window/trust_pages.py" line="263"/>
         <source>Could not compute: {message}</source>
         <translation>无法计算：{message}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/trust_pages.py" line="275"/>
+        <location filename="../../app/main_window/trust_pages.py" line="275"/>
         <source>%n production deployment(s) finished in the selected window, newest first.</source>
         <translation>
             <numerusform>所选时间窗口内完成了 %n 次生产部署，最新的在前。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="282"/>
+        <location filename="../../app/main_window/trust_pages.py" line="282"/>
         <source>No production deployment finished in the selected window.</source>
         <translation>所选时间窗口内没有完成的生产部署。</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="300"/>
+        <location filename="../../app/main_window/trust_pages.py" line="300"/>
         <source>Building the release report of {repo}#{id}…</source>
         <translation>正在生成 {repo}#{id} 的发布报告…</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="310"/>
+        <location filename="../../app/main_window/trust_pages.py" line="310"/>
         <source>Release report of {repo}#{id}.</source>
         <translation>{repo}#{id} 的发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/trust_pages.py" line="320"/>
+        <location filename="../../app/main_window/trust_pages.py" line="320"/>
         <source>Could not build the release report of {repo}#{id}: {message}</source>
         <translation>无法生成 {repo}#{id} 的发布报告：{message}</translation>
     </message>
@@ -2240,77 +2290,153 @@ Open {url}</source>
 <context>
     <name>ValueStreamMap</name>
     <message>
-        <location filename="../../widgets/map_layout.py" line="33"/>
+        <location filename="../../widgets/map_layout.py" line="56"/>
         <source>⚠ Bottleneck</source>
         <translation>⚠ 瓶颈</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../widgets/map_layout.py" line="209"/>
+        <source>%n run(s)</source>
+        <translation>
+            <numerusform>%n 次运行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/map_layout.py" line="211"/>
+        <source>%n deployment(s)</source>
+        <translation>
+            <numerusform>%n 次部署</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/map_layout.py" line="212"/>
+        <source>%n ticket(s)</source>
+        <translation>
+            <numerusform>%n 个工单</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="87"/>
+        <location filename="../../widgets/map_layout.py" line="220"/>
         <source>process</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="89"/>
+        <location filename="../../widgets/map_layout.py" line="221"/>
+        <source>WIP {wip}</source>
+        <translation>在制品 {wip}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="355"/>
+        <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median) · flow efficiency {eff} · rolled %C&amp;A {rca}</source>
+        <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）· 流动效率 {eff} · 累计 %C&amp;A {rca}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="391"/>
+        <source>Pipeline stages · per run or deployment</source>
+        <translation>流水线阶段 · 按每次运行或部署计</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="393"/>
+        <source>Ticket stages · medians per ticket</source>
+        <translation>工单阶段 · 按工单计的中位数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="515"/>
+        <source>Ticket stages add up to {total} (wait {wait} + process {process}, sums of medians); the median lead time is {lead}.</source>
+        <translation>工单阶段合计 {total}（等待 {wait} + 处理 {process}，各中位数之和）；前置时间中位数为 {lead}。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="532"/>
+        <source>Medians do not add up: each is the middle of its own items. Means do: a ticket took {mean} on average, {inside} of it in these stages and {outside} outside them.</source>
+        <translation>中位数不能相加：每个中位数只取自各自的工作项。平均值可以相加：一个工单平均耗时 {mean}，其中 {inside} 在这些阶段内，{outside} 在所有阶段之外。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="539"/>
+        <source>Medians do not add up: each is the middle of its own items.</source>
+        <translation>中位数不能相加：每个中位数只取自各自的工作项。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="542"/>
+        <source>Pipeline stages count job runs and deployments, timed from the merge: they overlap the ticket stages&apos; time and are not added to it.</source>
+        <translation>流水线阶段统计的是作业运行和部署，从合并开始计时：它们与工单阶段的时间重叠，不计入合计。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="579"/>
+        <source>Ticket stages</source>
+        <translation>工单阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="579"/>
+        <source>Median lead time</source>
+        <translation>前置时间中位数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="581"/>
+        <source>Pipeline stages</source>
+        <translation>流水线阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="682"/>
+        <source>{stage} {time}</source>
+        <translation>{stage} {time}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="219"/>
         <source>wait</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="91"/>
-        <source>items · WIP</source>
-        <translation>工作项 · 在制品</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/value_stream_map.py" line="47"/>
+        <location filename="../../widgets/value_stream_map.py" line="48"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="53"/>
+        <location filename="../../widgets/value_stream_map.py" line="54"/>
         <source>Value-stream map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="61"/>
+        <location filename="../../widgets/value_stream_map.py" line="62"/>
         <source>No data for this period</source>
         <translation>此时间段没有数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="137"/>
-        <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median)</source>
-        <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）</translation>
+        <location filename="../../widgets/value_stream_map.py" line="257"/>
+        <source>Pipeline stage: measured per job run or deployment, from the merge</source>
+        <translation>流水线阶段：按每次作业运行或部署计，从合并开始计时</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="236"/>
-        <source>Wait {wait}  ·  Process {process}  ·  Flow efficiency {eff}  ·  Rolled %C&amp;A {rca}</source>
-        <translation>等待时间 {wait}  ·  处理时间 {process}  ·  流动效率 {eff}  ·  累计 %C&amp;A {rca}</translation>
+        <location filename="../../widgets/value_stream_map.py" line="259"/>
+        <source>Ticket stage: measured per ticket</source>
+        <translation>工单阶段：按每个工单计</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="220"/>
+        <location filename="../../widgets/value_stream_map.py" line="267"/>
+        <source>{count}   WIP: {wip} (median age {age})</source>
+        <translation>{count}   在制品：{wip}（停留时间中位数 {age}）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="261"/>
         <source>Process: median {median}, p85 {p85}, total {total}</source>
         <translation>处理时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="223"/>
+        <location filename="../../widgets/value_stream_map.py" line="264"/>
         <source>Wait: median {median}, p85 {p85}, total {total}</source>
         <translation>等待时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="226"/>
-        <source>Items: {items}   WIP: {wip} (median age {age})</source>
-        <translation>工作项：{items}   在制品：{wip}（停留时间中位数 {age}）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/value_stream_map.py" line="229"/>
+        <location filename="../../widgets/value_stream_map.py" line="270"/>
         <source>Complete and accurate: {pct}</source>
         <translation>完整准确率：{pct}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="232"/>
+        <location filename="../../widgets/value_stream_map.py" line="273"/>
         <source>Bottleneck: the largest total wait of the stream</source>
         <translation>瓶颈：价值流中总等待时间最长的阶段</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="233"/>
+        <location filename="../../widgets/value_stream_map.py" line="274"/>
         <source>Click or press Enter for the items behind these numbers.</source>
         <translation>点击或按 Enter 查看这些数字背后的工作项。</translation>
     </message>
@@ -2438,79 +2564,79 @@ Open {url}</source>
 <context>
     <name>WallPages</name>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="51"/>
+        <location filename="../../widgets/wall_pages.py" line="52"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="118"/>
+        <location filename="../../widgets/wall_pages.py" line="119"/>
         <source>+ %n more on this wall&apos;s list, {failing} of them failing (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示，其中 {failing} 条失败（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="125"/>
+        <location filename="../../widgets/wall_pages.py" line="126"/>
         <source>+ %n more on this wall&apos;s list (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="193"/>
+        <location filename="../../widgets/wall_pages.py" line="194"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="202"/>
+        <location filename="../../widgets/wall_pages.py" line="203"/>
         <source>Lead time (median)</source>
         <translation>前置时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="203"/>
+        <location filename="../../widgets/wall_pages.py" line="204"/>
         <source>Flow efficiency</source>
         <translation>流动效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="204"/>
+        <location filename="../../widgets/wall_pages.py" line="205"/>
         <source>Work in progress</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="205"/>
+        <location filename="../../widgets/wall_pages.py" line="206"/>
         <source>Bottleneck</source>
         <translation>瓶颈</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="225"/>
-        <location filename="../../widgets/wall_pages.py" line="290"/>
+        <location filename="../../widgets/wall_pages.py" line="226"/>
+        <location filename="../../widgets/wall_pages.py" line="291"/>
         <source>Waiting for the first report…</source>
         <translation>正在等待第一份报告…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="232"/>
+        <location filename="../../widgets/wall_pages.py" line="233"/>
         <source>{name} · %n item(s) completed · {window}</source>
         <translation>
             <numerusform>{name} · 已完成 %n 个工作项 · {window}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="259"/>
+        <location filename="../../widgets/wall_pages.py" line="260"/>
         <source>target {target}: {mark}</source>
         <translation>目标 {target}：{mark}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="279"/>
+        <location filename="../../widgets/wall_pages.py" line="280"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="314"/>
+        <location filename="../../widgets/wall_pages.py" line="315"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="319"/>
+        <location filename="../../widgets/wall_pages.py" line="320"/>
         <source>Waiting for first data…</source>
         <translation>正在等待首批数据…</translation>
     </message>
