@@ -591,7 +591,7 @@ def _timeline(
     if pipes:
         cap_texts.append(translate("ValueStreamMap", "Pipeline stages"))
     cap_w = min(max(cfm.horizontalAdvance(t) for t in cap_texts) + 4, row_w * 0.18)
-    end_texts = [fmt_in_unit(v, unit) for v in (t_total, lead, p_total) if v is not None]
+    end_texts = [fmt_in_unit(v, unit) for v in (t_total, lead, p_total)]
     end_w = max([vfm.horizontalAdvance(t) for t in end_texts] or [0.0]) + 8
     sx0 = x0 + cap_w + 12
     scale_w = max(40.0, x0 + row_w - end_w - sx0)

@@ -327,3 +327,50 @@ def test_stage_histogram_is_in_hours_or_days_never_kilohours(qtbot: Any) -> None
     qtbot.wait(50)
     assert d.unit == "h" and "hours" in axis.labelString()
     assert max(d.bars.getData()[0]) == pytest.approx(6.0)
+
+
+def _variants() -> dict[str, Any]:
+    bank = samples.bank_stream()
+    st = bank.stages
+    empty = tuple(
+        dataclasses.replace(s, items=0, wait_median_h=None, active_median_h=None, complete_accurate=None) for s in st
+    )
+    return {
+        # A job stage between ticket stages: two ticket groups, a pipeline group between them.
+        "interleaved": dataclasses.replace(bank, stages=(st[0], st[1], st[5], st[2], st[3], st[4], st[6])),
+        "tickets only": dataclasses.replace(bank, stages=st[:5]),
+        "pipelines only": dataclasses.replace(bank, stages=st[5:], bottleneck="Production", lead_time_median_h=None),
+        "no data": dataclasses.replace(
+            bank, stages=empty, lead_time_median_h=None, lead_time_mean_h=None, stage_time_mean_h=None, bottleneck=None
+        ),
+        "long names": dataclasses.replace(bank, stages=tuple(dataclasses.replace(s, name=samples.NASTY) for s in st)),
+    }
+
+
+@pytest.mark.parametrize("variant", list(_variants()))
+@pytest.mark.parametrize("width", [800, 1280, 1600, 2400])
+def test_unusual_streams_still_fit(qtbot: Any, variant: str, width: int) -> None:
+    m = ValueStreamMap()
+    qtbot.addWidget(m)
+    m.set_stream(_variants()[variant])
+    layout = m.compute_layout(width)
+    assert cut(layout, width) == []
+    assert overlaps(layout) == []
+    assert len(units(layout)) <= 1
+    m.resize(width, int(layout.height))
+    assert not m.grab().isNull()  # and painting copes
+
+
+def test_captions_follow_runs_of_one_kind(qtbot: Any) -> None:
+    m = ValueStreamMap()
+    qtbot.addWidget(m)
+    m.set_stream(_variants()["interleaved"])
+    layout = m.compute_layout(1600)
+    assert [b.pipeline for b in layout.boxes] == [False, False, True, False, False, False, True]
+    # One caption per run (a one-box run wraps its caption onto two lines).
+    texts = [t.text for t in layout.captions]
+    assert texts.count("Ticket stages · medians per ticket") == 2
+    assert [t for t in texts if t.startswith("Pipeline stages")] == ["Pipeline stages · per run"] * 2
+    # The ladder still has the five ticket stages in flow order, the band the two pipeline stages.
+    assert [s.index for s in layout.segments if s.band == "tickets" and s.kind == "wait"] == [0, 1, 3, 4, 5]
+    assert [s.index for s in layout.segments if s.band == "pipeline" and s.kind == "wait"] == [2, 6]
