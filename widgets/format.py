@@ -7,6 +7,7 @@ inside and shown in the machine's local time zone.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from widgets.i18n import translate
@@ -19,10 +20,12 @@ __all__ = [
     "fmt_days",
     "fmt_duration_s",
     "fmt_hours",
+    "fmt_in_unit",
     "fmt_local",
     "fmt_pct",
     "fmt_rate",
     "plain_tooltip",
+    "time_unit",
 ]
 
 DASH = "—"
@@ -47,6 +50,40 @@ def fmt_hours(hours: float | None) -> str:
     if hours < 48:
         return translate("Format", "{0} h").format(f"{hours:.1f}")
     return translate("Format", "{0} d").format(f"{hours / 24:.1f}")
+
+
+def time_unit(hours: Iterable[float | None]) -> str:
+    """One unit for a whole chart: ``d`` (days) when the largest of ``hours`` is a day or more, else ``h``.
+
+    Durations compared side by side must share a unit: "24.7 h" beside "3.0 d" hides that one is a
+    third of the other.
+    """
+    known = [abs(h) for h in hours if h is not None]
+    return "d" if known and max(known) >= 24.0 else "h"
+
+
+def fmt_in_unit(hours: float | None, unit: str) -> str:
+    """A duration given in hours, shown in ``unit`` (``h`` or ``d``) whatever its size.
+
+    One decimal from 1 up (none from 100), two below 1 (``0.96 d``), ``<0.01`` for a sliver, so
+    every label of a chart reads in the same unit.
+    """
+    if hours is None:
+        return DASH
+    value = hours / 24.0 if unit == "d" else hours
+    pattern = translate("Format", "{0} d") if unit == "d" else translate("Format", "{0} h")
+    size = abs(value)
+    if size == 0:
+        number = "0"
+    elif size < 0.005:
+        number = "<0.01" if value > 0 else ">-0.01"
+    elif round(size, 2) < 1:
+        number = f"{value:.2f}"
+    elif round(size, 1) < 100:
+        number = f"{value:.1f}"
+    else:
+        number = f"{value:.0f}"
+    return pattern.format(number)
 
 
 def fmt_duration_s(seconds: float | None) -> str:

@@ -1,5 +1,8 @@
 """The items behind a stage's numbers: a sortable table with ticket links, and a histogram.
 
+The summary line and the histogram's axis use one unit (hours or days, from the stage's largest
+time; pyqtgraph's SI prefixes, which wrote "kh", are off).
+
 The table is a real model (``StageItemsModel``) over the frozen :class:`data.report.results.StageItem`
 rows, with a sort role that carries native values, behind a ``QSortFilterProxyModel``. Table
 views render model text as plain text, so remote titles show literally.
@@ -36,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from data.report.results import StageItem, StageResult
-from widgets.format import fmt_hours, fmt_local, fmt_pct, plain_tooltip
+from widgets.format import fmt_hours, fmt_in_unit, fmt_local, fmt_pct, plain_tooltip, time_unit
 from widgets.i18n import translate
 from widgets.plot_theme import colours, style_plot
 
@@ -194,8 +197,12 @@ class StageDetailWidget(QWidget):
         self.table.activated.connect(self._activated)
         self.plot = pg.PlotWidget(self)
         self.plot.setMinimumHeight(160)
-        self.plot.setLabel("bottom", translate("StageDetail", "time in stage (wait + process)"), units="h")
+        self.plot.setLabel("bottom", translate("StageDetail", "time in stage (wait + process), hours"))
         self.plot.setLabel("left", translate("StageDetail", "items"))
+        # Hours or days, never "kh": the unit is chosen per stage (set_stage), not by SI prefix.
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).enableAutoSIPrefix(False)
+        self.unit = "h"
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         # Created once; every stage is shown with setData (pyqtgraph #2348: never clear and re-plot).
@@ -220,6 +227,7 @@ class StageDetailWidget(QWidget):
     def set_stage(self, stage: StageResult) -> None:
         """Show ``stage``'s items."""
         self.model.set_rows(stage.details)
+        unit = time_unit([stage.wait_median_h, stage.wait_p85_h, stage.active_median_h, stage.active_p85_h])
         summary = translate(
             "StageDetail",
             "{name}: %n item(s) · wait median {wait} (p85 {wait85}) · process median {process} (p85 {process85})"
@@ -228,10 +236,10 @@ class StageDetailWidget(QWidget):
             stage.items,
         ).format(
             name=stage.name,
-            wait=fmt_hours(stage.wait_median_h),
-            wait85=fmt_hours(stage.wait_p85_h),
-            process=fmt_hours(stage.active_median_h),
-            process85=fmt_hours(stage.active_p85_h),
+            wait=fmt_in_unit(stage.wait_median_h, unit),
+            wait85=fmt_in_unit(stage.wait_p85_h, unit),
+            process=fmt_in_unit(stage.active_median_h, unit),
+            process85=fmt_in_unit(stage.active_p85_h, unit),
             wip=stage.wip,
             ca=fmt_pct(stage.complete_accurate),
         )
@@ -240,9 +248,17 @@ class StageDetailWidget(QWidget):
                 summary=summary
             )
         self.summary.setText(summary)
-        counts, edges = histogram_bins([i.wait_h + i.active_h for i in stage.details])
+        totals = [i.wait_h + i.active_h for i in stage.details]
+        counts, edges = histogram_bins(totals)
+        self.unit = time_unit(totals)
+        self.plot.setLabel(
+            "bottom",
+            translate("StageDetail", "time in stage (wait + process), days")
+            if self.unit == "d"
+            else translate("StageDetail", "time in stage (wait + process), hours"),
+        )
         if counts.size:
-            self.bars.setData(edges, counts)
+            self.bars.setData(edges / 24.0 if self.unit == "d" else edges, counts)
         else:
             self.bars.setData([0.0, 1.0], [0.0])
         self.plot.enableAutoRange()

@@ -1,4 +1,7 @@
-"""The value-stream map: one box per stage in flow order, the lean timeline ladder underneath.
+"""The value-stream map drawn to scale: one box per stage in flow order (ticket stages and pipeline
+stages under their own captions, wait and process bars on one scale), the lean timeline ladder
+underneath with every step as long as its time, the median lead time on the same scale, and the
+sentences that reconcile the two (:mod:`widgets.map_layout` says what goes where).
 
 Painted with QPainter (so every string is drawn as plain text, whatever a remote system calls a
 stage). The geometry lives in :meth:`ValueStreamMap.compute_layout`, a pure function of the data,
@@ -10,14 +13,16 @@ paints and handles input.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
+import itertools
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from data.report.results import StreamResult
-from widgets.format import fmt_hours, fmt_pct, plain_tooltip
+from widgets.format import fmt_in_unit, fmt_pct, plain_tooltip
 from widgets.i18n import translate
-from widgets.map_layout import MapLayout, TextLine, compute_map_layout
+from widgets.map_layout import MapLayout, TextLine, compute_map_layout, count_text, is_pipeline, map_unit
 
 __all__ = [
     "ValueStreamMap",
@@ -106,16 +111,22 @@ class ValueStreamMap(QWidget):
         super().resizeEvent(event)  # type: ignore[arg-type]
 
     def stage_at(self, pos: QPointF) -> int | None:
-        """The stage whose box contains ``pos``, or None."""
-        for box in self.compute_layout().boxes:
+        """The stage whose box, or step of the timeline, is under ``pos``; or None."""
+        layout = self.compute_layout()
+        for box in layout.boxes:
             if box.rect.contains(pos):
                 return box.index
+        for seg in layout.segments:
+            # Steps can be a pixel long: the hit area is at least a few pixels wide and tall.
+            hit = QRectF(seg.x0 - 2, seg.y - 7, max(4.0, seg.length + 4), 14)
+            if hit.contains(pos):
+                return seg.index
         return None
 
     # -- painting --
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw the header, boxes, ladder and summary from :meth:`compute_layout`."""
+        """Draw the header, boxes, timeline and reconciliation from :meth:`compute_layout`."""
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
@@ -129,22 +140,37 @@ class ValueStreamMap(QWidget):
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._placeholder)
             return
         layout = self.compute_layout()
-        for line in layout.header:
+        dark = text_colour.lightness() >= 128
+        # On a dark background the deep blue is too faint: use the light blue of the same palette.
+        active_colour = QColor("#56B4E9") if dark else ACTIVE_COLOUR
+        muted = QColor(text_colour)
+        muted.setAlpha(110)
+        for line in layout.header + layout.captions:
             self._text(p, line, text_colour)
-        box_fill = pal.color(pal.ColorRole.Base)
+        p.setPen(QPen(muted, 1))
+        for bx0, bx1, by in layout.brackets:
+            p.drawLine(QPointF(bx0, by - 3), QPointF(bx0, by))
+            p.drawLine(QPointF(bx0, by), QPointF(bx1, by))
+            p.drawLine(QPointF(bx1, by), QPointF(bx1, by - 3))
         for box in layout.boxes:
             edge = BOTTLENECK_COLOUR if box.bottleneck else pal.color(pal.ColorRole.Mid)
             pen = QPen(edge, 3 if box.bottleneck else 1)
             if box.bottleneck:
                 pen.setStyle(Qt.PenStyle.DashLine)
             p.setPen(pen)
-            p.setBrush(box_fill)
+            # Pipeline stages are another population (runs, deployments): another fill says so.
+            p.setBrush(pal.color(pal.ColorRole.AlternateBase if box.pipeline else pal.ColorRole.Base))
             p.drawRoundedRect(box.rect, 6, 6)
             if self.hasFocus() and box.index == self._current:
                 focus = QPen(pal.color(pal.ColorRole.Highlight), 2)
                 p.setPen(focus)
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRoundedRect(box.rect.adjusted(-4, -4, 4, 4), 8, 8)
+            for bar in box.bars:
+                colour = active_colour
+                if bar.kind == "wait":
+                    colour = BOTTLENECK_COLOUR if box.bottleneck else WAIT_COLOUR
+                p.fillRect(bar.rect, colour)
             for line in box.lines:
                 if line.role == "badge":
                     p.setPen(Qt.PenStyle.NoPen)
@@ -154,18 +180,16 @@ class ValueStreamMap(QWidget):
                 else:
                     self._text(p, line, text_colour)
         self._paint_arrows(p, layout, pal.color(pal.ColorRole.Mid))
-        self._paint_ladder(p, layout, text_colour)
+        self._paint_ladder(p, layout, text_colour, active_colour, muted)
         for line in layout.summary:
-            self._text(p, line, text_colour, Qt.AlignmentFlag.AlignRight)
+            self._text(p, line, text_colour)
 
     @staticmethod
-    def _text(
-        p: QPainter, line: TextLine, colour: QColor, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
-    ) -> None:
+    def _text(p: QPainter, line: TextLine, colour: QColor, align: Qt.AlignmentFlag | None = None) -> None:
         p.setPen(colour)
         p.setFont(line.font)
         # drawText with a QString is always plain text: markup in remote names shows literally.
-        p.drawText(line.rect, int(align | Qt.AlignmentFlag.AlignVCenter), line.text)
+        p.drawText(line.rect, int((align or line.align) | Qt.AlignmentFlag.AlignVCenter), line.text)
 
     @staticmethod
     def _paint_arrows(p: QPainter, layout: MapLayout, colour: QColor) -> None:
@@ -178,49 +202,69 @@ class ValueStreamMap(QWidget):
             p.drawLine(QPointF(x2, y), QPointF(x2 - 5, y + 4))
 
     @staticmethod
-    def _paint_ladder(p: QPainter, layout: MapLayout, text_colour: QColor) -> None:
-        r = layout.ladder_rect
+    def _paint_ladder(p: QPainter, layout: MapLayout, text_colour: QColor, active: QColor, muted: QColor) -> None:
+        """The timeline: axis grid, the ticket steps, the lead-time bar, the pipeline band, labels."""
         if not layout.boxes:
             return
-        label_h = layout.ladder_labels[0].rect.height() if layout.ladder_labels else 16
-        # On a dark background the deep blue is too faint: use the light blue of the same palette.
-        active_colour = ACTIVE_COLOUR if text_colour.lightness() < 128 else QColor("#56B4E9")
-        upper = r.top() + label_h + 4
-        lower = r.bottom() - label_h - 4
-        previous_right: float | None = None
-        for box in layout.boxes:
-            half = box.rect.width() / 2
-            left, mid, right = box.rect.left(), box.rect.left() + half, box.rect.right()
-            if previous_right is not None:  # climb back from the last process step to this wait step
-                p.setPen(QPen(text_colour, 1))
-                p.drawLine(QPointF(previous_right, lower), QPointF(left, lower))
-                p.drawLine(QPointF(left, lower), QPointF(left, upper))
-            previous_right = right
-            p.setPen(QPen(WAIT_COLOUR, 4))
-            p.drawLine(QPointF(left, upper), QPointF(mid, upper))
-            p.setPen(QPen(text_colour, 1))
-            p.drawLine(QPointF(mid, upper), QPointF(mid, lower))
-            p.setPen(QPen(active_colour, 4))
-            p.drawLine(QPointF(mid, lower), QPointF(right, lower))
-        for line in layout.ladder_labels:
+        grid = QPen(muted, 1, Qt.PenStyle.DotLine)
+        for tx, top, bottom in layout.ticks:
+            p.setPen(grid)
+            p.drawLine(QPointF(tx, top), QPointF(tx, bottom - 4))
+            p.setPen(QPen(muted, 1))
+            p.drawLine(QPointF(tx, bottom - 4), QPointF(tx, bottom))
+        if layout.ticks:
+            p.setPen(QPen(muted, 1))
+            p.drawLine(
+                QPointF(layout.ticks[0][0], layout.ticks[0][2] - 4),
+                QPointF(layout.ticks[-1][0], layout.ticks[-1][2] - 4),
+            )
+        if layout.lead_bar is not None:
+            p.fillRect(layout.lead_bar, muted)
+        for band in ("tickets", "pipeline"):
+            segs = [s for s in layout.segments if s.band == band]
+            if not segs:
+                continue
+            # The risers between steps, thin, so the coloured steps carry the time.
+            p.setPen(QPen(text_colour, 1, Qt.PenStyle.SolidLine if band == "tickets" else Qt.PenStyle.DashLine))
+            for a, b in itertools.pairwise(segs):
+                p.drawLine(QPointF(a.x1, a.y), QPointF(b.x0, b.y))
+            for seg in segs:
+                colour = active if seg.kind == "active" else (BOTTLENECK_COLOUR if seg.bottleneck else WAIT_COLOUR)
+                pen = QPen(colour, seg.thickness)
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+                if band == "pipeline":
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                p.setPen(pen)
+                p.drawLine(QPointF(seg.x0, seg.y), QPointF(seg.x1, seg.y))
+        for line in layout.ladder_labels + layout.ladder_texts + layout.axis:
             ValueStreamMap._text(p, line, text_colour)
 
     # -- interaction --
 
     def tooltip_text(self, index: int) -> str:
-        """The plain text of a stage's tooltip (medians and p85s, totals, WIP age)."""
+        """The plain text of a stage's tooltip (medians and p85s, totals, WIP age), in the map's unit."""
         assert self._stream is not None
         s = self._stream.stages[index]
+        unit = map_unit(self._stream)
+
+        def t(hours: float | None) -> str:
+            return fmt_in_unit(hours, unit)
+
         lines = [
             s.name,
+            (
+                translate("ValueStreamMap", "Pipeline stage: measured per job run or deployment, from the merge")
+                if is_pipeline(s)
+                else translate("ValueStreamMap", "Ticket stage: measured per ticket")
+            ),
             translate("ValueStreamMap", "Process: median {median}, p85 {p85}, total {total}").format(
-                median=fmt_hours(s.active_median_h), p85=fmt_hours(s.active_p85_h), total=fmt_hours(s.active_total_h)
+                median=t(s.active_median_h), p85=t(s.active_p85_h), total=t(s.active_total_h)
             ),
             translate("ValueStreamMap", "Wait: median {median}, p85 {p85}, total {total}").format(
-                median=fmt_hours(s.wait_median_h), p85=fmt_hours(s.wait_p85_h), total=fmt_hours(s.wait_total_h)
+                median=t(s.wait_median_h), p85=t(s.wait_p85_h), total=t(s.wait_total_h)
             ),
-            translate("ValueStreamMap", "Items: {items}   WIP: {wip} (median age {age})").format(
-                items=s.items, wip=s.wip, age=fmt_hours(s.wip_age_median_h)
+            translate("ValueStreamMap", "{count}   WIP: {wip} (median age {age})").format(
+                count=count_text(s), wip=s.wip, age=t(s.wip_age_median_h)
             ),
             translate("ValueStreamMap", "Complete and accurate: {pct}").format(pct=fmt_pct(s.complete_accurate)),
         ]

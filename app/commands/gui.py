@@ -99,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
         window.resize(*args.size)
         window.tabs.setCurrentIndex(PAGES.index(args.page))
         pending = {"report", "trends", "pipelines"} | ({"comparison"} if args.page == "compare" else set())
+        if args.page == "map":
+            pending.add("scatter")  # the lead-time scatter under the map comes after the report
         if args.page in TRUST_PAGES:
             pending.add(args.page)  # computed once the page is shown and the report is in
 
@@ -122,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
         controller.trends_ready.connect(lambda _t: arrived("trends"))
         controller.pipelines_ready.connect(lambda _p: arrived("pipelines"))
         controller.comparison_ready.connect(lambda _b, _a: arrived("comparison"))
+        controller.scatter_ready.connect(lambda _s: arrived("scatter"))
         controller.error.connect(failed)
         QTimer.singleShot(int(args.timeout * 1000), timed_out)
 

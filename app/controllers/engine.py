@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from data.config.model import Config, Definitions
 from data.pipelines.results import PipelineStatus
-from data.report.results import Report, StageItem, TrendPoint
+from data.report.results import LeadTimeScatter, Report, StageItem, TrendPoint
 from data.store.store import Store
 
 __all__ = ["Engine", "ModuleEngine", "StoreInfo", "data_span"]
@@ -64,6 +64,19 @@ class Engine(Protocol):
     ) -> tuple[StageItem, ...]:
         """The items behind one stage (``data.report.build.stage_details``)."""
 
+    def lead_time_scatter(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        window_from: datetime,
+        window_to: datetime,
+        as_of: datetime | None = None,
+        stream: str | None = None,
+        definitions: Definitions | None = None,
+    ) -> LeadTimeScatter:
+        """Completed items' lead times, thinned for drawing (``data.report.scatter.lead_time_scatter``)."""
+
 
 class ModuleEngine:
     """The real engine: :mod:`data.report`'s builders, imported on first use (on a worker thread)."""
@@ -91,6 +104,12 @@ class ModuleEngine:
         from data.report.build import stage_details
 
         return stage_details(store, config, **kw)
+
+    def lead_time_scatter(self, store: Store, config: Config, **kw: Any) -> LeadTimeScatter:
+        """:func:`data.report.scatter.lead_time_scatter`: the map page's scatter, after each report."""
+        from data.report.scatter import lead_time_scatter
+
+        return lead_time_scatter(store, config, **kw)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ class Controller(QObject):
         report_ready(Report): the report for the latest request.
         trends_ready(list[TrendPoint]): weekly trends for the latest request.
         pipelines_ready(list[PipelineStatus]): pipeline states as of the latest request, failing first.
+        scatter_ready(LeadTimeScatter): the lead-time scatter of the latest report (computed on a
+            worker once the report is in, so the map never waits for it).
         comparison_ready(Report, Report): before and after reports of the latest comparison.
         busy_changed(bool): work started (True) or everything finished (False).
         progress(str): what is happening (for the status bar).
@@ -67,6 +69,7 @@ class Controller(QObject):
     report_ready = Signal(object)
     trends_ready = Signal(object)
     pipelines_ready = Signal(object)
+    scatter_ready = Signal(object)
     comparison_ready = Signal(object, object)
     busy_changed = Signal(bool)
     progress = Signal(str)
@@ -244,6 +247,22 @@ class Controller(QObject):
         self.tasks.submit(Task(gen, job, self.is_current), self._on_partial)
         return gen
 
+    def _request_scatter(self, gen: int) -> None:
+        """The lead-time scatter of request ``gen`` (called when its report arrives: the arrays are warm)."""
+        sel, store, engine = self.last_selection, self.store, self.engine
+        if sel is None or store is None:
+            return
+        config, scope = self.config, self.scope_of(sel)
+
+        def job(emit: Emit) -> None:
+            emit("scatter", engine.lead_time_scatter(store, config, **scope))
+
+        self.tasks.submit(Task(gen, job, self.is_current), self._on_scatter)
+
+    def _on_scatter(self, gen: int, _kind: str, payload: object) -> None:
+        if gen == self._generation:  # an older one is simply not shown
+            self.scatter_ready.emit(payload)
+
     def _on_partial(self, gen: int, kind: str, payload: object) -> None:
         if gen != self._generation:
             self.stale_dropped += 1
@@ -251,6 +270,7 @@ class Controller(QObject):
         if kind == "report":
             self.last_report = cast("Report", payload)
             self.report_ready.emit(payload)
+            self._request_scatter(gen)
         elif kind == "trends":
             key, points = cast("tuple[object, list[TrendPoint]]", payload)
             self._cache = {k: v for k, v in self._cache.items() if k[0] != "trends"} | {("trends", key): points}

@@ -13,16 +13,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from data.pipelines.results import PipelineStatus
 from data.report.results import Report
 from widgets.comparison import ComparisonView
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
+from widgets.map_page import MapPage
 from widgets.pipeline_board import PipelineBoard
 from widgets.scorecard import Scorecard
 from widgets.trend_chart import TrendCharts
-from widgets.value_stream_map import ValueStreamMap
 
 if TYPE_CHECKING:
     from app.controllers.live import LivePoller
@@ -115,11 +115,9 @@ class ReportPages:
         self.live: LivePoller | None = None
         self.compared = False
 
-        self.map = ValueStreamMap()
+        self.map_view = MapPage()  # the map drawn to scale over the lead-time scatter
+        self.map = self.map_view.map
         self.map.set_stream(None, "Loading…")
-        map_scroll = QScrollArea()
-        map_scroll.setWidgetResizable(True)
-        map_scroll.setWidget(self.map)
         self.map_hint = QLabel(
             translate(
                 "MainWindow", "Click a stage (or select it with the arrow keys and press Enter) to see its items."
@@ -128,7 +126,7 @@ class ReportPages:
         self.map_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.map_page = QWidget()
         map_layout = QVBoxLayout(self.map_page)
-        map_layout.addWidget(map_scroll, 1)
+        map_layout.addWidget(self.map_view, 1)
         map_layout.addWidget(self.map_hint)
         self.scorecard = Scorecard()
         self.trends = TrendCharts()
@@ -137,6 +135,7 @@ class ReportPages:
 
         controller.trends_ready.connect(self.trends.set_points)
         controller.pipelines_ready.connect(self.show_pipelines)
+        controller.scatter_ready.connect(self.map_view.scatter.set_scatter)
         controller.comparison_ready.connect(self._show_comparison)
         self.comparison.compare_requested.connect(controller.compare)
         tabs.currentChanged.connect(self.maybe_compare)

@@ -379,6 +379,7 @@ class MainWindow(QMainWindow):
 
     def _set_plot_theme(self) -> None:
         self.pages.trends.set_dark(self.theme == "dark")
+        self.pages.map_view.set_dark(self.theme == "dark")
 
     def show_shortcuts(self) -> QDialog:
         """Help → Keyboard shortcuts."""

@@ -92,6 +92,10 @@ class StreamFigures:
     flow_efficiency: float | None
     throughput_per_week: float | None
     wip: int
+    #: Means over the lead-time items: lead time, and the time each spent in the status stages.
+    #: Unlike medians, means add up: the difference is time outside every stage.
+    lead_time_mean_h: float | None = None
+    stage_time_mean_h: float | None = None
 
 
 def stream_figures(  # noqa: PLR0917 - parallel arrays, always passed in this order
@@ -111,6 +115,7 @@ def stream_figures(  # noqa: PLR0917 - parallel arrays, always passed in this or
     """
     lt_mask = done if lead_ok is None else done & lead_ok
     lead_h = clock.hours(fd.created_ms[lt_mask], flow.completed_ms[lt_mask])
+    in_stages_h = (flow.wait_s[lt_mask].sum(axis=1) + flow.active_s[lt_mask].sum(axis=1)) / 3600.0
     cyc_mask = lt_mask & (flow.first_active_ms >= 0)
     cycle_h = clock.hours(flow.first_active_ms[cyc_mask], flow.completed_ms[cyc_mask])
     act = float(flow.active_s[done].sum())
@@ -127,4 +132,6 @@ def stream_figures(  # noqa: PLR0917 - parallel arrays, always passed in this or
         flow_efficiency=share(act, tot),
         throughput_per_week=(count / (window_days / 7.0)) if window_days > 0 else None,
         wip=int(in_stream.sum()),
+        lead_time_mean_h=float(lead_h.mean()) if lead_h.size else None,
+        stage_time_mean_h=float(in_stages_h.mean()) if in_stages_h.size else None,
     )

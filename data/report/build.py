@@ -184,6 +184,8 @@ def _stream_result(  # noqa: PLR0917 - parallel arrays, always passed in this or
         bottleneck=bottleneck,
         rolled_complete_accurate=float(np.prod(ca)) if ca else None,
         stages=tuple(stage_results),
+        lead_time_mean_h=figs.lead_time_mean_h,
+        stage_time_mean_h=figs.stage_time_mean_h,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 __all__ = [
     "DeliveryResult",
     "DoraResult",
+    "LeadTimeScatter",
     "Report",
     "StageItem",
     "StageResult",
@@ -104,6 +105,11 @@ class StreamResult:
     stages: tuple[StageResult, ...] = ()
     #: The future-state projection (``report --what-if``, METRICS.md §5); None when not asked.
     what_if: WhatIfResult | None = None
+    #: Means over the items behind the lead time (not in the JSON report; the map reconciles its
+    #: ladder with them): lead time, and time spent in the status stages. Means add up where
+    #: medians do not; the difference is time outside every stage.
+    lead_time_mean_h: float | None = None
+    stage_time_mean_h: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The stream's entry in the report JSON (``what_if`` only when a scenario was given)."""
@@ -210,6 +216,35 @@ class Report:
             "dora": self.dora.to_json(),
             "delivery": self.delivery.to_json(),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class LeadTimeScatter:
+    """The completed items of one stream over a window: when each was completed and its lead time.
+
+    ActionableAgile's cycle-time scatter plot. ``completed_s`` and ``lead_days`` are parallel (epoch
+    seconds UTC, days of 24 hours measured with the stream's clock) and hold at most the requested
+    number of points: items that would land on the same spot of the chart are drawn once
+    (``total`` says how many there are). The percentiles are of every item, not of the points.
+    """
+
+    stream: str
+    window_from: datetime
+    window_to: datetime
+    #: Items completed in the window with a lead time (``measure_from`` applies).
+    total: int = 0
+    completed_s: tuple[float, ...] = ()
+    lead_days: tuple[float, ...] = ()
+    #: Lead time percentiles over all ``total`` items, days: the median by the report's method
+    #: (equal to the map's lead time), p85 and p95 linearly interpolated.
+    p50_days: float | None = None
+    p85_days: float | None = None
+    p95_days: float | None = None
+
+    @property
+    def shown(self) -> int:
+        """How many points are drawn."""
+        return len(self.lead_days)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,8 @@ def test_range_change_recomputes(window, controller, qtbot):
     assert report.window_to - report.window_from == timedelta(weeks=2)
     # The fake engine encodes the window length (days) as the lead time: 14 days -> 14.0 h on the map header.
     assert window.pages.map.stream().lead_time_median_h == 14.0
-    assert "lead time 14.0 h" in window.pages.map.compute_layout(1400).header[0].text
+    # The fake's largest stage takes 16 + 8 = 24 h, so the whole map is in days: 14 h = 0.58 d.
+    assert "lead time 0.58 d" in window.pages.map.compute_layout(1400).header[0].text
 
 
 def test_switches_reach_the_engine(window, controller, engine, qtbot):

@@ -10,7 +10,7 @@ from typing import Any
 from data.config.model import Config
 from data.pipelines.results import PipelineStatus
 from data.records import WorkItem
-from data.report.results import Report, StageItem, TrendPoint
+from data.report.results import LeadTimeScatter, Report, StageItem, TrendPoint
 from data.store.store import Store
 from tests.helpers import samples
 
@@ -31,6 +31,7 @@ class FakeEngine:
         self.fail_working = False
         self.trend_calls = 0
         self.pipeline_calls = 0
+        self.scatter_calls = 0
         self._lock = threading.Lock()
 
     def build_report(self, store: Store, config: Config, **kw: Any) -> Report:
@@ -66,6 +67,10 @@ class FakeEngine:
     def stage_details(self, store: Store, config: Config, **kw: Any) -> tuple[StageItem, ...]:
         (stream,) = samples.report(self.stages).streams
         return next(s.details for s in stream.stages if s.name == kw["stage"])
+
+    def lead_time_scatter(self, store: Store, config: Config, **kw: Any) -> LeadTimeScatter:
+        self.scatter_calls += 1
+        return samples.scatter(name=kw.get("stream") or "All teams")
 
 
 def fake_demo(store: Store) -> None:

@@ -6,7 +6,16 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from data.pipelines.results import PipelineStatus
-from data.report.results import DeliveryResult, DoraResult, Report, StageItem, StageResult, StreamResult, TrendPoint
+from data.report.results import (
+    DeliveryResult,
+    DoraResult,
+    LeadTimeScatter,
+    Report,
+    StageItem,
+    StageResult,
+    StreamResult,
+    TrendPoint,
+)
 
 NASTY = "<b>x</b><img src=http://127.0.0.1:9/>"
 STAGE_NAMES = [
@@ -174,3 +183,69 @@ def pipelines() -> list[PipelineStatus]:
         ),
         PipelineStatus("cctray", "batch-jobs", None, "unknown"),
     ]
+
+
+def scatter(n: int = 20, *, name: str = "All teams") -> LeadTimeScatter:
+    """``n`` tickets completed one a day over the 4 weeks before WINDOW_TO, lead time 1, 2, … n days."""
+    start = WINDOW_TO - timedelta(weeks=4)
+    return LeadTimeScatter(
+        stream=name,
+        window_from=start,
+        window_to=WINDOW_TO,
+        total=n,
+        completed_s=tuple((start + timedelta(days=i + 0.5)).timestamp() for i in range(n)),
+        lead_days=tuple(float(i + 1) for i in range(n)),
+        p50_days=(n + 1) / 2,
+        p85_days=1 + 0.85 * (n - 1),
+        p95_days=1 + 0.95 * (n - 1),
+    )
+
+
+def bank_stream() -> StreamResult:
+    """The demo bank's 13 weeks, rounded: five ticket stages, a job stage and a deployment stage.
+
+    Hours chosen for hand checks: Analysis waits 72 h, exactly twice Test's 36 h; Release waits
+    the longest (6.4 d) and is the bottleneck; the ticket medians add up to 72 + 23 + 24.7 + 72 +
+    18.5 + 23.4 + 36 + 26.5 + 153.6 + 1.5 = 451.2 h (18.8 d) beside a median lead time of 21.4 d.
+    """
+    rows = [
+        ("Analysis", "status", 976, 72.0, 23.0, 31, 1.0),
+        ("Development", "status", 949, 24.7, 72.0, 18, 0.70),
+        ("Review", "status", 949, 18.5, 23.4, 16, 0.85),
+        ("Test", "status", 949, 36.0, 26.5, 22, 0.98),
+        ("Release", "status", 949, 153.6, 1.5, 17, 0.98),
+        ("Approval", "job", 29, 0.43, 0.32, 0, None),
+        ("Production", "deployment", 29, 34.9, 0.18, 0, None),
+    ]
+    stages = tuple(
+        StageResult(
+            name=name,
+            kind=kind,
+            items=n,
+            wait_median_h=w,
+            wait_p85_h=w * 2,
+            active_median_h=a,
+            active_p85_h=a * 2,
+            wait_total_h=w * n,
+            active_total_h=a * n,
+            wip=wip,
+            wip_age_median_h=30.0,
+            complete_accurate=ca,
+        )
+        for name, kind, n, w, a, wip, ca in rows
+    )
+    return StreamResult(
+        name="All teams",
+        completed=976,
+        lead_time_median_h=513.6,
+        lead_time_p85_h=1308.0,
+        cycle_time_median_h=300.0,
+        flow_efficiency=0.28,
+        throughput_per_week=75.0,
+        wip=104,
+        bottleneck="Release",
+        rolled_complete_accurate=0.57,
+        stages=stages,
+        lead_time_mean_h=756.0,
+        stage_time_mean_h=753.6,
+    )

@@ -40,9 +40,9 @@ def describe(window: Any) -> dict[str, Any]:
         "tiles": [],
         "labels": [],
     }
-    if window.map.isVisible():
-        at = origin(window.map)
-        layout = window.map.compute_layout()
+    if window.pages.map.isVisible():
+        at = origin(window.pages.map)
+        layout = window.pages.map.compute_layout()
 
         def moved(r: Any) -> list[int]:
             return _box(at.x() + r.x(), at.y() + r.y(), r.width(), r.height())
@@ -61,7 +61,7 @@ def describe(window: Any) -> dict[str, Any]:
             ],
             "summary": [line.text for line in layout.summary],
         }
-    board = window.pipelines
+    board = window.pages.pipelines
     if board.isVisible():
         view = rect_of(board.viewport())
         for tile in board.tiles:
