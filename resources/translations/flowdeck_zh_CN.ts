@@ -244,12 +244,14 @@
     <message>
         <location filename="../../widgets/format.py" line="46"/>
         <location filename="../../widgets/format.py" line="62"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="68"/>
         <source>{0} min</source>
         <extracomment>Okabe-Ito colour-blind-safe palette for DORA tiers; the tier is always written out as text too.</extracomment>
         <translation>{0} 分钟</translation>
     </message>
     <message>
         <location filename="../../widgets/format.py" line="48"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="70"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
@@ -257,11 +259,13 @@
         <location filename="../../widgets/format.py" line="49"/>
         <location filename="../../widgets/format.py" line="65"/>
         <location filename="../../widgets/format.py" line="70"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="71"/>
         <source>{0} d</source>
         <translation>{0} 天</translation>
     </message>
     <message>
         <location filename="../../widgets/format.py" line="58"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="66"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
@@ -818,86 +822,119 @@ A value-stream dashboard over your CI and ticket systems.</source>
 <context>
     <name>PipelineBoard</name>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="34"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="46"/>
         <source>⚠ STALE: no answer from the source for 3 intervals</source>
         <translation>⚠ 已过时：数据源连续 3 个周期无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="55"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="97"/>
         <source>running for {elapsed} · no ETA yet</source>
         <translation>已运行 {elapsed} · 暂无预计时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="59"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="101"/>
         <source>expected {eta}</source>
         <translation>预计 {eta}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="61"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="103"/>
         <source>{elapsed} · over by {over}</source>
         <translation>{elapsed} · 超出 {over}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="65"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="107"/>
         <source>{elapsed} of ~{eta} · {left} left</source>
         <translation>{elapsed} / 约 {eta} · 剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="75"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="114"/>
+        <source>failed {age} ago</source>
+        <extracomment>The last run&apos;s outcome with its age (&quot;failed 2 h ago&quot;); keyed by state.</extracomment>
+        <translation>{age}前失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="115"/>
+        <source>passed {age} ago</source>
+        <translation>{age}前通过</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="116"/>
+        <source>cancelled {age} ago</source>
+        <translation>{age}前取消</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="117"/>
+        <source>last run {age} ago</source>
+        <translation>上次运行于 {age}前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="127"/>
+        <source>running {age}</source>
+        <translation>已运行 {age}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="131"/>
+        <source>queued {age}</source>
+        <translation>已排队 {age}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="141"/>
+        <source>took {duration}</source>
+        <translation>耗时 {duration}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="154"/>
         <source>branch {branch}</source>
         <translation>分支 {branch}</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_tiles.py" line="157"/>
+        <source>broken {age} · failing for %n run(s)</source>
+        <translation>
+            <numerusform>已失败 {age} · 已连续失败 %n 次</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_tiles.py" line="162"/>
+        <source>failing for %n run(s)</source>
+        <translation>
+            <numerusform>已连续失败 %n 次</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="76"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="167"/>
         <source>{source} · commit {sha}</source>
         <translation>{source} · 提交 {sha}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="77"/>
-        <source>{state} · duration {duration} · {when}</source>
-        <translation>{state} · 耗时 {duration} · {when}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="83"/>
-        <source>running for {elapsed} · expected {eta}</source>
-        <translation>已运行 {elapsed} · 预计 {eta}</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/pipeline_tiles.py" line="89"/>
-        <source>broken since {since} · failing for %n run(s)</source>
-        <translation>
-            <numerusform>自 {since} 起失败 · 已连续失败 %n 次</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="94"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="171"/>
         <source>commits by {authors}</source>
         <translation>提交者 {authors}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="96"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="173"/>
         <source>error: {error}</source>
         <translation>错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="190"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="267"/>
         <source> (stale)</source>
         <translation>（已过时）</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="241"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="320"/>
         <source>Source {source} is not answering</source>
         <translation>数据源 {source} 无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="244"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="323"/>
         <source>{error}
 Retrying with backoff; the other sources keep updating.</source>
         <translation>{error}
 正在退避重试；其他数据源照常更新。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="248"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="327"/>
         <source>source {source} error</source>
         <translation>数据源 {source} 出错</translation>
     </message>
@@ -935,17 +972,17 @@ Retrying with backoff; the other sources keep updating.</source>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="207"/>
-        <source>Showing the first {n}, failing first.</source>
-        <translation>显示前 {n} 条，失败的优先。</translation>
+        <location filename="../../widgets/pipeline_board.py" line="208"/>
+        <source>Showing the first {n}: default branches first, failing first.</source>
+        <translation>显示前 {n} 条：默认分支优先，失败的优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="209"/>
+        <location filename="../../widgets/pipeline_board.py" line="213"/>
         <source>{n} match the filter.</source>
         <translation>{n} 条符合筛选条件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="212"/>
+        <location filename="../../widgets/pipeline_board.py" line="216"/>
         <source>%n idle pipeline(s) hidden (no run recently).</source>
         <translation>
             <numerusform>已隐藏 %n 条空闲流水线（最近未运行）。</numerusform>
@@ -2317,75 +2354,81 @@ Open {url}</source>
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../app/wall.py" line="35"/>
+        <location filename="../../app/wall.py" line="45"/>
         <source>Pipelines</source>
         <extracomment>Page names, in the default rotation order.</extracomment>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="36"/>
+        <location filename="../../app/wall.py" line="46"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="37"/>
+        <location filename="../../app/wall.py" line="47"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="103"/>
+        <location filename="../../app/wall.py" line="113"/>
         <source>Flowdeck wall</source>
         <translation>Flowdeck 大屏</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="124"/>
+        <location filename="../../app/wall.py" line="137"/>
         <source>Rotation paused</source>
+        <extracomment>The period each page covers, as shown in the header (&quot;&quot; until known).</extracomment>
         <translation>轮播已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="127"/>
+        <location filename="../../app/wall.py" line="140"/>
         <source>DEMO DATA</source>
         <translation>演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="178"/>
+        <location filename="../../app/wall.py" line="196"/>
         <source>Opening the store…</source>
         <translation>正在打开数据库…</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="188"/>
+        <location filename="../../app/wall.py" line="206"/>
         <source>Cannot open the store: {message}</source>
         <translation>无法打开数据库：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="205"/>
+        <location filename="../../app/wall.py" line="223"/>
         <source>Demo data: computing…</source>
         <translation>演示数据：正在计算…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/wall.py" line="207"/>
+        <location filename="../../app/wall.py" line="225"/>
         <source>Polling %n source(s)…</source>
         <translation>
             <numerusform>正在轮询 %n 个数据源…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="225"/>
+        <location filename="../../app/wall.py" line="244"/>
         <source>{n} failing</source>
         <translation>{n} 个失败</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="226"/>
+        <location filename="../../app/wall.py" line="245"/>
         <source>{n} running</source>
         <translation>{n} 个运行中</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="227"/>
+        <location filename="../../app/wall.py" line="248"/>
+        <source>{n} queued</source>
+        <translation>{n} 个排队中</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="249"/>
         <source>{n} passing</source>
         <translation>{n} 个通过</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="230"/>
+        <location filename="../../app/wall.py" line="251"/>
         <source>{n} idle hidden</source>
         <translation>{n} 个空闲已隐藏</translation>
     </message>
@@ -2393,43 +2436,43 @@ Open {url}</source>
 <context>
     <name>WallClock</name>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="31"/>
+        <location filename="../../widgets/wall_clock.py" line="34"/>
         <source>{n} s ago</source>
         <extracomment>ok / amber / red; Okabe-Ito orange and vermillion, and the level is also written in words.</extracomment>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="33"/>
+        <location filename="../../widgets/wall_clock.py" line="36"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="35"/>
+        <location filename="../../widgets/wall_clock.py" line="38"/>
         <source>{n} h ago</source>
         <translation>{n} 小时前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="36"/>
+        <location filename="../../widgets/wall_clock.py" line="39"/>
         <source>{n} days ago</source>
         <translation>{n} 天前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="50"/>
+        <location filename="../../widgets/wall_clock.py" line="54"/>
         <source>demo data (as of {stamp})</source>
         <translation>演示数据（截至 {stamp}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="52"/>
-        <source>no data yet</source>
-        <translation>尚无数据</translation>
+        <location filename="../../widgets/wall_clock.py" line="56"/>
+        <source>Waiting for first data…</source>
+        <translation>正在等待首批数据…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="56"/>
+        <location filename="../../widgets/wall_clock.py" line="60"/>
         <source>data as of {stamp}, {ago}</source>
         <translation>数据截至 {stamp}，{ago}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="120"/>
+        <location filename="../../widgets/wall_clock.py" line="126"/>
         <source>⚠ {age} — data is old</source>
         <translation>⚠ {age}——数据已过时</translation>
     </message>
@@ -2437,79 +2480,164 @@ Open {url}</source>
 <context>
     <name>WallPages</name>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="52"/>
+        <location filename="../../widgets/wall_pages.py" line="88"/>
+        <source>{start} – {end}</source>
+        <extracomment>Okabe-Ito: wait orange, process sky blue, bottleneck vermillion (each also said in words).</extracomment>
+        <translation>{start} – {end}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="91"/>
+        <source>last %n week(s) to {end}</source>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 周</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="93"/>
+        <source>last %n day(s) to {end}</source>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="94"/>
+        <source>last %n hour(s) to {end}</source>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 小时</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="100"/>
+        <source>every pipeline ever run, to {end}</source>
+        <translation>截至 {end} 运行过的全部流水线</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="106"/>
+        <source>feature branches: %n day(s)</source>
+        <translation>
+            <numerusform>功能分支：%n 天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="108"/>
+        <source>feature branches: %n hour(s)</source>
+        <translation>
+            <numerusform>功能分支：%n 小时</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="129"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="119"/>
+        <location filename="../../widgets/wall_pages.py" line="196"/>
         <source>+ %n more on this wall&apos;s list, {failing} of them failing (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示，其中 {failing} 条失败（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="126"/>
+        <location filename="../../widgets/wall_pages.py" line="203"/>
         <source>+ %n more on this wall&apos;s list (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="194"/>
+        <location filename="../../widgets/wall_pages.py" line="307"/>
+        <source>⚠ {name} (bottleneck)</source>
+        <translation>⚠ {name}（瓶颈）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="334"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="203"/>
+        <location filename="../../widgets/wall_pages.py" line="346"/>
         <source>Lead time (median)</source>
+        <extracomment>The stage table&apos;s text size now (the largest of :attr:`stage_sizes` that fits).</extracomment>
         <translation>前置时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="204"/>
+        <location filename="../../widgets/wall_pages.py" line="347"/>
         <source>Flow efficiency</source>
         <translation>流动效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="205"/>
+        <location filename="../../widgets/wall_pages.py" line="348"/>
         <source>Work in progress</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="206"/>
+        <location filename="../../widgets/wall_pages.py" line="349"/>
         <source>Bottleneck</source>
         <translation>瓶颈</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="226"/>
-        <location filename="../../widgets/wall_pages.py" line="291"/>
+        <location filename="../../widgets/wall_pages.py" line="360"/>
+        <location filename="../../widgets/wall_pages.py" line="401"/>
+        <location filename="../../widgets/wall_pages.py" line="541"/>
         <source>Waiting for the first report…</source>
         <translation>正在等待第一份报告…</translation>
     </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="376"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="377"/>
+        <source>■ wait</source>
+        <translation>■ 等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="378"/>
+        <source>■ process</source>
+        <translation>■ 处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="379"/>
+        <source>WIP</source>
+        <translation>在制品</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="403"/>
+        <source>No completed items in this window</source>
+        <translation>此时间窗口内没有已完成的工作项</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="233"/>
-        <source>{name} · %n item(s) completed · {window}</source>
+        <location filename="../../widgets/wall_pages.py" line="412"/>
+        <source>{name} · %n item(s) completed</source>
         <translation>
-            <numerusform>{name} · 已完成 %n 个工作项 · {window}</numerusform>
+            <numerusform>{name} · 已完成 %n 个工作项</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="487"/>
+        <source>+ %n more stage(s) (see the desktop app for the whole map)</source>
+        <translation>
+            <numerusform>另有 %n 个阶段未显示（完整价值流图请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="260"/>
+        <location filename="../../widgets/wall_pages.py" line="510"/>
         <source>target {target}: {mark}</source>
         <translation>目标 {target}：{mark}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="280"/>
+        <location filename="../../widgets/wall_pages.py" line="530"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="315"/>
+        <location filename="../../widgets/wall_pages.py" line="565"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="320"/>
+        <location filename="../../widgets/wall_pages.py" line="570"/>
         <source>Waiting for first data…</source>
         <translation>正在等待首批数据…</translation>
     </message>
