@@ -143,11 +143,13 @@ class WallWindow(QWidget):
         self.clock = WallClock(self.header, font_px=round(px * 0.8), interval_s=interval_s, clock=self.clock_fn)
         left = QVBoxLayout()
         left.setSpacing(0)
+        # The period takes the rest of the row (a word-wrapped label asks for less than it may use, and
+        # would wrap early), its text at the bottom, near the title's baseline.
+        self.window.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         top = QHBoxLayout()
         top.setSpacing(px)
         top.addWidget(self.title)
-        top.addWidget(self.window, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addStretch(1)
+        top.addWidget(self.window, 1)
         left.addLayout(top)
         left.addWidget(self.summary)
         head = QHBoxLayout(self.header)
