@@ -132,7 +132,7 @@ class WallWindow(QWidget):
         self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.title = label("", px=round(px * 1.3), bold=True, name="wallTitle", wrap=False)
         # Wraps rather than widening the window past the screen (a top-level grows to its layout's minimum).
-        self.window = label("", px=px, name="wallWindow")
+        self.period = label("", px=px, name="wallPeriod")
         self.summary = label("", px=px, name="wallSummary")
         self.paused_badge = label(
             translate("Wall", "Rotation paused"), px=round(px * 0.8), bold=True, name="wallPaused", wrap=False
@@ -145,11 +145,11 @@ class WallWindow(QWidget):
         left.setSpacing(0)
         # The period takes the rest of the row (a word-wrapped label asks for less than it may use, and
         # would wrap early), its text at the bottom, near the title's baseline.
-        self.window.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+        self.period.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         top = QHBoxLayout()
         top.setSpacing(px)
         top.addWidget(self.title)
-        top.addWidget(self.window, 1)
+        top.addWidget(self.period, 1)
         left.addLayout(top)
         left.addWidget(self.summary)
         head = QHBoxLayout(self.header)
@@ -268,7 +268,7 @@ class WallWindow(QWidget):
 
     def _show_window(self) -> None:
         """The current page's period in the header (nothing on the waiting page)."""
-        self.window.setText(self.windows.get(self.current_page, ""))
+        self.period.setText(self.windows.get(self.current_page, ""))
 
     def _first_data(self) -> None:
         if self.has_data:

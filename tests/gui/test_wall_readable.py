@@ -116,7 +116,7 @@ def test_every_page_readable_from_four_metres(qtbot: Any, size: tuple[int, int],
     ARTIFACTS.mkdir(exist_ok=True)
     wall = make(qtbot, size)
     k = size[1] / 1080
-    header = [wall.title, wall.window, wall.summary, wall.demo_badge, wall.paused_badge, wall.clock]
+    header = [wall.title, wall.period, wall.summary, wall.demo_badge, wall.paused_badge, wall.clock]
     for name in WALL_PAGES:
         wall.set_page(WALL_PAGES.index(name))
         settle(qtbot)
@@ -124,9 +124,9 @@ def test_every_page_readable_from_four_metres(qtbot: Any, size: tuple[int, int],
         assert clipped(wall) == [], (lang, name)
         assert overlapping(header, wall) == [], (lang, name)
         # The period this page covers, on every page.
-        assert wall.window.isVisibleTo(wall) and wall.window.text() == WINDOWS[lang][name], name
-        one_line = wall.window.fontMetrics().lineSpacing()
-        assert wall.window.heightForWidth(wall.window.width()) < 2 * one_line, "the period wraps"
+        assert wall.period.isVisibleTo(wall) and wall.period.text() == WINDOWS[lang][name], name
+        one_line = wall.period.fontMetrics().lineSpacing()
+        assert wall.period.heightForWidth(wall.period.width()) < 2 * one_line, "the period wraps"
         # Running and queued apart: 2 running and 1 queued is not "3 running".
         summary = wall.summary.text()
         if lang == "en":
