@@ -2,8 +2,10 @@
 
 Readable from 3–4 m: every size derives from the screen height (:func:`font_px_for`, 30 px at
 1080p, 60 px at 2160p), on a high-contrast dark theme (``resources/themes/wall.qss``). The header
-always shows which page this is, the counts (failing / running / passing), the clock, and how old
-the data is ("data as of 14:04, 40 s ago", amber after 3 intervals, red after 10).
+always shows which page this is, the period it covers ("last 13 weeks to 30 Nov": the report's
+window on the map and the scorecard, the activity horizon on the pipelines), the counts (failing /
+running / queued / passing), the clock, and how old the data is ("data as of 14:04, 40 s ago",
+amber after 3 intervals, red after 10; "Waiting for first data…" before any).
 
 Keyboard only (the cursor is hidden): Left/Right change page, Space pauses the rotation, R polls
 now, F toggles full screen, Esc leaves. It is never blank: before any data a "waiting" page says
@@ -25,7 +27,15 @@ from app.controllers.notify import Notifier
 from data.report.results import Report
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.wall_clock import WallClock
-from widgets.wall_pages import WaitingPage, WallMapPage, WallPipelinesPage, WallScorePage, label
+from widgets.wall_pages import (
+    WaitingPage,
+    WallMapPage,
+    WallPipelinesPage,
+    WallScorePage,
+    label,
+    pipelines_window_text,
+    window_text,
+)
 
 __all__ = ["WALL_PAGES", "WallWindow", "font_px_for", "wall_palette", "wall_stylesheet"]
 
@@ -113,12 +123,16 @@ class WallWindow(QWidget):
         self.notifier = notifier
         self.has_data = False
         self.demo: bool = False
+        #: The period each page covers, as shown in the header ("" until known).
+        self.windows: dict[str, str] = dict.fromkeys(WALL_PAGES, "")
 
         # Header: page title, counts, paused/demo badges, clock and data age.
         self.header = QWidget(self)
         self.header.setObjectName("wallHeader")
         self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.title = label("", px=round(px * 1.3), bold=True, name="wallTitle", wrap=False)
+        # Wraps rather than widening the window past the screen (a top-level grows to its layout's minimum).
+        self.period = label("", px=px, name="wallPeriod")
         self.summary = label("", px=px, name="wallSummary")
         self.paused_badge = label(
             translate("Wall", "Rotation paused"), px=round(px * 0.8), bold=True, name="wallPaused", wrap=False
@@ -129,7 +143,14 @@ class WallWindow(QWidget):
         self.clock = WallClock(self.header, font_px=round(px * 0.8), interval_s=interval_s, clock=self.clock_fn)
         left = QVBoxLayout()
         left.setSpacing(0)
-        left.addWidget(self.title)
+        # The period takes the rest of the row (a word-wrapped label asks for less than it may use, and
+        # would wrap early), its text at the bottom, near the title's baseline.
+        self.period.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+        top = QHBoxLayout()
+        top.setSpacing(px)
+        top.addWidget(self.title)
+        top.addWidget(self.period, 1)
+        left.addLayout(top)
         left.addWidget(self.summary)
         head = QHBoxLayout(self.header)
         head.setContentsMargins(px // 2, px // 4, px // 2, px // 4)
@@ -219,24 +240,35 @@ class WallWindow(QWidget):
         """A new :class:`~data.pipelines.status.PipelineView`."""
         self.pipelines_page.set_view(view, self.now())
         self._health()
+        self.windows["pipelines"] = pipelines_window_text(view)
         c = view.counts
-        failing, running = c.get("failed", 0), c.get("running", 0) + c.get("queued", 0)
+        # Running and queued apart: "3 running" over 2 running and 1 waiting for an agent misleads.
         parts = [
-            translate("Wall", "{n} failing").format(n=failing),
-            translate("Wall", "{n} running").format(n=running),
-            translate("Wall", "{n} passing").format(n=c.get("success", 0)),
+            translate("Wall", "{n} failing").format(n=c.get("failed", 0)),
+            translate("Wall", "{n} running").format(n=c.get("running", 0)),
         ]
+        if c.get("queued", 0):
+            parts.append(translate("Wall", "{n} queued").format(n=c["queued"]))
+        parts.append(translate("Wall", "{n} passing").format(n=c.get("success", 0)))
         if view.hidden:
             parts.append(translate("Wall", "{n} idle hidden").format(n=view.hidden))
         self.summary.setText(" · ".join(parts))
         if self.notifier is not None:
             self.notifier.set_statuses(view.statuses)
         self._first_data()
+        self._show_window()
 
     def show_report(self, report: Report | None) -> None:
         """A new report for the map and the scorecard."""
         self.map_page.set_report(report)
         self.score_page.set_report(report)
+        text = window_text(report.window_from, report.window_to) if report is not None else ""
+        self.windows["map"] = self.windows["dora"] = text
+        self._show_window()
+
+    def _show_window(self) -> None:
+        """The current page's period in the header (nothing on the waiting page)."""
+        self.period.setText(self.windows.get(self.current_page, ""))
 
     def _first_data(self) -> None:
         if self.has_data:
@@ -250,6 +282,9 @@ class WallWindow(QWidget):
         self.waiting.set_detail(detail)
         self.stack.setCurrentWidget(self.waiting)
         self.title.setText("Flowdeck")
+        self._show_window()
+        # The page says "Waiting for first data…" in large type; the header need not say it again.
+        self.clock.age.hide()
 
     def now(self) -> datetime:
         """What "now" is for elapsed times: the demo's end for demo data, else the clock."""
@@ -274,8 +309,12 @@ class WallWindow(QWidget):
         name = self.page_names[self.index]
         self.stack.setCurrentWidget(self.pages[name])
         self.title.setText(f"{translate('Wall', PAGE_TITLES[name])}   {self.index + 1}/{len(self.page_names)}")
+        self.clock.age.show()
+        self._show_window()
         if name == "pipelines":
             self.pipelines_page.fit()
+        elif name == "map":
+            self.map_page.fit()
         self.page_changed.emit(name)
 
     def next_page(self) -> None:

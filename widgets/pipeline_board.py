@@ -204,7 +204,11 @@ class PipelineBoard(QScrollArea):
             )
         ]
         if len(shown_all) > len(ordered):
-            parts.append(translate("PipelineBoard", "Showing the first {n}, failing first.").format(n=len(ordered)))
+            parts.append(
+                translate("PipelineBoard", "Showing the first {n}: default branches first, failing first.").format(
+                    n=len(ordered)
+                )
+            )
         elif len(shown_all) < len(everything):
             parts.append(translate("PipelineBoard", "{n} match the filter.").format(n=len(shown_all)))
         if self._hidden_idle:

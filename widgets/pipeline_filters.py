@@ -1,6 +1,6 @@
 """What the pipelines board shows and in which order: :class:`BoardFilter`, :func:`filter_statuses`
-and :func:`sort_statuses` (failing first). Pure functions over :class:`~data.pipelines.results.PipelineStatus`;
-:mod:`widgets.pipeline_board` re-exports them.
+and :func:`sort_statuses` (default branches first, failing first within them). Pure functions over
+:class:`~data.pipelines.results.PipelineStatus`; :mod:`widgets.pipeline_board` re-exports them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ __all__ = ["BoardFilter", "filter_statuses", "sort_statuses"]
 
 
 def sort_statuses(statuses: Sequence[PipelineStatus]) -> list[PipelineStatus]:
-    """Failing first, then running, queued, unknown, cancelled, passed; default branches before
-    feature branches; then the most recent first (:func:`data.pipelines.status.sort_pipelines`)."""
+    """Default branches before feature branches; within each, failing first, then running, queued,
+    unknown, cancelled, passed; then the most recent first (:func:`data.pipelines.order.sort_pipelines`)."""
     return sort_pipelines(statuses)
 
 

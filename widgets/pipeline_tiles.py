@@ -3,14 +3,16 @@
 :class:`PipelineTile` is one pipeline, shared by the main window and the wall (``scale`` enlarges
 fonts from the app font; ``font_px`` sets the detail text's pixel size). State is shown three ways:
 an icon shape, the word, and a colour stripe; a running pipeline has a progress bar against its ETA
-(:func:`progress_of`), the detail lines come from :func:`tile_lines`. :class:`ErrorTile` stands for
-a source that is not answering. Texts keep the ``PipelineBoard`` translation context;
-:mod:`widgets.pipeline_board` re-exports the public names.
+(:func:`progress_of`), the detail lines come from :func:`tile_lines`: ages people read ("broken 3 d",
+"running 5 min", "failed 2 h ago", :func:`fmt_age`) rather than timestamps, and only the fields the
+source has (a CCTray feed has no branch, commit or duration: no line of dashes for them).
+:class:`ErrorTile` stands for a source that is not answering. Texts keep the ``PipelineBoard``
+translation context; :mod:`widgets.pipeline_board` re-exports the public names.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
@@ -25,20 +27,60 @@ from PySide6.QtWidgets import (
 )
 
 from data.pipelines.results import PipelineStatus
-from widgets.format import DASH, fmt_duration_s, fmt_local
+from widgets.format import fmt_duration_s
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.icons import STATE_COLOURS, state_icon, state_text
 
-__all__ = ["STALE_TEXT", "ErrorTile", "PipelineTile", "plain_label", "progress_of", "size_label", "tile_lines"]
+__all__ = [
+    "STALE_TEXT",
+    "ErrorTile",
+    "PipelineTile",
+    "age_seconds",
+    "fmt_age",
+    "plain_label",
+    "progress_of",
+    "size_label",
+    "tile_lines",
+]
 
 STALE_TEXT = QT_TRANSLATE_NOOP("PipelineBoard", "⚠ STALE: no answer from the source for 3 intervals")
+
+
+def _utc(when: datetime) -> datetime:
+    # Records are aware; a naive instant is taken as UTC (as the store does), never as local time.
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
+
+def age_seconds(since: datetime, now: datetime) -> float:
+    """Seconds from ``since`` to ``now`` (instants: the local time zone plays no part), never negative."""
+    return max(0.0, (_utc(now) - _utc(since)).total_seconds())
+
+
+def fmt_age(seconds: float) -> str:
+    """An age in its largest whole unit, rounded down: ``59 s``, ``1 min``, ``59 min``, ``1 h``, ``23 h``, ``1 d``.
+
+    Rounded down so an age never claims more than has passed ("broken 3 d" means at least 3 days).
+    """
+    s = max(0, int(seconds))
+    if s < 60:
+        return translate("Format", "{0} s").format(s)
+    if s < 3600:
+        return translate("Format", "{0} min").format(s // 60)
+    if s < 86400:
+        return translate("Format", "{0} h").format(s // 3600)
+    return translate("Format", "{0} d").format(s // 86400)
+
+
+def _now(s: PipelineStatus, now: datetime | None) -> datetime:
+    """What ages are measured to: the clock given, else the instant the status is true for."""
+    return now or s.as_of or datetime.now(UTC)
 
 
 def _elapsed(s: PipelineStatus, now: datetime | None) -> float | None:
     if s.state != "running":
         return None
     if now is not None and s.started_at is not None:
-        return max(0.0, (now - s.started_at).total_seconds())
+        return age_seconds(s.started_at, now)
     return s.elapsed_s
 
 
@@ -67,29 +109,64 @@ def progress_of(s: PipelineStatus, now: datetime | None = None) -> tuple[float |
     )
 
 
-def tile_lines(s: PipelineStatus, now: datetime | None = None) -> list[str]:
-    """The detail lines under a tile's title (plain text)."""
-    when = s.finished_at or s.started_at
-    lines = [
-        # Branch on a line of its own: branch names are long, and a wrapped line can clip in a tile.
-        translate("PipelineBoard", "branch {branch}").format(branch=s.branch or DASH),
-        translate("PipelineBoard", "{source} · commit {sha}").format(source=s.source, sha=(s.sha or DASH)[:8]),
-        translate("PipelineBoard", "{state} · duration {duration} · {when}").format(
-            state=state_text(s.state), duration=fmt_duration_s(s.duration_s), when=fmt_local(when)
-        ),
-    ]
+#: The last run's outcome with its age ("failed 2 h ago"); keyed by state.
+_DONE_AGO = {
+    "failed": QT_TRANSLATE_NOOP("PipelineBoard", "failed {age} ago"),
+    "success": QT_TRANSLATE_NOOP("PipelineBoard", "passed {age} ago"),
+    "cancelled": QT_TRANSLATE_NOOP("PipelineBoard", "cancelled {age} ago"),
+    "unknown": QT_TRANSLATE_NOOP("PipelineBoard", "last run {age} ago"),
+}
+
+
+def _run_line(s: PipelineStatus, now: datetime) -> str | None:
+    """The latest run as an age: "running 5 min", "queued 2 min", "failed 2 h ago · took 11 min"."""
     if s.state == "running":
-        lines.append(
-            translate("PipelineBoard", "running for {elapsed} · expected {eta}").format(
-                elapsed=fmt_duration_s(_elapsed(s, now)), eta=fmt_duration_s(s.eta_s)
+        elapsed = _elapsed(s, now)
+        if elapsed is None:
+            return None
+        return translate("PipelineBoard", "running {age}").format(age=fmt_age(elapsed))
+    if s.state == "queued":
+        if s.queued_at is None:
+            return None
+        return translate("PipelineBoard", "queued {age}").format(age=fmt_age(age_seconds(s.queued_at, now)))
+    when = s.finished_at or s.started_at
+    parts = []
+    if when is not None:
+        parts.append(
+            translate("PipelineBoard", _DONE_AGO.get(s.state, _DONE_AGO["unknown"])).format(
+                age=fmt_age(age_seconds(when, now))
             )
         )
-    if s.broken_since is not None or s.failing_runs:
+    if s.duration_s is not None:
+        parts.append(translate("PipelineBoard", "took {duration}").format(duration=fmt_duration_s(s.duration_s)))
+    return " · ".join(parts) or None
+
+
+def tile_lines(s: PipelineStatus, now: datetime | None = None) -> list[str]:
+    """The detail lines under a tile's title (plain text): only what the source told us, ages not times.
+
+    ``now``: what ages are measured to (the wall's clock); None: the status's own ``as_of``.
+    """
+    ref = _now(s, now)
+    lines = []
+    if s.branch:
+        # Branch on a line of its own: branch names are long, and a wrapped line can clip in a tile.
+        lines.append(translate("PipelineBoard", "branch {branch}").format(branch=s.branch))
+    if s.broken_since is not None:
         lines.append(
-            translate("PipelineBoard", "broken since {since} · failing for %n run(s)", "", s.failing_runs).format(
-                since=fmt_local(s.broken_since)
+            translate("PipelineBoard", "broken {age} · failing for %n run(s)", "", s.failing_runs).format(
+                age=fmt_age(age_seconds(s.broken_since, ref))
             )
         )
+    elif s.failing_runs:
+        lines.append(translate("PipelineBoard", "failing for %n run(s)", "", s.failing_runs))
+    run = _run_line(s, ref)
+    if run:
+        lines.append(run)
+    if s.sha:
+        lines.append(translate("PipelineBoard", "{source} · commit {sha}").format(source=s.source, sha=s.sha[:8]))
+    else:
+        lines.append(s.source)
     if s.authors:
         lines.append(translate("PipelineBoard", "commits by {authors}").format(authors=", ".join(s.authors)))
     if s.error:
@@ -204,9 +281,11 @@ class PipelineTile(QFrame):
         self.progress.setFormat(text.replace("%", "%%"))
 
     def tick(self, now: datetime) -> None:
-        """Advance a running pipeline's elapsed time (no query: computed from its start)."""
+        """Advance the ages and a running pipeline's progress (no query: computed from the instants)."""
+        text = "\n".join(tile_lines(self.status, now))
+        if text != self.details.text():
+            self.details.setText(text)
         if self.status.state == "running":
-            self.details.setText("\n".join(tile_lines(self.status, now)))
             self._progress(now)
 
 

@@ -1,5 +1,8 @@
 """The wall's clock and data-age line: "14:05" and "data as of 14:04, 40 s ago", amber then red as it ages.
 
+Before any data the line says "Waiting for first data…" in the neutral colour: nothing is old yet,
+so nothing is flagged (level ``waiting``).
+
 :func:`age_text` and :func:`age_level` are pure (tested without a window). Thresholds come from the
 shortest polling interval: amber at 3 intervals, red at 10 (``data.sync.poll.freshness`` rules, repeated
 here as numbers because widgets do not import the polling layer).
@@ -20,7 +23,7 @@ from widgets.i18n import translate
 __all__ = ["AGE_COLOURS", "WallClock", "age_level", "age_text"]
 
 #: ok / amber / red; Okabe-Ito orange and vermillion, and the level is also written in words.
-AGE_COLOURS = {"ok": "#E6E6E6", "amber": "#E69F00", "red": "#FF7A3D"}
+AGE_COLOURS = {"ok": "#E6E6E6", "amber": "#E69F00", "red": "#FF7A3D", "waiting": "#E6E6E6"}
 AMBER_INTERVALS = 3
 RED_INTERVALS = 10
 
@@ -38,6 +41,7 @@ def _ago(seconds: float) -> str:
 
 def age_level(age_s: float | None, interval_s: float) -> str:
     """``ok``, ``amber`` (≥ 3 intervals), ``red`` (≥ 10 intervals, or no data)."""
+    # Callers with no data at all show "waiting" instead (WallClock); red stays the safe answer here.
     if age_s is None or age_s >= RED_INTERVALS * interval_s:
         return "red"
     return "amber" if age_s >= AMBER_INTERVALS * interval_s else "ok"
@@ -49,7 +53,7 @@ def age_text(data_time: datetime | None, now: datetime, *, demo: bool = False) -
         stamp = fmt_local(data_time) if data_time else "—"
         return translate("WallClock", "demo data (as of {stamp})").format(stamp=stamp)
     if data_time is None:
-        return translate("WallClock", "no data yet")
+        return translate("WallClock", "Waiting for first data…")
     local = data_time.astimezone()
     same_day = local.date() == now.astimezone().date()
     stamp = local.strftime("%H:%M") if same_day else fmt_local(data_time)
@@ -113,6 +117,8 @@ class WallClock(QWidget):
         text = age_text(self.data_time, now, demo=self.demo)
         if self.demo:
             self.level = "ok"
+        elif self.data_time is None:
+            self.level = "waiting"  # a fresh wall: nothing is old yet
         else:
             age = None if self.data_time is None else (now - self.data_time).total_seconds()
             self.level = age_level(age, self.interval_s)

@@ -54,6 +54,13 @@ def add_parser(subparsers: Any) -> None:
         metavar="DAYS",
         help="hide pipelines with no run for this many days (default 14)",
     )
+    p.add_argument(
+        "--weeks",
+        type=int,
+        default=13,
+        metavar="N",
+        help="the map and scorecard cover the last N weeks (default 13, as the desktop app)",
+    )
     p.add_argument("--only-failing", action="store_true", help="show only failing and running pipelines")
     p.add_argument("--sound", action="store_true", help="beep when a pipeline breaks")
     p.add_argument("--no-notify", action="store_true", help="no tray icon or desktop notifications")
@@ -78,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--rotate must be a positive number of seconds, not {args.rotate:g}")
     if args.horizon_days <= 0:
         raise UsageError(f"--horizon-days must be positive, not {args.horizon_days:g}")
+    if args.weeks <= 0:
+        raise UsageError(f"--weeks must be a positive whole number of weeks, not {args.weeks}")
     shot = Path(args.screenshot).resolve() if args.screenshot else None
     if shot is not None and not shot.parent.is_dir():
         print(f"flowdeck: --screenshot: directory {shot.parent} does not exist", file=sys.stderr)
@@ -104,8 +113,11 @@ def run(args: argparse.Namespace) -> int:
     screen = screens[args.screen] if args.screen is not None else app.primaryScreen()
     width, height = args.size if shot is not None else (screen.geometry().width(), screen.geometry().height())
     intervals = [s.interval_s for s in config.sources] or [30.0]
-    # Store first, then compute: a report of the last 4 weeks for the map and scorecard pages.
-    poller = LivePoller(config, lambda: open_store(args), horizon_days=args.horizon_days, report_weeks=4, limit=200)
+    # Store first, then compute: a report of the last --weeks for the map and scorecard pages (13 by
+    # default, the desktop's default range, so the wall's figures match what people see at their desks).
+    poller = LivePoller(
+        config, lambda: open_store(args), horizon_days=args.horizon_days, report_weeks=args.weeks, limit=200
+    )
     notifier = None if (args.no_notify or shot is not None) else Notifier(sound=args.sound)
     pages = (args.page,) if shot is not None else args.pages
     window = WallWindow(

@@ -30,3 +30,8 @@ class PipelineStatus:
     #: The source has not answered for three intervals.
     stale: bool = False
     error: str | None = None
+    #: When the latest run was queued (a queued run's age), if the source says.
+    queued_at: datetime | None = None
+    #: The instant this status is true for: ages ("broken 3 d") are measured from it when no
+    #: clock is given (a past "as of" on the desktop, the demo's end).
+    as_of: datetime | None = None

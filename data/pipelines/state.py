@@ -103,6 +103,8 @@ def _status(  # noqa: PLR0917 - one pipeline's pieces, private
         broken_since=_dt(failed[0].finished) if failed else None,
         failing_runs=len(failed),
         authors=tuple(authors),
+        queued_at=_dt(cur.queued if cur.queued is not None and cur.queued <= as_of_ms else None),
+        as_of=_dt(as_of_ms),
     )
 
 

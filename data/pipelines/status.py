@@ -10,8 +10,10 @@ when it had started, else ``queued``.
 :func:`load_pipelines` reads them from a store, fast: only the pipelines active within a horizon
 (default :data:`DEFAULT_HORIZON_DAYS` days before ``as_of``) are computed, from the runs inside the
 horizon plus, only for the pipelines that need it, the older history behind a failing streak or an
-ETA. They come back in wall order (:func:`pipeline_order`): failing first, default branches before
-feature branches, then the most recent first. How many idle pipelines were hidden is counted too.
+ETA. A feature branch is also left out once idle for :data:`~data.pipelines.order.FEATURE_HORIZON_DAYS`
+(3 days). They come back in wall order (:func:`pipeline_order`): default branches before feature
+branches, failing first within each, then the most recent first. How many idle pipelines were hidden
+(by either horizon) is counted too.
 
 The pieces: :mod:`data.pipelines.state` computes statuses from run rows (no SQL),
 :mod:`data.pipelines.order` holds the wall order; this module reads the rows from a store
@@ -23,7 +25,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -31,10 +33,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import BigInteger, and_, bindparam, func, or_, select, type_coerce
 
 from data.pipelines.order import (
+    FEATURE_HORIZON_DAYS,
     BranchRule,
     _light_order,
     _patterns,
     is_default_branch,
+    recent_groups,
     sort_pipelines,
 )
 from data.pipelines.results import PipelineStatus
@@ -71,6 +75,8 @@ class PipelineView:
     hidden: int = 0
     #: Active pipelines by state, including any left out by ``limit``.
     counts: Mapping[str, int] = field(default_factory=dict)
+    #: The shorter horizon of feature branches (None: the same as ``horizon_days``).
+    feature_horizon_days: float | None = None
 
     @property
     def total(self) -> int:
@@ -238,10 +244,13 @@ def load_pipelines(
     default_branches: BranchRule = None,
     count_hidden: bool = True,
     limit: int | None = None,
+    feature_horizon_days: float | None = FEATURE_HORIZON_DAYS,
 ) -> PipelineView:
     """The pipelines active within ``horizon_days`` before ``as_of`` (default now), in wall order.
 
-    ``horizon_days=None`` reads every pipeline ever seen (slow on a big cache). ``count_hidden``
+    Feature branches must also have run within ``feature_horizon_days`` (capped at ``horizon_days``;
+    None: no extra horizon). ``horizon_days=None`` reads every pipeline ever seen, feature branches
+    included (slow on a big cache). ``count_hidden``
     False skips counting the idle ones (``hidden`` is then 0). ``limit``: only the first ``limit``
     pipelines in wall order are computed in full (history, authors, ETA); ``counts`` still covers
     all. Commit authors are looked up only for failing pipelines.
@@ -249,17 +258,22 @@ def load_pipelines(
     as_of = as_of or utc_now()
     as_of_ms = to_ms(as_of)
     c = schema.commits
+    if horizon_days is None:
+        feature_horizon_days = None
+    elif feature_horizon_days is not None:
+        feature_horizon_days = min(feature_horizon_days, horizon_days)
+    is_default = _default_rule(default_branches)
     with store.engine.connect() as conn:
         if horizon_days is None:
             t = func.coalesce(_ms("queued_at"), _ms("started_at"), _ms("finished_at"))
             stmt = select(*_columns()).where(or_(t <= as_of_ms, t.is_(None)))
             groups = _reduce((RunRow(*r) for r in conn.execute(stmt)), as_of_ms)
-            counts, groups = _top(groups, as_of_ms, default_branches, limit)
+            counts, groups = _top(groups, as_of_ms, is_default, limit)
         else:
             lo = as_of_ms - int(timedelta(days=horizon_days).total_seconds() * 1000)
             runs = _recent_rows(conn, lo, as_of_ms)
-            groups = _reduce(runs, as_of_ms)
-            counts, groups = _top(groups, as_of_ms, default_branches, limit)
+            groups = recent_groups(_reduce(runs, as_of_ms), as_of_ms, feature_horizon_days, is_default)
+            counts, groups = _top(groups, as_of_ms, is_default, limit)
             needy = [key for key, rs in groups.items() if _needs_history(rs, as_of_ms)]
             if needy:
                 older = _older_rows(conn, needy, lo)
@@ -268,18 +282,12 @@ def load_pipelines(
         hidden = 0
         if count_hidden and horizon_days is not None:
             hidden = max(0, _known_keys(store, conn, as_of_ms) - sum(counts.values()))
-    return PipelineView(tuple(sort_pipelines(shown, default_branches)), as_of, horizon_days, hidden, counts)
+    statuses = tuple(sort_pipelines(shown, default_branches))
+    return PipelineView(statuses, as_of, horizon_days, hidden, counts, feature_horizon_days)
 
 
-def _top(
-    groups: dict[tuple[str, str, str | None], list[RunRow]], as_of_ms: int, rule: BranchRule, limit: int | None
-) -> tuple[dict[str, int], dict[tuple[str, str, str | None], list[RunRow]]]:
-    """Counts by state of every group, and the first ``limit`` groups in wall order (all when None)."""
-    counts: dict[str, int] = defaultdict(int)
-    for rs in groups.values():
-        counts[_state(rs[-1], as_of_ms)] += 1
-    if limit is None or len(groups) <= limit:
-        return dict(counts), groups
+def _default_rule(rule: BranchRule) -> Callable[[str, str | None], bool]:
+    """``(source, branch) -> is a default branch``, each distinct branch matched once."""
     seen: dict[tuple[str, str | None], bool] = {}
 
     def default(source: str, branch: str | None) -> bool:
@@ -288,6 +296,21 @@ def _top(
             seen[k] = is_default_branch(branch, _patterns(rule, source))
         return seen[k]
 
+    return default
+
+
+def _top(
+    groups: dict[tuple[str, str, str | None], list[RunRow]],
+    as_of_ms: int,
+    default: Callable[[str, str | None], bool],
+    limit: int | None,
+) -> tuple[dict[str, int], dict[tuple[str, str, str | None], list[RunRow]]]:
+    """Counts by state of every group, and the first ``limit`` groups in wall order (all when None)."""
+    counts: dict[str, int] = defaultdict(int)
+    for rs in groups.values():
+        counts[_state(rs[-1], as_of_ms)] += 1
+    if limit is None or len(groups) <= limit:
+        return dict(counts), groups
     order = sorted(groups, key=lambda k: _light_order(k, groups[k], as_of_ms, default))
     return dict(counts), {k: groups[k] for k in order[: max(0, limit)]}
 

@@ -159,7 +159,7 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../app/controllers/report_results.py" line="76"/>
+        <location filename="../../app/controllers/tasks.py" line="78"/>
         <source>The metrics engine is not available in this build ({module} is missing).</source>
         <translation>此版本中没有指标引擎（缺少 {module}）。</translation>
     </message>
@@ -242,363 +242,322 @@
 <context>
     <name>Format</name>
     <message>
-        <location filename="../../widgets/format.py" line="49"/>
-        <location filename="../../widgets/format.py" line="99"/>
+        <location filename="../../widgets/format.py" line="46"/>
+        <location filename="../../widgets/format.py" line="62"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="68"/>
         <source>{0} min</source>
         <extracomment>Okabe-Ito colour-blind-safe palette for DORA tiers; the tier is always written out as text too.</extracomment>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="51"/>
-        <location filename="../../widgets/format.py" line="74"/>
-        <location filename="../../widgets/map_layout.py" line="302"/>
+        <location filename="../../widgets/format.py" line="48"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="70"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="52"/>
-        <location filename="../../widgets/format.py" line="74"/>
-        <location filename="../../widgets/format.py" line="102"/>
-        <location filename="../../widgets/format.py" line="107"/>
-        <location filename="../../widgets/map_layout.py" line="302"/>
+        <location filename="../../widgets/format.py" line="49"/>
+        <location filename="../../widgets/format.py" line="65"/>
+        <location filename="../../widgets/format.py" line="70"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="71"/>
         <source>{0} d</source>
         <translation>{0} 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="95"/>
+        <location filename="../../widgets/format.py" line="58"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="66"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="98"/>
+        <location filename="../../widgets/format.py" line="61"/>
         <source>{0} min {1} s</source>
         <translation>{0} 分 {1} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="101"/>
+        <location filename="../../widgets/format.py" line="64"/>
         <source>{0} h {1} min</source>
         <translation>{0} 小时 {1} 分</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="119"/>
+        <location filename="../../widgets/format.py" line="82"/>
         <source>/week</source>
         <translation>/周</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="137"/>
+        <location filename="../../widgets/format.py" line="100"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}:{S:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}:{S:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="139"/>
+        <location filename="../../widgets/format.py" line="102"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="149"/>
+        <location filename="../../widgets/format.py" line="112"/>
         <source>d MMM</source>
         <translation>M月d日</translation>
     </message>
 </context>
 <context>
-    <name>LeadTimeScatter</name>
-    <message>
-        <location filename="../../widgets/lead_time_scatter.py" line="78"/>
-        <source>Lead time of each completed ticket: loading…</source>
-        <translation>每个已完成工单的前置时间：加载中…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/lead_time_scatter.py" line="85"/>
-        <source>lead time (days)</source>
-        <translation>前置时间（天）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/lead_time_scatter.py" line="86"/>
-        <source>completed</source>
-        <translation>完成日期</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/lead_time_scatter.py" line="143"/>
-        <source>Lead time of each completed ticket: none completed in this window.</source>
-        <translation>每个已完成工单的前置时间：此时间范围内没有完成的工单。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/lead_time_scatter.py" line="156"/>
-        <source>{pct} %: {days}</source>
-        <translation>{pct} %：{days}</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/lead_time_scatter.py" line="158"/>
-        <source>Lead time of each ticket completed in the window (%n ticket(s)), by completion date: 50 % took at most {p50}, 85 % at most {p85}, 95 % at most {p95}.</source>
-        <translation>
-            <numerusform>此时间范围内完成的每个工单的前置时间（%n 个工单），按完成日期排列：50 % 不超过 {p50}，85 % 不超过 {p85}，95 % 不超过 {p95}。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/lead_time_scatter.py" line="166"/>
-        <source>{shown} dots drawn: tickets that would share a dot are drawn once.</source>
-        <translation>共绘制 {shown} 个点：落在同一点上的工单只画一次。</translation>
-    </message>
-</context>
-<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window/pages.py" line="28"/>
+        <location filename="../../app/main_window/pages.py" line="37"/>
         <source>Map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="29"/>
+        <location filename="../../app/main_window/pages.py" line="38"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="30"/>
+        <location filename="../../app/main_window/pages.py" line="39"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="31"/>
+        <location filename="../../app/main_window/pages.py" line="40"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="32"/>
+        <location filename="../../app/main_window/pages.py" line="41"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="33"/>
+        <location filename="../../app/main_window/pages.py" line="42"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="34"/>
+        <location filename="../../app/main_window/pages.py" line="43"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="35"/>
+        <location filename="../../app/main_window/pages.py" line="44"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="44"/>
+        <location filename="../../app/main_window/pages.py" line="53"/>
         <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
         <extracomment>Pages computed only while shown (app.main_window.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
         <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="46"/>
+        <location filename="../../app/main_window/pages.py" line="55"/>
         <source>Range: 2, 4, 13, 26 weeks, quarter to date, custom</source>
         <translation>时间范围：2、4、13、26 周，本季度至今，自定义</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="48"/>
+        <location filename="../../app/main_window/pages.py" line="57"/>
         <source>Left / Right, Home / End</source>
         <translation>左 / 右，Home / End</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="49"/>
+        <location filename="../../app/main_window/pages.py" line="58"/>
         <source>Move between stages on the map</source>
         <translation>在价值流图的阶段之间移动</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="52"/>
+        <location filename="../../app/main_window/pages.py" line="61"/>
         <source>Enter or Space</source>
         <translation>Enter 或空格</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="53"/>
+        <location filename="../../app/main_window/pages.py" line="62"/>
         <source>Open the items behind the selected stage</source>
         <translation>打开所选阶段背后的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="55"/>
+        <location filename="../../app/main_window/pages.py" line="64"/>
         <source>Sync every source now (Esc or the status bar&apos;s Cancel stops it)</source>
         <translation>立即同步所有数据源（Esc 或状态栏的“取消”可停止）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="56"/>
+        <location filename="../../app/main_window/pages.py" line="65"/>
         <source>Recompute now</source>
         <translation>立即重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="57"/>
+        <location filename="../../app/main_window/pages.py" line="66"/>
         <source>Export the current page as PNG</source>
         <translation>将当前页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="58"/>
+        <location filename="../../app/main_window/pages.py" line="67"/>
         <source>Export the dashboard as a PDF report</source>
         <translation>将仪表盘导出为 PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="59"/>
+        <location filename="../../app/main_window/pages.py" line="68"/>
         <source>Export the selected stage&apos;s items as CSV</source>
         <translation>将所选阶段的工作项导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="60"/>
+        <location filename="../../app/main_window/pages.py" line="69"/>
         <source>Switch between light and dark theme</source>
         <translation>在浅色与深色主题之间切换</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="61"/>
+        <location filename="../../app/main_window/pages.py" line="70"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="62"/>
-        <location filename="../../app/main_window/window.py" line="188"/>
+        <location filename="../../app/main_window/pages.py" line="71"/>
+        <location filename="../../app/main_window/window.py" line="196"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="75"/>
+        <location filename="../../app/main_window/window.py" line="86"/>
         <source>Flowdeck</source>
         <extracomment>Opens the Sources dialog (called with the window).</extracomment>
         <translation>Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="83"/>
+        <location filename="../../app/main_window/window.py" line="94"/>
         <source>Add a source…</source>
         <translation>添加数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="108"/>
+        <location filename="../../app/main_window/pages.py" line="124"/>
         <source>Click a stage (or select it with the arrow keys and press Enter) to see its items.</source>
-        <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="137"/>
+        <location filename="../../app/main_window/window.py" line="139"/>
         <source>Starting…</source>
+        <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="174"/>
-        <location filename="../../app/main_window/window.py" line="180"/>
-        <location filename="../../app/main_window/window.py" line="183"/>
-        <location filename="../../app/main_window/window.py" line="188"/>
+        <location filename="../../app/main_window/window.py" line="179"/>
+        <location filename="../../app/main_window/window.py" line="185"/>
+        <location filename="../../app/main_window/window.py" line="191"/>
+        <location filename="../../app/main_window/window.py" line="196"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="175"/>
+        <location filename="../../app/main_window/window.py" line="180"/>
         <source>Export current page as PNG…</source>
         <translation>将当前页面导出为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="180"/>
+        <location filename="../../app/main_window/window.py" line="186"/>
         <source>Export report as PDF…</source>
         <translation>将报告导出为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="184"/>
+        <location filename="../../app/main_window/window.py" line="192"/>
         <source>Export selected stage&apos;s items as CSV…</source>
         <translation>将所选阶段的工作项导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="191"/>
-        <location filename="../../app/main_window/window.py" line="193"/>
-        <location filename="../../app/main_window/window.py" line="195"/>
+        <location filename="../../app/main_window/window.py" line="199"/>
+        <location filename="../../app/main_window/window.py" line="201"/>
+        <location filename="../../app/main_window/window.py" line="203"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="193"/>
+        <location filename="../../app/main_window/window.py" line="201"/>
         <source>Recompute</source>
         <translation>重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="195"/>
+        <location filename="../../app/main_window/window.py" line="203"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="199"/>
+        <location filename="../../app/main_window/window.py" line="207"/>
         <source>&amp;Range</source>
         <translation>时间范围(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="99"/>
-        <location filename="../../app/main_window/parts.py" line="102"/>
-        <location filename="../../app/main_window/window.py" line="202"/>
+        <location filename="../../app/main_window/window.py" line="210"/>
+        <location filename="../../app/main_window/window.py" line="212"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="112"/>
-        <location filename="../../app/main_window/window.py" line="202"/>
+        <location filename="../../app/main_window/window.py" line="210"/>
+        <location filename="../../app/main_window/window.py" line="226"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="206"/>
-        <location filename="../../app/main_window/window.py" line="208"/>
+        <location filename="../../app/main_window/window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="219"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="28"/>
-        <location filename="../../app/main_window/window.py" line="206"/>
+        <location filename="../../app/main_window/window.py" line="217"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="51"/>
-        <location filename="../../app/main_window/window.py" line="208"/>
+        <location filename="../../app/main_window/window.py" line="219"/>
         <source>About Flowdeck</source>
         <translation>关于 Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="89"/>
+        <location filename="../../app/main_window/window.py" line="263"/>
         <source>demo data ends {end}: &apos;now&apos; is that moment</source>
         <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="96"/>
+        <location filename="../../app/main_window/window.py" line="270"/>
         <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
         <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="107"/>
+        <location filename="../../app/main_window/window.py" line="281"/>
         <source>Demo data: {url}</source>
         <translation>演示数据：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="107"/>
+        <location filename="../../app/main_window/window.py" line="281"/>
         <source>Store: {url}</source>
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="121"/>
+        <location filename="../../app/main_window/pages.py" line="157"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="128"/>
+        <location filename="../../app/main_window/window.py" line="298"/>
         <source>{start} – {end} · as of {as_of} · demo data</source>
         <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="130"/>
+        <location filename="../../app/main_window/window.py" line="300"/>
         <source>{start} – {end} · as of {as_of}</source>
         <translation>{start} – {end} · 截至 {as_of}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="163"/>
+        <location filename="../../app/main_window/window.py" line="314"/>
         <source>{source}: answering again</source>
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="174"/>
+        <location filename="../../app/main_window/pages.py" line="163"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="189"/>
+        <location filename="../../app/main_window/window.py" line="326"/>
         <source>Working-time calendar not available: {reason}</source>
         <translation>工作时间日历不可用：{reason}</translation>
     </message>
@@ -620,108 +579,108 @@ A value-stream dashboard over your CI and ticket systems.</source>
 基于 CI 与工单系统的价值流仪表盘。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="63"/>
+        <location filename="../../app/main_window/exports.py" line="77"/>
         <source>Demo data: synthetic, not real.</source>
         <translation>演示数据：虚构，非真实数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="82"/>
+        <location filename="../../app/main_window/exports.py" line="94"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="86"/>
+        <location filename="../../app/main_window/exports.py" line="99"/>
         <source>Export page as PNG</source>
         <translation>将页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="94"/>
+        <location filename="../../app/main_window/exports.py" line="108"/>
         <source>Export report as PDF</source>
         <translation>将报告导出为 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="107"/>
+        <location filename="../../app/main_window/exports.py" line="123"/>
         <source>Export stage items as CSV</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/parts.py" line="63"/>
+        <location filename="../../app/main_window/pages.py" line="78"/>
         <source>%n work item(s)</source>
         <translation>
             <numerusform>%n 个工作项</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/parts.py" line="65"/>
+        <location filename="../../app/main_window/pages.py" line="80"/>
         <source>%n change(s)</source>
         <translation>
             <numerusform>%n 个变更</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/parts.py" line="67"/>
+        <location filename="../../app/main_window/pages.py" line="82"/>
         <source>%n deployment(s)</source>
         <translation>
             <numerusform>%n 次部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="76"/>
+        <location filename="../../app/main_window/pages.py" line="91"/>
         <source>Note: {calendar}.</source>
         <translation>注意：{calendar}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="79"/>
+        <location filename="../../app/main_window/pages.py" line="94"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="82"/>
+        <location filename="../../app/main_window/pages.py" line="97"/>
         <source>Excluded by decision: {listed}.</source>
         <translation>已按决定排除：{listed}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="99"/>
+        <location filename="../../app/main_window/sync_actions.py" line="52"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="103"/>
+        <location filename="../../app/main_window/sync_actions.py" line="55"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="108"/>
+        <location filename="../../app/main_window/window.py" line="222"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="120"/>
+        <location filename="../../app/main_window/sync_actions.py" line="71"/>
         <source>Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced.</source>
         <translation>没有可同步的内容：请先添加数据源（数据源 → 数据源…）。演示数据不会同步。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="124"/>
+        <location filename="../../app/main_window/sync_actions.py" line="75"/>
         <source>This store holds the demo data; start Flowdeck with --db PATH for your own sources.</source>
         <translation>此数据库存放的是演示数据；请使用 --db PATH 启动 Flowdeck 以接入您自己的数据源。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="129"/>
+        <location filename="../../app/main_window/sync_actions.py" line="80"/>
         <source>Sync {names} now (F5)</source>
         <translation>立即同步 {names}（F5）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="151"/>
+        <location filename="../../app/main_window/sync_actions.py" line="101"/>
         <source>Sync: {errors}</source>
         <translation>同步：{errors}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="167"/>
+        <location filename="../../app/main_window/sync_actions.py" line="112"/>
         <source>updated {time}</source>
         <translation>{time} 已更新</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/parts.py" line="170"/>
+        <location filename="../../app/main_window/sync_actions.py" line="114"/>
         <source>New data was noticed in the store at {when}; recomputed.</source>
         <translation>{when} 在数据库中发现新数据，已重新计算。</translation>
     </message>
@@ -863,86 +822,119 @@ A value-stream dashboard over your CI and ticket systems.</source>
 <context>
     <name>PipelineBoard</name>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="34"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="46"/>
         <source>⚠ STALE: no answer from the source for 3 intervals</source>
         <translation>⚠ 已过时：数据源连续 3 个周期无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="55"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="97"/>
         <source>running for {elapsed} · no ETA yet</source>
         <translation>已运行 {elapsed} · 暂无预计时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="59"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="101"/>
         <source>expected {eta}</source>
         <translation>预计 {eta}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="61"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="103"/>
         <source>{elapsed} · over by {over}</source>
         <translation>{elapsed} · 超出 {over}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="65"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="107"/>
         <source>{elapsed} of ~{eta} · {left} left</source>
         <translation>{elapsed} / 约 {eta} · 剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="75"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="114"/>
+        <source>failed {age} ago</source>
+        <extracomment>The last run&apos;s outcome with its age (&quot;failed 2 h ago&quot;); keyed by state.</extracomment>
+        <translation>{age}前失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="115"/>
+        <source>passed {age} ago</source>
+        <translation>{age}前通过</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="116"/>
+        <source>cancelled {age} ago</source>
+        <translation>{age}前取消</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="117"/>
+        <source>last run {age} ago</source>
+        <translation>上次运行于 {age}前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="127"/>
+        <source>running {age}</source>
+        <translation>已运行 {age}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="131"/>
+        <source>queued {age}</source>
+        <translation>已排队 {age}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="141"/>
+        <source>took {duration}</source>
+        <translation>耗时 {duration}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="154"/>
         <source>branch {branch}</source>
         <translation>分支 {branch}</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_tiles.py" line="157"/>
+        <source>broken {age} · failing for %n run(s)</source>
+        <translation>
+            <numerusform>已失败 {age} · 已连续失败 %n 次</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_tiles.py" line="162"/>
+        <source>failing for %n run(s)</source>
+        <translation>
+            <numerusform>已连续失败 %n 次</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="76"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="167"/>
         <source>{source} · commit {sha}</source>
         <translation>{source} · 提交 {sha}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="77"/>
-        <source>{state} · duration {duration} · {when}</source>
-        <translation>{state} · 耗时 {duration} · {when}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="83"/>
-        <source>running for {elapsed} · expected {eta}</source>
-        <translation>已运行 {elapsed} · 预计 {eta}</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/pipeline_tiles.py" line="89"/>
-        <source>broken since {since} · failing for %n run(s)</source>
-        <translation>
-            <numerusform>自 {since} 起失败 · 已连续失败 %n 次</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="94"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="171"/>
         <source>commits by {authors}</source>
         <translation>提交者 {authors}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="96"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="173"/>
         <source>error: {error}</source>
         <translation>错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="190"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="267"/>
         <source> (stale)</source>
         <translation>（已过时）</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="241"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="320"/>
         <source>Source {source} is not answering</source>
         <translation>数据源 {source} 无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="244"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="323"/>
         <source>{error}
 Retrying with backoff; the other sources keep updating.</source>
         <translation>{error}
 正在退避重试；其他数据源照常更新。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="248"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="327"/>
         <source>source {source} error</source>
         <translation>数据源 {source} 出错</translation>
     </message>
@@ -980,17 +972,17 @@ Retrying with backoff; the other sources keep updating.</source>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="207"/>
-        <source>Showing the first {n}, failing first.</source>
-        <translation>显示前 {n} 条，失败的优先。</translation>
+        <location filename="../../widgets/pipeline_board.py" line="208"/>
+        <source>Showing the first {n}: default branches first, failing first.</source>
+        <translation>显示前 {n} 条：默认分支优先，失败的优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="209"/>
+        <location filename="../../widgets/pipeline_board.py" line="213"/>
         <source>{n} match the filter.</source>
         <translation>{n} 条符合筛选条件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="212"/>
+        <location filename="../../widgets/pipeline_board.py" line="216"/>
         <source>%n idle pipeline(s) hidden (no run recently).</source>
         <translation>
             <numerusform>已隐藏 %n 条空闲流水线（最近未运行）。</numerusform>
@@ -1452,27 +1444,27 @@ Shipped by {pipeline}</source>
 <context>
     <name>SourcesController</name>
     <message>
-        <location filename="../../app/controllers/sources.py" line="171"/>
+        <location filename="../../app/controllers/sources.py" line="170"/>
         <source>Saved {name} to {path}.</source>
         <translation>已将 {name} 保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="175"/>
+        <location filename="../../app/controllers/sources.py" line="174"/>
         <source> The token is in the OS keyring.</source>
         <translation>令牌已保存在操作系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="177"/>
+        <location filename="../../app/controllers/sources.py" line="176"/>
         <source> The token was NOT stored: {error}</source>
         <translation>令牌未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="202"/>
+        <location filename="../../app/controllers/sources.py" line="201"/>
         <source>Removed {name} from {path}.</source>
         <translation>已从 {path} 中删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="205"/>
+        <location filename="../../app/controllers/sources.py" line="204"/>
         <source> Its keyring token was removed.</source>
         <translation>其密钥环中的令牌已删除。</translation>
     </message>
@@ -1496,283 +1488,283 @@ Shipped by {pipeline}</source>
         <translation>环境变量 {name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="62"/>
+        <location filename="../../widgets/sources_dialog.py" line="61"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="74"/>
+        <location filename="../../widgets/sources_dialog.py" line="71"/>
         <source>Config file: {path}</source>
         <extracomment>Asks before removing; tests replace it.</extracomment>
         <translation>配置文件：{path}</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="73"/>
-        <location filename="../../widgets/sources_dialog.py" line="81"/>
+        <location filename="../../widgets/source_form.py" line="75"/>
+        <location filename="../../widgets/sources_dialog.py" line="78"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="79"/>
-        <location filename="../../widgets/sources_dialog.py" line="82"/>
+        <location filename="../../widgets/source_form.py" line="81"/>
+        <location filename="../../widgets/sources_dialog.py" line="79"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="84"/>
+        <location filename="../../widgets/sources_dialog.py" line="81"/>
         <source>Last sync</source>
         <translation>上次同步</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="85"/>
+        <location filename="../../widgets/sources_dialog.py" line="82"/>
         <source>Last error</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="126"/>
-        <location filename="../../widgets/sources_dialog.py" line="86"/>
+        <location filename="../../widgets/source_form.py" line="128"/>
+        <location filename="../../widgets/sources_dialog.py" line="83"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="95"/>
+        <location filename="../../widgets/sources_dialog.py" line="92"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="97"/>
+        <location filename="../../widgets/sources_dialog.py" line="94"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="194"/>
-        <location filename="../../widgets/sources_dialog.py" line="110"/>
+        <location filename="../../widgets/source_form.py" line="202"/>
+        <location filename="../../widgets/sources_dialog.py" line="107"/>
         <source>New source</source>
         <translation>新数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="127"/>
+        <location filename="../../widgets/sources_dialog.py" line="122"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="129"/>
+        <location filename="../../widgets/sources_dialog.py" line="124"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="73"/>
+        <location filename="../../widgets/source_form.py" line="75"/>
         <source>letters, digits, - _ .</source>
         <translation>字母、数字、- _ .</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="80"/>
+        <location filename="../../widgets/source_form.py" line="82"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="81"/>
+        <location filename="../../widgets/source_form.py" line="83"/>
         <source>Repositories</source>
         <translation>代码仓库</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="83"/>
+        <location filename="../../widgets/source_form.py" line="85"/>
         <source>one per line: status: in review = In Review</source>
         <translation>每行一个：status: in review = In Review</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="86"/>
+        <location filename="../../widgets/source_form.py" line="88"/>
         <source>Status labels</source>
         <translation>状态标签</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="88"/>
+        <location filename="../../widgets/source_form.py" line="90"/>
         <source>Projects</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="89"/>
+        <location filename="../../widgets/source_form.py" line="91"/>
         <source>PAY, OPS  (GitLab: group/project or numeric ids)</source>
         <translation>PAY, OPS（GitLab：group/project 或数字 ID）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="92"/>
+        <location filename="../../widgets/source_form.py" line="94"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="93"/>
+        <location filename="../../widgets/source_form.py" line="95"/>
         <source>Jenkins user / Jira Cloud e-mail (Data Center: empty)</source>
         <translation>Jenkins 用户 / Jira Cloud 邮箱（Data Center：留空）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="96"/>
+        <location filename="../../widgets/source_form.py" line="98"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="97"/>
+        <location filename="../../widgets/source_form.py" line="99"/>
         <source>globs over full job names, e.g. mobile/*; empty: all</source>
         <translation>匹配完整任务名的通配符，如 mobile/*；留空表示全部</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="99"/>
+        <location filename="../../widgets/source_form.py" line="101"/>
         <source>Deployment pattern</source>
         <translation>部署匹配模式</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="101"/>
+        <location filename="../../widgets/source_form.py" line="103"/>
         <source>JQL</source>
         <translation>JQL</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="102"/>
+        <location filename="../../widgets/source_form.py" line="104"/>
         <source>type in (Story, Bug)  (no ORDER BY)</source>
         <translation>type in (Story, Bug)（不要写 ORDER BY）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="104"/>
+        <location filename="../../widgets/source_form.py" line="106"/>
         <source>Incident types</source>
         <translation>故障类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="106"/>
+        <location filename="../../widgets/source_form.py" line="108"/>
         <source>Time zone</source>
         <translation>时区</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="107"/>
+        <location filename="../../widgets/source_form.py" line="109"/>
         <source>Asia/Shanghai (feeds whose times carry no zone)</source>
         <translation>Asia/Shanghai（用于不带时区的时间）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="109"/>
+        <location filename="../../widgets/source_form.py" line="111"/>
         <source>Sync interval (s)</source>
         <translation>同步间隔（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="110"/>
+        <location filename="../../widgets/source_form.py" line="112"/>
         <source>Timeout (s)</source>
         <translation>超时（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="111"/>
+        <location filename="../../widgets/source_form.py" line="113"/>
         <source>company CA bundle (PEM)</source>
         <translation>公司 CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="112"/>
+        <location filename="../../widgets/source_form.py" line="114"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="120"/>
+        <location filename="../../widgets/source_form.py" line="122"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="121"/>
+        <location filename="../../widgets/source_form.py" line="123"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="122"/>
+        <location filename="../../widgets/source_form.py" line="124"/>
         <source>Trust the operating system&apos;s certificate store</source>
         <translation>信任操作系统的证书库</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="124"/>
+        <location filename="../../widgets/source_form.py" line="126"/>
         <source>System trust</source>
         <translation>系统信任</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="145"/>
+        <location filename="../../widgets/source_form.py" line="146"/>
         <source>CA bundle (PEM)</source>
         <translation>CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="147"/>
+        <location filename="../../widgets/source_form.py" line="148"/>
         <source>PEM files (*.pem *.crt *.cer);;All (*)</source>
         <translation>PEM 文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="163"/>
+        <location filename="../../widgets/source_form.py" line="164"/>
         <source>no OS keyring: not stored here</source>
         <translation>没有操作系统密钥环：不在此处保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="165"/>
+        <location filename="../../widgets/source_form.py" line="166"/>
         <source>Set the environment variable {env} for Flowdeck instead (never a file).</source>
         <translation>请改为给 Flowdeck 设置环境变量 {env}（切勿写入文件）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="172"/>
+        <location filename="../../widgets/source_form.py" line="173"/>
         <source>leave empty to keep the stored token</source>
         <translation>留空则保留已保存的令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="174"/>
+        <location filename="../../widgets/source_form.py" line="175"/>
         <source>API token</source>
         <translation>API 令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="177"/>
+        <location filename="../../widgets/source_form.py" line="178"/>
         <source>Stored in the OS keyring; {env} in the environment wins over it.</source>
         <translation>保存在操作系统密钥环中；环境变量 {env} 优先。</translation>
     </message>
     <message>
         <location filename="../../widgets/source_form.py" line="192"/>
-        <location filename="../../widgets/sources_dialog.py" line="257"/>
+        <location filename="../../widgets/source_form.py" line="200"/>
         <source>Edit source {name}</source>
         <translation>编辑数据源 {name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="161"/>
+        <location filename="../../widgets/sources_dialog.py" line="156"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="167"/>
+        <location filename="../../widgets/sources_dialog.py" line="163"/>
         <source>Testing the connection…</source>
         <translation>正在测试连接…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="174"/>
+        <location filename="../../widgets/sources_dialog.py" line="171"/>
         <source>Removing {name}…</source>
         <translation>正在删除 {name}…</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="180"/>
+        <location filename="../../widgets/sources_dialog.py" line="177"/>
         <source>Remove source</source>
         <translation>删除数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="181"/>
+        <location filename="../../widgets/sources_dialog.py" line="178"/>
         <source>Remove the source {name} from the config file and its keyring token?</source>
         <translation>从配置文件中删除数据源 {name} 及其密钥环令牌？</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="199"/>
+        <location filename="../../widgets/sources_dialog.py" line="207"/>
         <source>Tokens: {message}</source>
         <translation>令牌：{message}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="201"/>
+        <location filename="../../widgets/sources_dialog.py" line="209"/>
         <source>{message} Flowdeck keeps no token in a file: use the environment variable named under the token field. (Keyring backend: {backend})</source>
         <translation>{message} Flowdeck 不会把令牌保存在文件中：请使用令牌输入框下方所示的环境变量。（密钥环后端：{backend}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="223"/>
+        <location filename="../../widgets/sources_dialog.py" line="231"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="270"/>
+        <location filename="../../widgets/sources_dialog.py" line="275"/>
         <source>Connected: {message}</source>
         <translation>已连接：{message}</translation>
     </message>
     <message>
-        <location filename="../../widgets/sources_dialog.py" line="272"/>
+        <location filename="../../widgets/sources_dialog.py" line="277"/>
         <source>Failed: {message}</source>
         <translation>失败：{message}</translation>
     </message>
@@ -1780,92 +1772,86 @@ Shipped by {pipeline}</source>
 <context>
     <name>StageDetail</name>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="54"/>
+        <location filename="../../widgets/stage_detail.py" line="51"/>
         <source>Key</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="55"/>
+        <location filename="../../widgets/stage_detail.py" line="52"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="56"/>
+        <location filename="../../widgets/stage_detail.py" line="53"/>
         <source>Wait</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="57"/>
+        <location filename="../../widgets/stage_detail.py" line="54"/>
         <source>Process</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="58"/>
+        <location filename="../../widgets/stage_detail.py" line="55"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="59"/>
+        <location filename="../../widgets/stage_detail.py" line="56"/>
         <source>Visits</source>
         <translation>进入次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="60"/>
+        <location filename="../../widgets/stage_detail.py" line="57"/>
         <source>Completed</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="139"/>
+        <location filename="../../widgets/stage_detail.py" line="136"/>
         <source>{title}
 Open {url}</source>
         <translation>{title}
 打开 {url}</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="183"/>
+        <location filename="../../widgets/stage_detail.py" line="180"/>
         <source>Filter by key or title…</source>
         <translation>按编号或标题筛选…</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="200"/>
-        <location filename="../../widgets/stage_detail.py" line="258"/>
-        <source>time in stage (wait + process), hours</source>
-        <translation>阶段内时间（等待 + 处理），小时</translation>
+        <location filename="../../widgets/stage_detail.py" line="197"/>
+        <source>time in stage (wait + process)</source>
+        <translation>在阶段内的时间（等待 + 处理）</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="201"/>
+        <location filename="../../widgets/stage_detail.py" line="198"/>
         <source>items</source>
         <translation>工作项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/stage_detail.py" line="231"/>
+        <location filename="../../widgets/stage_detail.py" line="223"/>
         <source>{name}: %n item(s) · wait median {wait} (p85 {wait85}) · process median {process} (p85 {process85}) · WIP {wip} · %C&amp;A {ca}</source>
         <translation>
             <numerusform>{name}：%n 个工作项 · 等待时间中位数 {wait}（p85 {wait85}）· 处理时间中位数 {process}（p85 {process85}）· 在制品 {wip} · %C&amp;A {ca}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="247"/>
+        <location filename="../../widgets/stage_detail.py" line="239"/>
         <source>{summary} · no item-level detail available for this stage</source>
         <translation>{summary} · 此阶段没有工作项级明细</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="256"/>
-        <source>time in stage (wait + process), days</source>
-        <translation>阶段内时间（等待 + 处理），天</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/stage_detail.py" line="294"/>
+        <location filename="../../widgets/stage_detail.py" line="278"/>
         <source>Stage: {name}</source>
         <translation>阶段：{name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="300"/>
+        <location filename="../../widgets/stage_detail.py" line="284"/>
         <source>Double-click a row (or press Enter) to open the ticket.</source>
         <translation>双击一行（或按 Enter）打开工单。</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="306"/>
+        <location filename="../../widgets/stage_detail.py" line="290"/>
         <source>Export items as CSV…</source>
         <translation>将工作项导出为 CSV…</translation>
     </message>
@@ -1911,27 +1897,27 @@ Open {url}</source>
         <translation>数据库尚未打开。</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sync.py" line="147"/>
+        <location filename="../../app/controllers/sync.py" line="145"/>
         <source>{source} {stream}: page {pages}, {records} records, {requests} requests</source>
         <translation>{source} {stream}：第 {pages} 页，{records} 条记录，{requests} 次请求</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sync.py" line="151"/>
+        <location filename="../../app/controllers/sync.py" line="149"/>
         <source>{progress}, waited {seconds} s</source>
         <translation>{progress}，已等待 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sync.py" line="156"/>
+        <location filename="../../app/controllers/sync.py" line="154"/>
         <source>{source}: connecting…</source>
         <translation>{source}：正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sync.py" line="168"/>
+        <location filename="../../app/controllers/sync.py" line="166"/>
         <source>{source}: cancelled</source>
         <translation>{source}：已取消</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sync.py" line="170"/>
+        <location filename="../../app/controllers/sync.py" line="168"/>
         <source>{source}: done</source>
         <translation>{source}：完成</translation>
     </message>
@@ -2290,153 +2276,77 @@ Open {url}</source>
 <context>
     <name>ValueStreamMap</name>
     <message>
-        <location filename="../../widgets/map_layout.py" line="56"/>
+        <location filename="../../widgets/map_layout.py" line="33"/>
         <source>⚠ Bottleneck</source>
         <translation>⚠ 瓶颈</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../widgets/map_layout.py" line="209"/>
-        <source>%n run(s)</source>
-        <translation>
-            <numerusform>%n 次运行</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/map_layout.py" line="211"/>
-        <source>%n deployment(s)</source>
-        <translation>
-            <numerusform>%n 次部署</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/map_layout.py" line="212"/>
-        <source>%n ticket(s)</source>
-        <translation>
-            <numerusform>%n 个工单</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="220"/>
+        <location filename="../../widgets/map_layout.py" line="87"/>
         <source>process</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="221"/>
-        <source>WIP {wip}</source>
-        <translation>在制品 {wip}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="355"/>
-        <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median) · flow efficiency {eff} · rolled %C&amp;A {rca}</source>
-        <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）· 流动效率 {eff} · 累计 %C&amp;A {rca}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="391"/>
-        <source>Pipeline stages · per run or deployment</source>
-        <translation>流水线阶段 · 按每次运行或部署计</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="393"/>
-        <source>Ticket stages · medians per ticket</source>
-        <translation>工单阶段 · 按工单计的中位数</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="515"/>
-        <source>Ticket stages add up to {total} (wait {wait} + process {process}, sums of medians); the median lead time is {lead}.</source>
-        <translation>工单阶段合计 {total}（等待 {wait} + 处理 {process}，各中位数之和）；前置时间中位数为 {lead}。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="532"/>
-        <source>Medians do not add up: each is the middle of its own items. Means do: a ticket took {mean} on average, {inside} of it in these stages and {outside} outside them.</source>
-        <translation>中位数不能相加：每个中位数只取自各自的工作项。平均值可以相加：一个工单平均耗时 {mean}，其中 {inside} 在这些阶段内，{outside} 在所有阶段之外。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="539"/>
-        <source>Medians do not add up: each is the middle of its own items.</source>
-        <translation>中位数不能相加：每个中位数只取自各自的工作项。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="542"/>
-        <source>Pipeline stages count job runs and deployments, timed from the merge: they overlap the ticket stages&apos; time and are not added to it.</source>
-        <translation>流水线阶段统计的是作业运行和部署，从合并开始计时：它们与工单阶段的时间重叠，不计入合计。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="579"/>
-        <source>Ticket stages</source>
-        <translation>工单阶段</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="579"/>
-        <source>Median lead time</source>
-        <translation>前置时间中位数</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="581"/>
-        <source>Pipeline stages</source>
-        <translation>流水线阶段</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="682"/>
-        <source>{stage} {time}</source>
-        <translation>{stage} {time}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="219"/>
+        <location filename="../../widgets/map_layout.py" line="89"/>
         <source>wait</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="48"/>
+        <location filename="../../widgets/map_layout.py" line="91"/>
+        <source>items · WIP</source>
+        <translation>工作项 · 在制品</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="43"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="54"/>
+        <location filename="../../widgets/value_stream_map.py" line="49"/>
         <source>Value-stream map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="62"/>
+        <location filename="../../widgets/value_stream_map.py" line="57"/>
         <source>No data for this period</source>
         <translation>此时间段没有数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="257"/>
-        <source>Pipeline stage: measured per job run or deployment, from the merge</source>
-        <translation>流水线阶段：按每次作业运行或部署计，从合并开始计时</translation>
+        <location filename="../../widgets/map_layout.py" line="137"/>
+        <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median)</source>
+        <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="259"/>
-        <source>Ticket stage: measured per ticket</source>
-        <translation>工单阶段：按每个工单计</translation>
+        <location filename="../../widgets/map_layout.py" line="236"/>
+        <source>Wait {wait}  ·  Process {process}  ·  Flow efficiency {eff}  ·  Rolled %C&amp;A {rca}</source>
+        <translation>等待时间 {wait}  ·  处理时间 {process}  ·  流动效率 {eff}  ·  累计 %C&amp;A {rca}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="267"/>
-        <source>{count}   WIP: {wip} (median age {age})</source>
-        <translation>{count}   在制品：{wip}（停留时间中位数 {age}）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/value_stream_map.py" line="261"/>
+        <location filename="../../widgets/value_stream_map.py" line="216"/>
         <source>Process: median {median}, p85 {p85}, total {total}</source>
         <translation>处理时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="264"/>
+        <location filename="../../widgets/value_stream_map.py" line="219"/>
         <source>Wait: median {median}, p85 {p85}, total {total}</source>
         <translation>等待时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="270"/>
+        <location filename="../../widgets/value_stream_map.py" line="222"/>
+        <source>Items: {items}   WIP: {wip} (median age {age})</source>
+        <translation>工作项：{items}   在制品：{wip}（停留时间中位数 {age}）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="225"/>
         <source>Complete and accurate: {pct}</source>
         <translation>完整准确率：{pct}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="273"/>
+        <location filename="../../widgets/value_stream_map.py" line="228"/>
         <source>Bottleneck: the largest total wait of the stream</source>
         <translation>瓶颈：价值流中总等待时间最长的阶段</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="274"/>
+        <location filename="../../widgets/value_stream_map.py" line="229"/>
         <source>Click or press Enter for the items behind these numbers.</source>
         <translation>点击或按 Enter 查看这些数字背后的工作项。</translation>
     </message>
@@ -2444,75 +2354,81 @@ Open {url}</source>
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../app/wall.py" line="35"/>
+        <location filename="../../app/wall.py" line="45"/>
         <source>Pipelines</source>
         <extracomment>Page names, in the default rotation order.</extracomment>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="36"/>
+        <location filename="../../app/wall.py" line="46"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="37"/>
+        <location filename="../../app/wall.py" line="47"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="103"/>
+        <location filename="../../app/wall.py" line="113"/>
         <source>Flowdeck wall</source>
         <translation>Flowdeck 大屏</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="124"/>
+        <location filename="../../app/wall.py" line="137"/>
         <source>Rotation paused</source>
+        <extracomment>The period each page covers, as shown in the header (&quot;&quot; until known).</extracomment>
         <translation>轮播已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="127"/>
+        <location filename="../../app/wall.py" line="140"/>
         <source>DEMO DATA</source>
         <translation>演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="178"/>
+        <location filename="../../app/wall.py" line="196"/>
         <source>Opening the store…</source>
         <translation>正在打开数据库…</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="188"/>
+        <location filename="../../app/wall.py" line="206"/>
         <source>Cannot open the store: {message}</source>
         <translation>无法打开数据库：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="205"/>
+        <location filename="../../app/wall.py" line="223"/>
         <source>Demo data: computing…</source>
         <translation>演示数据：正在计算…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/wall.py" line="207"/>
+        <location filename="../../app/wall.py" line="225"/>
         <source>Polling %n source(s)…</source>
         <translation>
             <numerusform>正在轮询 %n 个数据源…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="225"/>
+        <location filename="../../app/wall.py" line="244"/>
         <source>{n} failing</source>
         <translation>{n} 个失败</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="226"/>
+        <location filename="../../app/wall.py" line="245"/>
         <source>{n} running</source>
         <translation>{n} 个运行中</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="227"/>
+        <location filename="../../app/wall.py" line="248"/>
+        <source>{n} queued</source>
+        <translation>{n} 个排队中</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="249"/>
         <source>{n} passing</source>
         <translation>{n} 个通过</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="230"/>
+        <location filename="../../app/wall.py" line="251"/>
         <source>{n} idle hidden</source>
         <translation>{n} 个空闲已隐藏</translation>
     </message>
@@ -2520,43 +2436,43 @@ Open {url}</source>
 <context>
     <name>WallClock</name>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="31"/>
+        <location filename="../../widgets/wall_clock.py" line="34"/>
         <source>{n} s ago</source>
         <extracomment>ok / amber / red; Okabe-Ito orange and vermillion, and the level is also written in words.</extracomment>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="33"/>
+        <location filename="../../widgets/wall_clock.py" line="36"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="35"/>
+        <location filename="../../widgets/wall_clock.py" line="38"/>
         <source>{n} h ago</source>
         <translation>{n} 小时前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="36"/>
+        <location filename="../../widgets/wall_clock.py" line="39"/>
         <source>{n} days ago</source>
         <translation>{n} 天前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="50"/>
+        <location filename="../../widgets/wall_clock.py" line="54"/>
         <source>demo data (as of {stamp})</source>
         <translation>演示数据（截至 {stamp}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="52"/>
-        <source>no data yet</source>
-        <translation>尚无数据</translation>
+        <location filename="../../widgets/wall_clock.py" line="56"/>
+        <source>Waiting for first data…</source>
+        <translation>正在等待首批数据…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="56"/>
+        <location filename="../../widgets/wall_clock.py" line="60"/>
         <source>data as of {stamp}, {ago}</source>
         <translation>数据截至 {stamp}，{ago}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="120"/>
+        <location filename="../../widgets/wall_clock.py" line="126"/>
         <source>⚠ {age} — data is old</source>
         <translation>⚠ {age}——数据已过时</translation>
     </message>
@@ -2564,79 +2480,164 @@ Open {url}</source>
 <context>
     <name>WallPages</name>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="52"/>
+        <location filename="../../widgets/wall_pages.py" line="88"/>
+        <source>{start} – {end}</source>
+        <extracomment>Okabe-Ito: wait orange, process sky blue, bottleneck vermillion (each also said in words).</extracomment>
+        <translation>{start} – {end}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="91"/>
+        <source>last %n week(s) to {end}</source>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 周</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="93"/>
+        <source>last %n day(s) to {end}</source>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="94"/>
+        <source>last %n hour(s) to {end}</source>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 小时</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="100"/>
+        <source>every pipeline ever run, to {end}</source>
+        <translation>截至 {end} 运行过的全部流水线</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="106"/>
+        <source>feature branches: %n day(s)</source>
+        <translation>
+            <numerusform>功能分支：%n 天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="108"/>
+        <source>feature branches: %n hour(s)</source>
+        <translation>
+            <numerusform>功能分支：%n 小时</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="129"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="119"/>
+        <location filename="../../widgets/wall_pages.py" line="196"/>
         <source>+ %n more on this wall&apos;s list, {failing} of them failing (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示，其中 {failing} 条失败（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="126"/>
+        <location filename="../../widgets/wall_pages.py" line="203"/>
         <source>+ %n more on this wall&apos;s list (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="194"/>
+        <location filename="../../widgets/wall_pages.py" line="307"/>
+        <source>⚠ {name} (bottleneck)</source>
+        <translation>⚠ {name}（瓶颈）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="334"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="203"/>
+        <location filename="../../widgets/wall_pages.py" line="346"/>
         <source>Lead time (median)</source>
+        <extracomment>The stage table&apos;s text size now (the largest of :attr:`stage_sizes` that fits).</extracomment>
         <translation>前置时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="204"/>
+        <location filename="../../widgets/wall_pages.py" line="347"/>
         <source>Flow efficiency</source>
         <translation>流动效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="205"/>
+        <location filename="../../widgets/wall_pages.py" line="348"/>
         <source>Work in progress</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="206"/>
+        <location filename="../../widgets/wall_pages.py" line="349"/>
         <source>Bottleneck</source>
         <translation>瓶颈</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="226"/>
-        <location filename="../../widgets/wall_pages.py" line="291"/>
+        <location filename="../../widgets/wall_pages.py" line="360"/>
+        <location filename="../../widgets/wall_pages.py" line="401"/>
+        <location filename="../../widgets/wall_pages.py" line="541"/>
         <source>Waiting for the first report…</source>
         <translation>正在等待第一份报告…</translation>
     </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="376"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="377"/>
+        <source>■ wait</source>
+        <translation>■ 等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="378"/>
+        <source>■ process</source>
+        <translation>■ 处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="379"/>
+        <source>WIP</source>
+        <translation>在制品</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="403"/>
+        <source>No completed items in this window</source>
+        <translation>此时间窗口内没有已完成的工作项</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="233"/>
-        <source>{name} · %n item(s) completed · {window}</source>
+        <location filename="../../widgets/wall_pages.py" line="412"/>
+        <source>{name} · %n item(s) completed</source>
         <translation>
-            <numerusform>{name} · 已完成 %n 个工作项 · {window}</numerusform>
+            <numerusform>{name} · 已完成 %n 个工作项</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="487"/>
+        <source>+ %n more stage(s) (see the desktop app for the whole map)</source>
+        <translation>
+            <numerusform>另有 %n 个阶段未显示（完整价值流图请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="260"/>
+        <location filename="../../widgets/wall_pages.py" line="510"/>
         <source>target {target}: {mark}</source>
         <translation>目标 {target}：{mark}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="280"/>
+        <location filename="../../widgets/wall_pages.py" line="530"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="315"/>
+        <location filename="../../widgets/wall_pages.py" line="565"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="320"/>
+        <location filename="../../widgets/wall_pages.py" line="570"/>
         <source>Waiting for first data…</source>
         <translation>正在等待首批数据…</translation>
     </message>

@@ -190,11 +190,12 @@ def test_wall_every_page(qtbot: Any, qapp: QApplication, size: tuple[int, int], 
             else:
                 assert chinese(wall) == [], name
             assert wall.grab().save(str(ARTIFACTS / f"i18n-wall-{lang}-{name}-{size[0]}x{size[1]}.png"))
-        # Painted map text is not a label: check that no step of the ladder lost its unit to eliding.
-        ladder = [t.text for t in wall.pages["map"].map.map.compute_layout().ladder_labels]
-        assert ladder and not [t for t in ladder if "…" in t], ladder
+        # The wall's stage table: every wait and process figure keeps its unit, in the language shown.
+        rows = wall.pages["map"].rows
+        figures = [t for r in rows for t in (r.wait.text(), r.process.text())]
+        assert figures and not [t for t in figures if "…" in t], figures
         if lang == "zh_CN":
-            assert all(t.endswith(("小时", "天", "分钟")) for t in ladder), ladder
+            assert all(t.endswith(("小时", "天", "分钟")) for t in figures), figures
             assert wall.title.text() == "记分卡   3/3"  # the last page's title, translated
     finally:
         install_translators(qapp, "en")
@@ -209,8 +210,8 @@ def test_plural_forms(qapp: QApplication) -> None:
         assert translate("Scorecard", msg, "", 1).format(rate="x") == "x · 1 次部署"
         assert translate("Scorecard", msg, "", 5).format(rate="x") == "x · 5 次部署"
         assert (
-            translate("PipelineBoard", "broken since {since} · failing for %n run(s)", "", 12).format(since="s")
-            == "自 s 起失败 · 已连续失败 12 次"
+            translate("PipelineBoard", "broken {age} · failing for %n run(s)", "", 12).format(age="3 天")
+            == "已失败 3 天 · 已连续失败 12 次"
         )
     finally:
         install_translators(qapp, "en")

@@ -9,25 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
 
 from app.wall import WALL_PAGES, WallWindow, font_px_for
 from data.pipelines.status import PipelineView
-from tests.helpers.wall import NOW, clipped, make_wall, settle, view
+from tests.helpers.wall import NOW, clipped, make_wall, overlapping, settle, view
 from widgets.wall_clock import age_level, age_text
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-def overlapping(widgets: list[QWidget], root: QWidget) -> list[str]:
-    rects = [(w, QRect(w.mapTo(root, w.rect().topLeft()), w.size())) for w in widgets if w.isVisibleTo(root)]
-    bad = []
-    for i, (a, ra) in enumerate(rects):
-        for b, rb in rects[i + 1 :]:
-            if ra.intersects(rb):
-                bad.append(f"{a.objectName()} {ra} x {b.objectName()} {rb}")
-    return bad
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
@@ -125,7 +114,8 @@ def test_data_age_text_and_levels() -> None:
     now = datetime(2026, 3, 29, 10, 0, tzinfo=UTC)
     assert age_text(now - timedelta(seconds=40), now).endswith(", 40 s ago")
     assert age_text(now - timedelta(minutes=30), now).endswith(", 30 min ago")
-    assert age_text(None, now) == "no data yet" and age_text(now, now, demo=True).startswith("demo data (as of ")
+    assert age_text(None, now) == "Waiting for first data…"
+    assert age_text(now, now, demo=True).startswith("demo data (as of ")
     assert [age_level(a, 30) for a in (0, 89, 90, 299, 300, None)] == ["ok", "ok", "amber", "amber", "red", "red"]
 
 
@@ -143,7 +133,7 @@ def test_the_clipping_check_sees_clipping(qtbot: Any) -> None:
     wall.deleteLater()
     big = WallWindow(None, height=2160, clock=lambda: NOW)
     qtbot.addWidget(big)
-    big.resize(900, 500)
+    big.setFixedSize(900, 500)  # a window cannot grow past what its layout needs: pin it
     big.show()
     big.show_pipelines(view())
     settle(qtbot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from app.wall import WallWindow
@@ -86,3 +87,14 @@ def settle(qtbot: Any) -> None:
     QApplication.processEvents()
     qtbot.wait(20)
     QApplication.processEvents()
+
+
+def overlapping(widgets: list[QWidget], root: QWidget) -> list[str]:
+    """Pairs of visible widgets whose rectangles (in ``root``) intersect."""
+    rects = [(w, QRect(w.mapTo(root, w.rect().topLeft()), w.size())) for w in widgets if w.isVisibleTo(root)]
+    bad = []
+    for i, (a, ra) in enumerate(rects):
+        for b, rb in rects[i + 1 :]:
+            if ra.intersects(rb):
+                bad.append(f"{a.objectName()} {ra} x {b.objectName()} {rb}")
+    return bad

@@ -75,15 +75,15 @@ def store(store_url: str) -> Iterator[Store]:
 def test_horizon_order_and_hand_computed_figures(store: Store) -> None:
     view = load_pipelines(store, as_of=AS_OF)
     keys = [(s.pipeline, s.branch, s.state) for s in view.statuses]
-    # Failing first; a failing default branch before a (more recent) failing feature branch.
+    # Default branches first (failing first among them), then the (more recent) failing feature branch.
     assert keys == [
         ("app", "main", "failed"),
-        ("app", "feature/x", "failed"),
         ("app", "release/1.0", "running"),
         ("lib", "main", "success"),
+        ("app", "feature/x", "failed"),
     ]
     assert view.hidden == 2 and view.total == 4 and view.failing == 2
-    a, b, c, _d = view.statuses
+    a, c, _d, b = view.statuses
     # Broken since the first failure after the last success (day 12 + 60 min: before the horizon).
     assert a.broken_since == day(12, 60) and a.failing_runs == 3
     assert a.authors == ("ann", "bob", "cy")  # run authors, then the commit's author; not "zed"
@@ -99,22 +99,25 @@ def test_horizon_off_shows_idle_pipelines_and_limit_keeps_counts(store: Store) -
     assert len(everything.statuses) == 6 and everything.hidden == 0
     assert {(s.pipeline, s.branch) for s in everything.statuses} >= {("old", "feature/abandoned"), ("old", "main")}
     top = load_pipelines(store, as_of=AS_OF, limit=2)
-    assert [s.branch for s in top.statuses] == ["main", "feature/x"]
+    assert [s.branch for s in top.statuses] == ["main", "release/1.0"]
     assert top.total == 4 and top.counts == {"failed": 2, "running": 1, "success": 1}
     # A shorter horizon (from day 24.5) hides lib@main (day 20) as well; a run exactly at the
     # horizon's start is outside it (5 days: app@main's day-25 run is not "within" them).
     assert [s.branch for s in load_pipelines(store, as_of=AS_OF, horizon_days=5).statuses] == [
-        "feature/x",
         "release/1.0",
+        "feature/x",
     ]
     short = load_pipelines(store, as_of=AS_OF, horizon_days=5.5)
-    assert [s.branch for s in short.statuses] == ["main", "feature/x", "release/1.0"] and short.hidden == 3
+    assert [s.branch for s in short.statuses] == ["main", "release/1.0", "feature/x"] and short.hidden == 3
 
 
 def test_configured_default_branches_change_the_order(store: Store) -> None:
-    view = load_pipelines(store, as_of=AS_OF, default_branches={"gh": ("develop",)})
+    view = load_pipelines(store, as_of=AS_OF, default_branches={"gh": ("develop",)}, feature_horizon_days=None)
     # Neither failing branch is a default branch now: the most recent failure comes first.
     assert [s.branch for s in view.statuses[:2]] == ["feature/x", "main"]
+    # With the feature horizon (3 days) main (last run day 25, 5 days ago) is now an idle feature branch.
+    recent = load_pipelines(store, as_of=AS_OF, default_branches={"gh": ("develop",)})
+    assert [s.branch for s in recent.statuses] == ["feature/x", "release/1.0"] and recent.hidden == 4
     assert is_default_branch(None) and is_default_branch("release/2.1") and not is_default_branch("mainline")
 
 
