@@ -29,7 +29,7 @@ from widgets.i18n import translate
 if TYPE_CHECKING:
     from data.quality.results import FindingItem, QualityReport
 
-#: ``plain_label``, ``table`` and ``fill_table`` are shared with the release and maturity views.
+# ``plain_label``, ``table`` and ``fill_table`` are shared with the release and maturity views.
 __all__ = ["QualityView", "fill_table", "plain_label", "table", "unlinked_text"]
 
 

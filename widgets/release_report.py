@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RELEASE_COLUMNS", "ReleaseReportView", "fill_release_table", "release_table"]
 
-#: The release list's columns; ``source`` is shown only when the rows come from more than one source.
+# The release list's columns; ``source`` is shown only when the rows come from more than one source.
 RELEASE_COLUMNS = (
     "finished",
     "repo",

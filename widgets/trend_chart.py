@@ -37,7 +37,7 @@ from widgets.plot_theme import colours, style_plot
 __all__ = ["CountAxis", "TrendCharts", "ValueAxis", "WeekAxis", "trend_arrays"]
 
 WEEK_S = 7 * 86400
-#: Label every k-th week, k from these (a quarter is 13 weeks): the smallest that leaves room.
+# Label every k-th week, k from these (a quarter is 13 weeks): the smallest that leaves room.
 LABEL_STEPS = (1, 2, 3, 4, 6, 8, 13, 26, 52, 104, 260, 520)
 MEDIAN_COLOUR = "#0072B2"
 P85_COLOUR = "#E69F00"

@@ -292,6 +292,7 @@
     </message>
     <message>
         <location filename="../../widgets/format.py" line="112"/>
+        <location filename="../../widgets/trend_chart.py" line="116"/>
         <source>d MMM</source>
         <translation>M月d日</translation>
     </message>
@@ -955,105 +956,134 @@ Retrying with backoff; the other sources keep updating.</source>
 <context>
     <name>QualityView</name>
     <message>
-        <location filename="../../widgets/quality_view.py" line="80"/>
-        <location filename="../../widgets/quality_view.py" line="97"/>
+        <location filename="../../widgets/quality_view.py" line="79"/>
+        <source>No item completed in the window.</source>
+        <translation>窗口内没有完成的工作项。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/quality_view.py" line="81"/>
+        <source>All %n completed item(s) reached production.</source>
+        <translation>
+            <numerusform>全部 %n 个已完成工作项都已进入生产。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/quality_view.py" line="82"/>
+        <source>{count} of %n completed item(s) ({share}) never reached production: no linked deployment.</source>
+        <translation>
+            <numerusform>%n 个已完成工作项中有 {count} 个（{share}）从未进入生产：没有关联的部署。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="95"/>
+        <location filename="../../widgets/quality_view.py" line="114"/>
         <source>No data-quality report yet.</source>
-        <extracomment>``plain_label``, ``table`` and ``fill_table`` are shared with the release and maturity views.</extracomment>
         <translation>尚无数据质量报告。</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="84"/>
+        <location filename="../../widgets/quality_view.py" line="99"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="84"/>
+        <location filename="../../widgets/quality_view.py" line="99"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="84"/>
+        <location filename="../../widgets/quality_view.py" line="99"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="102"/>
+        <location filename="../../widgets/quality_view.py" line="119"/>
         <source>all history (no baseline)</source>
         <translation>全部历史（无基线）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="105"/>
+        <location filename="../../widgets/quality_view.py" line="122"/>
         <source>Stream {stream} as of {as_of} — %n problem(s);</source>
         <translation>
             <numerusform>价值流 {stream}，截至 {as_of}——%n 个问题；</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="109"/>
+        <location filename="../../widgets/quality_view.py" line="126"/>
         <source>measured from {baseline}; %n exclusion(s) in force.</source>
         <translation>
             <numerusform>自 {baseline} 起统计；%n 条排除规则生效。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="113"/>
+        <location filename="../../widgets/quality_view.py" line="131"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="115"/>
+        <location filename="../../widgets/quality_view.py" line="133"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="116"/>
+        <location filename="../../widgets/quality_view.py" line="134"/>
         <source>{start} +%n wk</source>
         <translation>
             <numerusform>{start} 起 %n 周</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="118"/>
+        <location filename="../../widgets/quality_view.py" line="136"/>
         <source>no gaps</source>
         <translation>无缺口</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="119"/>
+        <location filename="../../widgets/quality_view.py" line="137"/>
         <source>STALE — </source>
         <translation>已过时——</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="125"/>
+        <location filename="../../widgets/quality_view.py" line="143"/>
         <source>{state}last success {when}; {gaps}</source>
         <translation>{state}上次成功 {when}；{gaps}</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="131"/>
+        <location filename="../../widgets/quality_view.py" line="149"/>
         <source>last error</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="132"/>
+        <location filename="../../widgets/quality_view.py" line="150"/>
         <source>Coverage</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="138"/>
+        <location filename="../../widgets/quality_view.py" line="156"/>
+        <location filename="../../widgets/quality_view.py" line="167"/>
         <source>{covered} of {total}</source>
         <translation>{covered} / {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="143"/>
+        <location filename="../../widgets/quality_view.py" line="166"/>
+        <source>Completed, never in production</source>
+        <translation>已完成但从未进入生产</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="168"/>
+        <source>{share} of the items completed {start} – {end}</source>
+        <translation>占 {start} – {end} 完成的工作项的 {share}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="175"/>
         <source>Statuses no stage maps</source>
         <translation>未映射到阶段的状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="147"/>
+        <location filename="../../widgets/quality_view.py" line="179"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="151"/>
+        <location filename="../../widgets/quality_view.py" line="183"/>
         <source>Exclusions in force</source>
         <translation>生效的排除规则</translation>
     </message>
@@ -1061,171 +1091,225 @@ Retrying with backoff; the other sources keep updating.</source>
 <context>
     <name>ReleaseReport</name>
     <message>
-        <location filename="../../widgets/release_report.py" line="30"/>
+        <location filename="../../widgets/release_report.py" line="47"/>
         <source>success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="31"/>
+        <location filename="../../widgets/release_report.py" line="48"/>
         <source>failure</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="32"/>
+        <location filename="../../widgets/release_report.py" line="49"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="33"/>
+        <location filename="../../widgets/release_report.py" line="50"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="34"/>
+        <location filename="../../widgets/release_report.py" line="51"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="35"/>
+        <location filename="../../widgets/release_report.py" line="52"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="36"/>
+        <location filename="../../widgets/release_report.py" line="53"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="46"/>
-        <location filename="../../widgets/release_report.py" line="107"/>
+        <location filename="../../widgets/release_report.py" line="132"/>
+        <location filename="../../widgets/release_report.py" line="193"/>
         <source>No release selected.</source>
         <translation>未选择发布。</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="54"/>
+        <location filename="../../widgets/release_report.py" line="140"/>
         <source>Change</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="55"/>
-        <location filename="../../widgets/release_report.py" line="65"/>
-        <location filename="../../widgets/release_report.py" line="83"/>
+        <location filename="../../widgets/release_report.py" line="141"/>
+        <location filename="../../widgets/release_report.py" line="151"/>
+        <location filename="../../widgets/release_report.py" line="169"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="56"/>
+        <location filename="../../widgets/release_report.py" line="142"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="57"/>
+        <location filename="../../widgets/release_report.py" line="143"/>
         <source>Merged</source>
         <translation>合并时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="58"/>
-        <location filename="../../widgets/release_report.py" line="92"/>
-        <location filename="../../widgets/release_report.py" line="190"/>
+        <location filename="../../widgets/release_report.py" line="67"/>
+        <location filename="../../widgets/release_report.py" line="144"/>
+        <location filename="../../widgets/release_report.py" line="178"/>
+        <location filename="../../widgets/release_report.py" line="276"/>
         <source>Tickets</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="59"/>
+        <location filename="../../widgets/release_report.py" line="62"/>
+        <source>Finished</source>
+        <translation>完成时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="63"/>
+        <source>Repository</source>
+        <translation>代码仓库</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="64"/>
+        <source>Deployment</source>
+        <translation>部署</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="65"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="68"/>
+        <location filename="../../widgets/release_report.py" line="145"/>
         <source>Lead time</source>
         <translation>前置时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="64"/>
+        <location filename="../../widgets/release_report.py" line="70"/>
+        <source>Environment</source>
+        <translation>环境</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="71"/>
+        <source>Source</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="76"/>
+        <source>Changes (pull or merge requests) the deployment carried</source>
+        <translation>该部署携带的变更（拉取请求或合并请求）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="77"/>
+        <source>Known tickets those changes name</source>
+        <translation>这些变更提及的已知工单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="78"/>
+        <source>Median lead time (first commit to this deployment) of the changes it was the first to ship</source>
+        <translation>由该部署首次发布的变更的前置时间中位数（从首次提交到该部署）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="82"/>
+        <source>Incidents linked to the deployment (change failure rate)</source>
+        <translation>关联到该部署的事故（用于变更失败率）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="150"/>
         <source>Ticket</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="66"/>
+        <location filename="../../widgets/release_report.py" line="152"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="67"/>
-        <location filename="../../widgets/release_report.py" line="84"/>
+        <location filename="../../widgets/release_report.py" line="153"/>
+        <location filename="../../widgets/release_report.py" line="170"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="68"/>
+        <location filename="../../widgets/release_report.py" line="154"/>
         <source>Requirement lead time</source>
         <translation>需求交付前置时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="73"/>
+        <location filename="../../widgets/release_report.py" line="159"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="74"/>
+        <location filename="../../widgets/release_report.py" line="160"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="75"/>
+        <location filename="../../widgets/release_report.py" line="161"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="76"/>
+        <location filename="../../widgets/release_report.py" line="162"/>
         <source>Approval wait</source>
         <translation>审批等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="77"/>
+        <location filename="../../widgets/release_report.py" line="163"/>
         <source>Running</source>
         <translation>构建中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="82"/>
+        <location filename="../../widgets/release_report.py" line="168"/>
         <source>Incident</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="85"/>
+        <location filename="../../widgets/release_report.py" line="171"/>
         <source>Resolved</source>
         <translation>解决时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="86"/>
+        <location filename="../../widgets/release_report.py" line="172"/>
         <source>Recovery</source>
         <translation>恢复时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="91"/>
-        <location filename="../../widgets/release_report.py" line="189"/>
+        <location filename="../../widgets/release_report.py" line="66"/>
+        <location filename="../../widgets/release_report.py" line="177"/>
+        <location filename="../../widgets/release_report.py" line="275"/>
         <source>Changes</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="93"/>
-        <location filename="../../widgets/release_report.py" line="191"/>
+        <location filename="../../widgets/release_report.py" line="179"/>
+        <location filename="../../widgets/release_report.py" line="277"/>
         <source>Pipeline</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="94"/>
-        <location filename="../../widgets/release_report.py" line="192"/>
+        <location filename="../../widgets/release_report.py" line="69"/>
+        <location filename="../../widgets/release_report.py" line="180"/>
+        <location filename="../../widgets/release_report.py" line="278"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="114"/>
+        <location filename="../../widgets/release_report.py" line="200"/>
         <source>Release {repo}#{id} to {environment}: {status}</source>
         <translation>发布 {repo}#{id} 至 {environment}：{status}</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="122"/>
+        <location filename="../../widgets/release_report.py" line="208"/>
         <source>{pipeline} #{id} (attempt {attempt}, {result})</source>
         <translation>{pipeline} #{id}（第 {attempt} 次尝试，{result}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="127"/>
+        <location filename="../../widgets/release_report.py" line="213"/>
         <source>Started {started}, finished {finished}; sha {sha}
 Changes linked {method}
 Shipped by {pipeline}</source>
@@ -1234,12 +1318,12 @@ Shipped by {pipeline}</source>
 发布流水线：{pipeline}</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="150"/>
+        <location filename="../../widgets/release_report.py" line="236"/>
         <source>{lead_time} (earlier)</source>
         <translation>{lead_time}（更早部署）</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="195"/>
+        <location filename="../../widgets/release_report.py" line="281"/>
         <source>{tab} ({rows})</source>
         <translation>{tab}（{rows}）</translation>
     </message>
@@ -1407,42 +1491,42 @@ Shipped by {pipeline}</source>
 <context>
     <name>SourcesController</name>
     <message>
-        <location filename="../../app/sources_controller.py" line="173"/>
+        <location filename="../../app/controllers/sources.py" line="173"/>
         <source>Saved {name} to {path}.</source>
         <translation>已将 {name} 保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="179"/>
+        <location filename="../../app/controllers/sources.py" line="179"/>
         <source> The token is in the OS keyring.</source>
         <translation>令牌已保存在操作系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="183"/>
+        <location filename="../../app/controllers/sources.py" line="183"/>
         <source> The token was NOT stored: {error}</source>
         <translation>令牌未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="212"/>
+        <location filename="../../app/controllers/sources.py" line="212"/>
         <source>Removed {name} from {path}.</source>
         <translation>已从 {path} 中删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="215"/>
+        <location filename="../../app/controllers/sources.py" line="215"/>
         <source> Its keyring token was removed.</source>
         <translation>其密钥环中的令牌已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="256"/>
+        <location filename="../../app/controllers/sources.py" line="256"/>
         <source> Its keyring token moved from {old} to {new}.</source>
         <translation>其密钥环中的令牌已从 {old} 移到 {new}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="260"/>
+        <location filename="../../app/controllers/sources.py" line="260"/>
         <source> The token was NOT moved: {error}</source>
         <translation>令牌未移动：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="273"/>
+        <location filename="../../app/controllers/sources.py" line="273"/>
         <source> {old_env} is set in the environment, but the renamed source reads {new_env}.</source>
         <translation>环境变量中设置了 {old_env}，但重命名后的数据源读取的是 {new_env}。</translation>
     </message>
@@ -1499,8 +1583,8 @@ Shipped by {pipeline}</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="129"/>
-        <location filename="../../widgets/sources_dialog.py" line="84"/>
+        <location filename="../../widgets/source_form.py" line="131"/>
+        <location filename="../../widgets/sources_dialog.py" line="83"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
@@ -1515,8 +1599,8 @@ Shipped by {pipeline}</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="201"/>
-        <location filename="../../widgets/sources_dialog.py" line="108"/>
+        <location filename="../../widgets/source_form.py" line="209"/>
+        <location filename="../../widgets/sources_dialog.py" line="107"/>
         <source>New source</source>
         <translation>新数据源</translation>
     </message>
@@ -1566,138 +1650,138 @@ Shipped by {pipeline}</source>
         <translation>PAY, OPS（GitLab：group/project 或数字 ID）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="93"/>
+        <location filename="../../widgets/source_form.py" line="95"/>
         <source>First sync reads back (days)</source>
         <translation>首次同步回溯天数</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="95"/>
+        <location filename="../../widgets/source_form.py" line="97"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="96"/>
+        <location filename="../../widgets/source_form.py" line="98"/>
         <source>Jenkins user / Jira Cloud e-mail (Data Center: empty)</source>
         <translation>Jenkins 用户 / Jira Cloud 邮箱（Data Center：留空）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="99"/>
+        <location filename="../../widgets/source_form.py" line="101"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="100"/>
+        <location filename="../../widgets/source_form.py" line="102"/>
         <source>globs over full job names, e.g. mobile/*; empty: all</source>
         <translation>匹配完整任务名的通配符，如 mobile/*；留空表示全部</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="102"/>
+        <location filename="../../widgets/source_form.py" line="104"/>
         <source>Deployment pattern</source>
         <translation>部署匹配模式</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="104"/>
+        <location filename="../../widgets/source_form.py" line="106"/>
         <source>JQL</source>
         <translation>JQL</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="105"/>
+        <location filename="../../widgets/source_form.py" line="107"/>
         <source>type in (Story, Bug)  (no ORDER BY)</source>
         <translation>type in (Story, Bug)（不要写 ORDER BY）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="107"/>
+        <location filename="../../widgets/source_form.py" line="109"/>
         <source>Incident types</source>
         <translation>故障类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="109"/>
+        <location filename="../../widgets/source_form.py" line="111"/>
         <source>Time zone</source>
         <translation>时区</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="110"/>
+        <location filename="../../widgets/source_form.py" line="112"/>
         <source>Asia/Shanghai (feeds whose times carry no zone)</source>
         <translation>Asia/Shanghai（用于不带时区的时间）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="112"/>
+        <location filename="../../widgets/source_form.py" line="114"/>
         <source>Sync interval (s)</source>
         <translation>同步间隔（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="113"/>
+        <location filename="../../widgets/source_form.py" line="115"/>
         <source>Timeout (s)</source>
         <translation>超时（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="114"/>
+        <location filename="../../widgets/source_form.py" line="116"/>
         <source>company CA bundle (PEM)</source>
         <translation>公司 CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="115"/>
+        <location filename="../../widgets/source_form.py" line="117"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="123"/>
+        <location filename="../../widgets/source_form.py" line="125"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="124"/>
+        <location filename="../../widgets/source_form.py" line="126"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="125"/>
+        <location filename="../../widgets/source_form.py" line="127"/>
         <source>Trust the operating system&apos;s certificate store</source>
         <translation>信任操作系统的证书库</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="127"/>
+        <location filename="../../widgets/source_form.py" line="129"/>
         <source>System trust</source>
         <translation>系统信任</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="152"/>
+        <location filename="../../widgets/source_form.py" line="153"/>
         <source>CA bundle (PEM)</source>
         <translation>CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="154"/>
+        <location filename="../../widgets/source_form.py" line="155"/>
         <source>PEM files (*.pem *.crt *.cer);;All (*)</source>
         <translation>PEM 文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="170"/>
+        <location filename="../../widgets/source_form.py" line="171"/>
         <source>no OS keyring: not stored here</source>
         <translation>没有操作系统密钥环：不在此处保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="172"/>
+        <location filename="../../widgets/source_form.py" line="173"/>
         <source>Set the environment variable {env} for Flowdeck instead (never a file).</source>
         <translation>请改为给 Flowdeck 设置环境变量 {env}（切勿写入文件）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="179"/>
+        <location filename="../../widgets/source_form.py" line="180"/>
         <source>leave empty to keep the stored token</source>
         <translation>留空则保留已保存的令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="181"/>
+        <location filename="../../widgets/source_form.py" line="182"/>
         <source>API token</source>
         <translation>API 令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="184"/>
+        <location filename="../../widgets/source_form.py" line="185"/>
         <source>Stored in the OS keyring; {env} in the environment wins over it.</source>
         <translation>保存在操作系统密钥环中；环境变量 {env} 优先。</translation>
     </message>
     <message>
         <location filename="../../widgets/source_form.py" line="199"/>
-        <location filename="../../widgets/sources_dialog.py" line="255"/>
+        <location filename="../../widgets/source_form.py" line="207"/>
         <source>Edit source {name}</source>
         <translation>编辑数据源 {name}</translation>
     </message>
@@ -2058,200 +2142,201 @@ Open {url}</source>
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="51"/>
-        <location filename="../../widgets/trend_chart.py" line="139"/>
+        <location filename="../../widgets/trend_chart.py" line="116"/>
+        <source>d MMM yyyy</source>
+        <translation>yyyy年M月d日</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="204"/>
+        <location filename="../../widgets/trend_chart.py" line="378"/>
         <source>Point at a week to read its values.</source>
         <translation>将鼠标指向某一周以查看数值。</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="67"/>
+        <location filename="../../widgets/trend_chart.py" line="239"/>
         <source>Lead time per week (days)</source>
         <translation>每周前置时间（天）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="67"/>
+        <location filename="../../widgets/trend_chart.py" line="239"/>
         <source>days</source>
         <translation>天</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="70"/>
+        <location filename="../../widgets/trend_chart.py" line="256"/>
         <source>median</source>
         <translation>中位数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="82"/>
+        <location filename="../../widgets/trend_chart.py" line="259"/>
         <source>Production deployments per week</source>
         <translation>每周生产部署次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="83"/>
+        <location filename="../../widgets/trend_chart.py" line="260"/>
         <source>count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="89"/>
+        <location filename="../../widgets/trend_chart.py" line="267"/>
         <source>Deployment success rate (%)</source>
         <translation>部署成功率（%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="94"/>
+        <location filename="../../widgets/trend_chart.py" line="271"/>
         <source>Flow efficiency (%)</source>
         <translation>流动效率（%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="98"/>
+        <location filename="../../widgets/trend_chart.py" line="277"/>
         <source>Work in progress (items)</source>
         <translation>在制品（工作项）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="98"/>
+        <location filename="../../widgets/trend_chart.py" line="278"/>
         <source>items</source>
         <translation>工作项</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="141"/>
-        <source>No weeks in this range.</source>
-        <translation>此范围内没有完整的周。</translation>
+        <location filename="../../widgets/trend_chart.py" line="370"/>
+        <source>No data in this range</source>
+        <translation>此范围内没有数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="151"/>
-        <source>Week of {week}: lead time median {median}, p85 {p85} · deployments {deployments} · success {success} · flow efficiency {flow} · WIP {wip}</source>
-        <translation>{week} 当周：前置时间中位数 {median}，p85 {p85} · 部署 {deployments} 次 · 成功率 {success} · 流动效率 {flow} · 在制品 {wip}</translation>
+        <location filename="../../widgets/trend_chart.py" line="380"/>
+        <source>No data in this range: no weeks to show.</source>
+        <translation>此范围内没有数据：没有可显示的周。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/trend_chart.py" line="388"/>
+        <source>Lead time and flow efficiency leave out %n week(s) with fewer than {min} completed items (too few to be a trend); point at a week to see how many it had.</source>
+        <translation>
+            <numerusform>前置时间和流动效率略去了 %n 个完成工作项少于 {min} 个的周（数量太少，构不成趋势）；将鼠标指向某一周可查看其完成数。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/trend_chart.py" line="404"/>
+        <source>%n item(s) completed, fewer than {min}: not drawn</source>
+        <translation>
+            <numerusform>完成 %n 项，少于 {min} 项：不绘制</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/trend_chart.py" line="408"/>
+        <source>%n item(s) completed</source>
+        <translation>
+            <numerusform>完成 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="409"/>
+        <source>Week of {week}: lead time median {median}, p85 {p85} ({completed}) · deployments {deployments} · success {success} · flow efficiency {flow} · WIP {wip}</source>
+        <translation>{week} 当周：前置时间中位数 {median}，p85 {p85}（{completed}）· 部署 {deployments} 次 · 成功率 {success} · 流动效率 {flow} · 在制品 {wip}</translation>
     </message>
 </context>
 <context>
     <name>TrustPages</name>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="60"/>
+        <location filename="../../app/main_window/trust_pages.py" line="52"/>
         <source>Release {repo}#{id}</source>
         <translation>发布 {repo}#{id}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="69"/>
+        <location filename="../../app/main_window/trust_pages.py" line="61"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="72"/>
+        <location filename="../../app/main_window/trust_pages.py" line="64"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="99"/>
+        <location filename="../../app/main_window/trust_pages.py" line="91"/>
         <source>Export release report as {what}</source>
         <translation>将发布报告导出为 {what}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="109"/>
+        <location filename="../../app/main_window/trust_pages.py" line="101"/>
         <source>Cannot write {name}: {error}</source>
         <translation>无法写入 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="112"/>
+        <location filename="../../app/main_window/trust_pages.py" line="104"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="141"/>
-        <location filename="../../app/main_window/trust_pages.py" line="144"/>
-        <location filename="../../app/main_window/trust_pages.py" line="157"/>
+        <location filename="../../app/main_window/trust_pages.py" line="133"/>
+        <location filename="../../app/main_window/trust_pages.py" line="136"/>
+        <location filename="../../app/main_window/trust_pages.py" line="140"/>
         <source>Computed when this page is shown.</source>
         <translation>显示此页面时计算。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="148"/>
-        <source>Finished</source>
-        <translation>完成时间</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="149"/>
-        <source>Repository</source>
-        <translation>代码仓库</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="150"/>
-        <source>Deployment</source>
-        <translation>部署</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="151"/>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="152"/>
-        <source>Environment</source>
-        <translation>环境</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="153"/>
-        <source>Source</source>
-        <translation>数据源</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="158"/>
+        <location filename="../../app/main_window/trust_pages.py" line="141"/>
         <source>Open release report</source>
         <translation>打开发布报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="161"/>
+        <location filename="../../app/main_window/trust_pages.py" line="144"/>
         <source>Double-click a production deployment (or select it and press Enter) for its release report.</source>
         <translation>双击一次生产部署（或选中后按 Enter）查看其发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="194"/>
+        <location filename="../../app/main_window/trust_pages.py" line="178"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="195"/>
+        <location filename="../../app/main_window/trust_pages.py" line="179"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="196"/>
+        <location filename="../../app/main_window/trust_pages.py" line="180"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="230"/>
+        <location filename="../../app/main_window/trust_pages.py" line="212"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="250"/>
+        <location filename="../../app/main_window/trust_pages.py" line="240"/>
         <source>Computed {when}.</source>
         <translation>计算于 {when}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="263"/>
+        <location filename="../../app/main_window/trust_pages.py" line="253"/>
         <source>Could not compute: {message}</source>
         <translation>无法计算：{message}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/trust_pages.py" line="275"/>
+        <location filename="../../app/main_window/trust_pages.py" line="263"/>
         <source>%n production deployment(s) finished in the selected window, newest first.</source>
         <translation>
             <numerusform>所选时间窗口内完成了 %n 次生产部署，最新的在前。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="282"/>
+        <location filename="../../app/main_window/trust_pages.py" line="270"/>
         <source>No production deployment finished in the selected window.</source>
         <translation>所选时间窗口内没有完成的生产部署。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="300"/>
+        <location filename="../../app/main_window/trust_pages.py" line="288"/>
         <source>Building the release report of {repo}#{id}…</source>
         <translation>正在生成 {repo}#{id} 的发布报告…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="310"/>
+        <location filename="../../app/main_window/trust_pages.py" line="298"/>
         <source>Release report of {repo}#{id}.</source>
         <translation>{repo}#{id} 的发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="320"/>
+        <location filename="../../app/main_window/trust_pages.py" line="308"/>
         <source>Could not build the release report of {repo}#{id}: {message}</source>
         <translation>无法生成 {repo}#{id} 的发布报告：{message}</translation>
     </message>

@@ -67,8 +67,9 @@ def chart_problems(charts: TrendCharts) -> list[str]:
 
     for key, plot in charts.plots.items():
         title = plot.titleLabel
-        text_rect = title.item.mapRectToScene(title.item.boundingRect())
-        if title.item.boundingRect().width() > title.width() + 1 or not on_screen(title.item, title.item.boundingRect()):
+        own = title.item.boundingRect()
+        text_rect = title.item.mapRectToScene(own)
+        if own.width() > title.width() + 1 or not on_screen(title.item, own):
             bad.append(f"{key}: title {title.text!r} does not fit")
         data_rect = plot.vb.sceneBoundingRect()
         if text_rect.intersects(data_rect):
@@ -106,22 +107,18 @@ def chart_problems(charts: TrendCharts) -> list[str]:
 
 
 def table_problems(table: Any) -> list[str]:
-    """Headings or cells narrower than their text (Qt would elide them with "…")."""
+    """Headings or cells narrower than Qt says their text needs (Qt would elide them with "…")."""
     bad: list[str] = []
-    fm = table.fontMetrics()
     header: QHeaderView = table.horizontalHeader()
-    hfm = header.fontMetrics()
     for c in range(table.columnCount()):
         if table.isColumnHidden(c):
             continue
         width = table.columnWidth(c)
         heading = table.horizontalHeaderItem(c).text()
-        if hfm.horizontalAdvance(heading) + 8 > width:
-            bad.append(f"heading {heading!r}: {width} px")
-        for r in range(table.rowCount()):
-            text = table.item(r, c).text()
-            if fm.horizontalAdvance(text) + 6 > width:
-                bad.append(f"cell {r},{c} {text!r}: {width} px")
+        if header.sectionSizeHint(c) > width:
+            bad.append(f"heading {heading!r}: {width} px, needs {header.sectionSizeHint(c)}")
+        if table.sizeHintForColumn(c) > width:
+            bad.append(f"column {heading!r}: {width} px, its cells need {table.sizeHintForColumn(c)}")
     if table.horizontalScrollBar().maximum() > 0:
         bad.append("the columns do not fit the table's width")
     return bad
