@@ -158,19 +158,23 @@ class QualityView(QWidget):
                 ],
             )
             self._items(node, c.missing)
-        u = report.unlinked
-        if u is not None:
+        unlinked = report.unlinked
+        if unlinked is not None:
             node = QTreeWidgetItem(
                 self.tree,
                 [
                     translate("QualityView", "Completed, never in production"),
-                    translate("QualityView", "{covered} of {total}").format(covered=u.count, total=u.completed),
+                    translate("QualityView", "{covered} of {total}").format(
+                        covered=unlinked.count, total=unlinked.completed
+                    ),
                     translate("QualityView", "{share} of the items completed {start} – {end}").format(
-                        share=fmt_pct(u.share), start=fmt_local(u.window_from), end=fmt_local(u.window_to)
+                        share=fmt_pct(unlinked.share),
+                        start=fmt_local(unlinked.window_from),
+                        end=fmt_local(unlinked.window_to),
                     ),
                 ],
             )
-            self._items(node, u.items)
+            self._items(node, unlinked.items)
             self.unlinked_node = node
         unm = self._section(translate("QualityView", "Statuses no stage maps"), len(report.unmapped))
         for u in report.unmapped:

@@ -84,7 +84,7 @@ class _EdgeLabelsMixin:
         return rect.adjusted(0, -m / 2, 0, m / 2)
 
 
-class WeekAxis(_EdgeLabelsMixin, pg.AxisItem):
+class WeekAxis(_EdgeLabelsMixin, pg.AxisItem):  # type: ignore[misc]
     """A bottom axis over ISO weeks: a tick per week, a date on every k-th week (the latest always).
 
     ``k`` is the smallest of :data:`LABEL_STEPS` that leaves the widest label (plus two "M"s of
@@ -150,7 +150,7 @@ class WeekAxis(_EdgeLabelsMixin, pg.AxisItem):
         return out
 
 
-class ValueAxis(_EdgeLabelsMixin, pg.AxisItem):
+class ValueAxis(_EdgeLabelsMixin, pg.AxisItem):  # type: ignore[misc]
     """A left axis without SI prefixes ("x0.001") and with room for its end labels."""
 
     def __init__(self) -> None:
@@ -185,8 +185,8 @@ def _nice_top(value: float, minimum: float) -> float:
     if not math.isfinite(value) or value <= 0:
         return minimum
     value *= 1.1  # room above the highest point
-    power = 10 ** math.floor(math.log10(value))
-    top = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value)
+    power = 10.0 ** math.floor(math.log10(value))
+    top = next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= value)
     return max(top, minimum)
 
 

@@ -189,20 +189,24 @@ def render_text(q: QualityReport, *, limit: int | None = SHOWN) -> str:
             + "\n"
         )
         parts.append(_items(u.items, limit))
-    u = q.unlinked
-    if u is not None:
+    unlinked = q.unlinked
+    if unlinked is not None:
         parts.append("\n" + _("Completed, never in production") + "\n")
         parts.append(
             "  "
             + _(
                 "{count} of {completed} completed items ({share}) never reached production: no linked deployment"
-            ).format(count=u.count, completed=u.completed, share=DASH if u.share is None else f"{u.share * 100:.0f} %")
+            ).format(
+                count=unlinked.count,
+                completed=unlinked.completed,
+                share=DASH if unlinked.share is None else f"{unlinked.share * 100:.0f} %",
+            )
             + " "
-            + _("(completed {start} – {end})").format(start=_when(u.window_from), end=_when(u.window_to))
+            + _("(completed {start} – {end})").format(start=_when(unlinked.window_from), end=_when(unlinked.window_to))
             + "\n"
         )
-        if u.items:
-            parts.append(_items(u.items, limit))
+        if unlinked.items:
+            parts.append(_items(unlinked.items, limit))
     parts.append("\n" + _("Anomalies") + "\n")
     for f in q.anomalies:
         parts.append(f"  {_(f.title)}: {f.count}\n")

@@ -1068,22 +1068,22 @@ Retrying with backoff; the other sources keep updating.</source>
         <translation>已完成但从未进入生产</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="168"/>
+        <location filename="../../widgets/quality_view.py" line="170"/>
         <source>{share} of the items completed {start} – {end}</source>
         <translation>占 {start} – {end} 完成的工作项的 {share}</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="175"/>
+        <location filename="../../widgets/quality_view.py" line="179"/>
         <source>Statuses no stage maps</source>
         <translation>未映射到阶段的状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="179"/>
+        <location filename="../../widgets/quality_view.py" line="183"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="183"/>
+        <location filename="../../widgets/quality_view.py" line="187"/>
         <source>Exclusions in force</source>
         <translation>生效的排除规则</translation>
     </message>
