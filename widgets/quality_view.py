@@ -29,8 +29,8 @@ from widgets.i18n import translate
 if TYPE_CHECKING:
     from data.quality.results import FindingItem, QualityReport
 
-#: ``plain_label``, ``table`` and ``fill_table`` are shared with the release and maturity views.
-__all__ = ["QualityView", "fill_table", "plain_label", "table"]
+# ``plain_label``, ``table`` and ``fill_table`` are shared with the release and maturity views.
+__all__ = ["QualityView", "fill_table", "plain_label", "table", "unlinked_text"]
 
 
 def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = True) -> QLabel:
@@ -72,6 +72,21 @@ def fill_table(t: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     t.setSortingEnabled(True)
 
 
+def unlinked_text(report: QualityReport) -> str:
+    """The completed-but-never-in-production finding as one sentence (the summary's second line)."""
+    u = report.unlinked
+    if u is None or u.completed == 0:
+        return translate("QualityView", "No item completed in the window.")
+    if u.count == 0:
+        return translate("QualityView", "All %n completed item(s) reached production.", "", u.completed)
+    return translate(
+        "QualityView",
+        "{count} of %n completed item(s) ({share}) never reached production: no linked deployment.",
+        "",
+        u.completed,
+    ).format(count=u.count, share=fmt_pct(u.share))
+
+
 class QualityView(QWidget):
     """A summary line and a tree: section -> finding -> items (source, key, detail)."""
 
@@ -88,11 +103,13 @@ class QualityView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
         self.report: QualityReport | None = None
+        self.unlinked_node: QTreeWidgetItem | None = None
 
     def set_report(self, report: QualityReport | None) -> None:
         """Show ``report`` (None clears the view)."""
         self.report = report
         self.tree.clear()
+        self.unlinked_node = None
         if report is None:
             self.summary.setText(translate("QualityView", "No data-quality report yet."))
             return
@@ -109,6 +126,7 @@ class QualityView(QWidget):
             + translate(
                 "QualityView", "measured from {baseline}; %n exclusion(s) in force.", "", len(report.exclusions)
             ).format(baseline=baseline)
+            + ("\n" + unlinked_text(report) if report.unlinked is not None else "")
         )
         src = self._section(translate("QualityView", "Sources"), len(report.sources))
         for s in report.sources:
@@ -140,6 +158,24 @@ class QualityView(QWidget):
                 ],
             )
             self._items(node, c.missing)
+        unlinked = report.unlinked
+        if unlinked is not None:
+            node = QTreeWidgetItem(
+                self.tree,
+                [
+                    translate("QualityView", "Completed, never in production"),
+                    translate("QualityView", "{covered} of {total}").format(
+                        covered=unlinked.count, total=unlinked.completed
+                    ),
+                    translate("QualityView", "{share} of the items completed {start} – {end}").format(
+                        share=fmt_pct(unlinked.share),
+                        start=fmt_local(unlinked.window_from),
+                        end=fmt_local(unlinked.window_to),
+                    ),
+                ],
+            )
+            self._items(node, unlinked.items)
+            self.unlinked_node = node
         unm = self._section(translate("QualityView", "Statuses no stage maps"), len(report.unmapped))
         for u in report.unmapped:
             node = QTreeWidgetItem(unm, [u.status, str(u.item_count), fmt_hours(u.hours)])
@@ -152,6 +188,8 @@ class QualityView(QWidget):
         for e in report.exclusions:
             QTreeWidgetItem(ex, [f"{e.kind} {e.source} {e.key}", "", e.reason])
         self.tree.expandToDepth(0)
+        if self.unlinked_node is not None:
+            self.unlinked_node.setExpanded(False)  # hundreds of items: one click away, not in the way
         for i in range(3):
             self.tree.resizeColumnToContents(i)
 

@@ -6,18 +6,35 @@ tables of plain-text cells, so remote titles (``<b>x</b>``) are shown literally.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTabWidget, QVBoxLayout, QWidget
 
 from widgets.format import DASH, fmt_duration_s, fmt_hours, fmt_local
 from widgets.i18n import translate
 from widgets.quality_view import fill_table, plain_label, table
 
 if TYPE_CHECKING:
-    from data.release.results import ReleaseReport
+    from data.release.results import ReleaseReport, ReleaseRow
 
-__all__ = ["ReleaseReportView"]
+__all__ = ["RELEASE_COLUMNS", "ReleaseReportView", "fill_release_table", "release_table"]
+
+# The release list's columns; ``source`` is shown only when the rows come from more than one source.
+RELEASE_COLUMNS = (
+    "finished",
+    "repo",
+    "deployment",
+    "status",
+    "changes",
+    "tickets",
+    "lead_time",
+    "incidents",
+    "environment",
+    "source",
+)
+_NUMBERS = ("changes", "tickets", "lead_time", "incidents")
 
 
 def _one(text: str | None) -> str:
@@ -36,6 +53,75 @@ def _status(value: str) -> str:
         "skipped": translate("ReleaseReport", "skipped"),
     }
     return words.get(value, value)
+
+
+def release_table(parent: QWidget | None = None) -> QTableWidget:
+    """The release list: one production deployment a row, with its release report's counts."""
+    t = table(
+        [
+            translate("ReleaseReport", "Finished"),
+            translate("ReleaseReport", "Repository"),
+            translate("ReleaseReport", "Deployment"),
+            translate("ReleaseReport", "Status"),
+            translate("ReleaseReport", "Changes"),
+            translate("ReleaseReport", "Tickets"),
+            translate("ReleaseReport", "Lead time"),
+            translate("ReleaseReport", "Incidents"),
+            translate("ReleaseReport", "Environment"),
+            translate("ReleaseReport", "Source"),
+        ],
+        parent,
+    )
+    tips = {
+        "changes": translate("ReleaseReport", "Changes (pull or merge requests) the deployment carried"),
+        "tickets": translate("ReleaseReport", "Known tickets those changes name"),
+        "lead_time": translate(
+            "ReleaseReport",
+            "Median lead time (first commit to this deployment) of the changes it was the first to ship",
+        ),
+        "incidents": translate("ReleaseReport", "Incidents linked to the deployment (change failure rate)"),
+    }
+    for key, tip in tips.items():
+        item = t.horizontalHeaderItem(RELEASE_COLUMNS.index(key))
+        if item is not None:
+            item.setToolTip(tip)
+    # Every column as wide as its content; none stretches to fill the table (the source used to).
+    t.horizontalHeader().setStretchLastSection(False)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.setColumnHidden(RELEASE_COLUMNS.index("source"), True)
+    return t
+
+
+def fill_release_table(t: QTableWidget, rows: Sequence[ReleaseRow]) -> None:
+    """Show ``rows`` in a :func:`release_table`, in their order (row i is ``rows[i]``)."""
+    fill_table(
+        t,
+        [
+            [
+                fmt_local(r.deployment.finished_at),
+                r.deployment.repo,
+                r.deployment.id,
+                _status(r.deployment.status),
+                str(r.changes),
+                str(r.tickets),
+                fmt_hours(r.lead_time_median_h),
+                str(r.incidents),
+                r.deployment.environment,
+                r.deployment.source,
+            ]
+            for r in rows
+        ],
+    )
+    t.setSortingEnabled(False)  # row i is release i (newest first)
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    for i in range(len(rows)):
+        for key in _NUMBERS:
+            item = t.item(i, RELEASE_COLUMNS.index(key))
+            if item is not None:
+                item.setTextAlignment(right)
+    several = len({r.deployment.source for r in rows}) > 1
+    t.setColumnHidden(RELEASE_COLUMNS.index("source"), not several)
+    t.resizeColumnsToContents()
 
 
 class ReleaseReportView(QWidget):

@@ -3,7 +3,8 @@
 Without ``--json`` the findings print as readable tables (the first items of each, all with
 ``--all``); ``--json`` prints the whole document (keys in docs/trust.md). ``--maturity`` prints
 the continuous-delivery maturity self-assessment aid for the window ``[--from, --to)`` (default:
-the 13 weeks ending now) beside the DORA tiers.
+the 13 weeks ending now) beside the DORA tiers. Without ``--maturity`` the same window is the one
+of the "completed, never in production" check (default: the 13 weeks ending at ``--as-of``).
 """
 
 from __future__ import annotations
@@ -43,8 +44,16 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="print the CAICT continuous-delivery maturity self-assessment aid instead",
     )
-    p.add_argument("--from", dest="window_from", type=instant_arg, metavar="DATE", help="--maturity window start")
-    p.add_argument("--to", dest="window_to", type=instant_arg, metavar="DATE", help="--maturity window end (excl.)")
+    p.add_argument(
+        "--from",
+        dest="window_from",
+        type=instant_arg,
+        metavar="DATE",
+        help="window start of --maturity, or of the 'completed, never in production' check (default: --to - 13 weeks)",
+    )
+    p.add_argument(
+        "--to", dest="window_to", type=instant_arg, metavar="DATE", help="window end (excl.; default --as-of)"
+    )
     p.set_defaults(func=run)
 
 
@@ -52,8 +61,6 @@ def run(args: argparse.Namespace) -> int:
     """Assess and print."""
     config = config_of(args)
     config.stream(args.stream)  # unknown stream: ConfigError naming the configured ones (exit 2)
-    if not args.maturity and (args.window_from or args.window_to):
-        raise UsageError("--from/--to apply to --maturity only")
     store = open_store(args)
     try:
         if args.maturity:
@@ -73,7 +80,13 @@ def run(args: argparse.Namespace) -> int:
             return 0
         from data.quality.checks import assess
 
-        report = assess(store, config, stream=args.stream, as_of=args.as_of)
+        window_to = args.window_to or args.as_of or utc_now()
+        window_from = args.window_from or window_to - timedelta(days=MATURITY_DAYS)
+        if window_from >= window_to:
+            raise UsageError(f"--from {window_from.isoformat()} must be before --to {window_to.isoformat()}")
+        report = assess(
+            store, config, stream=args.stream, as_of=args.as_of, window_from=window_from, window_to=window_to
+        )
     finally:
         store.close()
     if args.json:
@@ -176,6 +189,24 @@ def render_text(q: QualityReport, *, limit: int | None = SHOWN) -> str:
             + "\n"
         )
         parts.append(_items(u.items, limit))
+    unlinked = q.unlinked
+    if unlinked is not None:
+        parts.append("\n" + _("Completed, never in production") + "\n")
+        parts.append(
+            "  "
+            + _(
+                "{count} of {completed} completed items ({share}) never reached production: no linked deployment"
+            ).format(
+                count=unlinked.count,
+                completed=unlinked.completed,
+                share=DASH if unlinked.share is None else f"{unlinked.share * 100:.0f} %",
+            )
+            + " "
+            + _("(completed {start} – {end})").format(start=_when(unlinked.window_from), end=_when(unlinked.window_to))
+            + "\n"
+        )
+        if unlinked.items:
+            parts.append(_items(unlinked.items, limit))
     parts.append("\n" + _("Anomalies") + "\n")
     for f in q.anomalies:
         parts.append(f"  {_(f.title)}: {f.count}\n")

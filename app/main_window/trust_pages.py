@@ -2,7 +2,8 @@
 
 Each page is computed on a compute worker (``Controller.submit``) only while it is shown, once per
 (selection, data version): ``data.quality.assess``, ``data.maturity.build.assess_maturity`` and the list
-of the stream's production deployments in the window. Opening a release computes
+of the stream's production deployments in the window with their release reports' counts
+(``data.release.build.release_rows``). Opening a release computes
 ``data.release.build.release_report`` on a worker and shows it in :class:`ReleaseDialog`, with CSV
 (formula cells neutralised) and PDF (every text escaped) export. All remote text is plain.
 """
@@ -31,24 +32,15 @@ from PySide6.QtWidgets import (
 from widgets.format import fmt_local
 from widgets.i18n import translate
 from widgets.maturity_view import MaturityPanel
-from widgets.quality_view import QualityView, fill_table, plain_label, table
-from widgets.release_report import ReleaseReportView
+from widgets.quality_view import QualityView, plain_label
+from widgets.release_report import ReleaseReportView, fill_release_table, release_table
 
 if TYPE_CHECKING:
     from app.controllers.report import Controller
     from data.records import Deployment
-    from data.release.results import ReleaseReport
+    from data.release.results import ReleaseReport, ReleaseRow
 
-__all__ = ["ReleaseDialog", "TrustPages", "production_deployments"]
-
-
-def production_deployments(store: Any, config: Any, stream: str | None, f: datetime, t: datetime) -> list[Deployment]:
-    """The stream's finished production deployments finished in ``[f, t)``, newest first."""
-    from data.quality.scope import Scope
-
-    scope = Scope(config.stream(stream), store.exclusions())
-    done = [d for d in scope.production(store.deployments()) if d.finished_at is not None and f <= d.finished_at < t]
-    return sorted(done, key=lambda d: (d.finished_at, d.id), reverse=True)
+__all__ = ["ReleaseDialog", "TrustPages"]
 
 
 class ReleaseDialog(QDialog):
@@ -143,16 +135,7 @@ class TrustPages(QObject):
         self.maturity = MaturityPanel()
         self.maturity_status = plain_label(translate("TrustPages", "Computed when this page is shown."))
         self.maturity_page = self._page(self.maturity_status, self.maturity)
-        self.releases = table(
-            [
-                translate("TrustPages", "Finished"),
-                translate("TrustPages", "Repository"),
-                translate("TrustPages", "Deployment"),
-                translate("TrustPages", "Status"),
-                translate("TrustPages", "Environment"),
-                translate("TrustPages", "Source"),
-            ]
-        )
+        self.releases = release_table()
         self.releases.itemActivated.connect(lambda item: self.open_release(item.row()))
         self.releases_status = plain_label(translate("TrustPages", "Computed when this page is shown."))
         self.open_button = QPushButton(translate("TrustPages", "Open release report"))
@@ -168,6 +151,7 @@ class TrustPages(QObject):
         row.addWidget(self.open_button)
         self.releases_page = self._page(self.releases_status, self.releases, row)
         self.deployments: list[Deployment] = []
+        self.release_rows: list[ReleaseRow] = []
         self._pages = {
             "quality": _Page(self.quality_page),
             "maturity": _Page(self.maturity_page),
@@ -204,9 +188,7 @@ class TrustPages(QObject):
         sel = self.controller.last_selection
         if sel is None:
             return None
-        if name == "quality":
-            return (sel.stream, sel.as_of, self.data_version)
-        if name == "maturity":
+        if name in ("quality", "maturity"):
             return (sel.stream, sel.window_from, sel.window_to, sel.as_of, self.data_version)
         return (sel.stream, sel.window_from, sel.window_to, self.data_version)
 
@@ -233,7 +215,10 @@ class TrustPages(QObject):
             if name == "quality":
                 from data.quality.checks import assess
 
-                return assess(store, config, stream=sel.stream, as_of=sel.as_of)
+                return assess(
+                    store, config, stream=sel.stream, as_of=sel.as_of, window_from=sel.window_from,
+                    window_to=sel.window_to,
+                )  # fmt: skip
             if name == "maturity":
                 from data.maturity.build import assess_maturity
 
@@ -241,7 +226,12 @@ class TrustPages(QObject):
                     store, config, window_from=sel.window_from, window_to=sel.window_to, stream=sel.stream,
                     as_of=sel.as_of,
                 )  # fmt: skip
-            return production_deployments(store, config, sel.stream, sel.window_from, sel.window_to)
+            from data.release.build import release_rows
+
+            return release_rows(
+                store, config, window_from=sel.window_from, window_to=sel.window_to, stream=sel.stream,
+                definitions=c.definitions_for(sel),
+            )  # fmt: skip
 
         def done(value: object) -> None:
             if page.key != key:
@@ -254,7 +244,7 @@ class TrustPages(QObject):
             elif name == "maturity":
                 self.maturity.set_view(cast("Any", value))
             else:
-                self._show_releases(cast("list[Deployment]", value))
+                self._show_releases(cast("list[ReleaseRow]", value))
             self.computed.emit(name)
 
         def failed(message: str) -> None:
@@ -264,13 +254,11 @@ class TrustPages(QObject):
 
         c.submit(fn, done, failed)
 
-    def _show_releases(self, deployments: list[Deployment]) -> None:
-        self.deployments = deployments
-        fill_table(
-            self.releases,
-            [[fmt_local(d.finished_at), d.repo, d.id, d.status, d.environment, d.source] for d in deployments],
-        )
-        self.releases.setSortingEnabled(False)  # row i is deployment i (newest first)
+    def _show_releases(self, rows: list[ReleaseRow]) -> None:
+        self.release_rows = rows
+        self.deployments = [r.deployment for r in rows]
+        deployments = self.deployments
+        fill_release_table(self.releases, rows)
         self.releases_status.setText(
             translate(
                 "TrustPages",

@@ -139,6 +139,8 @@ class Definitions:
     dora: str = "2023"  # | "2021"
     calendar: str = "calendar"  # | "working"
     incidents_from_failed_deployments: bool = False
+    #: Trend weeks with fewer completed items have no lead time or flow efficiency (a gap, not a dip).
+    trend_min_completions: int = 5
 
 
 @dataclass(frozen=True, slots=True)

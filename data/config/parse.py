@@ -649,7 +649,9 @@ def _source(ctx: _Ctx, raw: Any, path: str) -> SourceConfig:
 
 
 _TOP_KEYS = ("sources", "streams", "definitions", "targets")
-_DEFINITIONS_KEYS = ("median", "dora", "calendar", "incidents_from_failed_deployments")
+_DEFINITIONS_KEYS = ("median", "dora", "calendar", "incidents_from_failed_deployments", "trend_min_completions")
+#: ``trend_min_completions``: 1 draws every week with a completion; more than 1000 a week hides every week.
+TREND_MIN_COMPLETIONS_RANGE = (1, 1000)
 _TARGETS_KEYS = ("requirement_lead_time_days", "production_deployment_success_rate")
 
 
@@ -699,6 +701,7 @@ def parse_config(raw: dict[str, Any], where: str = "flowdeck.toml", *, fallback_
         dora=ctx.choice(d, "dora", "definitions", ("2023", "2021"), "2023"),
         calendar=ctx.choice(d, "calendar", "definitions", ("calendar", "working"), "calendar"),
         incidents_from_failed_deployments=ctx.boolean(d, "incidents_from_failed_deployments", "definitions", False),
+        trend_min_completions=_trend_min(ctx, d.get("trend_min_completions", 5)),
     )
     t = ctx.table(raw.get("targets", {}), "targets")
     ctx.known(t, "targets", _TARGETS_KEYS)
@@ -710,6 +713,15 @@ def parse_config(raw: dict[str, Any], where: str = "flowdeck.toml", *, fallback_
         production_deployment_success_rate=float(rate),
     )
     return Config(sources=sources, streams=streams, definitions=definitions, targets=targets)
+
+
+def _trend_min(ctx: _Ctx, value: Any) -> int:
+    lo, hi = TREND_MIN_COMPLETIONS_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ctx.fail(
+            "definitions.trend_min_completions", f"expected a whole number from {lo} to {hi}, got {_got(value)}"
+        )
+    return value
 
 
 def read_toml(path: Path) -> dict[str, Any]:

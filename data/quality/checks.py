@@ -9,7 +9,10 @@
   change reached production, production deployments whose commit range is known;
 - **unmapped statuses** (for the stream) — time spent in statuses no stage maps, per status;
 - **anomalies** (whole store) — negative and zero-length intervals, transitions whose ``from``
-  is not the previous ``to``, runs and deployments without a finish, ticket keys in two sources.
+  is not the previous ``to``, runs and deployments without a finish, ticket keys in two sources;
+- **completed without a production deployment** (for the stream and a window, default the 13
+  weeks to ``as_of``) — items completed in the window, as the metrics count them, that no change
+  carried to production by ``as_of``: each is a problem, with its share of the completed items.
 
 Linking and filtering follow the metrics engine (:mod:`data.quality.scope`), so a coverage gap
 here is exactly what the metrics could not link.
@@ -19,13 +22,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
-from data.config.model import Config
+from data.config.model import Config, Stream
 from data.i18n import N_
 from data.i18n import gettext_ as _
+from data.materialise.cache import stream_arrays
+from data.metrics.flow_figures import completed_mask
 from data.metrics.stagemap import DONE, OUTSIDE, StageMap
 from data.quality import anomalies
 from data.quality.results import (
@@ -36,6 +41,7 @@ from data.quality.results import (
     Gap,
     QualityReport,
     SourceHealth,
+    UnlinkedCompleted,
     UnmappedStatus,
 )
 from data.quality.scope import Scope, change_key, change_tickets, commits_of, deployed_ms, deployment_key
@@ -44,7 +50,7 @@ from data.store.schema import from_ms, to_ms
 from data.store.store import Store
 from data.timeutil import utc_now, week_start
 
-__all__ = ["STEADY_WEEKLY_MEDIAN", "STUCK_AFTER_DAYS", "assess"]
+__all__ = ["STEADY_WEEKLY_MEDIAN", "STUCK_AFTER_DAYS", "UNLINKED_WINDOW_DAYS", "assess"]
 
 #: A source is "steady" (so an empty week is a gap, not a quiet week) from this median per week.
 STEADY_WEEKLY_MEDIAN = 3.0
@@ -52,6 +58,8 @@ STEADY_WEEKLY_MEDIAN = 3.0
 STEADY_MIN_WEEKS = 4
 #: A run or deployment still running after this many days is reported as never finished.
 STUCK_AFTER_DAYS = 2.0
+#: The default window of the "completed without a production deployment" check: 13 weeks, as the GUI's.
+UNLINKED_WINDOW_DAYS = 91
 WEEK_MS = 7 * 86_400_000
 H = 3_600_000.0
 
@@ -63,14 +71,22 @@ def assess(
     stream: str | None = None,
     as_of: datetime | None = None,
     stuck_after_days: float = STUCK_AFTER_DAYS,
+    window_from: datetime | None = None,
+    window_to: datetime | None = None,
 ) -> QualityReport:
     """Run every check as of ``as_of`` (default now) for ``stream`` (default: the first stream).
 
-    Raises ``data.config.parse.ConfigError`` for an unknown stream.
+    ``[window_from, window_to)`` is the window of the "completed without a production deployment"
+    check (default: the :data:`UNLINKED_WINDOW_DAYS` days up to ``as_of``).
+    Raises ``data.config.parse.ConfigError`` for an unknown stream, ``ValueError`` for an empty window.
     """
     s = config.stream(stream)
     as_of = as_of or utc_now()
     a_ms = to_ms(as_of)
+    window_to = window_to or as_of
+    window_from = window_from or window_to - timedelta(days=UNLINKED_WINDOW_DAYS)
+    if window_from >= window_to:
+        raise ValueError(f"window from {window_from.isoformat()} must be before {window_to.isoformat()}")
     exclusions = store.exclusions()
     scope = Scope(s, exclusions)
     items = store.work_items()
@@ -206,7 +222,44 @@ def assess(
         unmapped=unmapped,
         anomalies=findings,
         exclusions=tuple(ExclusionNote(e.kind, e.source, e.key, e.reason, e.created_at) for e in exclusions),
+        unlinked=_unlinked(
+            store,
+            s,
+            {(w.source, w.key): w.title for w in stream_items},
+            window_from=window_from,
+            window_to=window_to,
+            a_ms=a_ms,
+        ),
     )
+
+
+def _unlinked(
+    store: Store,
+    stream: Stream,
+    titles: dict[tuple[str, str], str],
+    *,
+    window_from: datetime,
+    window_to: datetime,
+    a_ms: int,
+) -> UnlinkedCompleted:
+    """Items completed in the window (as the metrics count completions) whose linked changes never
+    reached production by ``a_ms``; from the metrics' cached arrays, so the count is the one behind
+    the lead times and the trends."""
+    arrays = stream_arrays(store, stream)
+    flow = arrays.flow_as_of(a_ms)
+    done = completed_mask(flow, to_ms(window_from), min(to_ms(window_to), a_ms + 1))
+    dep = arrays.item_deployed
+    missing = np.nonzero(done & ~((dep >= 0) & (dep <= a_ms)))[0]
+    named = set(arrays.link_key.tolist())
+    items = []
+    for i in missing.tolist():
+        source, key = str(arrays.item_source[i]), str(arrays.item_key[i])
+        reason = (
+            _("named by a change that has not reached production") if key.upper() in named else _("no change names it")
+        )
+        title = titles.get((source, key), "")
+        items.append(FindingItem(source, key, f"{reason}: {title}" if title else reason))
+    return UnlinkedCompleted(window_from, window_to, int(done.sum()), tuple(items))
 
 
 # --- sources ----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ __all__ = [
     "Gap",
     "QualityReport",
     "SourceHealth",
+    "UnlinkedCompleted",
     "UnmappedStatus",
 ]
 
@@ -87,6 +88,42 @@ class Coverage:
             "total": self.total,
             "share": rounded(self.share),
             "missing": [i.to_json() for i in self.missing],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class UnlinkedCompleted:
+    """Work items completed in a window that never reached production: no linked deployment.
+
+    Their lead time ends at "done", not in production, and DORA cannot see them: each is either
+    unnamed by any change, or named only by changes that were never deployed to production.
+    """
+
+    window_from: datetime
+    window_to: datetime
+    completed: int
+    items: tuple[FindingItem, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """How many completed items never reached production."""
+        return len(self.items)
+
+    @property
+    def share(self) -> float | None:
+        """count / completed, None when nothing completed."""
+        return None if self.completed == 0 else self.count / self.completed
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"check", "window_from", "window_to", "completed", "count", "share", "items"}``."""
+        return {
+            "check": "completed_without_production_deployment",
+            "window_from": iso(self.window_from),
+            "window_to": iso(self.window_to),
+            "completed": self.completed,
+            "count": self.count,
+            "share": rounded(self.share),
+            "items": [i.to_json() for i in self.items],
         }
 
 
@@ -195,6 +232,8 @@ class QualityReport:
     unmapped: tuple[UnmappedStatus, ...] = ()
     anomalies: tuple[Finding, ...] = ()
     exclusions: tuple[ExclusionNote, ...] = ()
+    #: Items completed in the window that never reached production (None: not assessed).
+    unlinked: UnlinkedCompleted | None = None
 
     def coverage_of(self, check: str) -> Coverage:
         """The coverage entry named ``check`` (KeyError if unknown)."""
@@ -212,11 +251,13 @@ class QualityReport:
 
     @property
     def problem_count(self) -> int:
-        """Records failing an anomaly check, plus statuses outside the map, plus source gaps."""
+        """Records failing an anomaly check, plus statuses outside the map, plus source gaps, plus
+        completed items that never reached production."""
         return (
             sum(f.count for f in self.anomalies)
             + len(self.unmapped)
             + sum(len(s.gaps) + int(s.stale) for s in self.sources)
+            + (0 if self.unlinked is None else self.unlinked.count)
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -230,4 +271,5 @@ class QualityReport:
             "unmapped_statuses": [u.to_json() for u in self.unmapped],
             "anomalies": [f.to_json() for f in self.anomalies],
             "exclusions": [e.to_json() for e in self.exclusions],
+            "unlinked_completed": None if self.unlinked is None else self.unlinked.to_json(),
         }

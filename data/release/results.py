@@ -24,6 +24,7 @@ __all__ = [
     "ReleaseJob",
     "ReleasePipeline",
     "ReleaseReport",
+    "ReleaseRow",
     "ReleaseTicket",
 ]
 
@@ -116,6 +117,22 @@ class ReleaseIncident:
     url: str | None
     #: Deployment finished -> incident resolved (the 2023 recovery time).
     recovery_h: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseRow:
+    """One production deployment in the release list, with the counts its release report would show."""
+
+    deployment: Deployment
+    method: str  # "exact" | "since_previous_deployment"
+    #: Changes it carried, and the known tickets they name (the report's Changes and Tickets tabs).
+    changes: int
+    tickets: int
+    #: Median lead time of the changes this deployment was the first to ship (None: it shipped none first).
+    lead_time_median_h: float | None
+    first_deployed: int
+    #: Incidents linked to it by the change-failure rule (always 0 for a failed deployment).
+    incidents: int
 
 
 @dataclass(frozen=True, slots=True)

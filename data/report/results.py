@@ -258,6 +258,15 @@ class TrendPoint:
     deployment_success_rate: float | None = None
     flow_efficiency: float | None = None
     wip: int = 0
+    #: Items completed in the week. Below ``min_completions`` the lead times and flow efficiency
+    #: are None: a median of two items is noise, drawn as a gap rather than a real value.
+    completed: int = 0
+    min_completions: int = 1
+
+    @property
+    def too_few(self) -> bool:
+        """Some items completed, but fewer than the threshold (the week's completion figures are None)."""
+        return 0 < self.completed < self.min_completions
 
 
 @dataclass(frozen=True, slots=True)

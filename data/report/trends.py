@@ -39,8 +39,11 @@ def weekly_trends(
     """One point per ISO week overlapping ``[from, to)`` (each clipped to the window).
 
     Completion is as known now (a reopened item counts at its last closing); WIP is counted at
-    each week's end (or now, for the current week). ``stream`` None: the first stream. Lead times
-    and flow efficiency follow ``definitions.calendar`` as in :func:`build_report`.
+    each week's end (or now, for the current week). A week with fewer completed items than
+    ``definitions.trend_min_completions`` has no lead time and no flow efficiency (None, with its
+    ``completed`` count): a median of one or two items would be drawn as a real value. ``stream``
+    None: the first stream. Lead times and flow efficiency follow ``definitions.calendar`` as in
+    :func:`build_report`.
     """
     defs = definitions or config.definitions
     check_window(window_from, window_to, defs)
@@ -57,7 +60,11 @@ def weekly_trends(
         f_ms = max(to_ms(week), to_ms(window_from))
         t_ms = min(to_ms(week + timedelta(days=7)), to_ms(window_to))
         done = completed_mask(flow, f_ms, t_ms)
+        n = int(done.sum())
+        enough = n >= defs.trend_min_completions
         lt_sel = done if lead_ok is None else done & lead_ok
+        # Items created before measure_from have no lead time: the threshold applies to those left.
+        lead_enough = int(lt_sel.sum()) >= defs.trend_min_completions
         lead = clock.hours(fd.created_ms[lt_sel], flow.completed_ms[lt_sel])
         act = float(flow.active_s[done].sum())
         tot = act + float(flow.wait_s[done].sum())
@@ -65,12 +72,14 @@ def weekly_trends(
         points.append(
             TrendPoint(
                 week_start=week,
-                lead_time_median_h=median(lead, defs.median),
-                lead_time_p85_h=percentile(lead, 85),
+                lead_time_median_h=median(lead, defs.median) if lead_enough else None,
+                lead_time_p85_h=percentile(lead, 85) if lead_enough else None,
                 deployments=ok,
                 deployment_success_rate=rate,
-                flow_efficiency=share(act, tot),
+                flow_efficiency=share(act, tot) if enough else None,
                 wip=_wip_at(arrays, min(t_ms - 1, now_ms)),
+                completed=n,
+                min_completions=defs.trend_min_completions,
             )
         )
         week += timedelta(days=7)

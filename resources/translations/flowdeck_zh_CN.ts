@@ -244,14 +244,12 @@
     <message>
         <location filename="../../widgets/format.py" line="46"/>
         <location filename="../../widgets/format.py" line="62"/>
-        <location filename="../../widgets/pipeline_tiles.py" line="68"/>
         <source>{0} min</source>
         <extracomment>Okabe-Ito colour-blind-safe palette for DORA tiers; the tier is always written out as text too.</extracomment>
         <translation>{0} 分钟</translation>
     </message>
     <message>
         <location filename="../../widgets/format.py" line="48"/>
-        <location filename="../../widgets/pipeline_tiles.py" line="70"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
@@ -259,13 +257,11 @@
         <location filename="../../widgets/format.py" line="49"/>
         <location filename="../../widgets/format.py" line="65"/>
         <location filename="../../widgets/format.py" line="70"/>
-        <location filename="../../widgets/pipeline_tiles.py" line="71"/>
         <source>{0} d</source>
         <translation>{0} 天</translation>
     </message>
     <message>
         <location filename="../../widgets/format.py" line="58"/>
-        <location filename="../../widgets/pipeline_tiles.py" line="66"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
@@ -296,6 +292,7 @@
     </message>
     <message>
         <location filename="../../widgets/format.py" line="112"/>
+        <location filename="../../widgets/trend_chart.py" line="116"/>
         <source>d MMM</source>
         <translation>M月d日</translation>
     </message>
@@ -822,119 +819,86 @@ A value-stream dashboard over your CI and ticket systems.</source>
 <context>
     <name>PipelineBoard</name>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="46"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="34"/>
         <source>⚠ STALE: no answer from the source for 3 intervals</source>
         <translation>⚠ 已过时：数据源连续 3 个周期无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="97"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="55"/>
         <source>running for {elapsed} · no ETA yet</source>
         <translation>已运行 {elapsed} · 暂无预计时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="101"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="59"/>
         <source>expected {eta}</source>
         <translation>预计 {eta}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="103"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="61"/>
         <source>{elapsed} · over by {over}</source>
         <translation>{elapsed} · 超出 {over}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="107"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="65"/>
         <source>{elapsed} of ~{eta} · {left} left</source>
         <translation>{elapsed} / 约 {eta} · 剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="114"/>
-        <source>failed {age} ago</source>
-        <extracomment>The last run&apos;s outcome with its age (&quot;failed 2 h ago&quot;); keyed by state.</extracomment>
-        <translation>{age}前失败</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="115"/>
-        <source>passed {age} ago</source>
-        <translation>{age}前通过</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="116"/>
-        <source>cancelled {age} ago</source>
-        <translation>{age}前取消</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="117"/>
-        <source>last run {age} ago</source>
-        <translation>上次运行于 {age}前</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="127"/>
-        <source>running {age}</source>
-        <translation>已运行 {age}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="131"/>
-        <source>queued {age}</source>
-        <translation>已排队 {age}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="141"/>
-        <source>took {duration}</source>
-        <translation>耗时 {duration}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="154"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="75"/>
         <source>branch {branch}</source>
         <translation>分支 {branch}</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../widgets/pipeline_tiles.py" line="157"/>
-        <source>broken {age} · failing for %n run(s)</source>
-        <translation>
-            <numerusform>已失败 {age} · 已连续失败 %n 次</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/pipeline_tiles.py" line="162"/>
-        <source>failing for %n run(s)</source>
-        <translation>
-            <numerusform>已连续失败 %n 次</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="167"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="76"/>
         <source>{source} · commit {sha}</source>
         <translation>{source} · 提交 {sha}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="171"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="77"/>
+        <source>{state} · duration {duration} · {when}</source>
+        <translation>{state} · 耗时 {duration} · {when}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="83"/>
+        <source>running for {elapsed} · expected {eta}</source>
+        <translation>已运行 {elapsed} · 预计 {eta}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_tiles.py" line="89"/>
+        <source>broken since {since} · failing for %n run(s)</source>
+        <translation>
+            <numerusform>自 {since} 起失败 · 已连续失败 %n 次</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="94"/>
         <source>commits by {authors}</source>
         <translation>提交者 {authors}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="173"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="96"/>
         <source>error: {error}</source>
         <translation>错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="267"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="190"/>
         <source> (stale)</source>
         <translation>（已过时）</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="320"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="241"/>
         <source>Source {source} is not answering</source>
         <translation>数据源 {source} 无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="323"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="244"/>
         <source>{error}
 Retrying with backoff; the other sources keep updating.</source>
         <translation>{error}
 正在退避重试；其他数据源照常更新。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="327"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="248"/>
         <source>source {source} error</source>
         <translation>数据源 {source} 出错</translation>
     </message>
@@ -972,17 +936,17 @@ Retrying with backoff; the other sources keep updating.</source>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="208"/>
-        <source>Showing the first {n}: default branches first, failing first.</source>
-        <translation>显示前 {n} 条：默认分支优先，失败的优先。</translation>
+        <location filename="../../widgets/pipeline_board.py" line="207"/>
+        <source>Showing the first {n}, failing first.</source>
+        <translation>显示前 {n} 条，失败的优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="213"/>
+        <location filename="../../widgets/pipeline_board.py" line="209"/>
         <source>{n} match the filter.</source>
         <translation>{n} 条符合筛选条件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="216"/>
+        <location filename="../../widgets/pipeline_board.py" line="212"/>
         <source>%n idle pipeline(s) hidden (no run recently).</source>
         <translation>
             <numerusform>已隐藏 %n 条空闲流水线（最近未运行）。</numerusform>
@@ -992,105 +956,134 @@ Retrying with backoff; the other sources keep updating.</source>
 <context>
     <name>QualityView</name>
     <message>
-        <location filename="../../widgets/quality_view.py" line="80"/>
-        <location filename="../../widgets/quality_view.py" line="97"/>
+        <location filename="../../widgets/quality_view.py" line="79"/>
+        <source>No item completed in the window.</source>
+        <translation>窗口内没有完成的工作项。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/quality_view.py" line="81"/>
+        <source>All %n completed item(s) reached production.</source>
+        <translation>
+            <numerusform>全部 %n 个已完成工作项都已进入生产。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/quality_view.py" line="82"/>
+        <source>{count} of %n completed item(s) ({share}) never reached production: no linked deployment.</source>
+        <translation>
+            <numerusform>%n 个已完成工作项中有 {count} 个（{share}）从未进入生产：没有关联的部署。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="95"/>
+        <location filename="../../widgets/quality_view.py" line="114"/>
         <source>No data-quality report yet.</source>
-        <extracomment>``plain_label``, ``table`` and ``fill_table`` are shared with the release and maturity views.</extracomment>
         <translation>尚无数据质量报告。</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="84"/>
+        <location filename="../../widgets/quality_view.py" line="99"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="84"/>
+        <location filename="../../widgets/quality_view.py" line="99"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="84"/>
+        <location filename="../../widgets/quality_view.py" line="99"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="102"/>
+        <location filename="../../widgets/quality_view.py" line="119"/>
         <source>all history (no baseline)</source>
         <translation>全部历史（无基线）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="105"/>
+        <location filename="../../widgets/quality_view.py" line="122"/>
         <source>Stream {stream} as of {as_of} — %n problem(s);</source>
         <translation>
             <numerusform>价值流 {stream}，截至 {as_of}——%n 个问题；</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="109"/>
+        <location filename="../../widgets/quality_view.py" line="126"/>
         <source>measured from {baseline}; %n exclusion(s) in force.</source>
         <translation>
             <numerusform>自 {baseline} 起统计；%n 条排除规则生效。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="113"/>
+        <location filename="../../widgets/quality_view.py" line="131"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="115"/>
+        <location filename="../../widgets/quality_view.py" line="133"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="116"/>
+        <location filename="../../widgets/quality_view.py" line="134"/>
         <source>{start} +%n wk</source>
         <translation>
             <numerusform>{start} 起 %n 周</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="118"/>
+        <location filename="../../widgets/quality_view.py" line="136"/>
         <source>no gaps</source>
         <translation>无缺口</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="119"/>
+        <location filename="../../widgets/quality_view.py" line="137"/>
         <source>STALE — </source>
         <translation>已过时——</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="125"/>
+        <location filename="../../widgets/quality_view.py" line="143"/>
         <source>{state}last success {when}; {gaps}</source>
         <translation>{state}上次成功 {when}；{gaps}</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="131"/>
+        <location filename="../../widgets/quality_view.py" line="149"/>
         <source>last error</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="132"/>
+        <location filename="../../widgets/quality_view.py" line="150"/>
         <source>Coverage</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="138"/>
+        <location filename="../../widgets/quality_view.py" line="156"/>
+        <location filename="../../widgets/quality_view.py" line="167"/>
         <source>{covered} of {total}</source>
         <translation>{covered} / {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="143"/>
+        <location filename="../../widgets/quality_view.py" line="166"/>
+        <source>Completed, never in production</source>
+        <translation>已完成但从未进入生产</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="170"/>
+        <source>{share} of the items completed {start} – {end}</source>
+        <translation>占 {start} – {end} 完成的工作项的 {share}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/quality_view.py" line="179"/>
         <source>Statuses no stage maps</source>
         <translation>未映射到阶段的状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="147"/>
+        <location filename="../../widgets/quality_view.py" line="183"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="151"/>
+        <location filename="../../widgets/quality_view.py" line="187"/>
         <source>Exclusions in force</source>
         <translation>生效的排除规则</translation>
     </message>
@@ -1098,171 +1091,225 @@ Retrying with backoff; the other sources keep updating.</source>
 <context>
     <name>ReleaseReport</name>
     <message>
-        <location filename="../../widgets/release_report.py" line="30"/>
+        <location filename="../../widgets/release_report.py" line="47"/>
         <source>success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="31"/>
+        <location filename="../../widgets/release_report.py" line="48"/>
         <source>failure</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="32"/>
+        <location filename="../../widgets/release_report.py" line="49"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="33"/>
+        <location filename="../../widgets/release_report.py" line="50"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="34"/>
+        <location filename="../../widgets/release_report.py" line="51"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="35"/>
+        <location filename="../../widgets/release_report.py" line="52"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="36"/>
+        <location filename="../../widgets/release_report.py" line="53"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="46"/>
-        <location filename="../../widgets/release_report.py" line="107"/>
+        <location filename="../../widgets/release_report.py" line="132"/>
+        <location filename="../../widgets/release_report.py" line="193"/>
         <source>No release selected.</source>
         <translation>未选择发布。</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="54"/>
+        <location filename="../../widgets/release_report.py" line="140"/>
         <source>Change</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="55"/>
-        <location filename="../../widgets/release_report.py" line="65"/>
-        <location filename="../../widgets/release_report.py" line="83"/>
+        <location filename="../../widgets/release_report.py" line="141"/>
+        <location filename="../../widgets/release_report.py" line="151"/>
+        <location filename="../../widgets/release_report.py" line="169"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="56"/>
+        <location filename="../../widgets/release_report.py" line="142"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="57"/>
+        <location filename="../../widgets/release_report.py" line="143"/>
         <source>Merged</source>
         <translation>合并时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="58"/>
-        <location filename="../../widgets/release_report.py" line="92"/>
-        <location filename="../../widgets/release_report.py" line="190"/>
+        <location filename="../../widgets/release_report.py" line="67"/>
+        <location filename="../../widgets/release_report.py" line="144"/>
+        <location filename="../../widgets/release_report.py" line="178"/>
+        <location filename="../../widgets/release_report.py" line="276"/>
         <source>Tickets</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="59"/>
+        <location filename="../../widgets/release_report.py" line="62"/>
+        <source>Finished</source>
+        <translation>完成时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="63"/>
+        <source>Repository</source>
+        <translation>代码仓库</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="64"/>
+        <source>Deployment</source>
+        <translation>部署</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="65"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="68"/>
+        <location filename="../../widgets/release_report.py" line="145"/>
         <source>Lead time</source>
         <translation>前置时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="64"/>
+        <location filename="../../widgets/release_report.py" line="70"/>
+        <source>Environment</source>
+        <translation>环境</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="71"/>
+        <source>Source</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="76"/>
+        <source>Changes (pull or merge requests) the deployment carried</source>
+        <translation>该部署携带的变更（拉取请求或合并请求）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="77"/>
+        <source>Known tickets those changes name</source>
+        <translation>这些变更提及的已知工单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="78"/>
+        <source>Median lead time (first commit to this deployment) of the changes it was the first to ship</source>
+        <translation>由该部署首次发布的变更的前置时间中位数（从首次提交到该部署）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="82"/>
+        <source>Incidents linked to the deployment (change failure rate)</source>
+        <translation>关联到该部署的事故（用于变更失败率）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/release_report.py" line="150"/>
         <source>Ticket</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="66"/>
+        <location filename="../../widgets/release_report.py" line="152"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="67"/>
-        <location filename="../../widgets/release_report.py" line="84"/>
+        <location filename="../../widgets/release_report.py" line="153"/>
+        <location filename="../../widgets/release_report.py" line="170"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="68"/>
+        <location filename="../../widgets/release_report.py" line="154"/>
         <source>Requirement lead time</source>
         <translation>需求交付前置时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="73"/>
+        <location filename="../../widgets/release_report.py" line="159"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="74"/>
+        <location filename="../../widgets/release_report.py" line="160"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="75"/>
+        <location filename="../../widgets/release_report.py" line="161"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="76"/>
+        <location filename="../../widgets/release_report.py" line="162"/>
         <source>Approval wait</source>
         <translation>审批等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="77"/>
+        <location filename="../../widgets/release_report.py" line="163"/>
         <source>Running</source>
         <translation>构建中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="82"/>
+        <location filename="../../widgets/release_report.py" line="168"/>
         <source>Incident</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="85"/>
+        <location filename="../../widgets/release_report.py" line="171"/>
         <source>Resolved</source>
         <translation>解决时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="86"/>
+        <location filename="../../widgets/release_report.py" line="172"/>
         <source>Recovery</source>
         <translation>恢复时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="91"/>
-        <location filename="../../widgets/release_report.py" line="189"/>
+        <location filename="../../widgets/release_report.py" line="66"/>
+        <location filename="../../widgets/release_report.py" line="177"/>
+        <location filename="../../widgets/release_report.py" line="275"/>
         <source>Changes</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="93"/>
-        <location filename="../../widgets/release_report.py" line="191"/>
+        <location filename="../../widgets/release_report.py" line="179"/>
+        <location filename="../../widgets/release_report.py" line="277"/>
         <source>Pipeline</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="94"/>
-        <location filename="../../widgets/release_report.py" line="192"/>
+        <location filename="../../widgets/release_report.py" line="69"/>
+        <location filename="../../widgets/release_report.py" line="180"/>
+        <location filename="../../widgets/release_report.py" line="278"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="114"/>
+        <location filename="../../widgets/release_report.py" line="200"/>
         <source>Release {repo}#{id} to {environment}: {status}</source>
         <translation>发布 {repo}#{id} 至 {environment}：{status}</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="122"/>
+        <location filename="../../widgets/release_report.py" line="208"/>
         <source>{pipeline} #{id} (attempt {attempt}, {result})</source>
         <translation>{pipeline} #{id}（第 {attempt} 次尝试，{result}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="127"/>
+        <location filename="../../widgets/release_report.py" line="213"/>
         <source>Started {started}, finished {finished}; sha {sha}
 Changes linked {method}
 Shipped by {pipeline}</source>
@@ -1271,12 +1318,12 @@ Shipped by {pipeline}</source>
 发布流水线：{pipeline}</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="150"/>
+        <location filename="../../widgets/release_report.py" line="236"/>
         <source>{lead_time} (earlier)</source>
         <translation>{lead_time}（更早部署）</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="195"/>
+        <location filename="../../widgets/release_report.py" line="281"/>
         <source>{tab} ({rows})</source>
         <translation>{tab}（{rows}）</translation>
     </message>
@@ -1444,46 +1491,61 @@ Shipped by {pipeline}</source>
 <context>
     <name>SourcesController</name>
     <message>
-        <location filename="../../app/controllers/sources.py" line="170"/>
+        <location filename="../../app/controllers/sources.py" line="173"/>
         <source>Saved {name} to {path}.</source>
         <translation>已将 {name} 保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="174"/>
+        <location filename="../../app/controllers/sources.py" line="179"/>
         <source> The token is in the OS keyring.</source>
         <translation>令牌已保存在操作系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="176"/>
+        <location filename="../../app/controllers/sources.py" line="183"/>
         <source> The token was NOT stored: {error}</source>
         <translation>令牌未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="201"/>
+        <location filename="../../app/controllers/sources.py" line="212"/>
         <source>Removed {name} from {path}.</source>
         <translation>已从 {path} 中删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/sources.py" line="204"/>
+        <location filename="../../app/controllers/sources.py" line="215"/>
         <source> Its keyring token was removed.</source>
         <translation>其密钥环中的令牌已删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/controllers/sources.py" line="256"/>
+        <source> Its keyring token moved from {old} to {new}.</source>
+        <translation>其密钥环中的令牌已从 {old} 移到 {new}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/controllers/sources.py" line="260"/>
+        <source> The token was NOT moved: {error}</source>
+        <translation>令牌未移动：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/controllers/sources.py" line="273"/>
+        <source> {old_env} is set in the environment, but the renamed source reads {new_env}.</source>
+        <translation>环境变量中设置了 {old_env}，但重命名后的数据源读取的是 {new_env}。</translation>
     </message>
 </context>
 <context>
     <name>SourcesDialog</name>
     <message>
-        <location filename="../../widgets/source_fields.py" line="103"/>
+        <location filename="../../widgets/source_fields.py" line="104"/>
         <source>no token</source>
         <extracomment>kind -&gt; the kind-specific fields the form shows (the common ones are always shown). Every key the form edits; other keys of an edited table are kept as they were. Where the token comes from: &quot;keyring&quot;, &quot;env FLOWDECK_TOKEN_X&quot;, or &quot;no token&quot;. The ``[[sources]]`` table as written, so editing keeps keys the form does not show.</extracomment>
         <translation>无令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_fields.py" line="105"/>
+        <location filename="../../widgets/source_fields.py" line="106"/>
         <source>keyring</source>
         <translation>密钥环</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_fields.py" line="107"/>
+        <location filename="../../widgets/source_fields.py" line="108"/>
         <source>env {name}</source>
         <translation>环境变量 {name}</translation>
     </message>
@@ -1521,7 +1583,7 @@ Shipped by {pipeline}</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="128"/>
+        <location filename="../../widgets/source_form.py" line="131"/>
         <location filename="../../widgets/sources_dialog.py" line="83"/>
         <source>Token</source>
         <translation>令牌</translation>
@@ -1537,7 +1599,7 @@ Shipped by {pipeline}</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="202"/>
+        <location filename="../../widgets/source_form.py" line="209"/>
         <location filename="../../widgets/sources_dialog.py" line="107"/>
         <source>New source</source>
         <translation>新数据源</translation>
@@ -1588,133 +1650,138 @@ Shipped by {pipeline}</source>
         <translation>PAY, OPS（GitLab：group/project 或数字 ID）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="94"/>
+        <location filename="../../widgets/source_form.py" line="95"/>
+        <source>First sync reads back (days)</source>
+        <translation>首次同步回溯天数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/source_form.py" line="97"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="95"/>
+        <location filename="../../widgets/source_form.py" line="98"/>
         <source>Jenkins user / Jira Cloud e-mail (Data Center: empty)</source>
         <translation>Jenkins 用户 / Jira Cloud 邮箱（Data Center：留空）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="98"/>
+        <location filename="../../widgets/source_form.py" line="101"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="99"/>
+        <location filename="../../widgets/source_form.py" line="102"/>
         <source>globs over full job names, e.g. mobile/*; empty: all</source>
         <translation>匹配完整任务名的通配符，如 mobile/*；留空表示全部</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="101"/>
+        <location filename="../../widgets/source_form.py" line="104"/>
         <source>Deployment pattern</source>
         <translation>部署匹配模式</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="103"/>
+        <location filename="../../widgets/source_form.py" line="106"/>
         <source>JQL</source>
         <translation>JQL</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="104"/>
+        <location filename="../../widgets/source_form.py" line="107"/>
         <source>type in (Story, Bug)  (no ORDER BY)</source>
         <translation>type in (Story, Bug)（不要写 ORDER BY）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="106"/>
+        <location filename="../../widgets/source_form.py" line="109"/>
         <source>Incident types</source>
         <translation>故障类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="108"/>
+        <location filename="../../widgets/source_form.py" line="111"/>
         <source>Time zone</source>
         <translation>时区</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="109"/>
+        <location filename="../../widgets/source_form.py" line="112"/>
         <source>Asia/Shanghai (feeds whose times carry no zone)</source>
         <translation>Asia/Shanghai（用于不带时区的时间）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="111"/>
+        <location filename="../../widgets/source_form.py" line="114"/>
         <source>Sync interval (s)</source>
         <translation>同步间隔（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="112"/>
+        <location filename="../../widgets/source_form.py" line="115"/>
         <source>Timeout (s)</source>
         <translation>超时（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="113"/>
+        <location filename="../../widgets/source_form.py" line="116"/>
         <source>company CA bundle (PEM)</source>
         <translation>公司 CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="114"/>
+        <location filename="../../widgets/source_form.py" line="117"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="122"/>
+        <location filename="../../widgets/source_form.py" line="125"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="123"/>
+        <location filename="../../widgets/source_form.py" line="126"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="124"/>
+        <location filename="../../widgets/source_form.py" line="127"/>
         <source>Trust the operating system&apos;s certificate store</source>
         <translation>信任操作系统的证书库</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="126"/>
+        <location filename="../../widgets/source_form.py" line="129"/>
         <source>System trust</source>
         <translation>系统信任</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="146"/>
+        <location filename="../../widgets/source_form.py" line="153"/>
         <source>CA bundle (PEM)</source>
         <translation>CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="148"/>
+        <location filename="../../widgets/source_form.py" line="155"/>
         <source>PEM files (*.pem *.crt *.cer);;All (*)</source>
         <translation>PEM 文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="164"/>
+        <location filename="../../widgets/source_form.py" line="171"/>
         <source>no OS keyring: not stored here</source>
         <translation>没有操作系统密钥环：不在此处保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="166"/>
+        <location filename="../../widgets/source_form.py" line="173"/>
         <source>Set the environment variable {env} for Flowdeck instead (never a file).</source>
         <translation>请改为给 Flowdeck 设置环境变量 {env}（切勿写入文件）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="173"/>
+        <location filename="../../widgets/source_form.py" line="180"/>
         <source>leave empty to keep the stored token</source>
         <translation>留空则保留已保存的令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="175"/>
+        <location filename="../../widgets/source_form.py" line="182"/>
         <source>API token</source>
         <translation>API 令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="178"/>
+        <location filename="../../widgets/source_form.py" line="185"/>
         <source>Stored in the OS keyring; {env} in the environment wins over it.</source>
         <translation>保存在操作系统密钥环中；环境变量 {env} 优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="192"/>
-        <location filename="../../widgets/source_form.py" line="200"/>
+        <location filename="../../widgets/source_form.py" line="199"/>
+        <location filename="../../widgets/source_form.py" line="207"/>
         <source>Edit source {name}</source>
         <translation>编辑数据源 {name}</translation>
     </message>
@@ -2075,200 +2142,201 @@ Open {url}</source>
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="51"/>
-        <location filename="../../widgets/trend_chart.py" line="139"/>
+        <location filename="../../widgets/trend_chart.py" line="116"/>
+        <source>d MMM yyyy</source>
+        <translation>yyyy年M月d日</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="204"/>
+        <location filename="../../widgets/trend_chart.py" line="378"/>
         <source>Point at a week to read its values.</source>
         <translation>将鼠标指向某一周以查看数值。</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="67"/>
+        <location filename="../../widgets/trend_chart.py" line="239"/>
         <source>Lead time per week (days)</source>
         <translation>每周前置时间（天）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="67"/>
+        <location filename="../../widgets/trend_chart.py" line="239"/>
         <source>days</source>
         <translation>天</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="70"/>
+        <location filename="../../widgets/trend_chart.py" line="256"/>
         <source>median</source>
         <translation>中位数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="82"/>
+        <location filename="../../widgets/trend_chart.py" line="259"/>
         <source>Production deployments per week</source>
         <translation>每周生产部署次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="83"/>
+        <location filename="../../widgets/trend_chart.py" line="260"/>
         <source>count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="89"/>
+        <location filename="../../widgets/trend_chart.py" line="267"/>
         <source>Deployment success rate (%)</source>
         <translation>部署成功率（%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="94"/>
+        <location filename="../../widgets/trend_chart.py" line="271"/>
         <source>Flow efficiency (%)</source>
         <translation>流动效率（%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="98"/>
+        <location filename="../../widgets/trend_chart.py" line="277"/>
         <source>Work in progress (items)</source>
         <translation>在制品（工作项）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="98"/>
+        <location filename="../../widgets/trend_chart.py" line="278"/>
         <source>items</source>
         <translation>工作项</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="141"/>
-        <source>No weeks in this range.</source>
-        <translation>此范围内没有完整的周。</translation>
+        <location filename="../../widgets/trend_chart.py" line="370"/>
+        <source>No data in this range</source>
+        <translation>此范围内没有数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="151"/>
-        <source>Week of {week}: lead time median {median}, p85 {p85} · deployments {deployments} · success {success} · flow efficiency {flow} · WIP {wip}</source>
-        <translation>{week} 当周：前置时间中位数 {median}，p85 {p85} · 部署 {deployments} 次 · 成功率 {success} · 流动效率 {flow} · 在制品 {wip}</translation>
+        <location filename="../../widgets/trend_chart.py" line="380"/>
+        <source>No data in this range: no weeks to show.</source>
+        <translation>此范围内没有数据：没有可显示的周。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/trend_chart.py" line="388"/>
+        <source>Lead time and flow efficiency leave out %n week(s) with fewer than {min} completed items (too few to be a trend); point at a week to see how many it had.</source>
+        <translation>
+            <numerusform>前置时间和流动效率略去了 %n 个完成工作项少于 {min} 个的周（数量太少，构不成趋势）；将鼠标指向某一周可查看其完成数。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/trend_chart.py" line="404"/>
+        <source>%n item(s) completed, fewer than {min}: not drawn</source>
+        <translation>
+            <numerusform>完成 %n 项，少于 {min} 项：不绘制</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/trend_chart.py" line="408"/>
+        <source>%n item(s) completed</source>
+        <translation>
+            <numerusform>完成 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_chart.py" line="409"/>
+        <source>Week of {week}: lead time median {median}, p85 {p85} ({completed}) · deployments {deployments} · success {success} · flow efficiency {flow} · WIP {wip}</source>
+        <translation>{week} 当周：前置时间中位数 {median}，p85 {p85}（{completed}）· 部署 {deployments} 次 · 成功率 {success} · 流动效率 {flow} · 在制品 {wip}</translation>
     </message>
 </context>
 <context>
     <name>TrustPages</name>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="60"/>
+        <location filename="../../app/main_window/trust_pages.py" line="52"/>
         <source>Release {repo}#{id}</source>
         <translation>发布 {repo}#{id}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="69"/>
+        <location filename="../../app/main_window/trust_pages.py" line="61"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="72"/>
+        <location filename="../../app/main_window/trust_pages.py" line="64"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="99"/>
+        <location filename="../../app/main_window/trust_pages.py" line="91"/>
         <source>Export release report as {what}</source>
         <translation>将发布报告导出为 {what}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="109"/>
+        <location filename="../../app/main_window/trust_pages.py" line="101"/>
         <source>Cannot write {name}: {error}</source>
         <translation>无法写入 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="112"/>
+        <location filename="../../app/main_window/trust_pages.py" line="104"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="141"/>
-        <location filename="../../app/main_window/trust_pages.py" line="144"/>
-        <location filename="../../app/main_window/trust_pages.py" line="157"/>
+        <location filename="../../app/main_window/trust_pages.py" line="133"/>
+        <location filename="../../app/main_window/trust_pages.py" line="136"/>
+        <location filename="../../app/main_window/trust_pages.py" line="140"/>
         <source>Computed when this page is shown.</source>
         <translation>显示此页面时计算。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="148"/>
-        <source>Finished</source>
-        <translation>完成时间</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="149"/>
-        <source>Repository</source>
-        <translation>代码仓库</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="150"/>
-        <source>Deployment</source>
-        <translation>部署</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="151"/>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="152"/>
-        <source>Environment</source>
-        <translation>环境</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="153"/>
-        <source>Source</source>
-        <translation>数据源</translation>
-    </message>
-    <message>
-        <location filename="../../app/main_window/trust_pages.py" line="158"/>
+        <location filename="../../app/main_window/trust_pages.py" line="141"/>
         <source>Open release report</source>
         <translation>打开发布报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="161"/>
+        <location filename="../../app/main_window/trust_pages.py" line="144"/>
         <source>Double-click a production deployment (or select it and press Enter) for its release report.</source>
         <translation>双击一次生产部署（或选中后按 Enter）查看其发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="194"/>
+        <location filename="../../app/main_window/trust_pages.py" line="178"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="195"/>
+        <location filename="../../app/main_window/trust_pages.py" line="179"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="196"/>
+        <location filename="../../app/main_window/trust_pages.py" line="180"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="230"/>
+        <location filename="../../app/main_window/trust_pages.py" line="212"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="250"/>
+        <location filename="../../app/main_window/trust_pages.py" line="240"/>
         <source>Computed {when}.</source>
         <translation>计算于 {when}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="263"/>
+        <location filename="../../app/main_window/trust_pages.py" line="253"/>
         <source>Could not compute: {message}</source>
         <translation>无法计算：{message}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/trust_pages.py" line="275"/>
+        <location filename="../../app/main_window/trust_pages.py" line="263"/>
         <source>%n production deployment(s) finished in the selected window, newest first.</source>
         <translation>
             <numerusform>所选时间窗口内完成了 %n 次生产部署，最新的在前。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="282"/>
+        <location filename="../../app/main_window/trust_pages.py" line="270"/>
         <source>No production deployment finished in the selected window.</source>
         <translation>所选时间窗口内没有完成的生产部署。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="300"/>
+        <location filename="../../app/main_window/trust_pages.py" line="288"/>
         <source>Building the release report of {repo}#{id}…</source>
         <translation>正在生成 {repo}#{id} 的发布报告…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="310"/>
+        <location filename="../../app/main_window/trust_pages.py" line="298"/>
         <source>Release report of {repo}#{id}.</source>
         <translation>{repo}#{id} 的发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="320"/>
+        <location filename="../../app/main_window/trust_pages.py" line="308"/>
         <source>Could not build the release report of {repo}#{id}: {message}</source>
         <translation>无法生成 {repo}#{id} 的发布报告：{message}</translation>
     </message>
@@ -2354,81 +2422,75 @@ Open {url}</source>
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../app/wall.py" line="45"/>
+        <location filename="../../app/wall.py" line="35"/>
         <source>Pipelines</source>
         <extracomment>Page names, in the default rotation order.</extracomment>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="46"/>
+        <location filename="../../app/wall.py" line="36"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="47"/>
+        <location filename="../../app/wall.py" line="37"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="113"/>
+        <location filename="../../app/wall.py" line="103"/>
         <source>Flowdeck wall</source>
         <translation>Flowdeck 大屏</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="137"/>
+        <location filename="../../app/wall.py" line="124"/>
         <source>Rotation paused</source>
-        <extracomment>The period each page covers, as shown in the header (&quot;&quot; until known).</extracomment>
         <translation>轮播已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="140"/>
+        <location filename="../../app/wall.py" line="127"/>
         <source>DEMO DATA</source>
         <translation>演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="196"/>
+        <location filename="../../app/wall.py" line="178"/>
         <source>Opening the store…</source>
         <translation>正在打开数据库…</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="206"/>
+        <location filename="../../app/wall.py" line="188"/>
         <source>Cannot open the store: {message}</source>
         <translation>无法打开数据库：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="223"/>
+        <location filename="../../app/wall.py" line="205"/>
         <source>Demo data: computing…</source>
         <translation>演示数据：正在计算…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/wall.py" line="225"/>
+        <location filename="../../app/wall.py" line="207"/>
         <source>Polling %n source(s)…</source>
         <translation>
             <numerusform>正在轮询 %n 个数据源…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="244"/>
+        <location filename="../../app/wall.py" line="225"/>
         <source>{n} failing</source>
         <translation>{n} 个失败</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="245"/>
+        <location filename="../../app/wall.py" line="226"/>
         <source>{n} running</source>
         <translation>{n} 个运行中</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="248"/>
-        <source>{n} queued</source>
-        <translation>{n} 个排队中</translation>
-    </message>
-    <message>
-        <location filename="../../app/wall.py" line="249"/>
+        <location filename="../../app/wall.py" line="227"/>
         <source>{n} passing</source>
         <translation>{n} 个通过</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="251"/>
+        <location filename="../../app/wall.py" line="230"/>
         <source>{n} idle hidden</source>
         <translation>{n} 个空闲已隐藏</translation>
     </message>
@@ -2436,43 +2498,43 @@ Open {url}</source>
 <context>
     <name>WallClock</name>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="34"/>
+        <location filename="../../widgets/wall_clock.py" line="31"/>
         <source>{n} s ago</source>
         <extracomment>ok / amber / red; Okabe-Ito orange and vermillion, and the level is also written in words.</extracomment>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="36"/>
+        <location filename="../../widgets/wall_clock.py" line="33"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="38"/>
+        <location filename="../../widgets/wall_clock.py" line="35"/>
         <source>{n} h ago</source>
         <translation>{n} 小时前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="39"/>
+        <location filename="../../widgets/wall_clock.py" line="36"/>
         <source>{n} days ago</source>
         <translation>{n} 天前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="54"/>
+        <location filename="../../widgets/wall_clock.py" line="50"/>
         <source>demo data (as of {stamp})</source>
         <translation>演示数据（截至 {stamp}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="56"/>
-        <source>Waiting for first data…</source>
-        <translation>正在等待首批数据…</translation>
+        <location filename="../../widgets/wall_clock.py" line="52"/>
+        <source>no data yet</source>
+        <translation>尚无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="60"/>
+        <location filename="../../widgets/wall_clock.py" line="56"/>
         <source>data as of {stamp}, {ago}</source>
         <translation>数据截至 {stamp}，{ago}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="126"/>
+        <location filename="../../widgets/wall_clock.py" line="120"/>
         <source>⚠ {age} — data is old</source>
         <translation>⚠ {age}——数据已过时</translation>
     </message>
@@ -2480,164 +2542,79 @@ Open {url}</source>
 <context>
     <name>WallPages</name>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="88"/>
-        <source>{start} – {end}</source>
-        <extracomment>Okabe-Ito: wait orange, process sky blue, bottleneck vermillion (each also said in words).</extracomment>
-        <translation>{start} – {end}</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="91"/>
-        <source>last %n week(s) to {end}</source>
-        <translation>
-            <numerusform>截至 {end} 的最近 %n 周</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="93"/>
-        <source>last %n day(s) to {end}</source>
-        <translation>
-            <numerusform>截至 {end} 的最近 %n 天</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="94"/>
-        <source>last %n hour(s) to {end}</source>
-        <translation>
-            <numerusform>截至 {end} 的最近 %n 小时</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="100"/>
-        <source>every pipeline ever run, to {end}</source>
-        <translation>截至 {end} 运行过的全部流水线</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="106"/>
-        <source>feature branches: %n day(s)</source>
-        <translation>
-            <numerusform>功能分支：%n 天</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="108"/>
-        <source>feature branches: %n hour(s)</source>
-        <translation>
-            <numerusform>功能分支：%n 小时</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="129"/>
+        <location filename="../../widgets/wall_pages.py" line="52"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="196"/>
+        <location filename="../../widgets/wall_pages.py" line="119"/>
         <source>+ %n more on this wall&apos;s list, {failing} of them failing (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示，其中 {failing} 条失败（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="203"/>
+        <location filename="../../widgets/wall_pages.py" line="126"/>
         <source>+ %n more on this wall&apos;s list (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="307"/>
-        <source>⚠ {name} (bottleneck)</source>
-        <translation>⚠ {name}（瓶颈）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="334"/>
+        <location filename="../../widgets/wall_pages.py" line="194"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="346"/>
+        <location filename="../../widgets/wall_pages.py" line="203"/>
         <source>Lead time (median)</source>
-        <extracomment>The stage table&apos;s text size now (the largest of :attr:`stage_sizes` that fits).</extracomment>
         <translation>前置时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="347"/>
+        <location filename="../../widgets/wall_pages.py" line="204"/>
         <source>Flow efficiency</source>
         <translation>流动效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="348"/>
+        <location filename="../../widgets/wall_pages.py" line="205"/>
         <source>Work in progress</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="349"/>
+        <location filename="../../widgets/wall_pages.py" line="206"/>
         <source>Bottleneck</source>
         <translation>瓶颈</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="360"/>
-        <location filename="../../widgets/wall_pages.py" line="401"/>
-        <location filename="../../widgets/wall_pages.py" line="541"/>
+        <location filename="../../widgets/wall_pages.py" line="226"/>
+        <location filename="../../widgets/wall_pages.py" line="291"/>
         <source>Waiting for the first report…</source>
         <translation>正在等待第一份报告…</translation>
     </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="376"/>
-        <source>Stage</source>
-        <translation>阶段</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="377"/>
-        <source>■ wait</source>
-        <translation>■ 等待</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="378"/>
-        <source>■ process</source>
-        <translation>■ 处理</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="379"/>
-        <source>WIP</source>
-        <translation>在制品</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="403"/>
-        <source>No completed items in this window</source>
-        <translation>此时间窗口内没有已完成的工作项</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="412"/>
-        <source>{name} · %n item(s) completed</source>
+        <location filename="../../widgets/wall_pages.py" line="233"/>
+        <source>{name} · %n item(s) completed · {window}</source>
         <translation>
-            <numerusform>{name} · 已完成 %n 个工作项</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="487"/>
-        <source>+ %n more stage(s) (see the desktop app for the whole map)</source>
-        <translation>
-            <numerusform>另有 %n 个阶段未显示（完整价值流图请见桌面应用）</numerusform>
+            <numerusform>{name} · 已完成 %n 个工作项 · {window}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="510"/>
+        <location filename="../../widgets/wall_pages.py" line="260"/>
         <source>target {target}: {mark}</source>
         <translation>目标 {target}：{mark}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="530"/>
+        <location filename="../../widgets/wall_pages.py" line="280"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="565"/>
+        <location filename="../../widgets/wall_pages.py" line="315"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="570"/>
+        <location filename="../../widgets/wall_pages.py" line="320"/>
         <source>Waiting for first data…</source>
         <translation>正在等待首批数据…</translation>
     </message>

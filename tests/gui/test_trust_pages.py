@@ -57,7 +57,14 @@ def test_pages_are_computed_only_when_shown_and_fill_from_the_demo(qtbot, demo_w
     q = w.trust.quality.report
     assert q is not None and q.stream == w.controller.config.streams[0].name
     sections = [w.trust.quality.tree.topLevelItem(i).text(0) for i in range(w.trust.quality.tree.topLevelItemCount())]
-    assert sections == ["Sources", "Coverage", "Statuses no stage maps", "Anomalies", "Exclusions in force"]
+    assert sections == [
+        "Sources",
+        "Coverage",
+        "Completed, never in production",
+        "Statuses no stage maps",
+        "Anomalies",
+        "Exclusions in force",
+    ]
     assert w.trust.quality_status.text().startswith("Computed ")
 
     _show(qtbot, w, "maturity")

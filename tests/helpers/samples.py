@@ -144,6 +144,8 @@ def trends(weeks: int = 8) -> list[TrendPoint]:
             deployment_success_rate=None if i == 0 else 1.0,
             flow_efficiency=0.2 + 0.02 * i,
             wip=20 - i,
+            completed=10 + i,
+            min_completions=5,
         )
         for i in range(weeks)
     ]

@@ -249,6 +249,7 @@ def test_json_has_stable_keys(store: Store) -> None:
         "unmapped_statuses",
         "anomalies",
         "exclusions",
+        "unlinked_completed",
     ]
     assert doc["as_of"] == "2026-04-14T00:00:00Z"
     assert [a["check"] for a in doc["anomalies"]] == [

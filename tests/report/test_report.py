@@ -135,7 +135,8 @@ def test_weekly_trends_one_point_per_iso_week(store: Store) -> None:
     assert [p.week_start for p in pts] == [T0, T0 + timedelta(days=7), T0 + timedelta(days=14)]
     # The first week is clipped to the window (from Wednesday): nothing completed in it.
     assert pts[0].lead_time_median_h is None and pts[0].wip == 1 and pts[1].deployments == 0
-    full = weekly_trends(store, config(), window_from=T0, window_to=T0 + timedelta(days=7))
+    one = Definitions(trend_min_completions=1)  # two completions: drawn only with a threshold of 1 or 2
+    full = weekly_trends(store, config(), window_from=T0, window_to=T0 + timedelta(days=7), definitions=one)
     assert full[0].lead_time_median_h == 6.5 and full[0].deployments == 1 and full[0].deployment_success_rate == 0.5
 
 
