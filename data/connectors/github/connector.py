@@ -40,7 +40,6 @@ from data.connectors.github.deployments import GitHubDeployments
 from data.connectors.github.runs import GitHubRuns
 from data.connectors.github.tickets import GitHubTickets
 from data.connectors.http.client import HttpClient
-from data.connectors.http.response import quote_path
 from data.timeutil import utc_now
 
 __all__ = [
@@ -107,8 +106,3 @@ class GitHubConnector(GitHubRuns, GitHubDeployments, GitHubTickets):
     def close(self) -> None:
         """Close the HTTP session."""
         self.client.close()
-
-
-def repo_path(repo: str) -> str:
-    """``owner/name`` as one encoded segment (for APIs that take it as a single parameter)."""
-    return quote_path(repo)
