@@ -142,10 +142,10 @@ def test_github_deployments_and_issue_events(
     deployment: dict[str, Any], statuses: list[dict[str, Any]], events: list[dict[str, Any]]
 ) -> None:
     conn = _github()
-    only_connector_errors(conn._map_deployment, "o/r", deployment, statuses)
+    only_connector_errors(conn.deployments.map_deployment, "o/r", deployment, statuses)
     from datetime import UTC, datetime
 
-    only_connector_errors(conn.status_changes, "o/r#1", datetime(2026, 1, 1, tzinfo=UTC), events)
+    only_connector_errors(conn.tickets.status_changes, "o/r#1", datetime(2026, 1, 1, tzinfo=UTC), events)
 
 
 # --- GitLab: the mappers with their sub-listings answered by a stub client -------------------------------
@@ -207,7 +207,7 @@ GL_JOB = item(
     listing(GL_JOB),
 )
 def test_gitlab_pipelines(pipeline: dict[str, Any], jobs: Any) -> None:
-    only_connector_errors(_gitlab({"/jobs": jobs})._pipeline, "g/p", pipeline)
+    only_connector_errors(_gitlab({"/jobs": jobs}).pipelines.pipeline, "g/p", pipeline)
 
 
 @FUZZ
@@ -228,7 +228,7 @@ def test_gitlab_pipelines(pipeline: dict[str, Any], jobs: Any) -> None:
 def test_gitlab_deployments(deployment: dict[str, Any], compare: Any) -> None:
     conn = _gitlab({"compare": compare})
     prod_ok = {"70": ["base", "2026-01-01T00:00:00Z"]}
-    only_connector_errors(conn._deployment_records, "g/p", deployment, prod_ok)
+    only_connector_errors(conn.deployments.deployment_records, "g/p", deployment, prod_ok)
 
 
 @FUZZ
@@ -260,8 +260,8 @@ def test_gitlab_merge_requests_and_issues(
             "/resource_label_events": label_events,
         }
     )
-    only_connector_errors(conn._merge_request, "g/p", obj)
-    only_connector_errors(conn._issue, "g/p", obj)
+    only_connector_errors(conn.tickets.merge_request, "g/p", obj)
+    only_connector_errors(conn.tickets.issue, "g/p", obj)
 
 
 # --- Jenkins --------------------------------------------------------------------------------------------

@@ -20,27 +20,27 @@ Source options: ``repos`` (required), ``status_labels`` (label → status), ``in
 ``per_page`` (50; DevLake lowered runs to 30 after oversized bodies), ``production`` (environment
 regex; a deployment flagged ``production_environment`` always counts).
 
-The connector is assembled here from its stream readers: :mod:`data.connectors.github.runs` (runs
-and jobs), :mod:`data.connectors.github.deployments` (deployments, compare) and
-:mod:`data.connectors.github.tickets` (pull requests, issues), on :mod:`data.connectors.github.context`.
-Every name importable from this module before the split still is.
+The connector owns one reader per concern, all given one :class:`~data.connectors.github.context.GitHubContext`
+(client, options, clock): :mod:`data.connectors.github.runs` (runs and jobs),
+:mod:`data.connectors.github.deployments` (deployments, compare) and :mod:`data.connectors.github.tickets`
+(pull requests, issues).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from data.config.model import DEFAULT_LOOKBACK_DAYS, DEFAULT_PRODUCTION, SourceConfig
+from data.config.model import SourceConfig
 from data.connectors.base import ConnectorError, Page
+from data.connectors.context import StreamOptions, split_stream, stream_names
 from data.connectors.cursor import load_cursor
+from data.connectors.github.context import GitHubContext
 from data.connectors.github.deployments import GitHubDeployments
 from data.connectors.github.runs import GitHubRuns
 from data.connectors.github.tickets import GitHubTickets
 from data.connectors.http.client import HttpClient
-from data.connectors.http.response import quote_path
 from data.timeutil import utc_now
 
 __all__ = [
@@ -50,7 +50,7 @@ __all__ = [
 KINDS = ("issues", "pulls", "runs", "deployments")
 
 
-class GitHubConnector(GitHubRuns, GitHubDeployments, GitHubTickets):
+class GitHubConnector:
     """Reads workflow runs, jobs, deployments, pull requests and issues of the configured repositories."""
 
     def __init__(
@@ -68,13 +68,7 @@ class GitHubConnector(GitHubRuns, GitHubDeployments, GitHubTickets):
         self.repos: list[str] = [str(r) for r in opts.get("repos", [])]
         if not self.repos:
             raise ConnectorError(f'{source.name}: no repos configured (repos = ["owner/name"])')
-        self.status_labels = {str(k).lower(): str(v) for k, v in dict(opts.get("status_labels", {})).items()}
-        self.incident_labels = {str(x).lower() for x in opts.get("incident_labels", ["incident"])}
-        self.lookback = timedelta(days=float(opts.get("lookback_days", DEFAULT_LOOKBACK_DAYS)))
-        self.rescan = timedelta(days=float(opts.get("rescan_days", 30)))
-        self.per_page = int(opts.get("per_page", 50))
-        self.production = re.compile(str(opts.get("production", DEFAULT_PRODUCTION)))
-        self.now = now
+        # Public like every HTTP connector's: data.sync.run sets ``client.cancel`` (ends waits and requests in flight).
         self.client = client or HttpClient.from_source(
             source,
             token,
@@ -82,33 +76,41 @@ class GitHubConnector(GitHubRuns, GitHubDeployments, GitHubTickets):
             headers={"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"},
             **kw,
         )
-        self._mark = self.client.stats.snapshot()
+        self.ctx = GitHubContext(
+            source=source.name,
+            system="GitHub",
+            client=self.client,
+            options=StreamOptions.parse(opts, per_page=50),
+            now=now,
+            rescan=timedelta(days=float(opts.get("rescan_days", 30))),
+        )
+        self.runs = GitHubRuns(self.ctx)
+        self.deployments = GitHubDeployments(self.ctx)
+        self.tickets = GitHubTickets(self.ctx)
 
     # -- the Connector protocol --
 
     def streams(self) -> Sequence[str]:
         """``kind:owner/repo`` for every kind and repository."""
-        return [f"{kind}:{repo}" for repo in self.repos for kind in KINDS]
+        return stream_names(KINDS, self.repos)
 
     def read(self, stream: str, cursor: str | None) -> Iterator[Page]:
         """Pages of one stream after ``cursor``."""
-        kind, _, repo = stream.partition(":")
-        self._mark = self.client.stats.snapshot()
-        readers = {"runs": self._runs, "deployments": self._deployments, "pulls": self._pulls, "issues": self._issues}
-        if kind not in readers or repo not in self.repos:
-            raise ConnectorError(f"{self.source}: unknown stream {stream!r}")
+        kind, repo = split_stream(self.source, stream, KINDS, self.repos)
+        self.ctx.restart()
+        readers = {
+            "runs": self.runs.read,
+            "deployments": self.deployments.read,
+            "pulls": self.tickets.read_pulls,
+            "issues": self.tickets.read_issues,
+        }
         yield from readers[kind](repo, load_cursor(cursor))
 
     def test_connection(self) -> str:
         """Check the first repository is visible with the token."""
-        body = self._object(self.client.get(f"/repos/{self.repos[0]}"), "full_name", str)
+        body = self.ctx.object(self.ctx.client.get(f"/repos/{self.repos[0]}"), "full_name", str)
         return f"{self.config.url}: {body.get('full_name', self.repos[0])} is visible"
 
     def close(self) -> None:
         """Close the HTTP session."""
         self.client.close()
-
-
-def repo_path(repo: str) -> str:
-    """``owner/name`` as one encoded segment (for APIs that take it as a single parameter)."""
-    return quote_path(repo)

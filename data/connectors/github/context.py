@@ -1,70 +1,34 @@
-"""What every GitHub stream reader shares: instant helpers and :class:`GitHubBase`.
+"""What the GitHub stream readers share beyond :class:`~data.connectors.context.ReaderContext`: the re-scan.
 
-:class:`GitHubBase` declares the attributes :class:`~data.connectors.github.connector.GitHubConnector` sets up
-and holds the page and cursor helpers the runs, deployments and tickets readers
-(:mod:`data.connectors.github.runs`, :mod:`data.connectors.github.deployments`,
-:mod:`data.connectors.github.tickets`) build on.
+:class:`~data.connectors.github.connector.GitHubConnector` builds one :class:`GitHubContext` and hands it
+to its runs, deployments and tickets readers (:mod:`data.connectors.github.runs`,
+:mod:`data.connectors.github.deployments`, :mod:`data.connectors.github.tickets`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from data.connectors.http.response import HttpResponse
-from data.connectors.paged import PagedReader, instant, iso_z
-from data.connectors.payload import endpoint, object_body, objects
+from data.connectors.context import ReaderContext, instant
 
-__all__ = ["GitHubBase"]
+__all__ = ["GitHubContext", "midnight"]
 
 
-# The readers import these under their short historical names.
-_iso = iso_z
+def midnight(value: datetime) -> datetime:
+    """The start of ``value``'s (UTC) day."""
+    return value.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _t(value: Any) -> datetime | None:
-    """An API instant (see :func:`~data.connectors.paged.instant`); ValueError also for one out of range.
+@dataclass(slots=True)
+class GitHubContext(ReaderContext):
+    """A GitHub connector's client, options and clock; ``rescan`` is how far back each sync re-reads."""
 
-    ``0001-01-01T00:00:00+08:00`` parses but is no UTC instant (OverflowError); the mappers' net
-    (:func:`~data.connectors.payload.item_errors`) turns the ValueError into a message naming the item.
-    """
-    try:
-        return instant(value)
-    except OverflowError:
-        raise ValueError(f"instant out of range: {value!r}") from None
-
-
-class GitHubBase(PagedReader):
-    """The connector's state as the stream readers use it, and their shared helpers."""
-
-    source: str
-    status_labels: dict[str, str]
-    incident_labels: set[str]
-    lookback: timedelta
     rescan: timedelta
-    per_page: int
-    production: re.Pattern[str]
-    now: Callable[[], datetime]
 
-    def _items(self, resp: HttpResponse, key: str | None = None) -> list[Mapping[str, Any]]:
-        """The objects an answer lists (``key``: inside an object), or a ConnectorError saying what came."""
-        return objects(resp.json(), source=self.source, system="GitHub", resp=resp, key=key)
-
-    def _object(
-        self, resp: HttpResponse, key: str | None = None, holds: type | tuple[type, ...] = list
-    ) -> Mapping[str, Any]:
-        """The object an answer is (holding ``key`` of type ``holds``), or a ConnectorError saying what came."""
-        return object_body(resp.json(), source=self.source, system="GitHub", resp=resp, key=key, holds=holds)
-
-    def _where(self, resp: HttpResponse | str) -> str:
-        """``source: GitHub /path``: where an item came from, for messages."""
-        return f"{self.source}: GitHub {endpoint(resp)}"
-
-    def _day(self, value: datetime) -> datetime:
-        return value.replace(hour=0, minute=0, second=0, microsecond=0)
-
-    def _start(self, cur: dict[str, Any]) -> datetime:
-        done_to = _t(cur.get("done_to"))
-        return self._day(done_to - self.rescan if done_to else self.now() - self.lookback)
+    def scan_start(self, cur: Mapping[str, Any]) -> datetime:
+        """Where a listing starts: ``rescan`` before the day the cursor is done to, else ``lookback`` ago."""
+        done_to = instant(cur.get("done_to"))
+        return midnight(done_to - self.rescan if done_to else self.now() - self.options.lookback)

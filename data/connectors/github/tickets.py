@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from data.connectors.base import Page
+from data.connectors.context import instant, iso_z
 from data.connectors.cursor import Watermark
-from data.connectors.github.context import GitHubBase, _iso, _t
+from data.connectors.github.context import GitHubContext
 from data.connectors.http.etag import ETagCache
 from data.connectors.payload import item_errors, need, need_id, obj, text, whole
 from data.records import Change, Incident, Record, StatusChange, WorkItem
@@ -33,33 +35,39 @@ def is_pull_request(issue: Mapping[str, Any]) -> bool:
     return isinstance(pr, Mapping) and any(pr.get(k) for k in ("url", "html_url"))
 
 
-class GitHubTickets(GitHubBase):
+@dataclass(frozen=True, slots=True)
+class GitHubTickets:
     """The ``pulls`` and ``issues`` stream readers."""
 
-    def _pulls(self, repo: str, cur: dict[str, Any]) -> Iterator[Page]:
+    ctx: GitHubContext
+
+    def read_pulls(self, repo: str, cur: dict[str, Any]) -> Iterator[Page]:
+        """Pages of ``repo``'s pull requests updated since the cursor ``cur``, newest first."""
         pending = cur.get("pending") or {}
         stop = Watermark.from_json(cur.get("wm"))
         target = Watermark.from_json(pending.get("wm")) if pending else stop
         etags = ETagCache.from_json(cur.get("etags"))
-        start = pending.get("next") or self.client.url_for(f"/repos/{repo}/pulls")
+        start = pending.get("next") or self.ctx.client.url_for(f"/repos/{repo}/pulls")
         params = (
-            None if pending else {"state": "all", "sort": "updated", "direction": "desc", "per_page": self.per_page}
+            None
+            if pending
+            else {"state": "all", "sort": "updated", "direction": "desc", "per_page": self.ctx.options.per_page}
         )
-        first = self.client.get(start, params, etags=None if pending else etags)
+        first = self.ctx.client.get(start, params, etags=None if pending else etags)
         if first.not_modified:  # page 1 unchanged: nothing was updated since the last sync
-            yield self._page([], {"wm": stop.to_json(), "etags": etags.to_json()})
+            yield self.ctx.page([], {"wm": stop.to_json(), "etags": etags.to_json()})
             return
         # Only page 1's validators are worth keeping (any update moves a pull request to page 1).
         etags = ETagCache({k: v for k, v in etags.to_json().items() if k == first.url})
-        rest = self.client.iter_link_pages(first.next_url) if first.next_url else iter(())
+        rest = self.ctx.client.iter_link_pages(first.next_url) if first.next_url else iter(())
         for resp in itertools.chain([first], rest):
             records: list[Record] = []
             older = False
-            where = self._where(resp)
-            for pr in self._items(resp):
+            where = self.ctx.where(resp)
+            for pr in self.ctx.items(resp):
                 number = need_id(pr, "number", where)
                 with item_errors(f"{where}: pull request {number}"):
-                    updated = _t(pr.get("updated_at")) or _t(pr.get("created_at"))
+                    updated = instant(pr.get("updated_at")) or instant(pr.get("created_at"))
                 if updated is None:
                     continue
                 if not stop.is_new(updated, number):
@@ -69,34 +77,34 @@ class GitHubTickets(GitHubBase):
                 target = target.advance([(updated, number)])
             nxt = None if older else resp.next_url
             if nxt:
-                yield self._page(
+                yield self.ctx.page(
                     records,
                     {"wm": stop.to_json(), "pending": {"wm": target.to_json(), "next": nxt}, "etags": etags.to_json()},
                 )
             else:
-                yield self._page(records, {"wm": target.to_json(), "etags": etags.to_json()})
+                yield self.ctx.page(records, {"wm": target.to_json(), "etags": etags.to_json()})
                 return
-        yield self._page([], {"wm": target.to_json(), "etags": etags.to_json()})
+        yield self.ctx.page([], {"wm": target.to_json(), "etags": etags.to_json()})
 
     def _map_pull(self, repo: str, pr: Mapping[str, Any]) -> Change:
-        where = f"{self.source}: GitHub {repo}: pull request {pr.get('number')!r}"
+        where = f"{self.ctx.source}: GitHub {repo}: pull request {pr.get('number')!r}"
         number = need_id(pr, "number", where)
         author = text(obj(pr.get("user")).get("login"))
-        commits = self._items(self.client.get(f"/repos/{repo}/pulls/{number}/commits", {"per_page": 100}))
+        commits = self.ctx.items(self.ctx.client.get(f"/repos/{repo}/pulls/{number}/commits", {"per_page": 100}))
         with item_errors(f"{where}: commits"):
-            dates = [_t(obj(obj(c.get("commit")).get("author")).get("date")) for c in commits]
+            dates = [instant(obj(obj(c.get("commit")).get("author")).get("date")) for c in commits]
         first_commit = min((d for d in dates if d), default=None)
         first_review = None
-        for resp in self.client.iter_link_pages(f"/repos/{repo}/pulls/{number}/reviews", {"per_page": 100}):
-            for rv in self._items(resp):
+        for resp in self.ctx.client.iter_link_pages(f"/repos/{repo}/pulls/{number}/reviews", {"per_page": 100}):
+            for rv in self.ctx.items(resp):
                 who = obj(rv.get("user")).get("login")
                 with item_errors(f"{where}: reviews"):
-                    at = _t(rv.get("submitted_at"))
+                    at = instant(rv.get("submitted_at"))
                 if at and who != author and (first_review is None or at < first_review):
                     first_review = at
         with item_errors(where):
             return Change(
-                source=self.source,
+                source=self.ctx.source,
                 repo=repo,
                 id=number,
                 title=str(pr.get("title") or ""),
@@ -105,7 +113,7 @@ class GitHubTickets(GitHubBase):
                 author=author,
                 first_commit_at=first_commit,
                 first_review_at=first_review,
-                merged_at=_t(pr.get("merged_at")),
+                merged_at=instant(pr.get("merged_at")),
                 merge_sha=text(pr.get("merge_commit_sha")) if pr.get("merged_at") else None,
                 base=text(obj(pr.get("base")).get("ref")),
                 url=text(pr.get("html_url")),
@@ -113,19 +121,25 @@ class GitHubTickets(GitHubBase):
 
     # -- issues --
 
-    def _issues(self, repo: str, cur: dict[str, Any]) -> Iterator[Page]:
+    def read_issues(self, repo: str, cur: dict[str, Any]) -> Iterator[Page]:
+        """Pages of ``repo``'s issues updated since the cursor ``cur``, oldest first."""
         wm = Watermark.from_json(cur.get("wm"))
-        params: dict[str, Any] = {"state": "all", "sort": "updated", "direction": "asc", "per_page": self.per_page}
+        params: dict[str, Any] = {
+            "state": "all",
+            "sort": "updated",
+            "direction": "asc",
+            "per_page": self.ctx.options.per_page,
+        }
         if wm.at is not None:
-            params["since"] = _iso(wm.at)  # inclusive; never an epoch-zero since (Airbyte)
-        for resp in self.client.iter_link_pages(f"/repos/{repo}/issues", params):
+            params["since"] = iso_z(wm.at)  # inclusive; never an epoch-zero since (Airbyte)
+        for resp in self.ctx.client.iter_link_pages(f"/repos/{repo}/issues", params):
             records: list[Record] = []
             seen: list[tuple[datetime, str]] = []
-            where = self._where(resp)
-            for issue in self._items(resp):
+            where = self.ctx.where(resp)
+            for issue in self.ctx.items(resp):
                 number = need_id(issue, "number", where)
                 with item_errors(f"{where}: issue {number}"):
-                    updated = _t(issue.get("updated_at")) or parse_instant(need(issue, "created_at", where))
+                    updated = instant(issue.get("updated_at")) or parse_instant(need(issue, "created_at", where))
                 if not wm.is_new(updated, number):
                     continue
                 seen.append((updated, number))
@@ -133,10 +147,10 @@ class GitHubTickets(GitHubBase):
                     continue
                 records += self._issue_records(repo, issue)
             wm = wm.advance(seen)
-            yield self._page(records, {"wm": wm.to_json()})
+            yield self.ctx.page(records, {"wm": wm.to_json()})
 
     def _issue_records(self, repo: str, issue: Mapping[str, Any]) -> list[Record]:
-        where = f"{self.source}: GitHub {repo}: issue {issue.get('number')!r}"
+        where = f"{self.ctx.source}: GitHub {repo}: issue {issue.get('number')!r}"
         number = need_id(issue, "number", where)
         key = f"{repo}#{number}"
         labels = (
@@ -145,18 +159,18 @@ class GitHubTickets(GitHubBase):
             else ()
         )
         events: list[Mapping[str, Any]] = []
-        for resp in self.client.iter_link_pages(f"/repos/{repo}/issues/{number}/events", {"per_page": 100}):
-            events += self._items(resp)
+        for resp in self.ctx.client.iter_link_pages(f"/repos/{repo}/issues/{number}/events", {"per_page": 100}):
+            events += self.ctx.items(resp)
         with item_errors(where):
             created = parse_instant(need(issue, "created_at", where))
             changes = self.status_changes(key, created, events)
-            closed_at = _t(issue.get("closed_at"))
+            closed_at = instant(issue.get("closed_at"))
         status = changes[-1].to_status if changes else OPEN
         itype = issue.get("type")
         title = str(issue.get("title") or "")
         out: list[Record] = [
             WorkItem(
-                source=self.source,
+                source=self.ctx.source,
                 key=key,
                 title=title,
                 created_at=created,
@@ -167,17 +181,17 @@ class GitHubTickets(GitHubBase):
             ),
             *changes,
         ]
-        if self.incident_labels & {lb.lower() for lb in labels}:
-            out.append(Incident(self.source, key, created, repo, closed_at, title, text(issue.get("html_url"))))
+        if self.ctx.options.incident_labels & {lb.lower() for lb in labels}:
+            out.append(Incident(self.ctx.source, key, created, repo, closed_at, title, text(issue.get("html_url"))))
         return out
 
     def status_changes(self, key: str, created: datetime, events: Sequence[Mapping[str, Any]]) -> list[StatusChange]:
         """Issue events → status changes: opened at creation, mapped labels, closed/reopened."""
-        out = [StatusChange(self.source, key, created, None, OPEN)]
+        out = [StatusChange(self.ctx.source, key, created, None, OPEN)]
         current = OPEN
         for ev in sorted(events, key=lambda e: (str(e.get("created_at") or ""), whole(e.get("id"), 0))):
-            with item_errors(f"{self.source}: GitHub issue {key}: event {ev.get('id')!r}"):
-                at = _t(ev.get("created_at"))
+            with item_errors(f"{self.ctx.source}: GitHub issue {key}: event {ev.get('id')!r}"):
+                at = instant(ev.get("created_at"))
             kind = ev.get("event")
             label = str(obj(ev.get("label")).get("name") or "").lower()
             new = None
@@ -185,11 +199,11 @@ class GitHubTickets(GitHubBase):
                 new = CLOSED
             elif kind == "reopened":
                 new = OPEN
-            elif kind == "labeled" and label in self.status_labels and current != CLOSED:
-                new = self.status_labels[label]
-            elif kind == "unlabeled" and self.status_labels.get(label) == current:
+            elif kind == "labeled" and label in self.ctx.options.status_labels and current != CLOSED:
+                new = self.ctx.options.status_labels[label]
+            elif kind == "unlabeled" and self.ctx.options.status_labels.get(label) == current:
                 new = OPEN
             if at is not None and new is not None and new != current:
-                out.append(StatusChange(self.source, key, at, current, new))
+                out.append(StatusChange(self.ctx.source, key, at, current, new))
                 current = new
         return out

@@ -37,29 +37,29 @@ pattern, so the streams' default production pattern counts them (the record has 
 Projects are numeric ids or ``group/name`` paths (URL-encoded as one segment). Auth is
 ``Authorization: Bearer`` (never ``PRIVATE-TOKEN``, which requests forwards across hosts).
 
-The connector and its listing loop are here; the per-item mappers are in
+The connector and its listing loop are here; it owns the per-item mappers, all given one
+:class:`~data.connectors.gitlab.context.GitLabContext` (client, options, clock):
 :mod:`data.connectors.gitlab.pipelines` (pipelines, jobs), :mod:`data.connectors.gitlab.deployments`
-(deployments, compare) and :mod:`data.connectors.gitlab.tickets` (merge requests, issues), on
-:mod:`data.connectors.gitlab.context`. Every name importable from this module before the split still is.
+(deployments, compare) and :mod:`data.connectors.gitlab.tickets` (merge requests, issues).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from data.config.model import DEFAULT_LOOKBACK_DAYS, DEFAULT_PRODUCTION, SourceConfig
+from data.config.model import SourceConfig
 from data.connectors.base import ConnectorError, Page
+from data.connectors.context import StreamOptions, instant, iso_z, split_stream, stream_names
 from data.connectors.cursor import Watermark, load_cursor
-from data.connectors.gitlab.context import _iso, _t
+from data.connectors.gitlab.context import GitLabContext, project_path
 from data.connectors.gitlab.deployments import GitLabDeployments
 from data.connectors.gitlab.pipelines import GitLabPipelines
 from data.connectors.gitlab.tickets import GitLabTickets
 from data.connectors.http.client import HttpClient
 from data.connectors.http.etag import ETagCache
-from data.connectors.http.response import HttpError, quote_path
+from data.connectors.http.response import HttpError
 from data.connectors.payload import item_errors, need, need_id
 from data.records import Record
 from data.timeutil import parse_instant, utc_now
@@ -73,7 +73,7 @@ KEYSET_KINDS = ("issues",)  # the listings here that GitLab pages by keyset (pro
 MAX_ROUNDS = 3  # listings from the advancing watermark until one brings nothing new
 
 
-class GitLabConnector(GitLabPipelines, GitLabDeployments, GitLabTickets):
+class GitLabConnector:
     """Reads pipelines, jobs, deployments, merge requests and issues of the configured projects."""
 
     def __init__(
@@ -91,31 +91,34 @@ class GitLabConnector(GitLabPipelines, GitLabDeployments, GitLabTickets):
         self.projects = [str(p) for p in opts.get("projects", [])]
         if not self.projects:
             raise ConnectorError(f'{source.name}: no projects configured (projects = ["group/name" or "42"])')
-        self.status_labels = {str(k).lower(): str(v) for k, v in dict(opts.get("status_labels", {})).items()}
-        self.status_scope = str(opts.get("status_scope", "workflow"))
-        self.incident_labels = {str(x).lower() for x in opts.get("incident_labels", ["incident"])}
-        self.lookback = timedelta(days=float(opts.get("lookback_days", DEFAULT_LOOKBACK_DAYS)))
-        self.per_page = int(opts.get("per_page", 100))
-        self.production = re.compile(str(opts.get("production", DEFAULT_PRODUCTION)))
-        self.production_tiers = {str(t).lower() for t in opts.get("production_tiers", ["production"])}
+        # Asked for until a server refuses it (then off for the rest of the sync).
         self.keyset = bool(opts.get("keyset", True))
-        self.now = now
         api = source.url if source.url.rstrip("/").endswith("/api/v4") else source.url.rstrip("/") + "/api/v4"
+        # Public like every HTTP connector's: data.sync.run sets ``client.cancel`` (ends waits and requests in flight).
         self.client = client or HttpClient.from_source(source, token, auth_scheme="Bearer", base_url=api, **kw)
-        self._mark = self.client.stats.snapshot()
+        self.ctx = GitLabContext(
+            source=source.name,
+            system="GitLab",
+            client=self.client,
+            options=StreamOptions.parse(opts, per_page=100),
+            now=now,
+            status_scope=str(opts.get("status_scope", "workflow")),
+            production_tiers=frozenset(str(t).lower() for t in opts.get("production_tiers", ["production"])),
+        )
+        self.pipelines = GitLabPipelines(self.ctx)
+        self.deployments = GitLabDeployments(self.ctx)
+        self.tickets = GitLabTickets(self.ctx)
 
     # -- protocol --
 
     def streams(self) -> Sequence[str]:
         """``kind:project`` for every kind and project."""
-        return [f"{kind}:{p}" for p in self.projects for kind in KINDS]
+        return stream_names(KINDS, self.projects)
 
     def read(self, stream: str, cursor: str | None) -> Iterator[Page]:
         """Pages of one stream after ``cursor``."""
-        kind, _, project = stream.partition(":")
-        self._mark = self.client.stats.snapshot()
-        if kind not in KINDS or project not in self.projects:
-            raise ConnectorError(f"{self.source}: unknown stream {stream!r}")
+        kind, project = split_stream(self.source, stream, KINDS, self.projects)
+        self.ctx.restart()
         cur = load_cursor(cursor)
         if kind == "deployments":
             prod_ok: dict[str, list[str]] = dict(cur.get("prod_ok") or {})
@@ -123,18 +126,22 @@ class GitLabConnector(GitLabPipelines, GitLabDeployments, GitLabTickets):
                 project,
                 kind,
                 cur,
-                lambda p, d: self._deployment_records(p, d, prod_ok),
+                lambda p, d: self.deployments.deployment_records(p, d, prod_ok),
                 extra={},
                 state=lambda: {"prod_ok": dict(sorted(prod_ok.items(), key=lambda kv: kv[1][1])[-50:])},
             )
             return
-        mapper = {"issues": self._issue, "merge_requests": self._merge_request, "pipelines": self._pipeline}[kind]
+        mapper = {
+            "issues": self.tickets.issue,
+            "merge_requests": self.tickets.merge_request,
+            "pipelines": self.pipelines.pipeline,
+        }[kind]
         extra = {"state": "all"} if kind == "merge_requests" else {}
         yield from self._incremental(project, kind, cur, mapper, extra=extra)
 
     def test_connection(self) -> str:
         """Check the first project is visible."""
-        body = self._object(self.client.get(f"/projects/{quote_path(self.projects[0])}"), "path_with_namespace", str)
+        body = self.ctx.object(self.ctx.client.get(project_path(self.projects[0])), "path_with_namespace", str)
         return f"{self.config.url}: {body.get('path_with_namespace', self.projects[0])} is visible"
 
     def close(self) -> None:
@@ -144,15 +151,15 @@ class GitLabConnector(GitLabPipelines, GitLabDeployments, GitLabTickets):
     # -- the listing loop --
 
     def _since(self, wm: Watermark) -> str:
-        start = wm.at - timedelta(seconds=1) if wm.at else self.now() - self.lookback
-        return _iso(start)
+        start = wm.at - timedelta(seconds=1) if wm.at else self.ctx.now() - self.ctx.options.lookback
+        return iso_z(start)
 
     def _params(self, kind: str, wm: Watermark, extra: dict[str, Any]) -> dict[str, Any]:
         params = {
             "updated_after": self._since(wm),
             "order_by": "updated_at",
             "sort": "asc",
-            "per_page": self.per_page,
+            "per_page": self.ctx.options.per_page,
             **extra,
         }
         if self.keyset and kind in KEYSET_KINDS:
@@ -172,7 +179,7 @@ class GitLabConnector(GitLabPipelines, GitLabDeployments, GitLabTickets):
         """Everything updated after the watermark, page by page, then the validators for the next sync."""
         wm = Watermark.from_json(cur.get("wm"))
         stored = ETagCache.from_json(cur.get("etags"))
-        path = f"{self._p(project)}/{kind}"
+        path = f"{project_path(project)}/{kind}"
 
         def cursor(validators: dict[str, Any] | None = None) -> dict[str, Any]:
             out = {"wm": wm.to_json(), **state()}
@@ -183,44 +190,44 @@ class GitLabConnector(GitLabPipelines, GitLabDeployments, GitLabTickets):
         rounds = 0
         while rounds < MAX_ROUNDS:
             params = self._params(kind, wm, extra)
-            first_url = self.client.prepared_url(path, params)
+            first_url = self.ctx.client.prepared_url(path, params)
             # Only the stored validator of this very listing is sent, and only on the first round.
             cache = stored.only(first_url) if rounds == 0 else ETagCache()
             new = complete = False
             pages = 0
             try:
-                for resp in self.client.iter_gitlab_pages(path, params, etags=cache, keep_empty=True):
+                for resp in self.ctx.client.iter_gitlab_pages(path, params, etags=cache, keep_empty=True):
                     pages += 1
                     if resp.not_modified:
                         # Validators are kept only for a complete one-page listing: 304 = nothing changed.
-                        yield self._page([], None, "unchanged (304)")
+                        yield self.ctx.page([], None, "unchanged (304)")
                         return
-                    items = self._items(resp)
+                    items = self.ctx.items(resp)
                     records: list[Record] = []
                     seen: list[tuple[datetime, str]] = []
-                    where = self._where(resp)
+                    where = self.ctx.where(resp)
                     for item in items:
                         ident = need_id(item, "iid" if kind in ("issues", "merge_requests") else "id", where)
                         with item_errors(f"{where}: {ident}"):
-                            updated = _t(item.get("updated_at")) or parse_instant(need(item, "created_at", where))
+                            updated = instant(item.get("updated_at")) or parse_instant(need(item, "created_at", where))
                         if not wm.is_new(updated, ident):
                             continue
                         seen.append((updated, ident))
                         records += mapper(project, item)
                     new = new or bool(seen)
                     wm = wm.advance(seen)
-                    complete = pages == 1 and resp.next_url is None and len(items) < self.per_page
-                    yield self._page(records, cursor())
+                    complete = pages == 1 and resp.next_url is None and len(items) < self.ctx.options.per_page
+                    yield self.ctx.page(records, cursor())
             except HttpError as exc:
                 if pages == 0 and exc.status in (400, 405) and "pagination" in params:
                     # An older server that knows the parameter but not keyset for this listing.
                     self.keyset = False
-                    yield self._page([], None, f"keyset pagination refused ({exc.status}); using offset pages")
+                    yield self.ctx.page([], None, f"keyset pagination refused ({exc.status}); using offset pages")
                     continue
                 raise
             rounds += 1
             if not new:
                 validators = cache.only(first_url).to_json() if complete else None
-                yield self._page([], cursor(validators))
+                yield self.ctx.page([], cursor(validators))
                 return
-        yield self._page([], cursor())
+        yield self.ctx.page([], cursor())

@@ -8,9 +8,11 @@ GitLab's statuses.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from data.connectors.gitlab.context import GitLabBase, _t
+from data.connectors.context import instant
+from data.connectors.gitlab.context import GitLabContext, project_path
 from data.connectors.payload import item_errors, need_id, obj, text
 from data.records import JobRun, PipelineRun, Record
 
@@ -34,17 +36,21 @@ def pipeline_result(status: Any) -> str | None:
     return _RESULT.get(s)
 
 
-class GitLabPipelines(GitLabBase):
+@dataclass(frozen=True, slots=True)
+class GitLabPipelines:
     """The ``pipelines`` stream's mapper."""
 
-    def _pipeline(self, project: str, p: Mapping[str, Any]) -> list[Record]:
-        where = f"{self.source}: GitLab {project}: pipeline {p.get('id')!r}"
+    ctx: GitLabContext
+
+    def pipeline(self, project: str, p: Mapping[str, Any]) -> list[Record]:
+        """A pipeline and its jobs (every attempt), read from its job listing."""
+        where = f"{self.ctx.source}: GitLab {project}: pipeline {p.get('id')!r}"
         pid = need_id(p, "id", where)
         jobs: list[Mapping[str, Any]] = []
-        for resp in self.client.iter_gitlab_pages(
-            f"{self._p(project)}/pipelines/{pid}/jobs", {"include_retried": "true", "per_page": 100}
+        for resp in self.ctx.client.iter_gitlab_pages(
+            f"{project_path(project)}/pipelines/{pid}/jobs", {"include_retried": "true", "per_page": 100}
         ):
-            jobs += self._items(resp)
+            jobs += self.ctx.items(resp)
         with item_errors(where):
             return self._pipeline_records(project, pid, p, jobs)
 
@@ -52,28 +58,28 @@ class GitLabPipelines(GitLabBase):
         self, project: str, pid: str, p: Mapping[str, Any], jobs: list[Mapping[str, Any]]
     ) -> list[Record]:
         status = pipeline_status(p.get("status"))
-        starts = [t for t in (_t(j.get("started_at")) for j in jobs) if t]
-        ends = [t for t in (_t(j.get("finished_at")) for j in jobs) if t]
+        starts = [t for t in (instant(j.get("started_at")) for j in jobs) if t]
+        ends = [t for t in (instant(j.get("finished_at")) for j in jobs) if t]
         finished = None
         if status == "completed":
-            finished = _t(p.get("finished_at")) or (max(ends) if ends else _t(p.get("updated_at")))
+            finished = instant(p.get("finished_at")) or (max(ends) if ends else instant(p.get("updated_at")))
         run = PipelineRun(
-            source=self.source,
+            source=self.ctx.source,
             pipeline=project,
             id=pid,
             sha=text(p.get("sha")),
             branch=text(p.get("ref")),
             status=status,
             result=pipeline_result(p.get("status")),
-            queued_at=_t(p.get("created_at")),
-            started_at=_t(p.get("started_at")) or (min(starts) if starts else None),
+            queued_at=instant(p.get("created_at")),
+            started_at=instant(p.get("started_at")) or (min(starts) if starts else None),
             finished_at=finished,
             url=text(p.get("web_url")),
             author=text(obj(p.get("user")).get("username")),
         )
         out: list[Record] = [run]
         attempts: dict[str, int] = {}
-        where = f"{self.source}: GitLab {project}: pipeline {pid}: jobs"
+        where = f"{self.ctx.source}: GitLab {project}: pipeline {pid}: jobs"
         ids = {id(j): need_id(j, "id", where) for j in jobs}
         # Retries get higher ids; numeric ids sort as numbers (a text id, never seen, sorts last).
         for j in sorted(jobs, key=lambda j: (0, j["id"]) if isinstance(j["id"], int) else (1, ids[id(j)])):
@@ -82,15 +88,15 @@ class GitLabPipelines(GitLabBase):
             attempts[name] = attempts.get(name, 0) + 1
             out.append(
                 JobRun(
-                    source=self.source,
+                    source=self.ctx.source,
                     pipeline=project,
                     run=pid,
                     id=job_id,
                     name=name,
                     attempt=attempts[name],
-                    queued_at=_t(j.get("created_at")),
-                    started_at=_t(j.get("started_at")),
-                    finished_at=_t(j.get("finished_at")),
+                    queued_at=instant(j.get("created_at")),
+                    started_at=instant(j.get("started_at")),
+                    finished_at=instant(j.get("finished_at")),
                     result=pipeline_result(j.get("status")),
                 )
             )

@@ -10,10 +10,12 @@ label, incidents.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from data.connectors.gitlab.context import GitLabBase, _t
+from data.connectors.context import instant
+from data.connectors.gitlab.context import GitLabContext, project_path
 from data.connectors.payload import item_errors, need, need_id, obj, text
 from data.records import Change, Incident, Record, StatusChange, WorkItem
 from data.timeutil import parse_instant
@@ -32,33 +34,37 @@ def scoped_status(label: str, scope: str = "workflow") -> str | None:
     return " ".join(w[:1].upper() + w[1:] for w in value.split()) or None
 
 
-class GitLabTickets(GitLabBase):
+@dataclass(frozen=True, slots=True)
+class GitLabTickets:
     """The ``merge_requests`` and ``issues`` streams' mappers."""
 
-    def _merge_request(self, project: str, mr: Mapping[str, Any]) -> list[Record]:
-        where = f"{self.source}: GitLab {project}: merge request {mr.get('iid')!r}"
+    ctx: GitLabContext
+
+    def merge_request(self, project: str, mr: Mapping[str, Any]) -> list[Record]:
+        """A merge request as a change: first commit, first review by someone else, merge."""
+        where = f"{self.ctx.source}: GitLab {project}: merge request {mr.get('iid')!r}"
         iid = need_id(mr, "iid", where)
-        base = f"{self._p(project)}/merge_requests/{iid}"
+        base = f"{project_path(project)}/merge_requests/{iid}"
         author = text(obj(mr.get("author")).get("username"))
         dates: list[datetime] = []
         first_review = None
         with item_errors(where):
-            for resp in self.client.iter_gitlab_pages(f"{base}/commits", {"per_page": 100}):
-                found = (_t(c.get("authored_date") or c.get("created_at")) for c in self._items(resp))
+            for resp in self.ctx.client.iter_gitlab_pages(f"{base}/commits", {"per_page": 100}):
+                found = (instant(c.get("authored_date") or c.get("created_at")) for c in self.ctx.items(resp))
                 dates += [t for t in found if t]
-            for resp in self.client.iter_gitlab_pages(
+            for resp in self.ctx.client.iter_gitlab_pages(
                 f"{base}/notes", {"sort": "asc", "order_by": "created_at", "per_page": 100}
             ):
-                for n in self._items(resp):
+                for n in self.ctx.items(resp):
                     if not n.get("system") and obj(n.get("author")).get("username") != author:
-                        first_review = _t(n.get("created_at"))
+                        first_review = instant(n.get("created_at"))
                         break
                 if first_review:
                     break
             merge_sha = mr.get("merge_commit_sha") or mr.get("squash_commit_sha")
             return [
                 Change(
-                    source=self.source,
+                    source=self.ctx.source,
                     repo=project,
                     id=iid,
                     title=str(mr.get("title") or ""),
@@ -67,7 +73,7 @@ class GitLabTickets(GitLabBase):
                     author=author,
                     first_commit_at=min(dates) if dates else None,
                     first_review_at=first_review,
-                    merged_at=_t(mr.get("merged_at")),
+                    merged_at=instant(mr.get("merged_at")),
                     merge_sha=text(merge_sha) if mr.get("merged_at") else None,
                     base=text(mr.get("target_branch")),
                     url=text(mr.get("web_url")),
@@ -76,15 +82,16 @@ class GitLabTickets(GitLabBase):
 
     # -- issues --
 
-    def _issue(self, project: str, issue: Mapping[str, Any]) -> list[Record]:
-        where = f"{self.source}: GitLab {project}: issue {issue.get('iid')!r}"
+    def issue(self, project: str, issue: Mapping[str, Any]) -> list[Record]:
+        """An issue, its status changes from state and label events and, by type or label, its incident."""
+        where = f"{self.ctx.source}: GitLab {project}: issue {issue.get('iid')!r}"
         iid = need_id(issue, "iid", where)
         with item_errors(where):
             return self._issue_records(project, iid, issue)
 
     def _issue_records(self, project: str, iid: str, issue: Mapping[str, Any]) -> list[Record]:
         key = f"{project}#{iid}"
-        base = f"{self._p(project)}/issues/{iid}"
+        base = f"{project_path(project)}/issues/{iid}"
         created = parse_instant(need(issue, "created_at", key))
         given = issue.get("labels")
         raw_labels: list[Any] = given if isinstance(given, list) else []
@@ -94,15 +101,15 @@ class GitLabTickets(GitLabBase):
             if isinstance(lb, str) or obj(lb).get("name")
         )
         events: list[tuple[datetime, int, str, str]] = []
-        for resp in self.client.iter_gitlab_pages(f"{base}/resource_state_events", {"per_page": 100}):
-            for e in self._items(resp):
-                at = _t(e.get("created_at"))
+        for resp in self.ctx.client.iter_gitlab_pages(f"{base}/resource_state_events", {"per_page": 100}):
+            for e in self.ctx.items(resp):
+                at = instant(e.get("created_at"))
                 if at:
                     events.append((at, 0, "state", str(e.get("state"))))
-        for resp in self.client.iter_gitlab_pages(f"{base}/resource_label_events", {"per_page": 100}):
-            for e in self._items(resp):
+        for resp in self.ctx.client.iter_gitlab_pages(f"{base}/resource_label_events", {"per_page": 100}):
+            for e in self.ctx.items(resp):
                 name = str(obj(e.get("label")).get("name") or "")
-                at = _t(e.get("created_at"))
+                at = instant(e.get("created_at"))
                 if at and name:
                     # At one instant adds go before removes: swapping a scoped label (add the new,
                     # remove the old) is one move, not a detour through "Open".
@@ -112,7 +119,7 @@ class GitLabTickets(GitLabBase):
         itype = str(issue.get("issue_type") or issue.get("type") or "").lower()
         out: list[Record] = [
             WorkItem(
-                source=self.source,
+                source=self.ctx.source,
                 key=key,
                 title=str(issue.get("title") or ""),
                 created_at=created,
@@ -123,14 +130,14 @@ class GitLabTickets(GitLabBase):
             ),
             *changes,
         ]
-        if itype == "incident" or self.incident_labels & {lb.lower() for lb in labels}:
+        if itype == "incident" or self.ctx.options.incident_labels & {lb.lower() for lb in labels}:
             out.append(
                 Incident(
-                    self.source,
+                    self.ctx.source,
                     key,
                     created,
                     project,
-                    _t(issue.get("closed_at")),
+                    instant(issue.get("closed_at")),
                     str(issue.get("title") or ""),
                     text(issue.get("web_url")),
                 )
@@ -138,13 +145,13 @@ class GitLabTickets(GitLabBase):
         return out
 
     def _label_status(self, label: str) -> str | None:
-        return self.status_labels.get(label.lower()) or scoped_status(label, self.status_scope)
+        return self.ctx.options.status_labels.get(label.lower()) or scoped_status(label, self.ctx.status_scope)
 
     def status_changes(
         self, key: str, created: datetime, events: Sequence[tuple[datetime, int, str, str]]
     ) -> list[StatusChange]:
         """State and label events (``(at, order, action, value)``) → status changes from ``Open``."""
-        out = [StatusChange(self.source, key, created, None, OPEN)]
+        out = [StatusChange(self.ctx.source, key, created, None, OPEN)]
         current = OPEN
         for at, _, action, value in sorted(events):
             new = None
@@ -155,6 +162,6 @@ class GitLabTickets(GitLabBase):
             elif action == "remove" and self._label_status(value) == current:
                 new = OPEN
             if new is not None and new != current:
-                out.append(StatusChange(self.source, key, at, current, new))
+                out.append(StatusChange(self.ctx.source, key, at, current, new))
                 current = new
         return out

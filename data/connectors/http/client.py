@@ -93,7 +93,7 @@ from data.connectors.http.limits import (
     retry_after,
     track_socket,
 )
-from data.connectors.http.paging import ListingGuard, OffsetPage, same_origin
+from data.connectors.http.paging import ListingGuard, OffsetPage
 from data.connectors.http.response import (
     HttpError,
     HttpResponse,
@@ -340,9 +340,6 @@ class HttpClient:
         """The exact URL a request sends (and the key its ETag validators are kept under)."""
         url = self.url_for(path_or_url)
         return requests.Request(method, url, params=params).prepare().url or url
-
-    def _same_origin(self, a: str, b: str) -> bool:
-        return same_origin(a, b)
 
     @property
     def host(self) -> str:

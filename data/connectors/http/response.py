@@ -26,7 +26,6 @@ __all__ = [
     "display_url",
     "host_of",
     "quote_path",
-    "reason_of",
     "server_message",
     "transport_reason",
     "with_query",
@@ -127,18 +126,6 @@ def with_query(url: str, **params: str) -> str:
         "GET", url.split("?", 1)[0], params={**dict(parse_qsl(urlsplit(url).query, keep_blank_values=True)), **params}
     ).prepare()
     return prepared.url or url
-
-
-def reason_of(exc: BaseException) -> str:
-    """The innermost useful reason of a requests/urllib3 exception, redacted and shortened."""
-    text = str(exc)
-    for pattern in (r"\[SSL: [A-Z_]+\] ([^(]+?)(?: \(_ssl|\)|'|$)", r"Caused by \w+\((?:'[^']*', )?'?([^']+)"):
-        m = re.search(pattern, text)
-        if m:
-            text = m.group(1).strip()
-            break
-    text = re.sub(r"HTTP(S)?ConnectionPool\([^)]*\): ", "", text)
-    return redact(text)[:300]
 
 
 def host_of(url: str) -> str:

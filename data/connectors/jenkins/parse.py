@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeGuard
@@ -393,10 +393,3 @@ def deployments_for_build(
         shas = dict.fromkeys([*(c.sha for c in info.commits), *([run.sha] if run.sha else [])])
         out.extend(DeploymentCommit(source=run.source, deployment_id=dep_id, sha=sha) for sha in shas)
     return out
-
-
-def iter_records(infos: Iterable[BuildInfo]) -> Iterable[Record]:
-    """Runs and commits of parsed builds, in order."""
-    for info in infos:
-        yield info.run
-        yield from info.commits
