@@ -242,59 +242,102 @@
 <context>
     <name>Format</name>
     <message>
-        <location filename="../../widgets/format.py" line="46"/>
-        <location filename="../../widgets/format.py" line="62"/>
+        <location filename="../../widgets/format.py" line="49"/>
+        <location filename="../../widgets/format.py" line="99"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="68"/>
         <source>{0} min</source>
         <extracomment>Okabe-Ito colour-blind-safe palette for DORA tiers; the tier is always written out as text too.</extracomment>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="48"/>
+        <location filename="../../widgets/format.py" line="51"/>
+        <location filename="../../widgets/format.py" line="74"/>
+        <location filename="../../widgets/map_layout.py" line="313"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="70"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="49"/>
-        <location filename="../../widgets/format.py" line="65"/>
-        <location filename="../../widgets/format.py" line="70"/>
+        <location filename="../../widgets/format.py" line="52"/>
+        <location filename="../../widgets/format.py" line="74"/>
+        <location filename="../../widgets/format.py" line="102"/>
+        <location filename="../../widgets/format.py" line="107"/>
+        <location filename="../../widgets/map_layout.py" line="313"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="71"/>
         <source>{0} d</source>
         <translation>{0} 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="58"/>
+        <location filename="../../widgets/format.py" line="95"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="66"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="61"/>
+        <location filename="../../widgets/format.py" line="98"/>
         <source>{0} min {1} s</source>
         <translation>{0} 分 {1} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="64"/>
+        <location filename="../../widgets/format.py" line="101"/>
         <source>{0} h {1} min</source>
         <translation>{0} 小时 {1} 分</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="82"/>
+        <location filename="../../widgets/format.py" line="119"/>
         <source>/week</source>
         <translation>/周</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="100"/>
+        <location filename="../../widgets/format.py" line="137"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}:{S:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}:{S:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="102"/>
+        <location filename="../../widgets/format.py" line="139"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="112"/>
+        <location filename="../../widgets/format.py" line="149"/>
         <location filename="../../widgets/trend_chart.py" line="116"/>
         <source>d MMM</source>
         <translation>M月d日</translation>
+    </message>
+</context>
+<context>
+    <name>LeadTimeScatter</name>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="78"/>
+        <source>Lead time of each completed ticket: loading…</source>
+        <translation>每个已完成工单的前置时间：加载中…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="85"/>
+        <source>lead time (days)</source>
+        <translation>前置时间（天）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="142"/>
+        <source>Lead time of each completed ticket: none completed in this window.</source>
+        <translation>每个已完成工单的前置时间：此时间范围内没有完成的工单。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="155"/>
+        <source>{pct} %: {days}</source>
+        <translation>{pct} %：{days}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/lead_time_scatter.py" line="157"/>
+        <source>Lead time of each ticket completed in the window (%n ticket(s)), by completion date: 50 % took at most {p50}, 85 % at most {p85}, 95 % at most {p95}.</source>
+        <translation>
+            <numerusform>此时间范围内完成的每个工单的前置时间（%n 个工单），按完成日期排列：50 % 不超过 {p50}，85 % 不超过 {p85}，95 % 不超过 {p95}。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="165"/>
+        <source>{shown} dots drawn: tickets that would share a dot are drawn once.</source>
+        <translation>共绘制 {shown} 个点：落在同一点上的工单只画一次。</translation>
     </message>
 </context>
 <context>
@@ -423,7 +466,7 @@
         <translation>添加数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="124"/>
+        <location filename="../../app/main_window/pages.py" line="122"/>
         <source>Click a stage (or select it with the arrow keys and press Enter) to see its items.</source>
         <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
     </message>
@@ -529,7 +572,7 @@
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="157"/>
+        <location filename="../../app/main_window/pages.py" line="156"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
@@ -549,7 +592,7 @@
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="163"/>
+        <location filename="../../app/main_window/pages.py" line="162"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
@@ -819,86 +862,119 @@ A value-stream dashboard over your CI and ticket systems.</source>
 <context>
     <name>PipelineBoard</name>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="34"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="46"/>
         <source>⚠ STALE: no answer from the source for 3 intervals</source>
         <translation>⚠ 已过时：数据源连续 3 个周期无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="55"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="97"/>
         <source>running for {elapsed} · no ETA yet</source>
         <translation>已运行 {elapsed} · 暂无预计时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="59"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="101"/>
         <source>expected {eta}</source>
         <translation>预计 {eta}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="61"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="103"/>
         <source>{elapsed} · over by {over}</source>
         <translation>{elapsed} · 超出 {over}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="65"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="107"/>
         <source>{elapsed} of ~{eta} · {left} left</source>
         <translation>{elapsed} / 约 {eta} · 剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="75"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="114"/>
+        <source>failed {age} ago</source>
+        <extracomment>The last run&apos;s outcome with its age (&quot;failed 2 h ago&quot;); keyed by state.</extracomment>
+        <translation>{age}前失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="115"/>
+        <source>passed {age} ago</source>
+        <translation>{age}前通过</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="116"/>
+        <source>cancelled {age} ago</source>
+        <translation>{age}前取消</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="117"/>
+        <source>last run {age} ago</source>
+        <translation>上次运行于 {age}前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="127"/>
+        <source>running {age}</source>
+        <translation>已运行 {age}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="131"/>
+        <source>queued {age}</source>
+        <translation>已排队 {age}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="141"/>
+        <source>took {duration}</source>
+        <translation>耗时 {duration}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="154"/>
         <source>branch {branch}</source>
         <translation>分支 {branch}</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_tiles.py" line="157"/>
+        <source>broken {age} · failing for %n run(s)</source>
+        <translation>
+            <numerusform>已失败 {age} · 已连续失败 %n 次</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_tiles.py" line="162"/>
+        <source>failing for %n run(s)</source>
+        <translation>
+            <numerusform>已连续失败 %n 次</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="76"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="167"/>
         <source>{source} · commit {sha}</source>
         <translation>{source} · 提交 {sha}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="77"/>
-        <source>{state} · duration {duration} · {when}</source>
-        <translation>{state} · 耗时 {duration} · {when}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="83"/>
-        <source>running for {elapsed} · expected {eta}</source>
-        <translation>已运行 {elapsed} · 预计 {eta}</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/pipeline_tiles.py" line="89"/>
-        <source>broken since {since} · failing for %n run(s)</source>
-        <translation>
-            <numerusform>自 {since} 起失败 · 已连续失败 %n 次</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="94"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="171"/>
         <source>commits by {authors}</source>
         <translation>提交者 {authors}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="96"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="173"/>
         <source>error: {error}</source>
         <translation>错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="190"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="267"/>
         <source> (stale)</source>
         <translation>（已过时）</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="241"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="320"/>
         <source>Source {source} is not answering</source>
         <translation>数据源 {source} 无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="244"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="323"/>
         <source>{error}
 Retrying with backoff; the other sources keep updating.</source>
         <translation>{error}
 正在退避重试；其他数据源照常更新。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="248"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="327"/>
         <source>source {source} error</source>
         <translation>数据源 {source} 出错</translation>
     </message>
@@ -936,17 +1012,17 @@ Retrying with backoff; the other sources keep updating.</source>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="207"/>
-        <source>Showing the first {n}, failing first.</source>
-        <translation>显示前 {n} 条，失败的优先。</translation>
+        <location filename="../../widgets/pipeline_board.py" line="208"/>
+        <source>Showing the first {n}: default branches first, failing first.</source>
+        <translation>显示前 {n} 条：默认分支优先，失败的优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="209"/>
+        <location filename="../../widgets/pipeline_board.py" line="213"/>
         <source>{n} match the filter.</source>
         <translation>{n} 条符合筛选条件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="212"/>
+        <location filename="../../widgets/pipeline_board.py" line="216"/>
         <source>%n idle pipeline(s) hidden (no run recently).</source>
         <translation>
             <numerusform>已隐藏 %n 条空闲流水线（最近未运行）。</numerusform>
@@ -1839,86 +1915,92 @@ Shipped by {pipeline}</source>
 <context>
     <name>StageDetail</name>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="51"/>
+        <location filename="../../widgets/stage_detail.py" line="54"/>
         <source>Key</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="52"/>
+        <location filename="../../widgets/stage_detail.py" line="55"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="53"/>
+        <location filename="../../widgets/stage_detail.py" line="56"/>
         <source>Wait</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="54"/>
+        <location filename="../../widgets/stage_detail.py" line="57"/>
         <source>Process</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="55"/>
+        <location filename="../../widgets/stage_detail.py" line="58"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="56"/>
+        <location filename="../../widgets/stage_detail.py" line="59"/>
         <source>Visits</source>
         <translation>进入次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="57"/>
+        <location filename="../../widgets/stage_detail.py" line="60"/>
         <source>Completed</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="136"/>
+        <location filename="../../widgets/stage_detail.py" line="139"/>
         <source>{title}
 Open {url}</source>
         <translation>{title}
 打开 {url}</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="180"/>
+        <location filename="../../widgets/stage_detail.py" line="183"/>
         <source>Filter by key or title…</source>
         <translation>按编号或标题筛选…</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="197"/>
-        <source>time in stage (wait + process)</source>
-        <translation>在阶段内的时间（等待 + 处理）</translation>
+        <location filename="../../widgets/stage_detail.py" line="200"/>
+        <location filename="../../widgets/stage_detail.py" line="258"/>
+        <source>time in stage (wait + process), hours</source>
+        <translation>阶段内时间（等待 + 处理），小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="198"/>
+        <location filename="../../widgets/stage_detail.py" line="201"/>
         <source>items</source>
         <translation>工作项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/stage_detail.py" line="223"/>
+        <location filename="../../widgets/stage_detail.py" line="231"/>
         <source>{name}: %n item(s) · wait median {wait} (p85 {wait85}) · process median {process} (p85 {process85}) · WIP {wip} · %C&amp;A {ca}</source>
         <translation>
             <numerusform>{name}：%n 个工作项 · 等待时间中位数 {wait}（p85 {wait85}）· 处理时间中位数 {process}（p85 {process85}）· 在制品 {wip} · %C&amp;A {ca}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="239"/>
+        <location filename="../../widgets/stage_detail.py" line="247"/>
         <source>{summary} · no item-level detail available for this stage</source>
         <translation>{summary} · 此阶段没有工作项级明细</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="278"/>
+        <location filename="../../widgets/stage_detail.py" line="256"/>
+        <source>time in stage (wait + process), days</source>
+        <translation>阶段内时间（等待 + 处理），天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="294"/>
         <source>Stage: {name}</source>
         <translation>阶段：{name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="284"/>
+        <location filename="../../widgets/stage_detail.py" line="300"/>
         <source>Double-click a row (or press Enter) to open the ticket.</source>
         <translation>双击一行（或按 Enter）打开工单。</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="290"/>
+        <location filename="../../widgets/stage_detail.py" line="306"/>
         <source>Export items as CSV…</source>
         <translation>将工作项导出为 CSV…</translation>
     </message>
@@ -2344,77 +2426,153 @@ Open {url}</source>
 <context>
     <name>ValueStreamMap</name>
     <message>
-        <location filename="../../widgets/map_layout.py" line="33"/>
+        <location filename="../../widgets/map_layout.py" line="56"/>
         <source>⚠ Bottleneck</source>
         <translation>⚠ 瓶颈</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../widgets/map_layout.py" line="220"/>
+        <source>%n run(s)</source>
+        <translation>
+            <numerusform>%n 次运行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/map_layout.py" line="222"/>
+        <source>%n deployment(s)</source>
+        <translation>
+            <numerusform>%n 次部署</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/map_layout.py" line="223"/>
+        <source>%n ticket(s)</source>
+        <translation>
+            <numerusform>%n 个工单</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="87"/>
+        <location filename="../../widgets/map_layout.py" line="231"/>
         <source>process</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="89"/>
+        <location filename="../../widgets/map_layout.py" line="232"/>
+        <source>WIP {wip}</source>
+        <translation>在制品 {wip}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="366"/>
+        <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median) · flow efficiency {eff} · rolled %C&amp;A {rca}</source>
+        <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）· 流动效率 {eff} · 累计 %C&amp;A {rca}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="402"/>
+        <source>Pipeline stages · per run or deployment</source>
+        <translation>流水线阶段 · 按每次运行或部署计</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="404"/>
+        <source>Ticket stages · medians per ticket</source>
+        <translation>工单阶段 · 按工单计的中位数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="526"/>
+        <source>Ticket stages add up to {total} (wait {wait} + process {process}, sums of medians); the median lead time is {lead}.</source>
+        <translation>工单阶段合计 {total}（等待 {wait} + 处理 {process}，各中位数之和）；前置时间中位数为 {lead}。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="543"/>
+        <source>Medians do not add up: each is the middle of its own items. Means do: a ticket took {mean} on average, {inside} of it in these stages and {outside} outside them.</source>
+        <translation>中位数不能相加：每个中位数只取自各自的工作项。平均值可以相加：一个工单平均耗时 {mean}，其中 {inside} 在这些阶段内，{outside} 在所有阶段之外。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="550"/>
+        <source>Medians do not add up: each is the middle of its own items.</source>
+        <translation>中位数不能相加：每个中位数只取自各自的工作项。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="553"/>
+        <source>Pipeline stages count job runs and deployments, timed from the merge: they overlap the ticket stages&apos; time and are not added to it.</source>
+        <translation>流水线阶段统计的是作业运行和部署，从合并开始计时：它们与工单阶段的时间重叠，不计入合计。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="590"/>
+        <source>Ticket stages</source>
+        <translation>工单阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="590"/>
+        <source>Median lead time</source>
+        <translation>前置时间中位数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="592"/>
+        <source>Pipeline stages</source>
+        <translation>流水线阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="695"/>
+        <source>{stage} {time}</source>
+        <translation>{stage} {time}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="230"/>
         <source>wait</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="91"/>
-        <source>items · WIP</source>
-        <translation>工作项 · 在制品</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/value_stream_map.py" line="43"/>
+        <location filename="../../widgets/value_stream_map.py" line="48"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="49"/>
+        <location filename="../../widgets/value_stream_map.py" line="54"/>
         <source>Value-stream map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="57"/>
+        <location filename="../../widgets/value_stream_map.py" line="62"/>
         <source>No data for this period</source>
         <translation>此时间段没有数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="137"/>
-        <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median)</source>
-        <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）</translation>
+        <location filename="../../widgets/value_stream_map.py" line="256"/>
+        <source>Pipeline stage: measured per job run or deployment, from the merge</source>
+        <translation>流水线阶段：按每次作业运行或部署计，从合并开始计时</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="236"/>
-        <source>Wait {wait}  ·  Process {process}  ·  Flow efficiency {eff}  ·  Rolled %C&amp;A {rca}</source>
-        <translation>等待时间 {wait}  ·  处理时间 {process}  ·  流动效率 {eff}  ·  累计 %C&amp;A {rca}</translation>
+        <location filename="../../widgets/value_stream_map.py" line="258"/>
+        <source>Ticket stage: measured per ticket</source>
+        <translation>工单阶段：按每个工单计</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="216"/>
+        <location filename="../../widgets/value_stream_map.py" line="266"/>
+        <source>{count}   WIP: {wip} (median age {age})</source>
+        <translation>{count}   在制品：{wip}（停留时间中位数 {age}）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="260"/>
         <source>Process: median {median}, p85 {p85}, total {total}</source>
         <translation>处理时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="219"/>
+        <location filename="../../widgets/value_stream_map.py" line="263"/>
         <source>Wait: median {median}, p85 {p85}, total {total}</source>
         <translation>等待时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="222"/>
-        <source>Items: {items}   WIP: {wip} (median age {age})</source>
-        <translation>工作项：{items}   在制品：{wip}（停留时间中位数 {age}）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/value_stream_map.py" line="225"/>
+        <location filename="../../widgets/value_stream_map.py" line="269"/>
         <source>Complete and accurate: {pct}</source>
         <translation>完整准确率：{pct}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="228"/>
+        <location filename="../../widgets/value_stream_map.py" line="272"/>
         <source>Bottleneck: the largest total wait of the stream</source>
         <translation>瓶颈：价值流中总等待时间最长的阶段</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="229"/>
+        <location filename="../../widgets/value_stream_map.py" line="273"/>
         <source>Click or press Enter for the items behind these numbers.</source>
         <translation>点击或按 Enter 查看这些数字背后的工作项。</translation>
     </message>
@@ -2422,75 +2580,81 @@ Open {url}</source>
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../app/wall.py" line="35"/>
+        <location filename="../../app/wall.py" line="45"/>
         <source>Pipelines</source>
         <extracomment>Page names, in the default rotation order.</extracomment>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="36"/>
+        <location filename="../../app/wall.py" line="46"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="37"/>
+        <location filename="../../app/wall.py" line="47"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="103"/>
+        <location filename="../../app/wall.py" line="113"/>
         <source>Flowdeck wall</source>
         <translation>Flowdeck 大屏</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="124"/>
+        <location filename="../../app/wall.py" line="138"/>
         <source>Rotation paused</source>
+        <extracomment>The period each page covers, as shown in the header (&quot;&quot; until known).</extracomment>
         <translation>轮播已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="127"/>
+        <location filename="../../app/wall.py" line="141"/>
         <source>DEMO DATA</source>
         <translation>演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="178"/>
+        <location filename="../../app/wall.py" line="199"/>
         <source>Opening the store…</source>
         <translation>正在打开数据库…</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="188"/>
+        <location filename="../../app/wall.py" line="209"/>
         <source>Cannot open the store: {message}</source>
         <translation>无法打开数据库：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="205"/>
+        <location filename="../../app/wall.py" line="226"/>
         <source>Demo data: computing…</source>
         <translation>演示数据：正在计算…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/wall.py" line="207"/>
+        <location filename="../../app/wall.py" line="228"/>
         <source>Polling %n source(s)…</source>
         <translation>
             <numerusform>正在轮询 %n 个数据源…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="225"/>
+        <location filename="../../app/wall.py" line="247"/>
         <source>{n} failing</source>
         <translation>{n} 个失败</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="226"/>
+        <location filename="../../app/wall.py" line="248"/>
         <source>{n} running</source>
         <translation>{n} 个运行中</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="227"/>
+        <location filename="../../app/wall.py" line="251"/>
+        <source>{n} queued</source>
+        <translation>{n} 个排队中</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="252"/>
         <source>{n} passing</source>
         <translation>{n} 个通过</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="230"/>
+        <location filename="../../app/wall.py" line="254"/>
         <source>{n} idle hidden</source>
         <translation>{n} 个空闲已隐藏</translation>
     </message>
@@ -2498,43 +2662,43 @@ Open {url}</source>
 <context>
     <name>WallClock</name>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="31"/>
+        <location filename="../../widgets/wall_clock.py" line="34"/>
         <source>{n} s ago</source>
         <extracomment>ok / amber / red; Okabe-Ito orange and vermillion, and the level is also written in words.</extracomment>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="33"/>
+        <location filename="../../widgets/wall_clock.py" line="36"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="35"/>
+        <location filename="../../widgets/wall_clock.py" line="38"/>
         <source>{n} h ago</source>
         <translation>{n} 小时前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="36"/>
+        <location filename="../../widgets/wall_clock.py" line="39"/>
         <source>{n} days ago</source>
         <translation>{n} 天前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="50"/>
+        <location filename="../../widgets/wall_clock.py" line="54"/>
         <source>demo data (as of {stamp})</source>
         <translation>演示数据（截至 {stamp}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="52"/>
-        <source>no data yet</source>
-        <translation>尚无数据</translation>
+        <location filename="../../widgets/wall_clock.py" line="56"/>
+        <source>Waiting for first data…</source>
+        <translation>正在等待首批数据…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="56"/>
+        <location filename="../../widgets/wall_clock.py" line="60"/>
         <source>data as of {stamp}, {ago}</source>
         <translation>数据截至 {stamp}，{ago}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="120"/>
+        <location filename="../../widgets/wall_clock.py" line="126"/>
         <source>⚠ {age} — data is old</source>
         <translation>⚠ {age}——数据已过时</translation>
     </message>
@@ -2542,79 +2706,164 @@ Open {url}</source>
 <context>
     <name>WallPages</name>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="52"/>
+        <location filename="../../widgets/wall_pages.py" line="88"/>
+        <source>{start} – {end}</source>
+        <extracomment>Okabe-Ito: wait orange, process sky blue, bottleneck vermillion (each also said in words).</extracomment>
+        <translation>{start} – {end}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="91"/>
+        <source>last %n week(s) to {end}</source>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 周</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="93"/>
+        <source>last %n day(s) to {end}</source>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="94"/>
+        <source>last %n hour(s) to {end}</source>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 小时</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="100"/>
+        <source>every pipeline ever run, to {end}</source>
+        <translation>截至 {end} 运行过的全部流水线</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="106"/>
+        <source>feature branches: %n day(s)</source>
+        <translation>
+            <numerusform>功能分支：%n 天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="108"/>
+        <source>feature branches: %n hour(s)</source>
+        <translation>
+            <numerusform>功能分支：%n 小时</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="129"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="119"/>
+        <location filename="../../widgets/wall_pages.py" line="196"/>
         <source>+ %n more on this wall&apos;s list, {failing} of them failing (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示，其中 {failing} 条失败（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="126"/>
+        <location filename="../../widgets/wall_pages.py" line="203"/>
         <source>+ %n more on this wall&apos;s list (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="194"/>
+        <location filename="../../widgets/wall_pages.py" line="307"/>
+        <source>⚠ {name} (bottleneck)</source>
+        <translation>⚠ {name}（瓶颈）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="334"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="203"/>
+        <location filename="../../widgets/wall_pages.py" line="346"/>
         <source>Lead time (median)</source>
+        <extracomment>The stage table&apos;s text size now (the largest of :attr:`stage_sizes` that fits).</extracomment>
         <translation>前置时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="204"/>
+        <location filename="../../widgets/wall_pages.py" line="347"/>
         <source>Flow efficiency</source>
         <translation>流动效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="205"/>
+        <location filename="../../widgets/wall_pages.py" line="348"/>
         <source>Work in progress</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="206"/>
+        <location filename="../../widgets/wall_pages.py" line="349"/>
         <source>Bottleneck</source>
         <translation>瓶颈</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="226"/>
-        <location filename="../../widgets/wall_pages.py" line="291"/>
+        <location filename="../../widgets/wall_pages.py" line="360"/>
+        <location filename="../../widgets/wall_pages.py" line="401"/>
+        <location filename="../../widgets/wall_pages.py" line="541"/>
         <source>Waiting for the first report…</source>
         <translation>正在等待第一份报告…</translation>
     </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="376"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="377"/>
+        <source>■ wait</source>
+        <translation>■ 等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="378"/>
+        <source>■ process</source>
+        <translation>■ 处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="379"/>
+        <source>WIP</source>
+        <translation>在制品</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="403"/>
+        <source>No completed items in this window</source>
+        <translation>此时间窗口内没有已完成的工作项</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="233"/>
-        <source>{name} · %n item(s) completed · {window}</source>
+        <location filename="../../widgets/wall_pages.py" line="412"/>
+        <source>{name} · %n item(s) completed</source>
         <translation>
-            <numerusform>{name} · 已完成 %n 个工作项 · {window}</numerusform>
+            <numerusform>{name} · 已完成 %n 个工作项</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="487"/>
+        <source>+ %n more stage(s) (see the desktop app for the whole map)</source>
+        <translation>
+            <numerusform>另有 %n 个阶段未显示（完整价值流图请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="260"/>
+        <location filename="../../widgets/wall_pages.py" line="510"/>
         <source>target {target}: {mark}</source>
         <translation>目标 {target}：{mark}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="280"/>
+        <location filename="../../widgets/wall_pages.py" line="530"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="315"/>
+        <location filename="../../widgets/wall_pages.py" line="565"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="320"/>
+        <location filename="../../widgets/wall_pages.py" line="570"/>
         <source>Waiting for first data…</source>
         <translation>正在等待首批数据…</translation>
     </message>
