@@ -324,7 +324,7 @@ def test_the_demo_report_and_its_all_ones_projection_agree_exactly(demo: Store, 
     assert w.not_modelled == ("Approval.wait", "Approval.active", "Production.wait", "Production.active")
     # The panel's path: the base once, then a projection per keystroke, equal to the report's.
     base = what_if_base(demo, cfg, **window, definitions=defs)
-    assert project(base, ones, 7.0) == w
+    assert WhatIfResult(**asdict(project(base, ones, 7.0))) == w
     halved = project(base, parse_scenario(["Release.wait=0.5"]), 7.0)
     assert halved.lead_time_median_h is not None and s.lead_time_median_h is not None
     assert halved.lead_time_median_h < s.lead_time_median_h
