@@ -4,156 +4,112 @@
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../widgets/comparison.py" line="51"/>
-        <source>Delivery time (median)</source>
-        <translation>交付时间（中位数）</translation>
+        <location filename="../../widgets/comparison.py" line="68"/>
+        <source>{name} (85th percentile)</source>
+        <translation>{name}（第 85 百分位）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="57"/>
-        <source>Requirement lead time (median)</source>
-        <translation>需求交付前置时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="63"/>
-        <source>Lead time, created → done (median)</source>
-        <translation>前置时间，创建 → 完成（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="69"/>
-        <source>Lead time (p85)</source>
-        <translation>前置时间（p85）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="72"/>
-        <source>Release gap (median)</source>
-        <translation>发布间隔（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="78"/>
-        <source>Releases per week</source>
-        <translation>每周发布次数</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="81"/>
-        <source>Deployments per week</source>
-        <translation>每周部署次数</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="84"/>
-        <source>Production deployment success rate</source>
-        <translation>生产部署成功率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="90"/>
-        <source>Lead time for changes (median)</source>
-        <translation>变更前置时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="96"/>
-        <source>Change failure rate</source>
-        <translation>变更失败率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="101"/>
-        <source>Flow efficiency</source>
-        <translation>流动效率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="102"/>
-        <source>Throughput</source>
-        <translation>吞吐量</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="104"/>
-        <source>WIP at the end</source>
-        <translation>期末在制品</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="117"/>
+        <location filename="../../widgets/comparison.py" line="136"/>
+        <location filename="../../widgets/comparison.py" line="142"/>
         <source>no change</source>
         <translation>无变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="119"/>
+        <location filename="../../widgets/comparison.py" line="138"/>
         <source>{delta} (from 0)</source>
         <translation>{delta}（从 0 起）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="127"/>
+        <location filename="../../widgets/comparison.py" line="148"/>
         <source>{change} (better)</source>
         <translation>{change}（改善）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="128"/>
+        <location filename="../../widgets/comparison.py" line="149"/>
         <source>{change} (worse)</source>
         <translation>{change}（变差）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="149"/>
+        <location filename="../../widgets/comparison.py" line="170"/>
         <source>First 8 weeks vs last 8 weeks of the data</source>
         <translation>数据的前 8 周 对比 最后 8 周</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="150"/>
+        <location filename="../../widgets/comparison.py" line="171"/>
         <source>Previous 4 weeks vs last 4 weeks</source>
         <translation>前 4 周 对比 最近 4 周</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="151"/>
+        <location filename="../../widgets/comparison.py" line="172"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="164"/>
+        <location filename="../../widgets/comparison.py" line="185"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="165"/>
+        <location filename="../../widgets/comparison.py" line="186"/>
         <source>Pick two periods and press Compare.</source>
         <translation>选择两个时间段，然后点击“对比”。</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="171"/>
+        <location filename="../../widgets/comparison.py" line="192"/>
         <source>Metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="172"/>
-        <location filename="../../widgets/comparison.py" line="188"/>
+        <location filename="../../widgets/comparison.py" line="193"/>
+        <location filename="../../widgets/comparison.py" line="217"/>
         <source>Before</source>
         <translation>之前</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="173"/>
-        <location filename="../../widgets/comparison.py" line="189"/>
+        <location filename="../../widgets/comparison.py" line="194"/>
+        <location filename="../../widgets/comparison.py" line="218"/>
         <source>After</source>
         <translation>之后</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="174"/>
+        <location filename="../../widgets/comparison.py" line="195"/>
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="183"/>
+        <location filename="../../widgets/comparison.py" line="196"/>
+        <source>Target (judged on After)</source>
+        <translation>目标（按“之后”判定）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="206"/>
+        <source>Select a row to read how its figure is defined.</source>
+        <translation>选中一行即可查看该指标的定义。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="212"/>
         <source>Periods</source>
         <translation>时间段</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="223"/>
+        <location filename="../../widgets/comparison.py" line="262"/>
         <source>Each period must end after it starts.</source>
         <translation>每个时间段的结束日期必须晚于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="225"/>
+        <location filename="../../widgets/comparison.py" line="264"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="231"/>
+        <location filename="../../widgets/comparison.py" line="270"/>
         <source>Before: {b0} – {b1}   After: {a0} – {a1}   (upper bounds exclusive)</source>
         <translation>之前：{b0} – {b1}   之后：{a0} – {a1}   （不含结束日）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="288"/>
+        <source>{target}: {mark}</source>
+        <translation>{target}：{mark}</translation>
     </message>
 </context>
 <context>
@@ -167,76 +123,201 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../app/documents.py" line="78"/>
-        <location filename="../../app/documents.py" line="155"/>
-        <source>Flowdeck report</source>
+        <location filename="../../app/documents.py" line="93"/>
+        <source>interpolated</source>
         <extracomment>First characters that make Excel/LibreOffice evaluate a cell (OWASP CSV injection), plus tab/CR.</extracomment>
+        <translation>插值</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="94"/>
+        <source>lower (as DevLake)</source>
+        <translation>下中位数（同 DevLake）</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="95"/>
+        <source>calendar time</source>
+        <translation>日历时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="96"/>
+        <source>working time</source>
+        <translation>工作时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="99"/>
+        <source>Median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="100"/>
+        <source>DORA definitions</source>
+        <translation>DORA 定义</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="101"/>
+        <source>Durations</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="104"/>
+        <source>{name}: {value}</source>
+        <translation>{name}：{value}</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="112"/>
+        <source>Since the baseline</source>
+        <translation>与基线相比</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="113"/>
+        <source>Baseline {b0} – {b1}; now {n0} – {n1} (local time, ends exclusive); stream {stream}.</source>
+        <translation>基线 {b0} – {b1}；当前 {n0} – {n1}（本地时间，不含结束时刻）；价值流 {stream}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="137"/>
+        <location filename="../../app/documents.py" line="156"/>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="138"/>
+        <source>Baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="139"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="140"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="141"/>
+        <location filename="../../app/documents.py" line="150"/>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="142"/>
+        <source>Target met?</source>
+        <translation>是否达标</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="143"/>
+        <source>DORA tier</source>
+        <translation>DORA 级别</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="150"/>
+        <source>Tier</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="156"/>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="164"/>
+        <location filename="../../app/documents.py" line="243"/>
+        <source>Flowdeck report</source>
         <translation>Flowdeck 报告</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="80"/>
+        <location filename="../../app/documents.py" line="166"/>
         <source>No data.</source>
         <translation>无数据。</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="82"/>
+        <location filename="../../app/documents.py" line="168"/>
         <source>Window {start} – {end} (local time, end exclusive); as of {as_of}.</source>
         <translation>时间窗口 {start} – {end}（本地时间，不含结束时刻）；截至 {as_of}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="88"/>
+        <location filename="../../app/documents.py" line="176"/>
         <source>Definitions in use</source>
         <translation>采用的定义</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="93"/>
+        <location filename="../../app/documents.py" line="181"/>
         <source>Stream {name}</source>
         <translation>价值流 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="94"/>
-        <source>{completed} completed · lead time median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip} · bottleneck {bottleneck}</source>
-        <translation>已完成 {completed} · 前置时间中位数 {median}，p85 {p85} · 流动效率 {eff} · 在制品 {wip} · 瓶颈 {bottleneck}</translation>
+        <location filename="../../app/documents.py" line="182"/>
+        <source>{completed} completed · {lead} median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip} · bottleneck {bottleneck}</source>
+        <translation>已完成 {completed} · {lead}中位数 {median}，p85 {p85} · 流动效率 {eff} · 在制品 {wip} · 瓶颈 {bottleneck}</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="108"/>
+        <location filename="../../app/documents.py" line="221"/>
+        <source>What the figures mean</source>
+        <translation>指标含义</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="197"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="109"/>
+        <location filename="../../app/documents.py" line="198"/>
         <source>Items</source>
         <translation>工作项</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="110"/>
+        <location filename="../../app/documents.py" line="199"/>
         <source>Wait (median)</source>
         <translation>等待时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="111"/>
+        <location filename="../../app/documents.py" line="200"/>
         <source>Process (median)</source>
         <translation>处理时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="112"/>
+        <location filename="../../app/documents.py" line="201"/>
         <source>WIP</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="128"/>
-        <source>deployments/week {rate} · lead time for changes {lead} · change failure rate {cfr} · tiers {tiers}</source>
-        <translation>每周部署 {rate} 次 · 变更前置时间 {lead} · 变更失败率 {cfr} · 级别 {tiers}</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="136"/>
-        <source>production deployment success {rate} · release gap {gap} · requirement lead time {lead} ({unlinked} not linked) · delivery time {delivery}</source>
-        <translation>生产部署成功率 {rate} · 发布间隔 {gap} · 需求交付前置时间 {lead}（{unlinked} 个未关联）· 交付时间 {delivery}</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="147"/>
+        <location filename="../../app/documents.py" line="217"/>
         <source>Continuous delivery</source>
         <translation>持续交付</translation>
+    </message>
+</context>
+<context>
+    <name>FigureText</name>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="35"/>
+        <source>{0} days/week</source>
+        <translation>每周 {0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="45"/>
+        <source>{tier} or better</source>
+        <translation>{tier}或更好</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="53"/>
+        <source>– no data</source>
+        <translation>– 无数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="54"/>
+        <source>✓ met</source>
+        <translation>✓ 达标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="54"/>
+        <source>✗ not met</source>
+        <translation>✗ 未达标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="70"/>
+        <source>What is {name}?</source>
+        <translation>什么是{name}？</translation>
     </message>
 </context>
 <context>
@@ -297,263 +378,439 @@
     </message>
 </context>
 <context>
+    <name>Home</name>
+    <message>
+        <location filename="../../widgets/home.py" line="49"/>
+        <source>First 4 weeks of the data</source>
+        <translation>数据的前 4 周</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="50"/>
+        <source>First 8 weeks of the data</source>
+        <translation>数据的前 8 周</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="51"/>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="120"/>
+        <location filename="../../widgets/home.py" line="244"/>
+        <source>{before} → {after}</source>
+        <translation>{before} → {after}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="122"/>
+        <source>DORA tier in the baseline → now</source>
+        <translation>DORA 级别：基线 → 当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="248"/>
+        <source>{name}: {values}</source>
+        <translation>{name}：{values}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="253"/>
+        <source>target {target}</source>
+        <translation>目标 {target}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="268"/>
+        <source>Baseline: {reason}</source>
+        <translation>基线：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="270"/>
+        <source>Now: {reason}</source>
+        <translation>当前：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="286"/>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="287"/>
+        <location filename="../../widgets/home.py" line="320"/>
+        <source>Baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="288"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="289"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="290"/>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="291"/>
+        <source>Target met?</source>
+        <translation>是否达标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="292"/>
+        <source>DORA tier</source>
+        <translation>DORA 级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="293"/>
+        <source>Every week</source>
+        <translation>每周走势</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="301"/>
+        <source>Since the baseline</source>
+        <translation>与基线相比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="302"/>
+        <location filename="../../widgets/home.py" line="435"/>
+        <source>Computing the story…</source>
+        <translation>正在计算……</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="307"/>
+        <source>The period the figures are compared with; remembered.</source>
+        <translation>用来对比各项指标的时段；会被记住。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="313"/>
+        <source>Use these dates</source>
+        <translation>使用这些日期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="315"/>
+        <source>Compare in detail…</source>
+        <translation>详细对比…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="316"/>
+        <source>Every figure of the two periods side by side, on the Compare page.</source>
+        <translation>在“对比”页并排查看两个时段的全部指标。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="335"/>
+        <source>Every week: one point per week, as known now; shaded: the baseline (blue) and now (green) weeks; dashed: the target. Hover a name for its definition, or press its “?”.</source>
+        <translation>每周走势：每周一个点，按目前所知计算；阴影：基线（蓝色）和当前（绿色）的周；虚线：目标。将鼠标悬停在名称上可查看定义，或点击其旁边的“?”。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="427"/>
+        <source>The baseline must end on or after its first day.</source>
+        <translation>基线的结束日期不能早于开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="452"/>
+        <source>No data to tell a story from yet.</source>
+        <translation>暂无数据。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="457"/>
+        <source>Baseline {b0} – {b1} · now {n0} – {n1}, a period as long as the baseline ending as of {as_of} · stream {stream}</source>
+        <translation>基线 {b0} – {b1} · 当前 {n0} – {n1}（与基线等长、截至 {as_of} 的时段）· 价值流 {stream}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="492"/>
+        <source>Continuous delivery</source>
+        <translation>持续交付</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="493"/>
+        <source>DORA keys</source>
+        <translation>DORA 指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="533"/>
+        <source>From [targets] in flowdeck.toml</source>
+        <translation>来自 flowdeck.toml 中的目标设置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="535"/>
+        <source>Flowdeck&apos;s default target (docs/app.md)</source>
+        <translation>Flowdeck 的默认目标（docs/app.md）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="569"/>
+        <source>No weekly values</source>
+        <translation>没有每周数值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="571"/>
+        <source>Weekly from {first} to {last}: {start} → {end}</source>
+        <translation>每周，{first} 至 {last}：{start} → {end}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window/pages.py" line="37"/>
+        <location filename="../../app/main_window/pages.py" line="40"/>
         <source>Map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="38"/>
+        <location filename="../../app/main_window/pages.py" line="41"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="39"/>
+        <location filename="../../app/main_window/pages.py" line="42"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="40"/>
+        <location filename="../../app/main_window/pages.py" line="43"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="41"/>
+        <location filename="../../app/main_window/pages.py" line="44"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="42"/>
+        <location filename="../../app/main_window/pages.py" line="45"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="43"/>
+        <location filename="../../app/main_window/pages.py" line="46"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="44"/>
+        <location filename="../../app/main_window/pages.py" line="47"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="53"/>
-        <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
-        <extracomment>Pages computed only while shown (app.main_window.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
-        <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
+        <location filename="../../app/main_window/pages.py" line="39"/>
+        <source>Home</source>
+        <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="55"/>
+        <location filename="../../app/main_window/pages.py" line="56"/>
+        <source>Home, Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
+        <extracomment>Pages computed only while shown (app.main_window.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
+        <translation>首页、价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/pages.py" line="60"/>
         <source>Range: 2, 4, 13, 26 weeks, quarter to date, custom</source>
         <translation>时间范围：2、4、13、26 周，本季度至今，自定义</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="57"/>
+        <location filename="../../app/main_window/pages.py" line="62"/>
         <source>Left / Right, Home / End</source>
         <translation>左 / 右，Home / End</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="58"/>
+        <location filename="../../app/main_window/pages.py" line="63"/>
         <source>Move between stages on the map</source>
         <translation>在价值流图的阶段之间移动</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="61"/>
+        <location filename="../../app/main_window/pages.py" line="66"/>
         <source>Enter or Space</source>
         <translation>Enter 或空格</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="62"/>
+        <location filename="../../app/main_window/pages.py" line="67"/>
         <source>Open the items behind the selected stage</source>
         <translation>打开所选阶段背后的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="64"/>
+        <location filename="../../app/main_window/pages.py" line="69"/>
         <source>Sync every source now (Esc or the status bar&apos;s Cancel stops it)</source>
         <translation>立即同步所有数据源（Esc 或状态栏的“取消”可停止）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="65"/>
+        <location filename="../../app/main_window/pages.py" line="70"/>
         <source>Recompute now</source>
         <translation>立即重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="66"/>
+        <location filename="../../app/main_window/pages.py" line="71"/>
         <source>Export the current page as PNG</source>
         <translation>将当前页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="67"/>
+        <location filename="../../app/main_window/pages.py" line="72"/>
         <source>Export the dashboard as a PDF report</source>
         <translation>将仪表盘导出为 PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="68"/>
+        <location filename="../../app/main_window/pages.py" line="73"/>
         <source>Export the selected stage&apos;s items as CSV</source>
         <translation>将所选阶段的工作项导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="69"/>
+        <location filename="../../app/main_window/pages.py" line="74"/>
         <source>Switch between light and dark theme</source>
         <translation>在浅色与深色主题之间切换</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="70"/>
+        <location filename="../../app/main_window/pages.py" line="75"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="71"/>
-        <location filename="../../app/main_window/window.py" line="196"/>
+        <location filename="../../app/main_window/pages.py" line="76"/>
+        <location filename="../../app/main_window/window.py" line="199"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="86"/>
+        <location filename="../../app/main_window/window.py" line="87"/>
         <source>Flowdeck</source>
         <extracomment>Opens the Sources dialog (called with the window).</extracomment>
         <translation>Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="94"/>
+        <location filename="../../app/main_window/window.py" line="95"/>
         <source>Add a source…</source>
         <translation>添加数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="124"/>
+        <location filename="../../app/main_window/pages.py" line="136"/>
         <source>Click a stage (or select it with the arrow keys and press Enter) to see its items.</source>
         <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="139"/>
+        <location filename="../../app/main_window/window.py" line="140"/>
         <source>Starting…</source>
         <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="179"/>
-        <location filename="../../app/main_window/window.py" line="185"/>
-        <location filename="../../app/main_window/window.py" line="191"/>
-        <location filename="../../app/main_window/window.py" line="196"/>
+        <location filename="../../app/main_window/window.py" line="182"/>
+        <location filename="../../app/main_window/window.py" line="188"/>
+        <location filename="../../app/main_window/window.py" line="194"/>
+        <location filename="../../app/main_window/window.py" line="199"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="180"/>
+        <location filename="../../app/main_window/window.py" line="183"/>
         <source>Export current page as PNG…</source>
         <translation>将当前页面导出为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="186"/>
+        <location filename="../../app/main_window/window.py" line="189"/>
         <source>Export report as PDF…</source>
         <translation>将报告导出为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="192"/>
+        <location filename="../../app/main_window/window.py" line="195"/>
         <source>Export selected stage&apos;s items as CSV…</source>
         <translation>将所选阶段的工作项导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="199"/>
-        <location filename="../../app/main_window/window.py" line="201"/>
-        <location filename="../../app/main_window/window.py" line="203"/>
+        <location filename="../../app/main_window/window.py" line="202"/>
+        <location filename="../../app/main_window/window.py" line="204"/>
+        <location filename="../../app/main_window/window.py" line="206"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="201"/>
+        <location filename="../../app/main_window/window.py" line="204"/>
         <source>Recompute</source>
         <translation>重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="203"/>
+        <location filename="../../app/main_window/window.py" line="206"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="207"/>
+        <location filename="../../app/main_window/window.py" line="210"/>
         <source>&amp;Range</source>
         <translation>时间范围(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="210"/>
-        <location filename="../../app/main_window/window.py" line="212"/>
+        <location filename="../../app/main_window/window.py" line="213"/>
+        <location filename="../../app/main_window/window.py" line="215"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="210"/>
-        <location filename="../../app/main_window/window.py" line="226"/>
+        <location filename="../../app/main_window/window.py" line="213"/>
+        <location filename="../../app/main_window/window.py" line="229"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="217"/>
-        <location filename="../../app/main_window/window.py" line="219"/>
+        <location filename="../../app/main_window/window.py" line="220"/>
+        <location filename="../../app/main_window/window.py" line="222"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="28"/>
-        <location filename="../../app/main_window/window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="220"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="51"/>
-        <location filename="../../app/main_window/window.py" line="219"/>
+        <location filename="../../app/main_window/window.py" line="222"/>
         <source>About Flowdeck</source>
         <translation>关于 Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="263"/>
+        <location filename="../../app/main_window/window.py" line="267"/>
         <source>demo data ends {end}: &apos;now&apos; is that moment</source>
         <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="270"/>
+        <location filename="../../app/main_window/window.py" line="274"/>
         <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
         <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="281"/>
+        <location filename="../../app/main_window/window.py" line="286"/>
         <source>Demo data: {url}</source>
         <translation>演示数据：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="281"/>
+        <location filename="../../app/main_window/window.py" line="286"/>
         <source>Store: {url}</source>
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="157"/>
+        <location filename="../../app/main_window/pages.py" line="173"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="298"/>
+        <location filename="../../app/main_window/window.py" line="303"/>
         <source>{start} – {end} · as of {as_of} · demo data</source>
         <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="300"/>
+        <location filename="../../app/main_window/window.py" line="305"/>
         <source>{start} – {end} · as of {as_of}</source>
         <translation>{start} – {end} · 截至 {as_of}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="314"/>
+        <location filename="../../app/main_window/window.py" line="319"/>
         <source>{source}: answering again</source>
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="163"/>
+        <location filename="../../app/main_window/pages.py" line="190"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="326"/>
+        <location filename="../../app/main_window/window.py" line="331"/>
         <source>Working-time calendar not available: {reason}</source>
         <translation>工作时间日历不可用：{reason}</translation>
     </message>
@@ -575,63 +832,63 @@ A value-stream dashboard over your CI and ticket systems.</source>
 基于 CI 与工单系统的价值流仪表盘。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="77"/>
+        <location filename="../../app/main_window/exports.py" line="75"/>
         <source>Demo data: synthetic, not real.</source>
         <translation>演示数据：虚构，非真实数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="94"/>
+        <location filename="../../app/main_window/exports.py" line="93"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="99"/>
+        <location filename="../../app/main_window/exports.py" line="98"/>
         <source>Export page as PNG</source>
         <translation>将页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="108"/>
+        <location filename="../../app/main_window/exports.py" line="107"/>
         <source>Export report as PDF</source>
         <translation>将报告导出为 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="123"/>
+        <location filename="../../app/main_window/exports.py" line="122"/>
         <source>Export stage items as CSV</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="78"/>
+        <location filename="../../app/main_window/pages.py" line="83"/>
         <source>%n work item(s)</source>
         <translation>
             <numerusform>%n 个工作项</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="80"/>
+        <location filename="../../app/main_window/pages.py" line="85"/>
         <source>%n change(s)</source>
         <translation>
             <numerusform>%n 个变更</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="82"/>
+        <location filename="../../app/main_window/pages.py" line="87"/>
         <source>%n deployment(s)</source>
         <translation>
             <numerusform>%n 次部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="91"/>
+        <location filename="../../app/main_window/pages.py" line="96"/>
         <source>Note: {calendar}.</source>
         <translation>注意：{calendar}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="94"/>
+        <location filename="../../app/main_window/pages.py" line="99"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="97"/>
+        <location filename="../../app/main_window/pages.py" line="102"/>
         <source>Excluded by decision: {listed}.</source>
         <translation>已按决定排除：{listed}。</translation>
     </message>
@@ -646,7 +903,7 @@ A value-stream dashboard over your CI and ticket systems.</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="222"/>
+        <location filename="../../app/main_window/window.py" line="225"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
@@ -1246,160 +1503,125 @@ Shipped by {pipeline}</source>
 </context>
 <context>
     <name>Scorecard</name>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="56"/>
-        <source>Time to restore (median)</source>
-        <translation>服务恢复时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="58"/>
-        <source>Failed deployment recovery time (median)</source>
-        <translation>故障恢复时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="63"/>
-        <source>Deployment frequency</source>
-        <translation>部署频率</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="64"/>
+        <location filename="../../widgets/scorecard.py" line="72"/>
         <source>{rate} · %n deployment(s)</source>
         <translation>
             <numerusform>{rate} · %n 次部署</numerusform>
         </translation>
     </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="68"/>
-        <source>median deploy days/week {days}</source>
-        <translation>每周部署天数中位数 {days}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="71"/>
-        <source>Lead time for changes (median)</source>
-        <translation>变更前置时间（中位数）</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="74"/>
+        <location filename="../../widgets/scorecard.py" line="89"/>
         <source>%n change(s) deployed</source>
         <translation>
             <numerusform>已部署 %n 个变更</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="77"/>
-        <source>Change failure rate</source>
-        <translation>变更失败率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="93"/>
-        <source>Production deployment success rate</source>
-        <translation>生产部署成功率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="97"/>
+        <location filename="../../widgets/scorecard.py" line="124"/>
         <source>{ok} succeeded, {failed} failed</source>
         <translation>{ok} 次成功，{failed} 次失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="102"/>
-        <source>Release cadence</source>
-        <translation>发布节奏</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="103"/>
+        <location filename="../../widgets/scorecard.py" line="133"/>
         <source>{rate} · median gap {gap}</source>
         <translation>{rate} · 间隔中位数 {gap}</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="108"/>
-        <source>Requirement lead time (median)</source>
-        <translation>需求交付前置时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="110"/>
+        <location filename="../../widgets/scorecard.py" line="142"/>
         <source>≤ {days} days</source>
         <translation>≤ {days} 天</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="112"/>
+        <location filename="../../widgets/scorecard.py" line="144"/>
         <source>{unlinked} of %n item(s) not linked to a deployment</source>
         <translation>
             <numerusform>%n 个工作项中有 {unlinked} 个未关联到部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="116"/>
-        <source>Delivery time (median)</source>
-        <translation>交付时间（中位数）</translation>
+        <location filename="../../widgets/scorecard.py" line="77"/>
+        <source>{days} deploy days/week (median): the tier is judged on deployments/week</source>
+        <translation>每周部署天数（中位数）{days}：级别按每周部署次数评定</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="123"/>
-        <location filename="../../widgets/scorecard.py" line="136"/>
+        <location filename="../../widgets/scorecard.py" line="79"/>
+        <source>{days} deploy days/week (median): the tier is judged on these</source>
+        <translation>每周部署天数（中位数）{days}：级别按此评定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="162"/>
+        <location filename="../../widgets/scorecard.py" line="175"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="125"/>
+        <location filename="../../widgets/scorecard.py" line="164"/>
         <source>Elite</source>
         <translation>精英</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="126"/>
+        <location filename="../../widgets/scorecard.py" line="165"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="127"/>
+        <location filename="../../widgets/scorecard.py" line="166"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="128"/>
+        <location filename="../../widgets/scorecard.py" line="167"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="137"/>
+        <location filename="../../widgets/scorecard.py" line="176"/>
         <source>✓ met</source>
         <translation>✓ 达标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="137"/>
+        <location filename="../../widgets/scorecard.py" line="176"/>
         <source>✗ not met</source>
         <translation>✗ 未达标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="171"/>
+        <location filename="../../widgets/scorecard.py" line="218"/>
         <source>DORA keys</source>
         <translation>DORA 指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="172"/>
+        <location filename="../../widgets/scorecard.py" line="219"/>
         <source>Continuous delivery (targets)</source>
         <translation>持续交付（目标）</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="175"/>
+        <location filename="../../widgets/scorecard.py" line="222"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="198"/>
+        <location filename="../../widgets/scorecard.py" line="224"/>
+        <source>Home shows these figures against a baseline, with their weekly trend.</source>
+        <translation>“首页”将这些指标与基线对比，并显示每周走势。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="257"/>
         <source>No data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="203"/>
+        <location filename="../../widgets/scorecard.py" line="262"/>
         <source>DORA {year} definitions · median {median} · production deployments only</source>
         <translation>DORA {year} 定义 · 中位数：{median} · 仅统计生产部署</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="205"/>
+        <location filename="../../widgets/scorecard.py" line="264"/>
         <source>interpolated</source>
         <translation>插值</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="223"/>
+        <location filename="../../widgets/scorecard.py" line="277"/>
         <source>{mark} (target {target})</source>
         <translation>{mark}（目标 {target}）</translation>
     </message>
@@ -1407,42 +1629,42 @@ Shipped by {pipeline}</source>
 <context>
     <name>SourcesController</name>
     <message>
-        <location filename="../../app/sources_controller.py" line="173"/>
+        <location filename="../../app/controllers/sources.py" line="173"/>
         <source>Saved {name} to {path}.</source>
         <translation>已将 {name} 保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="179"/>
+        <location filename="../../app/controllers/sources.py" line="179"/>
         <source> The token is in the OS keyring.</source>
         <translation>令牌已保存在操作系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="183"/>
+        <location filename="../../app/controllers/sources.py" line="183"/>
         <source> The token was NOT stored: {error}</source>
         <translation>令牌未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="212"/>
+        <location filename="../../app/controllers/sources.py" line="212"/>
         <source>Removed {name} from {path}.</source>
         <translation>已从 {path} 中删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="215"/>
+        <location filename="../../app/controllers/sources.py" line="215"/>
         <source> Its keyring token was removed.</source>
         <translation>其密钥环中的令牌已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="256"/>
+        <location filename="../../app/controllers/sources.py" line="256"/>
         <source> Its keyring token moved from {old} to {new}.</source>
         <translation>其密钥环中的令牌已从 {old} 移到 {new}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="260"/>
+        <location filename="../../app/controllers/sources.py" line="260"/>
         <source> The token was NOT moved: {error}</source>
         <translation>令牌未移动：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="273"/>
+        <location filename="../../app/controllers/sources.py" line="273"/>
         <source> {old_env} is set in the environment, but the renamed source reads {new_env}.</source>
         <translation>环境变量中设置了 {old_env}，但重命名后的数据源读取的是 {new_env}。</translation>
     </message>
@@ -1499,8 +1721,8 @@ Shipped by {pipeline}</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="129"/>
-        <location filename="../../widgets/sources_dialog.py" line="84"/>
+        <location filename="../../widgets/source_form.py" line="131"/>
+        <location filename="../../widgets/sources_dialog.py" line="83"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
@@ -1515,8 +1737,8 @@ Shipped by {pipeline}</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="201"/>
-        <location filename="../../widgets/sources_dialog.py" line="108"/>
+        <location filename="../../widgets/source_form.py" line="209"/>
+        <location filename="../../widgets/sources_dialog.py" line="107"/>
         <source>New source</source>
         <translation>新数据源</translation>
     </message>
@@ -1566,138 +1788,138 @@ Shipped by {pipeline}</source>
         <translation>PAY, OPS（GitLab：group/project 或数字 ID）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="93"/>
+        <location filename="../../widgets/source_form.py" line="95"/>
         <source>First sync reads back (days)</source>
         <translation>首次同步回溯天数</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="95"/>
+        <location filename="../../widgets/source_form.py" line="97"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="96"/>
+        <location filename="../../widgets/source_form.py" line="98"/>
         <source>Jenkins user / Jira Cloud e-mail (Data Center: empty)</source>
         <translation>Jenkins 用户 / Jira Cloud 邮箱（Data Center：留空）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="99"/>
+        <location filename="../../widgets/source_form.py" line="101"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="100"/>
+        <location filename="../../widgets/source_form.py" line="102"/>
         <source>globs over full job names, e.g. mobile/*; empty: all</source>
         <translation>匹配完整任务名的通配符，如 mobile/*；留空表示全部</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="102"/>
+        <location filename="../../widgets/source_form.py" line="104"/>
         <source>Deployment pattern</source>
         <translation>部署匹配模式</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="104"/>
+        <location filename="../../widgets/source_form.py" line="106"/>
         <source>JQL</source>
         <translation>JQL</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="105"/>
+        <location filename="../../widgets/source_form.py" line="107"/>
         <source>type in (Story, Bug)  (no ORDER BY)</source>
         <translation>type in (Story, Bug)（不要写 ORDER BY）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="107"/>
+        <location filename="../../widgets/source_form.py" line="109"/>
         <source>Incident types</source>
         <translation>故障类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="109"/>
+        <location filename="../../widgets/source_form.py" line="111"/>
         <source>Time zone</source>
         <translation>时区</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="110"/>
+        <location filename="../../widgets/source_form.py" line="112"/>
         <source>Asia/Shanghai (feeds whose times carry no zone)</source>
         <translation>Asia/Shanghai（用于不带时区的时间）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="112"/>
+        <location filename="../../widgets/source_form.py" line="114"/>
         <source>Sync interval (s)</source>
         <translation>同步间隔（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="113"/>
+        <location filename="../../widgets/source_form.py" line="115"/>
         <source>Timeout (s)</source>
         <translation>超时（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="114"/>
+        <location filename="../../widgets/source_form.py" line="116"/>
         <source>company CA bundle (PEM)</source>
         <translation>公司 CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="115"/>
+        <location filename="../../widgets/source_form.py" line="117"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="123"/>
+        <location filename="../../widgets/source_form.py" line="125"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="124"/>
+        <location filename="../../widgets/source_form.py" line="126"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="125"/>
+        <location filename="../../widgets/source_form.py" line="127"/>
         <source>Trust the operating system&apos;s certificate store</source>
         <translation>信任操作系统的证书库</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="127"/>
+        <location filename="../../widgets/source_form.py" line="129"/>
         <source>System trust</source>
         <translation>系统信任</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="152"/>
+        <location filename="../../widgets/source_form.py" line="153"/>
         <source>CA bundle (PEM)</source>
         <translation>CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="154"/>
+        <location filename="../../widgets/source_form.py" line="155"/>
         <source>PEM files (*.pem *.crt *.cer);;All (*)</source>
         <translation>PEM 文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="170"/>
+        <location filename="../../widgets/source_form.py" line="171"/>
         <source>no OS keyring: not stored here</source>
         <translation>没有操作系统密钥环：不在此处保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="172"/>
+        <location filename="../../widgets/source_form.py" line="173"/>
         <source>Set the environment variable {env} for Flowdeck instead (never a file).</source>
         <translation>请改为给 Flowdeck 设置环境变量 {env}（切勿写入文件）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="179"/>
+        <location filename="../../widgets/source_form.py" line="180"/>
         <source>leave empty to keep the stored token</source>
         <translation>留空则保留已保存的令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="181"/>
+        <location filename="../../widgets/source_form.py" line="182"/>
         <source>API token</source>
         <translation>API 令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="184"/>
+        <location filename="../../widgets/source_form.py" line="185"/>
         <source>Stored in the OS keyring; {env} in the environment wins over it.</source>
         <translation>保存在操作系统密钥环中；环境变量 {env} 优先。</translation>
     </message>
     <message>
         <location filename="../../widgets/source_form.py" line="199"/>
-        <location filename="../../widgets/sources_dialog.py" line="255"/>
+        <location filename="../../widgets/source_form.py" line="207"/>
         <source>Edit source {name}</source>
         <translation>编辑数据源 {name}</translation>
     </message>

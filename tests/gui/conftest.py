@@ -15,7 +15,7 @@ from data.config.model import Config
 from data.config.parse import load_config
 from data.pipelines.results import PipelineStatus
 from data.records import WorkItem
-from data.report.results import Report, StageItem, TrendPoint
+from data.report.results import Headline, Report, StageItem, TrendPoint
 from data.store.store import Store
 from tests.gui import samples
 
@@ -36,6 +36,7 @@ class FakeEngine:
         self.fail_working = False
         self.trend_calls = 0
         self.pipeline_calls = 0
+        self.headline_calls: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
     def build_report(self, store: Store, config: Config, **kw: Any) -> Report:
@@ -71,6 +72,14 @@ class FakeEngine:
     def stage_details(self, store: Store, config: Config, **kw: Any) -> tuple[StageItem, ...]:
         (stream,) = samples.report(self.stages).streams
         return next(s.details for s in stream.stages if s.name == kw["stage"])
+
+    def headline(self, store: Store, config: Config, **kw: Any) -> Headline:
+        with self._lock:
+            self.headline_calls.append(kw)
+        defs = kw.get("definitions")
+        return samples.headline(
+            kw["baseline_from"], kw["baseline_to"], kw["now_to"], kw.get("as_of"), dora=defs.dora if defs else "2023"
+        )
 
 
 def fake_demo(store: Store) -> None:
