@@ -396,7 +396,7 @@
     </message>
     <message>
         <location filename="../../widgets/home.py" line="120"/>
-        <location filename="../../widgets/home.py" line="244"/>
+        <location filename="../../widgets/home.py" line="245"/>
         <source>{before} → {after}</source>
         <translation>{before} → {after}</translation>
     </message>
@@ -406,144 +406,144 @@
         <translation>DORA 级别：基线 → 当前</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="248"/>
+        <location filename="../../widgets/home.py" line="249"/>
         <source>{name}: {values}</source>
         <translation>{name}：{values}</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="253"/>
+        <location filename="../../widgets/home.py" line="254"/>
         <source>target {target}</source>
         <translation>目标 {target}</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="268"/>
+        <location filename="../../widgets/home.py" line="269"/>
         <source>Baseline: {reason}</source>
         <translation>基线：{reason}</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="270"/>
+        <location filename="../../widgets/home.py" line="271"/>
         <source>Now: {reason}</source>
         <translation>当前：{reason}</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="286"/>
+        <location filename="../../widgets/home.py" line="287"/>
         <source>Figure</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="287"/>
-        <location filename="../../widgets/home.py" line="320"/>
+        <location filename="../../widgets/home.py" line="288"/>
+        <location filename="../../widgets/home.py" line="321"/>
         <source>Baseline</source>
         <translation>基线</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="288"/>
+        <location filename="../../widgets/home.py" line="289"/>
         <source>Now</source>
         <translation>当前</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="289"/>
+        <location filename="../../widgets/home.py" line="290"/>
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="290"/>
+        <location filename="../../widgets/home.py" line="291"/>
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="291"/>
+        <location filename="../../widgets/home.py" line="292"/>
         <source>Target met?</source>
         <translation>是否达标</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="292"/>
+        <location filename="../../widgets/home.py" line="293"/>
         <source>DORA tier</source>
         <translation>DORA 级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="293"/>
+        <location filename="../../widgets/home.py" line="294"/>
         <source>Every week</source>
         <translation>每周走势</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="301"/>
+        <location filename="../../widgets/home.py" line="302"/>
         <source>Since the baseline</source>
         <translation>与基线相比</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="302"/>
-        <location filename="../../widgets/home.py" line="435"/>
+        <location filename="../../widgets/home.py" line="303"/>
+        <location filename="../../widgets/home.py" line="436"/>
         <source>Computing the story…</source>
         <translation>正在计算……</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="307"/>
+        <location filename="../../widgets/home.py" line="308"/>
         <source>The period the figures are compared with; remembered.</source>
         <translation>用来对比各项指标的时段；会被记住。</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="313"/>
+        <location filename="../../widgets/home.py" line="314"/>
         <source>Use these dates</source>
         <translation>使用这些日期</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="315"/>
+        <location filename="../../widgets/home.py" line="316"/>
         <source>Compare in detail…</source>
         <translation>详细对比…</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="316"/>
+        <location filename="../../widgets/home.py" line="317"/>
         <source>Every figure of the two periods side by side, on the Compare page.</source>
         <translation>在“对比”页并排查看两个时段的全部指标。</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="335"/>
+        <location filename="../../widgets/home.py" line="336"/>
         <source>Every week: one point per week, as known now; shaded: the baseline (blue) and now (green) weeks; dashed: the target. Hover a name for its definition, or press its “?”.</source>
         <translation>每周走势：每周一个点，按目前所知计算；阴影：基线（蓝色）和当前（绿色）的周；虚线：目标。将鼠标悬停在名称上可查看定义，或点击其旁边的“?”。</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="427"/>
+        <location filename="../../widgets/home.py" line="428"/>
         <source>The baseline must end on or after its first day.</source>
         <translation>基线的结束日期不能早于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="452"/>
+        <location filename="../../widgets/home.py" line="453"/>
         <source>No data to tell a story from yet.</source>
         <translation>暂无数据。</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="457"/>
+        <location filename="../../widgets/home.py" line="458"/>
         <source>Baseline {b0} – {b1} · now {n0} – {n1}, a period as long as the baseline ending as of {as_of} · stream {stream}</source>
         <translation>基线 {b0} – {b1} · 当前 {n0} – {n1}（与基线等长、截至 {as_of} 的时段）· 价值流 {stream}</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="492"/>
+        <location filename="../../widgets/home.py" line="494"/>
         <source>Continuous delivery</source>
         <translation>持续交付</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="493"/>
+        <location filename="../../widgets/home.py" line="495"/>
         <source>DORA keys</source>
         <translation>DORA 指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="533"/>
+        <location filename="../../widgets/home.py" line="535"/>
         <source>From [targets] in flowdeck.toml</source>
         <translation>来自 flowdeck.toml 中的目标设置</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="535"/>
+        <location filename="../../widgets/home.py" line="537"/>
         <source>Flowdeck&apos;s default target (docs/app.md)</source>
         <translation>Flowdeck 的默认目标（docs/app.md）</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="569"/>
+        <location filename="../../widgets/home.py" line="571"/>
         <source>No weekly values</source>
         <translation>没有每周数值</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="571"/>
+        <location filename="../../widgets/home.py" line="573"/>
         <source>Weekly from {first} to {last}: {start} → {end}</source>
         <translation>每周，{first} 至 {last}：{start} → {end}</translation>
     </message>

@@ -456,3 +456,16 @@ def test_pdf_rounds_numbers_and_uses_words(tmp_path: Path) -> None:
     assert "Lead time for changes" in page and "Medium" in page and "Median: interpolated" in page
     assert "Since the baseline" in page and "60.0 d" in page and "15.0 d" in page
     assert vocabulary.definition("requirement_lead_time") in page
+
+
+def test_pdf_summary_runs_over_pages_instead_of_being_cut(qtbot: Any, tmp_path: Path) -> None:
+    from app.documents import write_pdf
+
+    many = dataclasses.replace(
+        samples.report(12), streams=tuple(samples.stream(12, name=f"Team {i}") for i in range(8))
+    )
+    label = QLabel("page")
+    qtbot.addWidget(label)
+    pages = write_pdf(tmp_path / "long.pdf", many, [("Map", label)], headline=samples.headline())
+    assert pages > 2  # the summary needs more than one page, then the one page image
+    assert write_pdf(tmp_path / "short.pdf", samples.report(), [("Map", label)]) == 2
