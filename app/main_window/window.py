@@ -281,6 +281,8 @@ class MainWindow(QMainWindow):
         if info.first_day and info.last_day:
             self.pages.comparison.set_data_span(info.first_day, info.last_day)
             self.pages.home.set_data_span(info.first_day, info.last_day)
+        else:
+            self.pages.home.set_headline(None)  # no data, no baseline: say so rather than "computing"
         self.status_text.setText(
             (
                 translate("MainWindow", "Demo data: {url}") if info.demo else translate("MainWindow", "Store: {url}")

@@ -469,3 +469,20 @@ def test_pdf_summary_runs_over_pages_instead_of_being_cut(qtbot: Any, tmp_path: 
     pages = write_pdf(tmp_path / "long.pdf", many, [("Map", label)], headline=samples.headline())
     assert pages > 2  # the summary needs more than one page, then the one page image
     assert write_pdf(tmp_path / "short.pdf", samples.report(), [("Map", label)]) == 2
+
+
+def test_home_says_so_when_there_is_no_data(qtbot: Any, tmp_path: Path, engine: Any) -> None:
+    c = Controller(
+        load_config(None), lambda: Store.open(f"sqlite:///{tmp_path / 'empty.db'}"), engine=engine,
+        generate_demo=lambda _store: None,
+    )  # fmt: skip
+    w = MainWindow(c, UiSettings(str(tmp_path / "settings.ini")))
+    qtbot.addWidget(w)
+    try:
+        with qtbot.waitSignal(c.store_ready, timeout=10_000):
+            c.start()
+        assert c.info.first_day is None
+        assert w.pages.home.periods.text() == "No data to tell a story from yet."
+        assert not w.pages.home.compare.isEnabled() and engine.headline_calls == []
+    finally:
+        c.shutdown()
