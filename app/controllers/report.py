@@ -248,7 +248,6 @@ class Controller(QObject):
             emit("trends", (trends_key, cached_trends))
 
         self.tasks.submit(Task(gen, job, self.is_current), self._on_partial)
-        self.request_headline(sel)
         return gen
 
     def baseline_period(self) -> tuple[datetime, datetime] | None:
@@ -270,7 +269,8 @@ class Controller(QObject):
         """Compute the home page's figures for ``sel`` (default: the last selection) on a worker.
 
         "Now" is the period as long as the baseline ending at the selection's end, as of its
-        "as of"; a newer request drops the result of an older one. Returns the request generation.
+        "as of"; a newer request drops the result of an older one. Run for every report of the
+        current request, and by :meth:`set_baseline`. Returns the request generation.
         """
         self._headline_generation += 1
         gen = self._headline_generation
@@ -316,6 +316,9 @@ class Controller(QObject):
         if kind == "report":
             self.last_report = cast("Report", payload)
             self.report_ready.emit(payload)
+            # The home page's figures once the report is in: its arrays are then built, so the two
+            # workers never materialise the same stream at once (tens of seconds on a large store).
+            self.request_headline()
         elif kind == "trends":
             key, points = cast("tuple[object, list[TrendPoint]]", payload)
             self._cache = {k: v for k, v in self._cache.items() if k[0] != "trends"} | {("trends", key): points}

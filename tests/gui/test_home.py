@@ -486,3 +486,26 @@ def test_home_says_so_when_there_is_no_data(qtbot: Any, tmp_path: Path, engine: 
         assert not w.pages.home.compare.isEnabled() and engine.headline_calls == []
     finally:
         c.shutdown()
+
+
+def test_headline_waits_for_the_report_so_a_stream_is_never_built_twice_at_once(
+    controller: Any, engine: Any, qtbot: Any
+) -> None:
+    events: list[str] = []
+    real_report, real_headline = engine.build_report, engine.headline
+
+    def report(*a: Any, **kw: Any) -> Any:
+        out = real_report(*a, **kw)
+        events.append("report done")
+        return out
+
+    def headline(*a: Any, **kw: Any) -> Any:
+        events.append("headline started")
+        return real_headline(*a, **kw)
+
+    engine.build_report, engine.headline = report, headline
+    engine.delays = [0.4]  # a slow first report (a cold store)
+    with qtbot.waitSignal(controller.headline_ready, timeout=10_000):
+        controller.start()
+        controller.request(_selection())
+    assert events.index("report done") < events.index("headline started")
