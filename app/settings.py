@@ -1,6 +1,7 @@
-"""UI state kept between runs (geometry, splitters, theme, last page) in an INI-format QSettings.
+"""UI state kept between runs (geometry, splitters, theme, the home page's baseline) in an INI QSettings.
 
-Preferences that change numbers (definitions, targets) belong in flowdeck.toml, not here.
+Preferences that change how a figure is computed (definitions, targets) belong in flowdeck.toml, not
+here; the baseline only chooses which period the home page compares with.
 """
 
 from __future__ import annotations
@@ -47,16 +48,13 @@ class UiSettings:
         self._s.setValue("ui/theme", value)
 
     @property
-    def page(self) -> int:
-        """The last page shown."""
-        try:
-            return int(str(self._s.value("ui/page", 0)))
-        except (TypeError, ValueError):
-            return 0
+    def baseline(self) -> str:
+        """The home page's baseline: ``first4`` (default), ``first8`` or ``custom:YYYY-MM-DD:YYYY-MM-DD``."""
+        return str(self._s.value("ui/baseline", "first4"))
 
-    @page.setter
-    def page(self, value: int) -> None:
-        self._s.setValue("ui/page", value)
+    @baseline.setter
+    def baseline(self, value: str) -> None:
+        self._s.setValue("ui/baseline", value)
 
     def sync(self) -> None:
         """Write to disk now."""

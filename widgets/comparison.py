@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -24,8 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from data.report import vocabulary
 from data.report.results import Report
-from widgets.format import DASH, fmt_days, fmt_hours, fmt_pct, fmt_rate
+from data.report.targets import headline_targets, is_met
+from widgets.figure_text import MET_COLOURS, fmt_figure, fmt_target, met_mark
+from widgets.format import DASH
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.time_range import local_midnight
 
@@ -34,91 +37,109 @@ __all__ = ["METRICS", "ComparisonView", "Metric", "change_text"]
 
 @dataclass(frozen=True)
 class Metric:
-    """One compared figure: how to read it from a report, show it, and which way is better."""
+    """One compared figure: its vocabulary key, how to read it from a report, its unit, which way is better.
 
-    label: str
+    ``tier`` names the DORA tier it is judged by (``DoraResult.tiers``); ``p85`` marks the 85th
+    percentile of a figure whose plain name is its median.
+    """
+
+    key: str
     get: Callable[[Report], float | None]
-    show: Callable[[float | None], str]
+    unit: str
     lower_is_better: bool | None  # None: neither (WIP, throughput depend on context)
+    tier: str | None = None
+    p85: bool = False
+
+    def key_for(self, report: Report) -> str:
+        """The figure's key under the report's definitions (DORA 2021 restores rather than recovers)."""
+        if self.key == "recovery_time" and _dora_2021(report):
+            return "time_to_restore"
+        return self.key
+
+    def unit_for(self, report: Report) -> str:
+        """The unit under the report's definitions (DORA 2021 judges frequency on deployments per week)."""
+        if self.key == "deployment_frequency" and _dora_2021(report):
+            return "per_week"
+        return self.unit
+
+    def label(self, report: Report) -> str:
+        """The figure's name from the vocabulary (``Ticket lead time (85th percentile)``)."""
+        name = vocabulary.name(self.key_for(report))
+        return translate("Comparison", "{name} (85th percentile)").format(name=name) if self.p85 else name
+
+
+def _dora_2021(r: Report) -> bool:
+    return r.definitions.get("dora") == "2021"
 
 
 def _stream(r: Report, attr: str) -> float | None:
     return getattr(r.streams[0], attr) if r.streams else None
 
 
+# The bank's figures and the DORA keys in the home page's order, then the flow figures. Releases per
+# week and DORA's deployments per week are one count: it is shown once, as releases per week.
 METRICS: tuple[Metric, ...] = (
+    Metric("requirement_lead_time", lambda r: r.delivery.requirement_lead_time_median_h, "hours", True),
+    Metric("delivery_time", lambda r: r.delivery.delivery_time_median_h, "hours", True),
+    Metric("release_gap", lambda r: r.delivery.release_gap_median_days, "days", True),
+    Metric("releases_per_week", lambda r: r.delivery.releases_per_week, "per_week", False),
     Metric(
-        QT_TRANSLATE_NOOP("Comparison", "Delivery time (median)"),
-        lambda r: r.delivery.delivery_time_median_h,
-        fmt_hours,
-        True,
+        "production_deployment_success_rate", lambda r: r.delivery.production_deployment_success_rate, "share", False
     ),
     Metric(
-        QT_TRANSLATE_NOOP("Comparison", "Requirement lead time (median)"),
-        lambda r: r.delivery.requirement_lead_time_median_h,
-        fmt_hours,
-        True,
-    ),
-    Metric(
-        QT_TRANSLATE_NOOP("Comparison", "Lead time, created → done (median)"),
-        lambda r: _stream(r, "lead_time_median_h"),
-        fmt_hours,
-        True,
-    ),
-    Metric(
-        QT_TRANSLATE_NOOP("Comparison", "Lead time (p85)"), lambda r: _stream(r, "lead_time_p85_h"), fmt_hours, True
-    ),
-    Metric(
-        QT_TRANSLATE_NOOP("Comparison", "Release gap (median)"),
-        lambda r: r.delivery.release_gap_median_days,
-        fmt_days,
-        True,
-    ),
-    Metric(
-        QT_TRANSLATE_NOOP("Comparison", "Releases per week"), lambda r: r.delivery.releases_per_week, fmt_rate, False
-    ),
-    Metric(
-        QT_TRANSLATE_NOOP("Comparison", "Deployments per week"), lambda r: r.dora.deployments_per_week, fmt_rate, False
-    ),
-    Metric(
-        QT_TRANSLATE_NOOP("Comparison", "Production deployment success rate"),
-        lambda r: r.delivery.production_deployment_success_rate,
-        lambda v: fmt_pct(v, 1),
+        "deployment_frequency",
+        lambda r: r.dora.deployments_per_week if _dora_2021(r) else r.dora.deploy_days_per_week_median,
+        "days_per_week",
         False,
+        tier="deployment_frequency",
     ),
     Metric(
-        QT_TRANSLATE_NOOP("Comparison", "Lead time for changes (median)"),
+        "lead_time_for_changes",
         lambda r: r.dora.lead_time_for_changes_median_h,
-        fmt_hours,
+        "hours",
         True,
+        tier="lead_time_for_changes",
     ),
+    Metric("change_failure_rate", lambda r: r.dora.change_failure_rate, "share", True, tier="change_failure_rate"),
     Metric(
-        QT_TRANSLATE_NOOP("Comparison", "Change failure rate"),
-        lambda r: r.dora.change_failure_rate,
-        lambda v: fmt_pct(v, 1),
+        "recovery_time",
+        lambda r: r.dora.time_to_restore_median_h if _dora_2021(r) else r.dora.recovery_time_median_h,
+        "hours",
         True,
+        tier="recovery_time",
     ),
-    Metric(QT_TRANSLATE_NOOP("Comparison", "Flow efficiency"), lambda r: _stream(r, "flow_efficiency"), fmt_pct, False),
-    Metric(QT_TRANSLATE_NOOP("Comparison", "Throughput"), lambda r: _stream(r, "throughput_per_week"), fmt_rate, None),
-    Metric(
-        QT_TRANSLATE_NOOP("Comparison", "WIP at the end"),
-        lambda r: float(r.streams[0].wip) if r.streams else None,
-        lambda v: DASH if v is None else f"{v:.0f}",
-        None,
-    ),
+    Metric("ticket_lead_time", lambda r: _stream(r, "lead_time_median_h"), "hours", True),
+    Metric("ticket_lead_time", lambda r: _stream(r, "lead_time_p85_h"), "hours", True, p85=True),
+    Metric("flow_efficiency", lambda r: _stream(r, "flow_efficiency"), "share", False),
+    Metric("throughput", lambda r: _stream(r, "throughput_per_week"), "per_week", None),
+    Metric("wip", lambda r: float(r.streams[0].wip) if r.streams else None, "count", None),
 )
 
 
-def change_text(before: float | None, after: float | None, lower_is_better: bool | None) -> str:
-    """``−78 % (better)``, ``+12 % (worse)``, ``no change``, or "—" when either side is missing."""
+def _show(unit: str, value: float | None) -> str:
+    if unit == "count":
+        return DASH if value is None else f"{value:.0f}"
+    return fmt_figure(unit, value)
+
+
+def change_text(
+    before: float | None, after: float | None, lower_is_better: bool | None, shown: tuple[str, str] | None = None
+) -> str:
+    """``−78 % (better)``, ``+12 % (worse)``, ``no change``, or "—" when either side is missing.
+
+    A change that rounds to 0 %, or whose two values look the same on screen (``shown``), is "no
+    change": never "−0 % (better)".
+    """
     if before is None or after is None:
         return DASH
-    if before == after:
+    if before == after or (shown is not None and shown[0] == shown[1]):
         return translate("Comparison", "no change")
     if before == 0:
         rel = translate("Comparison", "{delta} (from 0)").format(delta=f"{after - before:+.2f}")
     else:
         pct = (after - before) / abs(before) * 100
+        if round(pct) == 0:
+            return translate("Comparison", "no change")
         rel = f"{pct:+.0f} %".replace("-", "−")
     if lower_is_better is None:
         return rel
@@ -165,20 +186,28 @@ class ComparisonView(QWidget):
         self.caption = QLabel(translate("Comparison", "Pick two periods and press Compare."), self)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setWordWrap(True)
-        self.table = QTableWidget(0, 4, self)
+        self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels(
             [
                 translate("Comparison", "Metric"),
                 translate("Comparison", "Before"),
                 translate("Comparison", "After"),
                 translate("Comparison", "Change"),
+                translate("Comparison", "Target (judged on After)"),
             ]
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (1, 2, 3):
-            self.table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        # Names and numbers side by side (not numbers pushed to the right edge): every column takes
+        # what its longest text needs plus air (_fit_columns) and the target, last, takes the rest.
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.definition = QLabel(translate("Comparison", "Select a row to read how its figure is defined."), self)
+        self.definition.setTextFormat(Qt.TextFormat.PlainText)
+        self.definition.setWordWrap(True)
+        self.table.currentCellChanged.connect(lambda row, *_: self._define(row))
+        self._definitions: list[str] = []
         row = QHBoxLayout()
         row.addWidget(QLabel(translate("Comparison", "Periods")))
         row.addWidget(self.preset)
@@ -199,6 +228,7 @@ class ComparisonView(QWidget):
         layout.addLayout(dates)
         layout.addWidget(self.caption)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.definition)
         self.preset.currentIndexChanged.connect(self._apply_preset)
         self.button.clicked.connect(self.request)
         self._apply_preset()
@@ -215,6 +245,15 @@ class ComparisonView(QWidget):
             (local_midnight(d[0]), local_midnight(d[1] + timedelta(days=1))),
             (local_midnight(d[2]), local_midnight(d[3] + timedelta(days=1))),
         )
+
+    def set_periods(self, before: tuple[datetime, datetime], after: tuple[datetime, datetime]) -> None:
+        """Show the custom periods ``before`` and ``after`` (UTC ``[from, to)``) and compare them."""
+        self.preset.setCurrentIndex(2)
+        for edit, instant in zip(
+            self.edits, (before[0], before[1] - timedelta(days=1), after[0], after[1] - timedelta(days=1)), strict=True
+        ):
+            edit.setDate(_qdate(instant.astimezone().date()))
+        self.request()
 
     def request(self) -> None:
         """Ask for both reports."""
@@ -236,21 +275,56 @@ class ComparisonView(QWidget):
             )
         )
         self.table.setRowCount(len(METRICS))
+        targets = headline_targets(after.notes.get("targets") if after.notes else None)
+        self._definitions = []
         for i, m in enumerate(METRICS):
+            key, unit = m.key_for(after), m.unit_for(after)
             b, a = m.get(before), m.get(after)
-            for c, text in enumerate(
-                (translate("Comparison", m.label), m.show(b), m.show(a), change_text(b, a, m.lower_is_better))
-            ):
+            shown = (_show(unit, b), _show(unit, a))
+            target = targets.get(key)
+            met = is_met(target, a, after.dora.tiers.get(m.tier) if m.tier else None)
+            goal = DASH
+            if target is not None:
+                goal = translate("Comparison", "{target}: {mark}").format(
+                    target=fmt_target(target, unit), mark=met_mark(met)
+                )
+            definition = vocabulary.definition(key)
+            self._definitions.append(f"{m.label(after)}: {definition}")
+            for c, text in enumerate((m.label(after), *shown, change_text(b, a, m.lower_is_better, shown), goal)):
                 item = QTableWidgetItem(text)
-                if c:
+                if c in (1, 2, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if c == 0:
+                    item.setToolTip(definition)
+                if c == 4 and met is not None:
+                    item.setForeground(QColor(MET_COLOURS[met]))
                 self.table.setItem(i, c, item)
+        self._define(self.table.currentRow())
+        self._fit_columns()
 
-    def rows(self) -> list[tuple[str, str, str, str]]:
+    def _fit_columns(self) -> None:
+        """Each column but the last as wide as its widest text (or heading) plus 28 px of air."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        for c in range(self.table.columnCount() - 1):
+            heading = self.table.horizontalHeaderItem(c)
+            texts = [heading.text() if heading else ""]
+            texts += [item.text() for r in range(self.table.rowCount()) if (item := self.table.item(r, c))]
+            bold = header.fontMetrics()
+            need = max(metrics.horizontalAdvance(t) for t in texts)
+            need = max(need, bold.horizontalAdvance(texts[0]) + 12)
+            self.table.setColumnWidth(c, need + 28)
+
+    def _define(self, row: int) -> None:
+        """Show the definition of the figure in ``row`` under the table."""
+        if 0 <= row < len(self._definitions):
+            self.definition.setText(self._definitions[row])
+
+    def rows(self) -> list[tuple[str, str, str, str, str]]:
         """The table's text (tests, export)."""
         out = []
         for i in range(self.table.rowCount()):
-            cells = [self.table.item(i, c) for c in range(4)]
+            cells = [self.table.item(i, c) for c in range(5)]
             out.append(tuple(c.text() if c else "" for c in cells))
         return out  # type: ignore[return-value]
 

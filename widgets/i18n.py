@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from data import i18n as data_i18n
+
 __all__ = ["QT_TRANSLATE_NOOP", "install_translators", "translate"]
 
 _TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
@@ -45,8 +47,10 @@ def install_translators(app: QCoreApplication, lang: str) -> bool:
     """Install Flowdeck's and Qt's own catalogues for ``lang`` (``en``: remove them); True if loaded.
 
     Qt's ``qtbase_<lang>.qm`` from PySide6's translations directory covers the standard dialog
-    buttons (OK, Cancel, …). The default QLocale follows, so QLocale-formatted numbers and dates do.
+    buttons (OK, Cancel, …). The default QLocale follows, so QLocale-formatted numbers and dates do,
+    and so does the gettext language of ``data/`` (figure names and definitions shown by widgets).
     """
+    data_i18n.set_language(lang)
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()

@@ -36,7 +36,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--size", type=parse_size, default=(1600, 1000), metavar="WxH", help="window size (default 1600x1000)"
     )
-    p.add_argument("--page", default="map", help="page to show with --screenshot: map (default), scorecard, ...")
+    p.add_argument("--page", default="map", help="page to show with --screenshot: map (default), home, scorecard, ...")
     p.add_argument("--theme", choices=("light", "dark"), help="theme (default: the last one used)")
     p.add_argument("--timeout", type=float, default=120.0, help="--screenshot gives up after this many seconds")
     p.add_argument(
@@ -101,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
         pending = {"report", "trends", "pipelines"} | ({"comparison"} if args.page == "compare" else set())
         if args.page == "map":
             pending.add("scatter")  # the lead-time scatter under the map comes after the report
+        if args.page == "home":
+            pending.add("headline")
         if args.page in TRUST_PAGES:
             pending.add(args.page)  # computed once the page is shown and the report is in
 
@@ -125,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         controller.pipelines_ready.connect(lambda _p: arrived("pipelines"))
         controller.comparison_ready.connect(lambda _b, _a: arrived("comparison"))
         controller.scatter_ready.connect(lambda _s: arrived("scatter"))
+        controller.headline_ready.connect(lambda _h: arrived("headline"))
         controller.error.connect(failed)
         QTimer.singleShot(int(args.timeout * 1000), timed_out)
 

@@ -23,6 +23,7 @@ from app.cli import UsageError
 from app.commands.common import config_of, instant_arg, open_store
 from data.i18n import gettext_ as _
 from data.i18n import ljust, ngettext, rjust, width
+from data.report import vocabulary
 from data.report.results import Report, StageResult
 from data.timeutil import utc_now
 
@@ -331,28 +332,33 @@ def render_text(report: Report) -> str:
         )
     t = dora.tiers
     recovery = dora.time_to_restore_median_h if d.get("dora") == "2021" else dora.recovery_time_median_h
+    recovery_key = "time_to_restore" if d.get("dora") == "2021" else "recovery_time"
+
+    def median_of(key: str) -> str:
+        return _("{name} (median)").format(name=vocabulary.name(key))
+
     parts.append(
         _table(
             [_("key"), _("value"), _("tier")],
             [
                 [_("deployments"), str(dora.deployments), DASH],
-                [_("deployments per week"), _num(dora.deployments_per_week), DASH],
+                [vocabulary.name("deployments_per_week"), _num(dora.deployments_per_week), DASH],
                 [
-                    _("deploy days per week (median)"),
+                    median_of("deploy_days_per_week"),
                     _num(dora.deploy_days_per_week_median),
                     _tier(t.get("deployment_frequency")),
                 ],
                 [
-                    _("lead time for changes (median)"),
+                    median_of("lead_time_for_changes"),
                     _hours(dora.lead_time_for_changes_median_h),
                     _tier(t.get("lead_time_for_changes")),
                 ],
-                [_("change failure rate"), _pct(dora.change_failure_rate), _tier(t.get("change_failure_rate"))],
                 [
-                    _("recovery time (median)") if d.get("dora") != "2021" else _("time to restore (median)"),
-                    _hours(recovery),
-                    _tier(t.get("recovery_time")),
+                    vocabulary.name("change_failure_rate"),
+                    _pct(dora.change_failure_rate),
+                    _tier(t.get("change_failure_rate")),
                 ],
+                [median_of(recovery_key), _hours(recovery), _tier(t.get("recovery_time"))],
             ],
         )
     )
@@ -376,20 +382,20 @@ def render_text(report: Report) -> str:
             [_("figure"), _("value"), _("target")],
             [
                 [
-                    _("production deployment success rate"),
+                    vocabulary.name("production_deployment_success_rate"),
                     _pct(dl.production_deployment_success_rate),
                     _pct(targets.get("production_deployment_success_rate")),
                 ],
-                [_("releases per week"), _num(dl.releases_per_week), DASH],
+                [vocabulary.name("releases_per_week"), _num(dl.releases_per_week), DASH],
                 [
-                    _("release gap (median)"),
+                    median_of("release_gap"),
                     DASH
                     if dl.release_gap_median_days is None
                     else _("{0} d").format(f"{dl.release_gap_median_days:.1f}"),
                     DASH,
                 ],
                 [
-                    _("requirement lead time (median)"),
+                    median_of("requirement_lead_time"),
                     _hours(dl.requirement_lead_time_median_h),
                     DASH
                     if targets.get("requirement_lead_time_days") is None
@@ -400,9 +406,15 @@ def render_text(report: Report) -> str:
                     _("{n} of {total}").format(n=dl.requirement_lead_time_unlinked, total=dl.requirements_completed),
                     DASH,
                 ],
-                [_("delivery time (median)"), _hours(dl.delivery_time_median_h), DASH],
+                [median_of("delivery_time"), _hours(dl.delivery_time_median_h), DASH],
             ],
         )
+    )
+    # Each figure named once and defined where it is shown (the same words as the app and the PDF).
+    defined = ("ticket_lead_time", "requirement_lead_time", "delivery_time", "lead_time_for_changes", "release_gap")
+    parts.append("\n" + "\n".join(f"{vocabulary.name(k)}: {vocabulary.definition(k)}" for k in defined) + "\n")
+    parts.append(
+        "\n".join(vocabulary.note(n) for n in (vocabulary.DEPLOYMENT_COUNTS, vocabulary.SUCCESS_VS_FAILURE)) + "\n"
     )
     excluded = {k: v for k, v in report.notes.get("excluded", {}).items() if v}
     if excluded:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from data.config.model import Config, Definitions
 from data.pipelines.results import PipelineStatus
-from data.report.results import LeadTimeScatter, Report, StageItem, TrendPoint
+from data.report.results import Headline, LeadTimeScatter, Report, StageItem, TrendPoint
 from data.store.store import Store
 
 __all__ = ["Engine", "ModuleEngine", "StoreInfo", "data_span"]
@@ -77,6 +77,20 @@ class Engine(Protocol):
     ) -> LeadTimeScatter:
         """Completed items' lead times, thinned for drawing (``data.report.scatter.lead_time_scatter``)."""
 
+    def headline(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        baseline_from: datetime,
+        baseline_to: datetime,
+        now_to: datetime,
+        as_of: datetime | None = None,
+        stream: str | None = None,
+        definitions: Definitions | None = None,
+    ) -> Headline:
+        """The home page's baseline → now figures (``data.report.headline.build_headline``)."""
+
 
 class ModuleEngine:
     """The real engine: :mod:`data.report`'s builders, imported on first use (on a worker thread)."""
@@ -110,6 +124,12 @@ class ModuleEngine:
         from data.report.scatter import lead_time_scatter
 
         return lead_time_scatter(store, config, **kw)
+
+    def headline(self, store: Store, config: Config, **kw: Any) -> Headline:
+        """:func:`data.report.headline.build_headline`."""
+        from data.report.headline import build_headline
+
+        return build_headline(store, config, **kw)
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from app.controllers.tasks import ComputeTasks
 from app.workers import Emit, Task, WorkerPool
 from data.config.model import Config, Definitions
 from data.pipelines.results import PipelineStatus
-from data.report.results import Report, TrendPoint
+from data.report.results import Headline, Report, TrendPoint
 from data.store.store import Store
 from data.timeutil import parse_instant, utc_now
 from widgets.pipeline_filters import sort_statuses
-from widgets.time_range import Selection
+from widgets.time_range import Selection, local_midnight
 
 __all__ = [
     "Controller",
@@ -51,6 +51,7 @@ class Controller(QObject):
         scatter_ready(LeadTimeScatter): the lead-time scatter of the latest report (computed on a
             worker once the report is in, so the map never waits for it).
         comparison_ready(Report, Report): before and after reports of the latest comparison.
+        headline_ready(Headline): the home page's baseline → now figures for the latest request.
         busy_changed(bool): work started (True) or everything finished (False).
         progress(str): what is happening (for the status bar).
         error(str): a failure to show the user.
@@ -71,6 +72,7 @@ class Controller(QObject):
     pipelines_ready = Signal(object)
     scatter_ready = Signal(object)
     comparison_ready = Signal(object, object)
+    headline_ready = Signal(object)
     busy_changed = Signal(bool)
     progress = Signal(str)
     error = Signal(str)
@@ -111,6 +113,10 @@ class Controller(QObject):
         self.last_report: Report | None = None
         self.last_trends: list[TrendPoint] = []
         self.last_pipelines: list[PipelineStatus] = []
+        #: The home page's baseline period (UTC ``[from, to)``); None: the first 4 weeks of the data.
+        self.baseline: tuple[datetime, datetime] | None = None
+        self.last_headline: Headline | None = None
+        self._headline_generation = 0
         # Pipelines move while the window is open: refresh them (only when looking at "now").
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(int(refresh_s * 1000))
@@ -263,6 +269,65 @@ class Controller(QObject):
         if gen == self._generation:  # an older one is simply not shown
             self.scatter_ready.emit(payload)
 
+    def baseline_period(self) -> tuple[datetime, datetime] | None:
+        """The baseline in use: :attr:`baseline`, else the first 4 weeks of the data (None: no data yet)."""
+        if self.baseline is not None:
+            return self.baseline
+        if self.info is None or self.info.first_day is None:
+            return None
+        from data.report.headline import default_baseline
+
+        return default_baseline(local_midnight(self.info.first_day))
+
+    def set_baseline(self, baseline_from: datetime, baseline_to: datetime) -> int:
+        """Use ``[baseline_from, baseline_to)`` as the home page's baseline and recompute its figures."""
+        self.baseline = (baseline_from, baseline_to)
+        return self.request_headline()
+
+    def request_headline(self, sel: Selection | None = None) -> int:
+        """Compute the home page's figures for ``sel`` (default: the last selection) on a worker.
+
+        "Now" is the period as long as the baseline ending at the selection's end, as of its
+        "as of"; a newer request drops the result of an older one. Run for every report of the
+        current request, and by :meth:`set_baseline`. Returns the request generation.
+        """
+        self._headline_generation += 1
+        gen = self._headline_generation
+        sel = sel or self.last_selection
+        period = self.baseline_period()
+        if self.store is None or sel is None or period is None or period[1] <= period[0]:
+            return gen
+        store, config, engine, chosen = self.store, self.config, self.engine, sel
+        defs = self.definitions_for(chosen)
+
+        def job(emit: Emit) -> None:
+            try:
+                headline = engine.headline(
+                    store,
+                    config,
+                    baseline_from=period[0],
+                    baseline_to=period[1],
+                    now_to=chosen.window_to,
+                    as_of=chosen.as_of,
+                    stream=chosen.stream,
+                    definitions=defs,
+                )
+            except Exception:
+                if chosen.calendar == "working":
+                    return  # the report's task says that the engine refused working time
+                raise
+            emit("headline", headline)
+
+        self.tasks.submit(Task(gen, job, lambda g: g == self._headline_generation), self._on_headline)
+        return gen
+
+    def _on_headline(self, gen: int, _kind: str, payload: object) -> None:
+        if gen != self._headline_generation:
+            self.stale_dropped += 1
+            return
+        self.last_headline = cast("Headline", payload)
+        self.headline_ready.emit(payload)
+
     def _on_partial(self, gen: int, kind: str, payload: object) -> None:
         if gen != self._generation:
             self.stale_dropped += 1
@@ -271,6 +336,9 @@ class Controller(QObject):
             self.last_report = cast("Report", payload)
             self.report_ready.emit(payload)
             self._request_scatter(gen)
+            # The home page's figures once the report is in: its arrays are then built, so the two
+            # workers never materialise the same stream at once (tens of seconds on a large store).
+            self.request_headline()
         elif kind == "trends":
             key, points = cast("tuple[object, list[TrendPoint]]", payload)
             self._cache = {k: v for k, v in self._cache.items() if k[0] != "trends"} | {("trends", key): points}

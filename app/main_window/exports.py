@@ -66,15 +66,14 @@ class WindowExports:
 
     def pdf(self, path: Path) -> int:
         """The dashboard as a PDF report; returns the page count."""
-        pages = [
-            (translate("MainWindow", title), self.page_widget(name))
-            for name, title in zip(PAGES[:4], PAGE_TITLES[:4], strict=True)
-        ]
+        shown = ("home", "map", "scorecard", "trends", "pipelines")
+        pages = [(translate("MainWindow", PAGE_TITLES[PAGES.index(name)]), self.page_widget(name)) for name in shown]
         return write_pdf(
             path,
             self.pages.report,
             pages,
             note=translate("MainWindow", "Demo data: synthetic, not real.") if self.demo() else "",
+            headline=self.pages.headline,
         )
 
     def stage_csv(self, stage: StageResult, path: Path) -> int:

@@ -1,5 +1,5 @@
 """The main window's pages and what fills them: page names and titles, the shortcut table, the
-report's caveats line, and :class:`ReportPages`, the five report pages.
+report's caveats line, and :class:`ReportPages`, the six report pages (Home first).
 
 :class:`ReportPages` is owned by :class:`app.main_window.window.MainWindow` (which lays the pages out
 in its tabs, next to :class:`app.main_window.trust_pages.TrustPages`). Like the trust pages it is
@@ -10,14 +10,16 @@ Texts keep the ``MainWindow`` context.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from data.pipelines.results import PipelineStatus
-from data.report.results import Report
+from data.report.results import Headline, Report
 from widgets.comparison import ComparisonView
+from widgets.home import HomePage
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.map_page import MapPage
 from widgets.pipeline_board import PipelineBoard
@@ -32,8 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PAGES", "PAGE_TITLES", "SHORTCUTS", "TRUST_PAGES", "ReportPages", "report_notes"]
 
-PAGES = ("map", "scorecard", "trends", "pipelines", "compare", "quality", "maturity", "releases")
+PAGES = ("home", "map", "scorecard", "trends", "pipelines", "compare", "quality", "maturity", "releases")
 PAGE_TITLES = (
+    QT_TRANSLATE_NOOP("MainWindow", "Home"),
     QT_TRANSLATE_NOOP("MainWindow", "Map"),
     QT_TRANSLATE_NOOP("MainWindow", "Scorecard"),
     QT_TRANSLATE_NOOP("MainWindow", "Trends"),
@@ -49,8 +52,10 @@ TRUST_PAGES = ("quality", "maturity", "releases")
 #: (keys, what) — also the Help → Keyboard shortcuts table.
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     (
-        "Ctrl+1 … Ctrl+8",
-        QT_TRANSLATE_NOOP("MainWindow", "Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases"),
+        "Ctrl+1 … Ctrl+9",
+        QT_TRANSLATE_NOOP(
+            "MainWindow", "Home, Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases"
+        ),
     ),
     ("Alt+1 … Alt+6", QT_TRANSLATE_NOOP("MainWindow", "Range: 2, 4, 13, 26 weeks, quarter to date, custom")),
     (
@@ -99,7 +104,10 @@ def report_notes(report: Report) -> str:
 
 
 class ReportPages:
-    """Map, Scorecard, Trends, Pipelines and Compare: built here, filled from the controller's results.
+    """Home, Map, Scorecard, Trends, Pipelines and Compare: built here, filled from the controller's results.
+
+    Home tells the story since a baseline (the controller's headline); its "Compare in detail…"
+    opens Compare on the same two periods, and its baseline goes to the controller.
 
     The Pipelines page shows the states cached for the selection's "as of"; once live polling is
     attached (:meth:`follow_live`) it follows every poll while the window shows "as of now". The
@@ -114,6 +122,10 @@ class ReportPages:
         self.report: Report | None = None
         self.live: LivePoller | None = None
         self.compared = False
+        # The home page's figures (None until the first arrive).
+        self.headline: Headline | None = None
+
+        self.home = HomePage()
 
         self.map_view = MapPage()  # the map drawn to scale over the lead-time scatter
         self.map = self.map_view.map
@@ -137,16 +149,20 @@ class ReportPages:
         controller.pipelines_ready.connect(self.show_pipelines)
         controller.scatter_ready.connect(self.map_view.scatter.set_scatter)
         controller.comparison_ready.connect(self._show_comparison)
+        controller.headline_ready.connect(self.show_headline)
         self.comparison.compare_requested.connect(controller.compare)
+        self.home.baseline_changed.connect(controller.set_baseline)
+        self.home.compare_requested.connect(self.compare_periods)
         tabs.currentChanged.connect(self.maybe_compare)
 
     def tab_pages(self) -> list[QWidget]:
-        """The five pages in tab order (the map in its scroll area, with its hint)."""
-        return [self.map_page, self.scorecard, self.trends, self.pipelines, self.comparison]
+        """The six pages in tab order (the map in its scroll area, with its hint)."""
+        return [self.home, self.map_page, self.scorecard, self.trends, self.pipelines, self.comparison]
 
     def exportable(self) -> dict[str, QWidget]:
-        """Page name -> the widget worth exporting (the map itself, not its scroll area)."""
-        widgets = (self.map, self.scorecard, self.trends, self.pipelines, self.comparison)
+        """Page name -> the widget worth exporting (the map, home and scorecard contents, not their scroll areas)."""
+        home = self.home.scroll_area.widget() or self.home
+        widgets = (home, self.map, self.scorecard.content, self.trends, self.pipelines, self.comparison)
         return dict(zip(PAGES[: len(widgets)], widgets, strict=True))
 
     def show_report(self, report: Report) -> None:
@@ -155,6 +171,17 @@ class ReportPages:
         stream = report.streams[0] if report.streams else None
         self.map.set_stream(stream, translate("MainWindow", "No completed items in this window"))
         self.scorecard.set_report(report)
+
+    def show_headline(self, headline: Headline) -> None:
+        """Fill the home page."""
+        self.headline = headline
+        self.home.set_headline(headline)
+
+    def compare_periods(self, before: tuple[datetime, datetime], after: tuple[datetime, datetime]) -> None:
+        """Show the Compare page on two periods (Home's "Compare in detail…")."""
+        self.compared = True  # no default comparison on the way: these periods are the ones asked for
+        self.tabs.setCurrentWidget(self.comparison)
+        self.comparison.set_periods(before, after)
 
     def show_failure(self) -> None:
         """Before the first report: say on the map that it could not be computed (a report shown stays)."""

@@ -1,7 +1,8 @@
 """The main window: layout and wiring only. Numbers come from the controller's signals.
 
-Pages: Map (value-stream map), Scorecard, Trends, Pipelines, Compare. The window appears at once
-with placeholders; the store is opened (and the demo generated) on a worker.
+Pages: Home (the story since a baseline; the page the window opens on), Map (value-stream map),
+Scorecard, Trends, Pipelines, Compare, and the trust pages. The window appears at once with
+placeholders; the store is opened (and the demo generated) on a worker.
 
 The window owns its parts and passes each what it needs: the report pages and the page table
 (:mod:`app.main_window.pages`), the trust pages (:mod:`app.main_window.trust_pages`), the exports
@@ -67,8 +68,8 @@ class MainWindow(QMainWindow):
     """The dashboard window.
 
     Attributes:
-        pages: the report pages (:class:`~app.main_window.pages.ReportPages`: map, scorecard, trends,
-            pipelines, compare) and the report they show.
+        pages: the report pages (:class:`~app.main_window.pages.ReportPages`: home, map, scorecard,
+            trends, pipelines, compare) and the report they show.
         trust: the trust pages (:class:`~app.main_window.trust_pages.TrustPages`).
         exports: PNG, PDF and CSV (:class:`~app.main_window.exports.WindowExports`).
         sync_actions: Sync now / Cancel (:class:`~app.main_window.sync_actions.SyncActions`).
@@ -156,7 +157,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._wire()
         self.settings.restore_window(self)
-        self.tabs.setCurrentIndex(max(0, min(self.settings.page, len(PAGES) - 1)))
+        # Home first, always: the story is what a reader should see before anything else.
+        self.tabs.setCurrentIndex(PAGES.index("home"))
+        self.pages.home.set_baseline_choice(self.settings.baseline)
         self._set_plot_theme()
 
     # -- construction --
@@ -253,6 +256,7 @@ class MainWindow(QMainWindow):
         self.pages.map.stage_activated.connect(self.open_stage)
         c.config_changed.connect(self._config_changed)
         self.sources.sources_changed.connect(lambda _c: self.sync_actions.load_states())
+        self.pages.home.baseline_changed.connect(self._baseline_changed)
 
     # -- results --
 
@@ -276,6 +280,9 @@ class MainWindow(QMainWindow):
             self.banner_box.setVisible(True)
         if info.first_day and info.last_day:
             self.pages.comparison.set_data_span(info.first_day, info.last_day)
+            self.pages.home.set_data_span(info.first_day, info.last_day)
+        else:
+            self.pages.home.set_headline(None)  # no data, no baseline: say so rather than "computing"
         self.status_text.setText(
             (
                 translate("MainWindow", "Demo data: {url}") if info.demo else translate("MainWindow", "Store: {url}")
@@ -326,6 +333,9 @@ class MainWindow(QMainWindow):
             False, translate("MainWindow", "Working-time calendar not available: {reason}").format(reason=reason)
         )
         self.recompute()
+
+    def _baseline_changed(self, *_period: object) -> None:
+        self.settings.baseline = self.pages.home.baseline_choice()
 
     def _config_changed(self, _config: object) -> None:
         self.controls.set_streams([s.name for s in self.controller.config.streams])
@@ -391,9 +401,8 @@ class MainWindow(QMainWindow):
     # -- lifecycle --
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember geometry and page."""
+        """Remember geometry (the window opens on Home again)."""
         self.settings.save_window(self)
-        self.settings.page = self.tabs.currentIndex()
         self.settings.sync()
         self.controller.syncer.cancel()  # stops after the page in hand; shutdown waits for it
         super().closeEvent(event)

@@ -14,11 +14,14 @@ from typing import Any
 __all__ = [
     "DeliveryResult",
     "DoraResult",
+    "Headline",
+    "HeadlineFigure",
     "LeadTimeScatter",
     "Report",
     "StageItem",
     "StageResult",
     "StreamResult",
+    "Target",
     "TrendPoint",
     "WhatIfResult",
     "iso",
@@ -300,4 +303,98 @@ class WhatIfResult:
             "target_days": self.target_days,
             "within_target_share_now": r(self.within_target_share_now),
             "not_modelled": list(self.not_modelled),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a headline figure should reach (``data.report.targets``).
+
+    ``kind`` is ``max`` (at most ``value``), ``min`` (at least ``value``) or ``tier`` (DORA tier
+    ``tier`` or better); ``value`` is in the figure's unit. ``source`` says where it comes from:
+    ``config`` (``[targets]`` in flowdeck.toml) or ``default`` (Flowdeck's, named in docs/app.md).
+    """
+
+    kind: str
+    value: float | None = None
+    tier: str | None = None
+    source: str = "default"
+
+    def to_json(self) -> dict[str, Any]:
+        """The target in the headline JSON."""
+        return {"kind": self.kind, "value": rounded(self.value), "tier": self.tier, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineFigure:
+    """One figure of the home page: its value in the baseline and now, the target, the weekly points.
+
+    ``unit`` is ``hours``, ``days``, ``per_week``, ``share`` or ``days_per_week``. ``met`` judges
+    ``now`` against ``target`` (None: no target or no data); a DORA key also has its tiers. An
+    empty value comes with a reason (``baseline_reason``, ``now_reason``) in the chosen language.
+    """
+
+    key: str
+    unit: str
+    lower_is_better: bool
+    baseline: float | None = None
+    now: float | None = None
+    target: Target | None = None
+    met: bool | None = None
+    baseline_met: bool | None = None
+    baseline_tier: str | None = None
+    now_tier: str | None = None
+    #: One value per week of :attr:`Headline.week_starts` (None: no data that week).
+    weekly: tuple[float | None, ...] = ()
+    baseline_reason: str = ""
+    now_reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The figure in the headline JSON."""
+        return {
+            "key": self.key,
+            "unit": self.unit,
+            "baseline": rounded(self.baseline),
+            "now": rounded(self.now),
+            "target": self.target.to_json() if self.target else None,
+            "met": self.met,
+            "baseline_tier": self.baseline_tier,
+            "now_tier": self.now_tier,
+            "weekly": [rounded(v) for v in self.weekly],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """The story on the home page: each headline figure in a baseline period and now, with targets.
+
+    "Now" is the period as long as the baseline that ends at ``now_to``; the weekly points run
+    from the week of ``baseline_from`` (or of ``now_from`` if earlier) to ``now_to``, one per ISO
+    week (Monday 00:00 UTC), each clipped to that span.
+    """
+
+    baseline_from: datetime
+    baseline_to: datetime
+    now_from: datetime
+    now_to: datetime
+    as_of: datetime
+    stream: str
+    definitions: dict[str, str]
+    figures: tuple[HeadlineFigure, ...] = ()
+    week_starts: tuple[datetime, ...] = ()
+    demo: bool = False
+
+    def figure(self, key: str) -> HeadlineFigure | None:
+        """The figure called ``key`` (``requirement_lead_time``, …), or None."""
+        return next((f for f in self.figures if f.key == key), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The headline as JSON (UTC instants, figures in their units)."""
+        return {
+            "baseline": {"from": iso(self.baseline_from), "to": iso(self.baseline_to)},
+            "now": {"from": iso(self.now_from), "to": iso(self.now_to), "as_of": iso(self.as_of)},
+            "stream": self.stream,
+            "definitions": dict(self.definitions),
+            "week_starts": [iso(w) for w in self.week_starts],
+            "figures": [f.to_json() for f in self.figures],
         }

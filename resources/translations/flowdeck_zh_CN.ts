@@ -4,156 +4,112 @@
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../widgets/comparison.py" line="51"/>
-        <source>Delivery time (median)</source>
-        <translation>交付时间（中位数）</translation>
+        <location filename="../../widgets/comparison.py" line="68"/>
+        <source>{name} (85th percentile)</source>
+        <translation>{name}（第 85 百分位）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="57"/>
-        <source>Requirement lead time (median)</source>
-        <translation>需求交付前置时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="63"/>
-        <source>Lead time, created → done (median)</source>
-        <translation>前置时间，创建 → 完成（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="69"/>
-        <source>Lead time (p85)</source>
-        <translation>前置时间（p85）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="72"/>
-        <source>Release gap (median)</source>
-        <translation>发布间隔（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="78"/>
-        <source>Releases per week</source>
-        <translation>每周发布次数</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="81"/>
-        <source>Deployments per week</source>
-        <translation>每周部署次数</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="84"/>
-        <source>Production deployment success rate</source>
-        <translation>生产部署成功率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="90"/>
-        <source>Lead time for changes (median)</source>
-        <translation>变更前置时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="96"/>
-        <source>Change failure rate</source>
-        <translation>变更失败率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="101"/>
-        <source>Flow efficiency</source>
-        <translation>流动效率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="102"/>
-        <source>Throughput</source>
-        <translation>吞吐量</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="104"/>
-        <source>WIP at the end</source>
-        <translation>期末在制品</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="117"/>
+        <location filename="../../widgets/comparison.py" line="136"/>
+        <location filename="../../widgets/comparison.py" line="142"/>
         <source>no change</source>
         <translation>无变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="119"/>
+        <location filename="../../widgets/comparison.py" line="138"/>
         <source>{delta} (from 0)</source>
         <translation>{delta}（从 0 起）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="127"/>
+        <location filename="../../widgets/comparison.py" line="148"/>
         <source>{change} (better)</source>
         <translation>{change}（改善）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="128"/>
+        <location filename="../../widgets/comparison.py" line="149"/>
         <source>{change} (worse)</source>
         <translation>{change}（变差）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="149"/>
+        <location filename="../../widgets/comparison.py" line="170"/>
         <source>First 8 weeks vs last 8 weeks of the data</source>
         <translation>数据的前 8 周 对比 最后 8 周</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="150"/>
+        <location filename="../../widgets/comparison.py" line="171"/>
         <source>Previous 4 weeks vs last 4 weeks</source>
         <translation>前 4 周 对比 最近 4 周</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="151"/>
+        <location filename="../../widgets/comparison.py" line="172"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="164"/>
+        <location filename="../../widgets/comparison.py" line="185"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="165"/>
+        <location filename="../../widgets/comparison.py" line="186"/>
         <source>Pick two periods and press Compare.</source>
         <translation>选择两个时间段，然后点击“对比”。</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="171"/>
+        <location filename="../../widgets/comparison.py" line="192"/>
         <source>Metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="172"/>
-        <location filename="../../widgets/comparison.py" line="188"/>
+        <location filename="../../widgets/comparison.py" line="193"/>
+        <location filename="../../widgets/comparison.py" line="217"/>
         <source>Before</source>
         <translation>之前</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="173"/>
-        <location filename="../../widgets/comparison.py" line="189"/>
+        <location filename="../../widgets/comparison.py" line="194"/>
+        <location filename="../../widgets/comparison.py" line="218"/>
         <source>After</source>
         <translation>之后</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="174"/>
+        <location filename="../../widgets/comparison.py" line="195"/>
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="183"/>
+        <location filename="../../widgets/comparison.py" line="196"/>
+        <source>Target (judged on After)</source>
+        <translation>目标（按“之后”判定）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="206"/>
+        <source>Select a row to read how its figure is defined.</source>
+        <translation>选中一行即可查看该指标的定义。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="212"/>
         <source>Periods</source>
         <translation>时间段</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="223"/>
+        <location filename="../../widgets/comparison.py" line="262"/>
         <source>Each period must end after it starts.</source>
         <translation>每个时间段的结束日期必须晚于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="225"/>
+        <location filename="../../widgets/comparison.py" line="264"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="231"/>
+        <location filename="../../widgets/comparison.py" line="270"/>
         <source>Before: {b0} – {b1}   After: {a0} – {a1}   (upper bounds exclusive)</source>
         <translation>之前：{b0} – {b1}   之后：{a0} – {a1}   （不含结束日）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="288"/>
+        <source>{target}: {mark}</source>
+        <translation>{target}：{mark}</translation>
     </message>
 </context>
 <context>
@@ -167,437 +123,694 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../app/documents.py" line="78"/>
-        <location filename="../../app/documents.py" line="155"/>
-        <source>Flowdeck report</source>
+        <location filename="../../app/documents.py" line="93"/>
+        <source>interpolated</source>
         <extracomment>First characters that make Excel/LibreOffice evaluate a cell (OWASP CSV injection), plus tab/CR.</extracomment>
+        <translation>插值</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="94"/>
+        <source>lower (as DevLake)</source>
+        <translation>下中位数（同 DevLake）</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="95"/>
+        <source>calendar time</source>
+        <translation>日历时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="96"/>
+        <source>working time</source>
+        <translation>工作时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="99"/>
+        <source>Median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="100"/>
+        <source>DORA definitions</source>
+        <translation>DORA 定义</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="101"/>
+        <source>Durations</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="104"/>
+        <source>{name}: {value}</source>
+        <translation>{name}：{value}</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="112"/>
+        <source>Since the baseline</source>
+        <translation>与基线相比</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="113"/>
+        <source>Baseline {b0} – {b1}; now {n0} – {n1} (local time, ends exclusive); stream {stream}.</source>
+        <translation>基线 {b0} – {b1}；当前 {n0} – {n1}（本地时间，不含结束时刻）；价值流 {stream}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="137"/>
+        <location filename="../../app/documents.py" line="156"/>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="138"/>
+        <source>Baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="139"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="140"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="141"/>
+        <location filename="../../app/documents.py" line="150"/>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="142"/>
+        <source>Target met?</source>
+        <translation>是否达标</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="143"/>
+        <source>DORA tier</source>
+        <translation>DORA 级别</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="150"/>
+        <source>Tier</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="156"/>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="164"/>
+        <location filename="../../app/documents.py" line="243"/>
+        <source>Flowdeck report</source>
         <translation>Flowdeck 报告</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="80"/>
+        <location filename="../../app/documents.py" line="166"/>
         <source>No data.</source>
         <translation>无数据。</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="82"/>
+        <location filename="../../app/documents.py" line="168"/>
         <source>Window {start} – {end} (local time, end exclusive); as of {as_of}.</source>
         <translation>时间窗口 {start} – {end}（本地时间，不含结束时刻）；截至 {as_of}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="88"/>
+        <location filename="../../app/documents.py" line="176"/>
         <source>Definitions in use</source>
         <translation>采用的定义</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="93"/>
+        <location filename="../../app/documents.py" line="181"/>
         <source>Stream {name}</source>
         <translation>价值流 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="94"/>
-        <source>{completed} completed · lead time median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip} · bottleneck {bottleneck}</source>
-        <translation>已完成 {completed} · 前置时间中位数 {median}，p85 {p85} · 流动效率 {eff} · 在制品 {wip} · 瓶颈 {bottleneck}</translation>
+        <location filename="../../app/documents.py" line="182"/>
+        <source>{completed} completed · {lead} median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip} · bottleneck {bottleneck}</source>
+        <translation>已完成 {completed} · {lead}中位数 {median}，p85 {p85} · 流动效率 {eff} · 在制品 {wip} · 瓶颈 {bottleneck}</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="108"/>
+        <location filename="../../app/documents.py" line="221"/>
+        <source>What the figures mean</source>
+        <translation>指标含义</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="197"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="109"/>
+        <location filename="../../app/documents.py" line="198"/>
         <source>Items</source>
         <translation>工作项</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="110"/>
+        <location filename="../../app/documents.py" line="199"/>
         <source>Wait (median)</source>
         <translation>等待时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="111"/>
+        <location filename="../../app/documents.py" line="200"/>
         <source>Process (median)</source>
         <translation>处理时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="112"/>
+        <location filename="../../app/documents.py" line="201"/>
         <source>WIP</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="128"/>
-        <source>deployments/week {rate} · lead time for changes {lead} · change failure rate {cfr} · tiers {tiers}</source>
-        <translation>每周部署 {rate} 次 · 变更前置时间 {lead} · 变更失败率 {cfr} · 级别 {tiers}</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="136"/>
-        <source>production deployment success {rate} · release gap {gap} · requirement lead time {lead} ({unlinked} not linked) · delivery time {delivery}</source>
-        <translation>生产部署成功率 {rate} · 发布间隔 {gap} · 需求交付前置时间 {lead}（{unlinked} 个未关联）· 交付时间 {delivery}</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="147"/>
+        <location filename="../../app/documents.py" line="217"/>
         <source>Continuous delivery</source>
         <translation>持续交付</translation>
     </message>
 </context>
 <context>
+    <name>FigureText</name>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="35"/>
+        <source>{0} days/week</source>
+        <translation>每周 {0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="45"/>
+        <source>{tier} or better</source>
+        <translation>{tier}或更好</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="53"/>
+        <source>– no data</source>
+        <translation>– 无数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="54"/>
+        <source>✓ met</source>
+        <translation>✓ 达标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="54"/>
+        <source>✗ not met</source>
+        <translation>✗ 未达标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="70"/>
+        <source>What is {name}?</source>
+        <translation>什么是{name}？</translation>
+    </message>
+</context>
+<context>
     <name>Format</name>
     <message>
-        <location filename="../../widgets/format.py" line="49"/>
-        <location filename="../../widgets/format.py" line="99"/>
-        <location filename="../../widgets/pipeline_tiles.py" line="68"/>
+        <location filename="../../widgets/format.py" line="46"/>
+        <location filename="../../widgets/format.py" line="62"/>
         <source>{0} min</source>
         <extracomment>Okabe-Ito colour-blind-safe palette for DORA tiers; the tier is always written out as text too.</extracomment>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="51"/>
-        <location filename="../../widgets/format.py" line="74"/>
-        <location filename="../../widgets/map_layout.py" line="313"/>
-        <location filename="../../widgets/pipeline_tiles.py" line="70"/>
+        <location filename="../../widgets/format.py" line="48"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="52"/>
-        <location filename="../../widgets/format.py" line="74"/>
-        <location filename="../../widgets/format.py" line="102"/>
-        <location filename="../../widgets/format.py" line="107"/>
-        <location filename="../../widgets/map_layout.py" line="313"/>
-        <location filename="../../widgets/pipeline_tiles.py" line="71"/>
+        <location filename="../../widgets/format.py" line="49"/>
+        <location filename="../../widgets/format.py" line="65"/>
+        <location filename="../../widgets/format.py" line="70"/>
         <source>{0} d</source>
         <translation>{0} 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="95"/>
-        <location filename="../../widgets/pipeline_tiles.py" line="66"/>
+        <location filename="../../widgets/format.py" line="58"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="98"/>
+        <location filename="../../widgets/format.py" line="61"/>
         <source>{0} min {1} s</source>
         <translation>{0} 分 {1} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="101"/>
+        <location filename="../../widgets/format.py" line="64"/>
         <source>{0} h {1} min</source>
         <translation>{0} 小时 {1} 分</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="119"/>
+        <location filename="../../widgets/format.py" line="82"/>
         <source>/week</source>
         <translation>/周</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="137"/>
+        <location filename="../../widgets/format.py" line="100"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}:{S:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}:{S:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="139"/>
+        <location filename="../../widgets/format.py" line="102"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="149"/>
-        <location filename="../../widgets/trend_chart.py" line="116"/>
+        <location filename="../../widgets/format.py" line="112"/>
         <source>d MMM</source>
         <translation>M月d日</translation>
     </message>
 </context>
 <context>
-    <name>LeadTimeScatter</name>
+    <name>Home</name>
     <message>
-        <location filename="../../widgets/lead_time_scatter.py" line="78"/>
-        <source>Lead time of each completed ticket: loading…</source>
-        <translation>每个已完成工单的前置时间：加载中…</translation>
+        <location filename="../../widgets/home.py" line="49"/>
+        <source>First 4 weeks of the data</source>
+        <translation>数据的前 4 周</translation>
     </message>
     <message>
-        <location filename="../../widgets/lead_time_scatter.py" line="85"/>
-        <source>lead time (days)</source>
-        <translation>前置时间（天）</translation>
+        <location filename="../../widgets/home.py" line="50"/>
+        <source>First 8 weeks of the data</source>
+        <translation>数据的前 8 周</translation>
     </message>
     <message>
-        <location filename="../../widgets/lead_time_scatter.py" line="142"/>
-        <source>Lead time of each completed ticket: none completed in this window.</source>
-        <translation>每个已完成工单的前置时间：此时间范围内没有完成的工单。</translation>
+        <location filename="../../widgets/home.py" line="51"/>
+        <source>Custom</source>
+        <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../widgets/lead_time_scatter.py" line="155"/>
-        <source>{pct} %: {days}</source>
-        <translation>{pct} %：{days}</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/lead_time_scatter.py" line="157"/>
-        <source>Lead time of each ticket completed in the window (%n ticket(s)), by completion date: 50 % took at most {p50}, 85 % at most {p85}, 95 % at most {p95}.</source>
-        <translation>
-            <numerusform>此时间范围内完成的每个工单的前置时间（%n 个工单），按完成日期排列：50 % 不超过 {p50}，85 % 不超过 {p85}，95 % 不超过 {p95}。</numerusform>
-        </translation>
+        <location filename="../../widgets/home.py" line="120"/>
+        <location filename="../../widgets/home.py" line="245"/>
+        <source>{before} → {after}</source>
+        <translation>{before} → {after}</translation>
     </message>
     <message>
-        <location filename="../../widgets/lead_time_scatter.py" line="165"/>
-        <source>{shown} dots drawn: tickets that would share a dot are drawn once.</source>
-        <translation>共绘制 {shown} 个点：落在同一点上的工单只画一次。</translation>
+        <location filename="../../widgets/home.py" line="122"/>
+        <source>DORA tier in the baseline → now</source>
+        <translation>DORA 级别：基线 → 当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="249"/>
+        <source>{name}: {values}</source>
+        <translation>{name}：{values}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="254"/>
+        <source>target {target}</source>
+        <translation>目标 {target}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="269"/>
+        <source>Baseline: {reason}</source>
+        <translation>基线：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="271"/>
+        <source>Now: {reason}</source>
+        <translation>当前：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="287"/>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="288"/>
+        <location filename="../../widgets/home.py" line="321"/>
+        <source>Baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="289"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="290"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="291"/>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="292"/>
+        <source>Target met?</source>
+        <translation>是否达标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="293"/>
+        <source>DORA tier</source>
+        <translation>DORA 级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="294"/>
+        <source>Every week</source>
+        <translation>每周走势</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="302"/>
+        <source>Since the baseline</source>
+        <translation>与基线相比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="303"/>
+        <location filename="../../widgets/home.py" line="436"/>
+        <source>Computing the story…</source>
+        <translation>正在计算……</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="308"/>
+        <source>The period the figures are compared with; remembered.</source>
+        <translation>用来对比各项指标的时段；会被记住。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="314"/>
+        <source>Use these dates</source>
+        <translation>使用这些日期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="316"/>
+        <source>Compare in detail…</source>
+        <translation>详细对比…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="317"/>
+        <source>Every figure of the two periods side by side, on the Compare page.</source>
+        <translation>在“对比”页并排查看两个时段的全部指标。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="336"/>
+        <source>Every week: one point per week, as known now; shaded: the baseline (blue) and now (green) weeks; dashed: the target. Hover a name for its definition, or press its “?”.</source>
+        <translation>每周走势：每周一个点，按目前所知计算；阴影：基线（蓝色）和当前（绿色）的周；虚线：目标。将鼠标悬停在名称上可查看定义，或点击其旁边的“?”。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="428"/>
+        <source>The baseline must end on or after its first day.</source>
+        <translation>基线的结束日期不能早于开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="453"/>
+        <source>No data to tell a story from yet.</source>
+        <translation>暂无数据。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="458"/>
+        <source>Baseline {b0} – {b1} · now {n0} – {n1}, a period as long as the baseline ending as of {as_of} · stream {stream}</source>
+        <translation>基线 {b0} – {b1} · 当前 {n0} – {n1}（与基线等长、截至 {as_of} 的时段）· 价值流 {stream}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="494"/>
+        <source>Continuous delivery</source>
+        <translation>持续交付</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="495"/>
+        <source>DORA keys</source>
+        <translation>DORA 指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="535"/>
+        <source>From [targets] in flowdeck.toml</source>
+        <translation>来自 flowdeck.toml 中的目标设置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="537"/>
+        <source>Flowdeck&apos;s default target (docs/app.md)</source>
+        <translation>Flowdeck 的默认目标（docs/app.md）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="571"/>
+        <source>No weekly values</source>
+        <translation>没有每周数值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="573"/>
+        <source>Weekly from {first} to {last}: {start} → {end}</source>
+        <translation>每周，{first} 至 {last}：{start} → {end}</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window/pages.py" line="37"/>
+        <location filename="../../app/main_window/pages.py" line="40"/>
         <source>Map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="38"/>
+        <location filename="../../app/main_window/pages.py" line="41"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="39"/>
+        <location filename="../../app/main_window/pages.py" line="42"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="40"/>
+        <location filename="../../app/main_window/pages.py" line="43"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="41"/>
+        <location filename="../../app/main_window/pages.py" line="44"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="42"/>
+        <location filename="../../app/main_window/pages.py" line="45"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="43"/>
+        <location filename="../../app/main_window/pages.py" line="46"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="44"/>
+        <location filename="../../app/main_window/pages.py" line="47"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="53"/>
-        <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
-        <extracomment>Pages computed only while shown (app.main_window.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
-        <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
+        <location filename="../../app/main_window/pages.py" line="39"/>
+        <source>Home</source>
+        <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="55"/>
+        <location filename="../../app/main_window/pages.py" line="56"/>
+        <source>Home, Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
+        <extracomment>Pages computed only while shown (app.main_window.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
+        <translation>首页、价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/pages.py" line="60"/>
         <source>Range: 2, 4, 13, 26 weeks, quarter to date, custom</source>
         <translation>时间范围：2、4、13、26 周，本季度至今，自定义</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="57"/>
+        <location filename="../../app/main_window/pages.py" line="62"/>
         <source>Left / Right, Home / End</source>
         <translation>左 / 右，Home / End</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="58"/>
+        <location filename="../../app/main_window/pages.py" line="63"/>
         <source>Move between stages on the map</source>
         <translation>在价值流图的阶段之间移动</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="61"/>
+        <location filename="../../app/main_window/pages.py" line="66"/>
         <source>Enter or Space</source>
         <translation>Enter 或空格</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="62"/>
+        <location filename="../../app/main_window/pages.py" line="67"/>
         <source>Open the items behind the selected stage</source>
         <translation>打开所选阶段背后的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="64"/>
+        <location filename="../../app/main_window/pages.py" line="69"/>
         <source>Sync every source now (Esc or the status bar&apos;s Cancel stops it)</source>
         <translation>立即同步所有数据源（Esc 或状态栏的“取消”可停止）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="65"/>
+        <location filename="../../app/main_window/pages.py" line="70"/>
         <source>Recompute now</source>
         <translation>立即重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="66"/>
+        <location filename="../../app/main_window/pages.py" line="71"/>
         <source>Export the current page as PNG</source>
         <translation>将当前页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="67"/>
+        <location filename="../../app/main_window/pages.py" line="72"/>
         <source>Export the dashboard as a PDF report</source>
         <translation>将仪表盘导出为 PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="68"/>
+        <location filename="../../app/main_window/pages.py" line="73"/>
         <source>Export the selected stage&apos;s items as CSV</source>
         <translation>将所选阶段的工作项导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="69"/>
+        <location filename="../../app/main_window/pages.py" line="74"/>
         <source>Switch between light and dark theme</source>
         <translation>在浅色与深色主题之间切换</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="70"/>
+        <location filename="../../app/main_window/pages.py" line="75"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="71"/>
-        <location filename="../../app/main_window/window.py" line="196"/>
+        <location filename="../../app/main_window/pages.py" line="76"/>
+        <location filename="../../app/main_window/window.py" line="199"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="86"/>
+        <location filename="../../app/main_window/window.py" line="87"/>
         <source>Flowdeck</source>
         <extracomment>Opens the Sources dialog (called with the window).</extracomment>
         <translation>Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="94"/>
+        <location filename="../../app/main_window/window.py" line="95"/>
         <source>Add a source…</source>
         <translation>添加数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="122"/>
+        <location filename="../../app/main_window/pages.py" line="136"/>
         <source>Click a stage (or select it with the arrow keys and press Enter) to see its items.</source>
         <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="139"/>
+        <location filename="../../app/main_window/window.py" line="140"/>
         <source>Starting…</source>
         <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="179"/>
-        <location filename="../../app/main_window/window.py" line="185"/>
-        <location filename="../../app/main_window/window.py" line="191"/>
-        <location filename="../../app/main_window/window.py" line="196"/>
+        <location filename="../../app/main_window/window.py" line="182"/>
+        <location filename="../../app/main_window/window.py" line="188"/>
+        <location filename="../../app/main_window/window.py" line="194"/>
+        <location filename="../../app/main_window/window.py" line="199"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="180"/>
+        <location filename="../../app/main_window/window.py" line="183"/>
         <source>Export current page as PNG…</source>
         <translation>将当前页面导出为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="186"/>
+        <location filename="../../app/main_window/window.py" line="189"/>
         <source>Export report as PDF…</source>
         <translation>将报告导出为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="192"/>
+        <location filename="../../app/main_window/window.py" line="195"/>
         <source>Export selected stage&apos;s items as CSV…</source>
         <translation>将所选阶段的工作项导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="199"/>
-        <location filename="../../app/main_window/window.py" line="201"/>
-        <location filename="../../app/main_window/window.py" line="203"/>
+        <location filename="../../app/main_window/window.py" line="202"/>
+        <location filename="../../app/main_window/window.py" line="204"/>
+        <location filename="../../app/main_window/window.py" line="206"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="201"/>
+        <location filename="../../app/main_window/window.py" line="204"/>
         <source>Recompute</source>
         <translation>重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="203"/>
+        <location filename="../../app/main_window/window.py" line="206"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="207"/>
+        <location filename="../../app/main_window/window.py" line="210"/>
         <source>&amp;Range</source>
         <translation>时间范围(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="210"/>
-        <location filename="../../app/main_window/window.py" line="212"/>
+        <location filename="../../app/main_window/window.py" line="213"/>
+        <location filename="../../app/main_window/window.py" line="215"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="210"/>
-        <location filename="../../app/main_window/window.py" line="226"/>
+        <location filename="../../app/main_window/window.py" line="213"/>
+        <location filename="../../app/main_window/window.py" line="229"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="217"/>
-        <location filename="../../app/main_window/window.py" line="219"/>
+        <location filename="../../app/main_window/window.py" line="220"/>
+        <location filename="../../app/main_window/window.py" line="222"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="28"/>
-        <location filename="../../app/main_window/window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="220"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="51"/>
-        <location filename="../../app/main_window/window.py" line="219"/>
+        <location filename="../../app/main_window/window.py" line="222"/>
         <source>About Flowdeck</source>
         <translation>关于 Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="263"/>
+        <location filename="../../app/main_window/window.py" line="267"/>
         <source>demo data ends {end}: &apos;now&apos; is that moment</source>
         <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="270"/>
+        <location filename="../../app/main_window/window.py" line="274"/>
         <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
         <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="281"/>
+        <location filename="../../app/main_window/window.py" line="286"/>
         <source>Demo data: {url}</source>
         <translation>演示数据：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="281"/>
+        <location filename="../../app/main_window/window.py" line="286"/>
         <source>Store: {url}</source>
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="156"/>
+        <location filename="../../app/main_window/pages.py" line="173"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="298"/>
+        <location filename="../../app/main_window/window.py" line="303"/>
         <source>{start} – {end} · as of {as_of} · demo data</source>
         <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="300"/>
+        <location filename="../../app/main_window/window.py" line="305"/>
         <source>{start} – {end} · as of {as_of}</source>
         <translation>{start} – {end} · 截至 {as_of}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="314"/>
+        <location filename="../../app/main_window/window.py" line="319"/>
         <source>{source}: answering again</source>
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="162"/>
+        <location filename="../../app/main_window/pages.py" line="190"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="326"/>
+        <location filename="../../app/main_window/window.py" line="331"/>
         <source>Working-time calendar not available: {reason}</source>
         <translation>工作时间日历不可用：{reason}</translation>
     </message>
@@ -619,63 +832,63 @@ A value-stream dashboard over your CI and ticket systems.</source>
 基于 CI 与工单系统的价值流仪表盘。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="77"/>
+        <location filename="../../app/main_window/exports.py" line="75"/>
         <source>Demo data: synthetic, not real.</source>
         <translation>演示数据：虚构，非真实数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="94"/>
+        <location filename="../../app/main_window/exports.py" line="93"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="99"/>
+        <location filename="../../app/main_window/exports.py" line="98"/>
         <source>Export page as PNG</source>
         <translation>将页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="108"/>
+        <location filename="../../app/main_window/exports.py" line="107"/>
         <source>Export report as PDF</source>
         <translation>将报告导出为 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="123"/>
+        <location filename="../../app/main_window/exports.py" line="122"/>
         <source>Export stage items as CSV</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="78"/>
+        <location filename="../../app/main_window/pages.py" line="83"/>
         <source>%n work item(s)</source>
         <translation>
             <numerusform>%n 个工作项</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="80"/>
+        <location filename="../../app/main_window/pages.py" line="85"/>
         <source>%n change(s)</source>
         <translation>
             <numerusform>%n 个变更</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="82"/>
+        <location filename="../../app/main_window/pages.py" line="87"/>
         <source>%n deployment(s)</source>
         <translation>
             <numerusform>%n 次部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="91"/>
+        <location filename="../../app/main_window/pages.py" line="96"/>
         <source>Note: {calendar}.</source>
         <translation>注意：{calendar}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="94"/>
+        <location filename="../../app/main_window/pages.py" line="99"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="97"/>
+        <location filename="../../app/main_window/pages.py" line="102"/>
         <source>Excluded by decision: {listed}.</source>
         <translation>已按决定排除：{listed}。</translation>
     </message>
@@ -690,7 +903,7 @@ A value-stream dashboard over your CI and ticket systems.</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="222"/>
+        <location filename="../../app/main_window/window.py" line="225"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
@@ -862,119 +1075,86 @@ A value-stream dashboard over your CI and ticket systems.</source>
 <context>
     <name>PipelineBoard</name>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="46"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="34"/>
         <source>⚠ STALE: no answer from the source for 3 intervals</source>
         <translation>⚠ 已过时：数据源连续 3 个周期无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="97"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="55"/>
         <source>running for {elapsed} · no ETA yet</source>
         <translation>已运行 {elapsed} · 暂无预计时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="101"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="59"/>
         <source>expected {eta}</source>
         <translation>预计 {eta}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="103"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="61"/>
         <source>{elapsed} · over by {over}</source>
         <translation>{elapsed} · 超出 {over}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="107"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="65"/>
         <source>{elapsed} of ~{eta} · {left} left</source>
         <translation>{elapsed} / 约 {eta} · 剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="114"/>
-        <source>failed {age} ago</source>
-        <extracomment>The last run&apos;s outcome with its age (&quot;failed 2 h ago&quot;); keyed by state.</extracomment>
-        <translation>{age}前失败</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="115"/>
-        <source>passed {age} ago</source>
-        <translation>{age}前通过</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="116"/>
-        <source>cancelled {age} ago</source>
-        <translation>{age}前取消</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="117"/>
-        <source>last run {age} ago</source>
-        <translation>上次运行于 {age}前</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="127"/>
-        <source>running {age}</source>
-        <translation>已运行 {age}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="131"/>
-        <source>queued {age}</source>
-        <translation>已排队 {age}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="141"/>
-        <source>took {duration}</source>
-        <translation>耗时 {duration}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="154"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="75"/>
         <source>branch {branch}</source>
         <translation>分支 {branch}</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../widgets/pipeline_tiles.py" line="157"/>
-        <source>broken {age} · failing for %n run(s)</source>
-        <translation>
-            <numerusform>已失败 {age} · 已连续失败 %n 次</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/pipeline_tiles.py" line="162"/>
-        <source>failing for %n run(s)</source>
-        <translation>
-            <numerusform>已连续失败 %n 次</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="167"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="76"/>
         <source>{source} · commit {sha}</source>
         <translation>{source} · 提交 {sha}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="171"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="77"/>
+        <source>{state} · duration {duration} · {when}</source>
+        <translation>{state} · 耗时 {duration} · {when}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="83"/>
+        <source>running for {elapsed} · expected {eta}</source>
+        <translation>已运行 {elapsed} · 预计 {eta}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_tiles.py" line="89"/>
+        <source>broken since {since} · failing for %n run(s)</source>
+        <translation>
+            <numerusform>自 {since} 起失败 · 已连续失败 %n 次</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="94"/>
         <source>commits by {authors}</source>
         <translation>提交者 {authors}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="173"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="96"/>
         <source>error: {error}</source>
         <translation>错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="267"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="190"/>
         <source> (stale)</source>
         <translation>（已过时）</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="320"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="241"/>
         <source>Source {source} is not answering</source>
         <translation>数据源 {source} 无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="323"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="244"/>
         <source>{error}
 Retrying with backoff; the other sources keep updating.</source>
         <translation>{error}
 正在退避重试；其他数据源照常更新。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="327"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="248"/>
         <source>source {source} error</source>
         <translation>数据源 {source} 出错</translation>
     </message>
@@ -1012,17 +1192,17 @@ Retrying with backoff; the other sources keep updating.</source>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="208"/>
-        <source>Showing the first {n}: default branches first, failing first.</source>
-        <translation>显示前 {n} 条：默认分支优先，失败的优先。</translation>
+        <location filename="../../widgets/pipeline_board.py" line="207"/>
+        <source>Showing the first {n}, failing first.</source>
+        <translation>显示前 {n} 条，失败的优先。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="213"/>
+        <location filename="../../widgets/pipeline_board.py" line="209"/>
         <source>{n} match the filter.</source>
         <translation>{n} 条符合筛选条件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="216"/>
+        <location filename="../../widgets/pipeline_board.py" line="212"/>
         <source>%n idle pipeline(s) hidden (no run recently).</source>
         <translation>
             <numerusform>已隐藏 %n 条空闲流水线（最近未运行）。</numerusform>
@@ -1032,134 +1212,105 @@ Retrying with backoff; the other sources keep updating.</source>
 <context>
     <name>QualityView</name>
     <message>
-        <location filename="../../widgets/quality_view.py" line="79"/>
-        <source>No item completed in the window.</source>
-        <translation>窗口内没有完成的工作项。</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="81"/>
-        <source>All %n completed item(s) reached production.</source>
-        <translation>
-            <numerusform>全部 %n 个已完成工作项都已进入生产。</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="82"/>
-        <source>{count} of %n completed item(s) ({share}) never reached production: no linked deployment.</source>
-        <translation>
-            <numerusform>%n 个已完成工作项中有 {count} 个（{share}）从未进入生产：没有关联的部署。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/quality_view.py" line="95"/>
-        <location filename="../../widgets/quality_view.py" line="114"/>
+        <location filename="../../widgets/quality_view.py" line="80"/>
+        <location filename="../../widgets/quality_view.py" line="97"/>
         <source>No data-quality report yet.</source>
+        <extracomment>``plain_label``, ``table`` and ``fill_table`` are shared with the release and maturity views.</extracomment>
         <translation>尚无数据质量报告。</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="99"/>
+        <location filename="../../widgets/quality_view.py" line="84"/>
         <source>Check</source>
         <translation>检查项</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="99"/>
+        <location filename="../../widgets/quality_view.py" line="84"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="99"/>
+        <location filename="../../widgets/quality_view.py" line="84"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="119"/>
+        <location filename="../../widgets/quality_view.py" line="102"/>
         <source>all history (no baseline)</source>
         <translation>全部历史（无基线）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="122"/>
+        <location filename="../../widgets/quality_view.py" line="105"/>
         <source>Stream {stream} as of {as_of} — %n problem(s);</source>
         <translation>
             <numerusform>价值流 {stream}，截至 {as_of}——%n 个问题；</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="126"/>
+        <location filename="../../widgets/quality_view.py" line="109"/>
         <source>measured from {baseline}; %n exclusion(s) in force.</source>
         <translation>
             <numerusform>自 {baseline} 起统计；%n 条排除规则生效。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="131"/>
+        <location filename="../../widgets/quality_view.py" line="113"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="133"/>
+        <location filename="../../widgets/quality_view.py" line="115"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/quality_view.py" line="134"/>
+        <location filename="../../widgets/quality_view.py" line="116"/>
         <source>{start} +%n wk</source>
         <translation>
             <numerusform>{start} 起 %n 周</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="136"/>
+        <location filename="../../widgets/quality_view.py" line="118"/>
         <source>no gaps</source>
         <translation>无缺口</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="137"/>
+        <location filename="../../widgets/quality_view.py" line="119"/>
         <source>STALE — </source>
         <translation>已过时——</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="143"/>
+        <location filename="../../widgets/quality_view.py" line="125"/>
         <source>{state}last success {when}; {gaps}</source>
         <translation>{state}上次成功 {when}；{gaps}</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="149"/>
+        <location filename="../../widgets/quality_view.py" line="131"/>
         <source>last error</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="150"/>
+        <location filename="../../widgets/quality_view.py" line="132"/>
         <source>Coverage</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="156"/>
-        <location filename="../../widgets/quality_view.py" line="167"/>
+        <location filename="../../widgets/quality_view.py" line="138"/>
         <source>{covered} of {total}</source>
         <translation>{covered} / {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="166"/>
-        <source>Completed, never in production</source>
-        <translation>已完成但从未进入生产</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/quality_view.py" line="170"/>
-        <source>{share} of the items completed {start} – {end}</source>
-        <translation>占 {start} – {end} 完成的工作项的 {share}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/quality_view.py" line="179"/>
+        <location filename="../../widgets/quality_view.py" line="143"/>
         <source>Statuses no stage maps</source>
         <translation>未映射到阶段的状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="183"/>
+        <location filename="../../widgets/quality_view.py" line="147"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../widgets/quality_view.py" line="187"/>
+        <location filename="../../widgets/quality_view.py" line="151"/>
         <source>Exclusions in force</source>
         <translation>生效的排除规则</translation>
     </message>
@@ -1167,225 +1318,171 @@ Retrying with backoff; the other sources keep updating.</source>
 <context>
     <name>ReleaseReport</name>
     <message>
-        <location filename="../../widgets/release_report.py" line="47"/>
+        <location filename="../../widgets/release_report.py" line="30"/>
         <source>success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="48"/>
+        <location filename="../../widgets/release_report.py" line="31"/>
         <source>failure</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="49"/>
+        <location filename="../../widgets/release_report.py" line="32"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="50"/>
+        <location filename="../../widgets/release_report.py" line="33"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="51"/>
+        <location filename="../../widgets/release_report.py" line="34"/>
         <source>running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="52"/>
+        <location filename="../../widgets/release_report.py" line="35"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="53"/>
+        <location filename="../../widgets/release_report.py" line="36"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="132"/>
-        <location filename="../../widgets/release_report.py" line="193"/>
+        <location filename="../../widgets/release_report.py" line="46"/>
+        <location filename="../../widgets/release_report.py" line="107"/>
         <source>No release selected.</source>
         <translation>未选择发布。</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="140"/>
+        <location filename="../../widgets/release_report.py" line="54"/>
         <source>Change</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="141"/>
-        <location filename="../../widgets/release_report.py" line="151"/>
-        <location filename="../../widgets/release_report.py" line="169"/>
+        <location filename="../../widgets/release_report.py" line="55"/>
+        <location filename="../../widgets/release_report.py" line="65"/>
+        <location filename="../../widgets/release_report.py" line="83"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="142"/>
+        <location filename="../../widgets/release_report.py" line="56"/>
         <source>Author</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="143"/>
+        <location filename="../../widgets/release_report.py" line="57"/>
         <source>Merged</source>
         <translation>合并时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="67"/>
-        <location filename="../../widgets/release_report.py" line="144"/>
-        <location filename="../../widgets/release_report.py" line="178"/>
-        <location filename="../../widgets/release_report.py" line="276"/>
+        <location filename="../../widgets/release_report.py" line="58"/>
+        <location filename="../../widgets/release_report.py" line="92"/>
+        <location filename="../../widgets/release_report.py" line="190"/>
         <source>Tickets</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="62"/>
-        <source>Finished</source>
-        <translation>完成时间</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/release_report.py" line="63"/>
-        <source>Repository</source>
-        <translation>代码仓库</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/release_report.py" line="64"/>
-        <source>Deployment</source>
-        <translation>部署</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/release_report.py" line="65"/>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/release_report.py" line="68"/>
-        <location filename="../../widgets/release_report.py" line="145"/>
+        <location filename="../../widgets/release_report.py" line="59"/>
         <source>Lead time</source>
         <translation>前置时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="70"/>
-        <source>Environment</source>
-        <translation>环境</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/release_report.py" line="71"/>
-        <source>Source</source>
-        <translation>数据源</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/release_report.py" line="76"/>
-        <source>Changes (pull or merge requests) the deployment carried</source>
-        <translation>该部署携带的变更（拉取请求或合并请求）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/release_report.py" line="77"/>
-        <source>Known tickets those changes name</source>
-        <translation>这些变更提及的已知工单</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/release_report.py" line="78"/>
-        <source>Median lead time (first commit to this deployment) of the changes it was the first to ship</source>
-        <translation>由该部署首次发布的变更的前置时间中位数（从首次提交到该部署）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/release_report.py" line="82"/>
-        <source>Incidents linked to the deployment (change failure rate)</source>
-        <translation>关联到该部署的事故（用于变更失败率）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/release_report.py" line="150"/>
+        <location filename="../../widgets/release_report.py" line="64"/>
         <source>Ticket</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="152"/>
+        <location filename="../../widgets/release_report.py" line="66"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="153"/>
-        <location filename="../../widgets/release_report.py" line="170"/>
+        <location filename="../../widgets/release_report.py" line="67"/>
+        <location filename="../../widgets/release_report.py" line="84"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="154"/>
+        <location filename="../../widgets/release_report.py" line="68"/>
         <source>Requirement lead time</source>
         <translation>需求交付前置时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="159"/>
+        <location filename="../../widgets/release_report.py" line="73"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="160"/>
+        <location filename="../../widgets/release_report.py" line="74"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="161"/>
+        <location filename="../../widgets/release_report.py" line="75"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="162"/>
+        <location filename="../../widgets/release_report.py" line="76"/>
         <source>Approval wait</source>
         <translation>审批等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="163"/>
+        <location filename="../../widgets/release_report.py" line="77"/>
         <source>Running</source>
         <translation>构建中</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="168"/>
+        <location filename="../../widgets/release_report.py" line="82"/>
         <source>Incident</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="171"/>
+        <location filename="../../widgets/release_report.py" line="85"/>
         <source>Resolved</source>
         <translation>解决时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="172"/>
+        <location filename="../../widgets/release_report.py" line="86"/>
         <source>Recovery</source>
         <translation>恢复时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="66"/>
-        <location filename="../../widgets/release_report.py" line="177"/>
-        <location filename="../../widgets/release_report.py" line="275"/>
+        <location filename="../../widgets/release_report.py" line="91"/>
+        <location filename="../../widgets/release_report.py" line="189"/>
         <source>Changes</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="179"/>
-        <location filename="../../widgets/release_report.py" line="277"/>
+        <location filename="../../widgets/release_report.py" line="93"/>
+        <location filename="../../widgets/release_report.py" line="191"/>
         <source>Pipeline</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="69"/>
-        <location filename="../../widgets/release_report.py" line="180"/>
-        <location filename="../../widgets/release_report.py" line="278"/>
+        <location filename="../../widgets/release_report.py" line="94"/>
+        <location filename="../../widgets/release_report.py" line="192"/>
         <source>Incidents</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="200"/>
+        <location filename="../../widgets/release_report.py" line="114"/>
         <source>Release {repo}#{id} to {environment}: {status}</source>
         <translation>发布 {repo}#{id} 至 {environment}：{status}</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="208"/>
+        <location filename="../../widgets/release_report.py" line="122"/>
         <source>{pipeline} #{id} (attempt {attempt}, {result})</source>
         <translation>{pipeline} #{id}（第 {attempt} 次尝试，{result}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="213"/>
+        <location filename="../../widgets/release_report.py" line="127"/>
         <source>Started {started}, finished {finished}; sha {sha}
 Changes linked {method}
 Shipped by {pipeline}</source>
@@ -1394,172 +1491,137 @@ Shipped by {pipeline}</source>
 发布流水线：{pipeline}</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="236"/>
+        <location filename="../../widgets/release_report.py" line="150"/>
         <source>{lead_time} (earlier)</source>
         <translation>{lead_time}（更早部署）</translation>
     </message>
     <message>
-        <location filename="../../widgets/release_report.py" line="281"/>
+        <location filename="../../widgets/release_report.py" line="195"/>
         <source>{tab} ({rows})</source>
         <translation>{tab}（{rows}）</translation>
     </message>
 </context>
 <context>
     <name>Scorecard</name>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="56"/>
-        <source>Time to restore (median)</source>
-        <translation>服务恢复时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="58"/>
-        <source>Failed deployment recovery time (median)</source>
-        <translation>故障恢复时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="63"/>
-        <source>Deployment frequency</source>
-        <translation>部署频率</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="64"/>
+        <location filename="../../widgets/scorecard.py" line="72"/>
         <source>{rate} · %n deployment(s)</source>
         <translation>
             <numerusform>{rate} · %n 次部署</numerusform>
         </translation>
     </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="68"/>
-        <source>median deploy days/week {days}</source>
-        <translation>每周部署天数中位数 {days}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="71"/>
-        <source>Lead time for changes (median)</source>
-        <translation>变更前置时间（中位数）</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="74"/>
+        <location filename="../../widgets/scorecard.py" line="89"/>
         <source>%n change(s) deployed</source>
         <translation>
             <numerusform>已部署 %n 个变更</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="77"/>
-        <source>Change failure rate</source>
-        <translation>变更失败率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="93"/>
-        <source>Production deployment success rate</source>
-        <translation>生产部署成功率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="97"/>
+        <location filename="../../widgets/scorecard.py" line="124"/>
         <source>{ok} succeeded, {failed} failed</source>
         <translation>{ok} 次成功，{failed} 次失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="102"/>
-        <source>Release cadence</source>
-        <translation>发布节奏</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="103"/>
+        <location filename="../../widgets/scorecard.py" line="133"/>
         <source>{rate} · median gap {gap}</source>
         <translation>{rate} · 间隔中位数 {gap}</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="108"/>
-        <source>Requirement lead time (median)</source>
-        <translation>需求交付前置时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="110"/>
+        <location filename="../../widgets/scorecard.py" line="142"/>
         <source>≤ {days} days</source>
         <translation>≤ {days} 天</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="112"/>
+        <location filename="../../widgets/scorecard.py" line="144"/>
         <source>{unlinked} of %n item(s) not linked to a deployment</source>
         <translation>
             <numerusform>%n 个工作项中有 {unlinked} 个未关联到部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="116"/>
-        <source>Delivery time (median)</source>
-        <translation>交付时间（中位数）</translation>
+        <location filename="../../widgets/scorecard.py" line="77"/>
+        <source>{days} deploy days/week (median): the tier is judged on deployments/week</source>
+        <translation>每周部署天数（中位数）{days}：级别按每周部署次数评定</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="123"/>
-        <location filename="../../widgets/scorecard.py" line="136"/>
+        <location filename="../../widgets/scorecard.py" line="79"/>
+        <source>{days} deploy days/week (median): the tier is judged on these</source>
+        <translation>每周部署天数（中位数）{days}：级别按此评定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="162"/>
+        <location filename="../../widgets/scorecard.py" line="175"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="125"/>
+        <location filename="../../widgets/scorecard.py" line="164"/>
         <source>Elite</source>
         <translation>精英</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="126"/>
+        <location filename="../../widgets/scorecard.py" line="165"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="127"/>
+        <location filename="../../widgets/scorecard.py" line="166"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="128"/>
+        <location filename="../../widgets/scorecard.py" line="167"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="137"/>
+        <location filename="../../widgets/scorecard.py" line="176"/>
         <source>✓ met</source>
         <translation>✓ 达标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="137"/>
+        <location filename="../../widgets/scorecard.py" line="176"/>
         <source>✗ not met</source>
         <translation>✗ 未达标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="171"/>
+        <location filename="../../widgets/scorecard.py" line="218"/>
         <source>DORA keys</source>
         <translation>DORA 指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="172"/>
+        <location filename="../../widgets/scorecard.py" line="219"/>
         <source>Continuous delivery (targets)</source>
         <translation>持续交付（目标）</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="175"/>
+        <location filename="../../widgets/scorecard.py" line="222"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="198"/>
+        <location filename="../../widgets/scorecard.py" line="224"/>
+        <source>Home shows these figures against a baseline, with their weekly trend.</source>
+        <translation>“首页”将这些指标与基线对比，并显示每周走势。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="257"/>
         <source>No data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="203"/>
+        <location filename="../../widgets/scorecard.py" line="262"/>
         <source>DORA {year} definitions · median {median} · production deployments only</source>
         <translation>DORA {year} 定义 · 中位数：{median} · 仅统计生产部署</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="205"/>
+        <location filename="../../widgets/scorecard.py" line="264"/>
         <source>interpolated</source>
         <translation>插值</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="223"/>
+        <location filename="../../widgets/scorecard.py" line="277"/>
         <source>{mark} (target {target})</source>
         <translation>{mark}（目标 {target}）</translation>
     </message>
@@ -1915,92 +1977,86 @@ Shipped by {pipeline}</source>
 <context>
     <name>StageDetail</name>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="54"/>
+        <location filename="../../widgets/stage_detail.py" line="51"/>
         <source>Key</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="55"/>
+        <location filename="../../widgets/stage_detail.py" line="52"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="56"/>
+        <location filename="../../widgets/stage_detail.py" line="53"/>
         <source>Wait</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="57"/>
+        <location filename="../../widgets/stage_detail.py" line="54"/>
         <source>Process</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="58"/>
+        <location filename="../../widgets/stage_detail.py" line="55"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="59"/>
+        <location filename="../../widgets/stage_detail.py" line="56"/>
         <source>Visits</source>
         <translation>进入次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="60"/>
+        <location filename="../../widgets/stage_detail.py" line="57"/>
         <source>Completed</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="139"/>
+        <location filename="../../widgets/stage_detail.py" line="136"/>
         <source>{title}
 Open {url}</source>
         <translation>{title}
 打开 {url}</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="183"/>
+        <location filename="../../widgets/stage_detail.py" line="180"/>
         <source>Filter by key or title…</source>
         <translation>按编号或标题筛选…</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="200"/>
-        <location filename="../../widgets/stage_detail.py" line="258"/>
-        <source>time in stage (wait + process), hours</source>
-        <translation>阶段内时间（等待 + 处理），小时</translation>
+        <location filename="../../widgets/stage_detail.py" line="197"/>
+        <source>time in stage (wait + process)</source>
+        <translation>在阶段内的时间（等待 + 处理）</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="201"/>
+        <location filename="../../widgets/stage_detail.py" line="198"/>
         <source>items</source>
         <translation>工作项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/stage_detail.py" line="231"/>
+        <location filename="../../widgets/stage_detail.py" line="223"/>
         <source>{name}: %n item(s) · wait median {wait} (p85 {wait85}) · process median {process} (p85 {process85}) · WIP {wip} · %C&amp;A {ca}</source>
         <translation>
             <numerusform>{name}：%n 个工作项 · 等待时间中位数 {wait}（p85 {wait85}）· 处理时间中位数 {process}（p85 {process85}）· 在制品 {wip} · %C&amp;A {ca}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="247"/>
+        <location filename="../../widgets/stage_detail.py" line="239"/>
         <source>{summary} · no item-level detail available for this stage</source>
         <translation>{summary} · 此阶段没有工作项级明细</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="256"/>
-        <source>time in stage (wait + process), days</source>
-        <translation>阶段内时间（等待 + 处理），天</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/stage_detail.py" line="294"/>
+        <location filename="../../widgets/stage_detail.py" line="278"/>
         <source>Stage: {name}</source>
         <translation>阶段：{name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="300"/>
+        <location filename="../../widgets/stage_detail.py" line="284"/>
         <source>Double-click a row (or press Enter) to open the ticket.</source>
         <translation>双击一行（或按 Enter）打开工单。</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="306"/>
+        <location filename="../../widgets/stage_detail.py" line="290"/>
         <source>Export items as CSV…</source>
         <translation>将工作项导出为 CSV…</translation>
     </message>
@@ -2224,201 +2280,200 @@ Open {url}</source>
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="116"/>
-        <source>d MMM yyyy</source>
-        <translation>yyyy年M月d日</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/trend_chart.py" line="204"/>
-        <location filename="../../widgets/trend_chart.py" line="378"/>
+        <location filename="../../widgets/trend_chart.py" line="51"/>
+        <location filename="../../widgets/trend_chart.py" line="139"/>
         <source>Point at a week to read its values.</source>
         <translation>将鼠标指向某一周以查看数值。</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="239"/>
+        <location filename="../../widgets/trend_chart.py" line="67"/>
         <source>Lead time per week (days)</source>
         <translation>每周前置时间（天）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="239"/>
+        <location filename="../../widgets/trend_chart.py" line="67"/>
         <source>days</source>
         <translation>天</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="256"/>
+        <location filename="../../widgets/trend_chart.py" line="70"/>
         <source>median</source>
         <translation>中位数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="259"/>
+        <location filename="../../widgets/trend_chart.py" line="82"/>
         <source>Production deployments per week</source>
         <translation>每周生产部署次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="260"/>
+        <location filename="../../widgets/trend_chart.py" line="83"/>
         <source>count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="267"/>
+        <location filename="../../widgets/trend_chart.py" line="89"/>
         <source>Deployment success rate (%)</source>
         <translation>部署成功率（%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="271"/>
+        <location filename="../../widgets/trend_chart.py" line="94"/>
         <source>Flow efficiency (%)</source>
         <translation>流动效率（%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="277"/>
+        <location filename="../../widgets/trend_chart.py" line="98"/>
         <source>Work in progress (items)</source>
         <translation>在制品（工作项）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="278"/>
+        <location filename="../../widgets/trend_chart.py" line="98"/>
         <source>items</source>
         <translation>工作项</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="370"/>
-        <source>No data in this range</source>
-        <translation>此范围内没有数据</translation>
+        <location filename="../../widgets/trend_chart.py" line="141"/>
+        <source>No weeks in this range.</source>
+        <translation>此范围内没有完整的周。</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="380"/>
-        <source>No data in this range: no weeks to show.</source>
-        <translation>此范围内没有数据：没有可显示的周。</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/trend_chart.py" line="388"/>
-        <source>Lead time and flow efficiency leave out %n week(s) with fewer than {min} completed items (too few to be a trend); point at a week to see how many it had.</source>
-        <translation>
-            <numerusform>前置时间和流动效率略去了 %n 个完成工作项少于 {min} 个的周（数量太少，构不成趋势）；将鼠标指向某一周可查看其完成数。</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/trend_chart.py" line="404"/>
-        <source>%n item(s) completed, fewer than {min}: not drawn</source>
-        <translation>
-            <numerusform>完成 %n 项，少于 {min} 项：不绘制</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/trend_chart.py" line="408"/>
-        <source>%n item(s) completed</source>
-        <translation>
-            <numerusform>完成 %n 项</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/trend_chart.py" line="409"/>
-        <source>Week of {week}: lead time median {median}, p85 {p85} ({completed}) · deployments {deployments} · success {success} · flow efficiency {flow} · WIP {wip}</source>
-        <translation>{week} 当周：前置时间中位数 {median}，p85 {p85}（{completed}）· 部署 {deployments} 次 · 成功率 {success} · 流动效率 {flow} · 在制品 {wip}</translation>
+        <location filename="../../widgets/trend_chart.py" line="151"/>
+        <source>Week of {week}: lead time median {median}, p85 {p85} · deployments {deployments} · success {success} · flow efficiency {flow} · WIP {wip}</source>
+        <translation>{week} 当周：前置时间中位数 {median}，p85 {p85} · 部署 {deployments} 次 · 成功率 {success} · 流动效率 {flow} · 在制品 {wip}</translation>
     </message>
 </context>
 <context>
     <name>TrustPages</name>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="52"/>
+        <location filename="../../app/main_window/trust_pages.py" line="60"/>
         <source>Release {repo}#{id}</source>
         <translation>发布 {repo}#{id}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="61"/>
+        <location filename="../../app/main_window/trust_pages.py" line="69"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="64"/>
+        <location filename="../../app/main_window/trust_pages.py" line="72"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="91"/>
+        <location filename="../../app/main_window/trust_pages.py" line="99"/>
         <source>Export release report as {what}</source>
         <translation>将发布报告导出为 {what}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="101"/>
+        <location filename="../../app/main_window/trust_pages.py" line="109"/>
         <source>Cannot write {name}: {error}</source>
         <translation>无法写入 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="104"/>
+        <location filename="../../app/main_window/trust_pages.py" line="112"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="133"/>
-        <location filename="../../app/main_window/trust_pages.py" line="136"/>
-        <location filename="../../app/main_window/trust_pages.py" line="140"/>
+        <location filename="../../app/main_window/trust_pages.py" line="141"/>
+        <location filename="../../app/main_window/trust_pages.py" line="144"/>
+        <location filename="../../app/main_window/trust_pages.py" line="157"/>
         <source>Computed when this page is shown.</source>
         <translation>显示此页面时计算。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="141"/>
+        <location filename="../../app/main_window/trust_pages.py" line="148"/>
+        <source>Finished</source>
+        <translation>完成时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/trust_pages.py" line="149"/>
+        <source>Repository</source>
+        <translation>代码仓库</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/trust_pages.py" line="150"/>
+        <source>Deployment</source>
+        <translation>部署</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/trust_pages.py" line="151"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/trust_pages.py" line="152"/>
+        <source>Environment</source>
+        <translation>环境</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/trust_pages.py" line="153"/>
+        <source>Source</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/trust_pages.py" line="158"/>
         <source>Open release report</source>
         <translation>打开发布报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="144"/>
+        <location filename="../../app/main_window/trust_pages.py" line="161"/>
         <source>Double-click a production deployment (or select it and press Enter) for its release report.</source>
         <translation>双击一次生产部署（或选中后按 Enter）查看其发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="178"/>
+        <location filename="../../app/main_window/trust_pages.py" line="194"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="179"/>
+        <location filename="../../app/main_window/trust_pages.py" line="195"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="180"/>
+        <location filename="../../app/main_window/trust_pages.py" line="196"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="212"/>
+        <location filename="../../app/main_window/trust_pages.py" line="230"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="240"/>
+        <location filename="../../app/main_window/trust_pages.py" line="250"/>
         <source>Computed {when}.</source>
         <translation>计算于 {when}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="253"/>
+        <location filename="../../app/main_window/trust_pages.py" line="263"/>
         <source>Could not compute: {message}</source>
         <translation>无法计算：{message}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/trust_pages.py" line="263"/>
+        <location filename="../../app/main_window/trust_pages.py" line="275"/>
         <source>%n production deployment(s) finished in the selected window, newest first.</source>
         <translation>
             <numerusform>所选时间窗口内完成了 %n 次生产部署，最新的在前。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="270"/>
+        <location filename="../../app/main_window/trust_pages.py" line="282"/>
         <source>No production deployment finished in the selected window.</source>
         <translation>所选时间窗口内没有完成的生产部署。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="288"/>
+        <location filename="../../app/main_window/trust_pages.py" line="300"/>
         <source>Building the release report of {repo}#{id}…</source>
         <translation>正在生成 {repo}#{id} 的发布报告…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="298"/>
+        <location filename="../../app/main_window/trust_pages.py" line="310"/>
         <source>Release report of {repo}#{id}.</source>
         <translation>{repo}#{id} 的发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="308"/>
+        <location filename="../../app/main_window/trust_pages.py" line="320"/>
         <source>Could not build the release report of {repo}#{id}: {message}</source>
         <translation>无法生成 {repo}#{id} 的发布报告：{message}</translation>
     </message>
@@ -2426,153 +2481,77 @@ Open {url}</source>
 <context>
     <name>ValueStreamMap</name>
     <message>
-        <location filename="../../widgets/map_layout.py" line="56"/>
+        <location filename="../../widgets/map_layout.py" line="33"/>
         <source>⚠ Bottleneck</source>
         <translation>⚠ 瓶颈</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../widgets/map_layout.py" line="220"/>
-        <source>%n run(s)</source>
-        <translation>
-            <numerusform>%n 次运行</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/map_layout.py" line="222"/>
-        <source>%n deployment(s)</source>
-        <translation>
-            <numerusform>%n 次部署</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/map_layout.py" line="223"/>
-        <source>%n ticket(s)</source>
-        <translation>
-            <numerusform>%n 个工单</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="231"/>
+        <location filename="../../widgets/map_layout.py" line="87"/>
         <source>process</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="232"/>
-        <source>WIP {wip}</source>
-        <translation>在制品 {wip}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="366"/>
-        <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median) · flow efficiency {eff} · rolled %C&amp;A {rca}</source>
-        <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）· 流动效率 {eff} · 累计 %C&amp;A {rca}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="402"/>
-        <source>Pipeline stages · per run or deployment</source>
-        <translation>流水线阶段 · 按每次运行或部署计</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="404"/>
-        <source>Ticket stages · medians per ticket</source>
-        <translation>工单阶段 · 按工单计的中位数</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="526"/>
-        <source>Ticket stages add up to {total} (wait {wait} + process {process}, sums of medians); the median lead time is {lead}.</source>
-        <translation>工单阶段合计 {total}（等待 {wait} + 处理 {process}，各中位数之和）；前置时间中位数为 {lead}。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="543"/>
-        <source>Medians do not add up: each is the middle of its own items. Means do: a ticket took {mean} on average, {inside} of it in these stages and {outside} outside them.</source>
-        <translation>中位数不能相加：每个中位数只取自各自的工作项。平均值可以相加：一个工单平均耗时 {mean}，其中 {inside} 在这些阶段内，{outside} 在所有阶段之外。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="550"/>
-        <source>Medians do not add up: each is the middle of its own items.</source>
-        <translation>中位数不能相加：每个中位数只取自各自的工作项。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="553"/>
-        <source>Pipeline stages count job runs and deployments, timed from the merge: they overlap the ticket stages&apos; time and are not added to it.</source>
-        <translation>流水线阶段统计的是作业运行和部署，从合并开始计时：它们与工单阶段的时间重叠，不计入合计。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="590"/>
-        <source>Ticket stages</source>
-        <translation>工单阶段</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="590"/>
-        <source>Median lead time</source>
-        <translation>前置时间中位数</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="592"/>
-        <source>Pipeline stages</source>
-        <translation>流水线阶段</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="695"/>
-        <source>{stage} {time}</source>
-        <translation>{stage} {time}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/map_layout.py" line="230"/>
+        <location filename="../../widgets/map_layout.py" line="89"/>
         <source>wait</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="48"/>
+        <location filename="../../widgets/map_layout.py" line="91"/>
+        <source>items · WIP</source>
+        <translation>工作项 · 在制品</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="43"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="54"/>
+        <location filename="../../widgets/value_stream_map.py" line="49"/>
         <source>Value-stream map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="62"/>
+        <location filename="../../widgets/value_stream_map.py" line="57"/>
         <source>No data for this period</source>
         <translation>此时间段没有数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="256"/>
-        <source>Pipeline stage: measured per job run or deployment, from the merge</source>
-        <translation>流水线阶段：按每次作业运行或部署计，从合并开始计时</translation>
+        <location filename="../../widgets/map_layout.py" line="137"/>
+        <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median)</source>
+        <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="258"/>
-        <source>Ticket stage: measured per ticket</source>
-        <translation>工单阶段：按每个工单计</translation>
+        <location filename="../../widgets/map_layout.py" line="236"/>
+        <source>Wait {wait}  ·  Process {process}  ·  Flow efficiency {eff}  ·  Rolled %C&amp;A {rca}</source>
+        <translation>等待时间 {wait}  ·  处理时间 {process}  ·  流动效率 {eff}  ·  累计 %C&amp;A {rca}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="266"/>
-        <source>{count}   WIP: {wip} (median age {age})</source>
-        <translation>{count}   在制品：{wip}（停留时间中位数 {age}）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/value_stream_map.py" line="260"/>
+        <location filename="../../widgets/value_stream_map.py" line="216"/>
         <source>Process: median {median}, p85 {p85}, total {total}</source>
         <translation>处理时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="263"/>
+        <location filename="../../widgets/value_stream_map.py" line="219"/>
         <source>Wait: median {median}, p85 {p85}, total {total}</source>
         <translation>等待时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="269"/>
+        <location filename="../../widgets/value_stream_map.py" line="222"/>
+        <source>Items: {items}   WIP: {wip} (median age {age})</source>
+        <translation>工作项：{items}   在制品：{wip}（停留时间中位数 {age}）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="225"/>
         <source>Complete and accurate: {pct}</source>
         <translation>完整准确率：{pct}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="272"/>
+        <location filename="../../widgets/value_stream_map.py" line="228"/>
         <source>Bottleneck: the largest total wait of the stream</source>
         <translation>瓶颈：价值流中总等待时间最长的阶段</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="273"/>
+        <location filename="../../widgets/value_stream_map.py" line="229"/>
         <source>Click or press Enter for the items behind these numbers.</source>
         <translation>点击或按 Enter 查看这些数字背后的工作项。</translation>
     </message>
@@ -2580,81 +2559,75 @@ Open {url}</source>
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../app/wall.py" line="45"/>
+        <location filename="../../app/wall.py" line="35"/>
         <source>Pipelines</source>
         <extracomment>Page names, in the default rotation order.</extracomment>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="46"/>
+        <location filename="../../app/wall.py" line="36"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="47"/>
+        <location filename="../../app/wall.py" line="37"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="113"/>
+        <location filename="../../app/wall.py" line="103"/>
         <source>Flowdeck wall</source>
         <translation>Flowdeck 大屏</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="138"/>
+        <location filename="../../app/wall.py" line="124"/>
         <source>Rotation paused</source>
-        <extracomment>The period each page covers, as shown in the header (&quot;&quot; until known).</extracomment>
         <translation>轮播已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="141"/>
+        <location filename="../../app/wall.py" line="127"/>
         <source>DEMO DATA</source>
         <translation>演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="199"/>
+        <location filename="../../app/wall.py" line="178"/>
         <source>Opening the store…</source>
         <translation>正在打开数据库…</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="209"/>
+        <location filename="../../app/wall.py" line="188"/>
         <source>Cannot open the store: {message}</source>
         <translation>无法打开数据库：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="226"/>
+        <location filename="../../app/wall.py" line="205"/>
         <source>Demo data: computing…</source>
         <translation>演示数据：正在计算…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/wall.py" line="228"/>
+        <location filename="../../app/wall.py" line="207"/>
         <source>Polling %n source(s)…</source>
         <translation>
             <numerusform>正在轮询 %n 个数据源…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="247"/>
+        <location filename="../../app/wall.py" line="225"/>
         <source>{n} failing</source>
         <translation>{n} 个失败</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="248"/>
+        <location filename="../../app/wall.py" line="226"/>
         <source>{n} running</source>
         <translation>{n} 个运行中</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="251"/>
-        <source>{n} queued</source>
-        <translation>{n} 个排队中</translation>
-    </message>
-    <message>
-        <location filename="../../app/wall.py" line="252"/>
+        <location filename="../../app/wall.py" line="227"/>
         <source>{n} passing</source>
         <translation>{n} 个通过</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="254"/>
+        <location filename="../../app/wall.py" line="230"/>
         <source>{n} idle hidden</source>
         <translation>{n} 个空闲已隐藏</translation>
     </message>
@@ -2662,43 +2635,43 @@ Open {url}</source>
 <context>
     <name>WallClock</name>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="34"/>
+        <location filename="../../widgets/wall_clock.py" line="31"/>
         <source>{n} s ago</source>
         <extracomment>ok / amber / red; Okabe-Ito orange and vermillion, and the level is also written in words.</extracomment>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="36"/>
+        <location filename="../../widgets/wall_clock.py" line="33"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="38"/>
+        <location filename="../../widgets/wall_clock.py" line="35"/>
         <source>{n} h ago</source>
         <translation>{n} 小时前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="39"/>
+        <location filename="../../widgets/wall_clock.py" line="36"/>
         <source>{n} days ago</source>
         <translation>{n} 天前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="54"/>
+        <location filename="../../widgets/wall_clock.py" line="50"/>
         <source>demo data (as of {stamp})</source>
         <translation>演示数据（截至 {stamp}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="56"/>
-        <source>Waiting for first data…</source>
-        <translation>正在等待首批数据…</translation>
+        <location filename="../../widgets/wall_clock.py" line="52"/>
+        <source>no data yet</source>
+        <translation>尚无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="60"/>
+        <location filename="../../widgets/wall_clock.py" line="56"/>
         <source>data as of {stamp}, {ago}</source>
         <translation>数据截至 {stamp}，{ago}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="126"/>
+        <location filename="../../widgets/wall_clock.py" line="120"/>
         <source>⚠ {age} — data is old</source>
         <translation>⚠ {age}——数据已过时</translation>
     </message>
@@ -2706,164 +2679,79 @@ Open {url}</source>
 <context>
     <name>WallPages</name>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="88"/>
-        <source>{start} – {end}</source>
-        <extracomment>Okabe-Ito: wait orange, process sky blue, bottleneck vermillion (each also said in words).</extracomment>
-        <translation>{start} – {end}</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="91"/>
-        <source>last %n week(s) to {end}</source>
-        <translation>
-            <numerusform>截至 {end} 的最近 %n 周</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="93"/>
-        <source>last %n day(s) to {end}</source>
-        <translation>
-            <numerusform>截至 {end} 的最近 %n 天</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="94"/>
-        <source>last %n hour(s) to {end}</source>
-        <translation>
-            <numerusform>截至 {end} 的最近 %n 小时</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="100"/>
-        <source>every pipeline ever run, to {end}</source>
-        <translation>截至 {end} 运行过的全部流水线</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="106"/>
-        <source>feature branches: %n day(s)</source>
-        <translation>
-            <numerusform>功能分支：%n 天</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="108"/>
-        <source>feature branches: %n hour(s)</source>
-        <translation>
-            <numerusform>功能分支：%n 小时</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="129"/>
+        <location filename="../../widgets/wall_pages.py" line="52"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="196"/>
+        <location filename="../../widgets/wall_pages.py" line="119"/>
         <source>+ %n more on this wall&apos;s list, {failing} of them failing (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示，其中 {failing} 条失败（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="203"/>
+        <location filename="../../widgets/wall_pages.py" line="126"/>
         <source>+ %n more on this wall&apos;s list (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="307"/>
-        <source>⚠ {name} (bottleneck)</source>
-        <translation>⚠ {name}（瓶颈）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="334"/>
+        <location filename="../../widgets/wall_pages.py" line="194"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="346"/>
+        <location filename="../../widgets/wall_pages.py" line="203"/>
         <source>Lead time (median)</source>
-        <extracomment>The stage table&apos;s text size now (the largest of :attr:`stage_sizes` that fits).</extracomment>
         <translation>前置时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="347"/>
+        <location filename="../../widgets/wall_pages.py" line="204"/>
         <source>Flow efficiency</source>
         <translation>流动效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="348"/>
+        <location filename="../../widgets/wall_pages.py" line="205"/>
         <source>Work in progress</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="349"/>
+        <location filename="../../widgets/wall_pages.py" line="206"/>
         <source>Bottleneck</source>
         <translation>瓶颈</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="360"/>
-        <location filename="../../widgets/wall_pages.py" line="401"/>
-        <location filename="../../widgets/wall_pages.py" line="541"/>
+        <location filename="../../widgets/wall_pages.py" line="226"/>
+        <location filename="../../widgets/wall_pages.py" line="291"/>
         <source>Waiting for the first report…</source>
         <translation>正在等待第一份报告…</translation>
     </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="376"/>
-        <source>Stage</source>
-        <translation>阶段</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="377"/>
-        <source>■ wait</source>
-        <translation>■ 等待</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="378"/>
-        <source>■ process</source>
-        <translation>■ 处理</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="379"/>
-        <source>WIP</source>
-        <translation>在制品</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/wall_pages.py" line="403"/>
-        <source>No completed items in this window</source>
-        <translation>此时间窗口内没有已完成的工作项</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="412"/>
-        <source>{name} · %n item(s) completed</source>
+        <location filename="../../widgets/wall_pages.py" line="233"/>
+        <source>{name} · %n item(s) completed · {window}</source>
         <translation>
-            <numerusform>{name} · 已完成 %n 个工作项</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="487"/>
-        <source>+ %n more stage(s) (see the desktop app for the whole map)</source>
-        <translation>
-            <numerusform>另有 %n 个阶段未显示（完整价值流图请见桌面应用）</numerusform>
+            <numerusform>{name} · 已完成 %n 个工作项 · {window}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="510"/>
+        <location filename="../../widgets/wall_pages.py" line="260"/>
         <source>target {target}: {mark}</source>
         <translation>目标 {target}：{mark}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="530"/>
+        <location filename="../../widgets/wall_pages.py" line="280"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="565"/>
+        <location filename="../../widgets/wall_pages.py" line="315"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="570"/>
+        <location filename="../../widgets/wall_pages.py" line="320"/>
         <source>Waiting for first data…</source>
         <translation>正在等待首批数据…</translation>
     </message>

@@ -99,7 +99,7 @@ def test_main_window_every_page_in_chinese(qtbot: Any, zh: None, demo_db: Path) 
         with Store.open(f"sqlite:///{demo_db}") as store:
             allowed = data_words(store)
         seen = _walk_pages(qtbot, w, "zh_CN")
-        assert w.tabs.tabText(0) == "价值流图" and w.tabs.tabText(5) == "数据质量"
+        assert w.tabs.tabText(0) == "首页" and w.tabs.tabText(1) == "价值流图" and w.tabs.tabText(6) == "数据质量"
         for name, texts in seen.items():
             bad = [f"{where}: {t!r}" for where, t in texts if english_words(t, allowed)]
             assert bad == [], name
@@ -122,7 +122,7 @@ def test_main_window_in_english_shows_no_chinese(qtbot: Any, demo_db: Path) -> N
         for name, texts in seen.items():
             leaks = [f"{where}: {t!r}" for where, t in texts if CJK.search(t) and t != "领域"]
             assert leaks == [], name
-        assert w.tabs.tabText(0) == "Map"
+        assert w.tabs.tabText(0) == "Home" and w.tabs.tabText(1) == "Map"
     finally:
         c.shutdown()
 

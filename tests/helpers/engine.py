@@ -10,7 +10,7 @@ from typing import Any
 from data.config.model import Config
 from data.pipelines.results import PipelineStatus
 from data.records import WorkItem
-from data.report.results import LeadTimeScatter, Report, StageItem, TrendPoint
+from data.report.results import Headline, LeadTimeScatter, Report, StageItem, TrendPoint
 from data.store.store import Store
 from tests.helpers import samples
 
@@ -32,6 +32,7 @@ class FakeEngine:
         self.trend_calls = 0
         self.pipeline_calls = 0
         self.scatter_calls = 0
+        self.headline_calls: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
     def build_report(self, store: Store, config: Config, **kw: Any) -> Report:
@@ -71,6 +72,14 @@ class FakeEngine:
     def lead_time_scatter(self, store: Store, config: Config, **kw: Any) -> LeadTimeScatter:
         self.scatter_calls += 1
         return samples.scatter(name=kw.get("stream") or "All teams")
+
+    def headline(self, store: Store, config: Config, **kw: Any) -> Headline:
+        with self._lock:
+            self.headline_calls.append(kw)
+        defs = kw.get("definitions")
+        return samples.headline(
+            kw["baseline_from"], kw["baseline_to"], kw["now_to"], kw.get("as_of"), dora=defs.dora if defs else "2023"
+        )
 
 
 def fake_demo(store: Store) -> None:

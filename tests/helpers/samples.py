@@ -5,15 +5,19 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+from data.i18n import gettext_
 from data.pipelines.results import PipelineStatus
 from data.report.results import (
     DeliveryResult,
     DoraResult,
+    Headline,
+    HeadlineFigure,
     LeadTimeScatter,
     Report,
     StageItem,
     StageResult,
     StreamResult,
+    Target,
     TrendPoint,
 )
 
@@ -250,4 +254,60 @@ def bank_stream() -> StreamResult:
         stages=stages,
         lead_time_mean_h=756.0,
         stage_time_mean_h=753.6,
+    )
+
+
+def headline(
+    baseline_from: datetime = WINDOW_TO - timedelta(weeks=26),
+    baseline_to: datetime = WINDOW_TO - timedelta(weeks=22),
+    now_to: datetime = WINDOW_TO,
+    as_of: datetime | None = None,
+    *,
+    dora: str = "2023",
+) -> Headline:
+    """The bank's story, hand-built: lead time 60 → 15 days, monthly → weekly releases, 100 % success.
+
+    The reasons for missing values are translated as the engine's are (gettext, when built)."""
+    weeks = tuple(baseline_from + timedelta(weeks=i) for i in range(round((now_to - baseline_from).days / 7)))
+    n = len(weeks)
+
+    def fall(start: float, end: float) -> tuple[float | None, ...]:
+        return tuple(None if i % 9 == 3 else start + (end - start) * i / max(1, n - 1) for i in range(n))
+
+    tier = Target("tier", tier="high")
+    no_gap = gettext_("no gap between two releases of one repository ended in the period")
+    no_incident = gettext_("no resolved incident linked to a deployment of the period")
+    recovery = "time_to_restore" if dora == "2021" else "recovery_time"
+    figures = (
+        HeadlineFigure("requirement_lead_time", "hours", True, 60 * 24.0, 15 * 24.0,
+                       Target("max", 168.0, source="config"), False, False, weekly=fall(1440, 360)),
+        HeadlineFigure("delivery_time", "hours", True, 45 * 24.0, 13 * 24.0,
+                       Target("max", 168.0, source="config"), False, False, weekly=fall(1080, 312)),
+        HeadlineFigure("release_gap", "days", True, None, 7.0, Target("max", 7.0), True, None,
+                       weekly=fall(28, 7), baseline_reason=no_gap),
+        HeadlineFigure("releases_per_week", "per_week", False, 0.75, 3.0, Target("min", 1.0), True, False,
+                       weekly=fall(1, 3)),
+        HeadlineFigure("production_deployment_success_rate", "share", False, 1.0, 1.0,
+                       Target("min", 1.0, source="config"), True, True, weekly=fall(0.5, 1.0)),
+        HeadlineFigure("deployment_frequency", "days_per_week", False, 1.0, 3.0, tier, True, True, "high", "high",
+                       weekly=fall(1, 3)),
+        HeadlineFigure("lead_time_for_changes", "hours", True, 37 * 24.0, 9.3 * 24.0, tier, False, False, "low",
+                       "medium", weekly=fall(900, 220)),
+        HeadlineFigure("change_failure_rate", "share", True, 1 / 3, 1 / 12, tier, True, False, "low", "high",
+                       weekly=fall(0.3, 0.08)),
+        HeadlineFigure(recovery, "hours", True, 11.0, None, tier, None, True, "high", None,
+                       weekly=fall(11, 3), now_reason=no_incident),
+    )  # fmt: skip
+    length = baseline_to - baseline_from
+    return Headline(
+        baseline_from=baseline_from,
+        baseline_to=baseline_to,
+        now_from=now_to - length,
+        now_to=now_to,
+        as_of=as_of or now_to,
+        stream="All teams",
+        definitions={"median": "interpolated", "dora": dora, "calendar": "calendar"},
+        figures=figures,
+        week_starts=weeks,
+        demo=True,
     )
