@@ -149,8 +149,16 @@ def report_html(report: Report | None, *, title: str | None = None, note: str = 
     return "".join(parts)
 
 
-def write_pdf(path: Path, report: Report | None, pages: Sequence[tuple[str, QWidget]], *, note: str = "") -> int:
-    """Write the report PDF: a summary page, then one page per ``(caption, widget)``; returns pages."""
+def write_pdf(
+    path: Path,
+    report: Report | None,
+    pages: Sequence[tuple[str, QWidget]],
+    *,
+    note: str = "",
+    sections: Sequence[str] = (),
+) -> int:
+    """Write the report PDF: a summary page, a page per HTML ``sections`` entry (escaped by its maker, e.g. the
+    future-state scenarios), then one page per ``(caption, widget)``; returns pages."""
     writer = QPdfWriter(str(path))
     writer.setTitle(translate("Export", "Flowdeck report"))
     writer.setCreator("Flowdeck")
@@ -170,6 +178,11 @@ def write_pdf(path: Path, report: Report | None, pages: Sequence[tuple[str, QWid
         doc.setPageSize(QSizeF(page.width(), page.height()))
         doc.setTextWidth(page.width())
         doc.drawContents(painter, page)
+        for section in sections:
+            writer.newPage()
+            count += 1
+            doc.setHtml(section)
+            doc.drawContents(painter, page)
         for caption, widget in pages:
             writer.newPage()
             count += 1

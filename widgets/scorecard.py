@@ -177,7 +177,13 @@ class Scorecard(QWidget):
         layout.addWidget(self.caption)
         row = QHBoxLayout()
         row.addWidget(self._dora, 1)
-        row.addWidget(self._delivery, 1)
+        #: The target forecast, in words, under the targets (set by the app: :meth:`set_target_forecast`).
+        self.target_forecast = _label("")
+        self.target_forecast.setVisible(False)
+        targets = QVBoxLayout()
+        targets.addWidget(self._delivery)
+        targets.addWidget(self.target_forecast)
+        row.addLayout(targets, 1)
         layout.addLayout(row)
         layout.addStretch(1)
         self.rows: list[ScoreRow] = []
@@ -232,6 +238,11 @@ class Scorecard(QWidget):
                 self._delivery_grid.addWidget(_label(r.note), 2 * i + 1, 1, 1, 2)
         for grid in (self._dora_grid, self._delivery_grid):
             grid.setColumnStretch(1, 1)
+
+    def set_target_forecast(self, text: str) -> None:
+        """The chance of meeting the lead-time target, as a sentence (empty: hidden)."""
+        self.target_forecast.setText(text)
+        self.target_forecast.setVisible(bool(text))
 
     def texts(self) -> list[str]:
         """Every string shown (for tests and the PDF report)."""

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from data.config.model import Config, Definitions
 from data.pipelines.results import PipelineStatus
 from data.report.results import Report, StageItem, TrendPoint
 from data.store.store import Store
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from data.metrics.forecast import ForecastResult, TargetProbability
+    from data.metrics.whatif import WhatIfBase
 
 __all__ = ["Engine", "ModuleEngine", "StoreInfo", "data_span"]
 
@@ -64,6 +71,19 @@ class Engine(Protocol):
     ) -> tuple[StageItem, ...]:
         """The items behind one stage (``data.report.build.stage_details``)."""
 
+    def what_if_base(self, store: Store, config: Config, **kw: Any) -> WhatIfBase:
+        """The per-item times a what-if scenario is applied to (``data.report.build.what_if_base``;
+        the arguments of :meth:`build_report`)."""
+
+    def forecast(self, store: Store, config: Config, **kw: Any) -> ForecastResult:
+        """A Monte Carlo forecast (``data.forecasts.forecast``: ``items=`` or ``by=``, ``as_of``, ``stream``, …)."""
+
+    def forecast_outcomes(self, store: Store, config: Config, **kw: Any) -> npt.NDArray[np.int64] | None:
+        """The runs behind :meth:`forecast` with the same arguments (``data.forecasts.forecast_outcomes``)."""
+
+    def target_forecast(self, store: Store, config: Config, **kw: Any) -> TargetProbability:
+        """The chance that an item starting now meets the target (``data.forecasts.target_forecast``)."""
+
 
 class ModuleEngine:
     """The real engine: :mod:`data.report`'s builders, imported on first use (on a worker thread)."""
@@ -91,6 +111,30 @@ class ModuleEngine:
         from data.report.build import stage_details
 
         return stage_details(store, config, **kw)
+
+    def what_if_base(self, store: Store, config: Config, **kw: Any) -> WhatIfBase:
+        """:func:`data.report.build.what_if_base`: computed once per selection, projected as the user types."""
+        from data.report.build import what_if_base
+
+        return what_if_base(store, config, **kw)
+
+    def forecast(self, store: Store, config: Config, **kw: Any) -> ForecastResult:
+        """:func:`data.forecasts.forecast`."""
+        from data.forecasts import forecast
+
+        return forecast(store, config, **kw)
+
+    def forecast_outcomes(self, store: Store, config: Config, **kw: Any) -> npt.NDArray[np.int64] | None:
+        """:func:`data.forecasts.forecast_outcomes`."""
+        from data.forecasts import forecast_outcomes
+
+        return forecast_outcomes(store, config, **kw)
+
+    def target_forecast(self, store: Store, config: Config, **kw: Any) -> TargetProbability:
+        """:func:`data.forecasts.target_forecast`."""
+        from data.forecasts import target_forecast
+
+        return target_forecast(store, config, **kw)
 
 
 @dataclass(frozen=True)

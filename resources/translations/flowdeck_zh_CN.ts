@@ -168,7 +168,7 @@
     <name>Export</name>
     <message>
         <location filename="../../app/documents.py" line="78"/>
-        <location filename="../../app/documents.py" line="155"/>
+        <location filename="../../app/documents.py" line="163"/>
         <source>Flowdeck report</source>
         <extracomment>First characters that make Excel/LibreOffice evaluate a cell (OWASP CSV injection), plus tab/CR.</extracomment>
         <translation>Flowdeck 报告</translation>
@@ -240,6 +240,131 @@
     </message>
 </context>
 <context>
+    <name>ForecastPanel</name>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="67"/>
+        <source>ddd d MMM yyyy</source>
+        <extracomment>The largest number of items the panel asks about (the CLI allows more; a screen needs no more). How long typing may pause before the forecast is asked for (ms): one computation per pause. Bars in a histogram at most (a count spread over hundreds of values is binned). A forecast as the panel reads it: ``stream``, ``weeks``, ``history_days``, ``history_from``, ``history_to``, ``working_days``, ``runs``, ``start``, ``items``, ``by``, ``p50``, ``p85``, ``p95`` and ``reason`` — the fields of ``data.metrics.forecast.ForecastResult``, which widgets do not import (the layer rule).</extracomment>
+        <translation>yyyy年M月d日 ddd</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="86"/>
+        <source>at least {n}</source>
+        <translation>至少 {n} 项</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="100"/>
+        <source>Computed when this page is shown.</source>
+        <translation>显示本页时计算。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="105"/>
+        <source>Number of items to forecast</source>
+        <translation>要预测的工作项数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="109"/>
+        <source>Date to count the items done by</source>
+        <translation>统计完成工作项的截止日期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="117"/>
+        <source>Items:</source>
+        <translation>工作项数：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="120"/>
+        <source>Done by:</source>
+        <translation>截止日期：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="127"/>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="129"/>
+        <source>{p} likely</source>
+        <translation>{p} 可能性</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="148"/>
+        <source>days from today (day 1 is today)</source>
+        <translation>自今天起的天数（第 1 天为今天）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="149"/>
+        <source>items done</source>
+        <translation>完成的工作项</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="158"/>
+        <source>Bars: the share of the runs ending there. Lines: 50 % (green), 85 % (orange) and 95 % (red) likely.</source>
+        <translation>柱：在该处结束的模拟次数占比。线：50 %（绿）、85 %（橙）和 95 %（红）可能性。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="191"/>
+        <source>% of runs</source>
+        <translation>模拟次数占比（%）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="270"/>
+        <source>working days</source>
+        <translation>个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="270"/>
+        <source>days</source>
+        <translation>天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="274"/>
+        <source>{stream}: from the daily throughput of the last {weeks} weeks ({days} {unit} with data, {first} to {last}), {runs} runs. Day 1 is {start}.</source>
+        <translation>{stream}：基于最近 {weeks} 周的每日吞吐量（{days} {unit}有数据，{first} 至 {last}），模拟 {runs} 次。第 1 天为 {start}。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/forecast_panel.py" line="291"/>
+        <source>The %n item(s) in progress now are done by</source>
+        <translation>
+            <numerusform>当前在制的 %n 个工作项完成于</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="293"/>
+        <source>No item is in progress now</source>
+        <translation>当前没有在制的工作项</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/forecast_panel.py" line="295"/>
+        <source>%n item(s) more are done by</source>
+        <translation>
+            <numerusform>再完成 %n 个工作项的日期</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="297"/>
+        <source>Items done from {start} to {by}</source>
+        <translation>{start} 至 {by} 完成的工作项</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="308"/>
+        <source>Not forecast: {reason}</source>
+        <translation>未预测：{reason}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/forecast_panel.py" line="310"/>
+        <source>Days to finish %n item(s)</source>
+        <translation>
+            <numerusform>完成 %n 个工作项所需天数</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="313"/>
+        <source>Items done by {by}</source>
+        <translation>截至 {by} 完成的工作项</translation>
+    </message>
+</context>
+<context>
     <name>Format</name>
     <message>
         <location filename="../../widgets/format.py" line="46"/>
@@ -297,263 +422,591 @@
     </message>
 </context>
 <context>
+    <name>FuturePages</name>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="99"/>
+        <source>Chance of meeting the {days}-day target: not forecast: {reason}</source>
+        <translation>达成 {days} 天目标的概率：未预测：{reason}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/main_window/future_pages.py" line="102"/>
+        <source>Chance that an item starting today is done within {days} days: {chance} (each stage&apos;s time drawn from %n item(s) completed in the last {weeks} weeks).</source>
+        <translation>
+            <numerusform>今天开始的工作项在 {days} 天内完成的概率：{chance}（各阶段时间抽样自最近 {weeks} 周完成的 %n 个工作项）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="164"/>
+        <location filename="../../app/main_window/future_pages.py" line="481"/>
+        <source>Future state</source>
+        <extracomment>Weeks of throughput history the forecasts use (``data.metrics.forecast.DEFAULT_WEEKS``). The projection on screen, and how long the last one took on the GUI thread (ms). Factors asked for before the map&apos;s stages were known (``--what-if``).</extracomment>
+        <translation>未来状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="165"/>
+        <source>Forecast</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="184"/>
+        <source>No completed items in this window</source>
+        <translation>此时间段内没有已完成的工作项</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="216"/>
+        <source>Reading the items behind the map…</source>
+        <translation>正在读取价值流图背后的工作项…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/main_window/future_pages.py" line="225"/>
+        <source>%n completed item(s) read in {ms} ms; each change is projected on them as you type.</source>
+        <translation>
+            <numerusform>已在 {ms} 毫秒内读取 %n 个已完成工作项；输入时每次修改都会基于它们重新推算。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="243"/>
+        <location filename="../../app/main_window/future_pages.py" line="367"/>
+        <source>Could not compute: {message}</source>
+        <translation>无法计算：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="294"/>
+        <source>Not on this stream&apos;s map, left out: {parts}</source>
+        <translation>不在此价值流图上，已忽略：{parts}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="305"/>
+        <source>Nothing was saved: {message}</source>
+        <translation>未保存任何内容：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="319"/>
+        <source>Scenario {name} saved in {path}.</source>
+        <translation>情景 {name} 已保存到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="331"/>
+        <source>Scenario {name} deleted from {path}.</source>
+        <translation>情景 {name} 已从 {path} 删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="350"/>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="384"/>
+        <source>Computed in {ms} ms.</source>
+        <translation>计算耗时 {ms} 毫秒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="402"/>
+        <source>Target forecast: could not compute: {message}</source>
+        <translation>目标预测：无法计算：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="420"/>
+        <source>On screen (not saved)</source>
+        <translation>当前屏幕（未保存）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="429"/>
+        <source>Future state of {stream}</source>
+        <translation>{stream} 的未来状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="430"/>
+        <source>Each stage&apos;s wait and process time scaled by the factors shown (0 removes it, 1 keeps it), projected over the items completed in the window. Target: {days} days.</source>
+        <translation>各阶段的等待时间和处理时间按所示系数缩放（0 表示去掉，1 表示保持），基于时间段内已完成的工作项推算。目标：{days} 天。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="436"/>
+        <source>Scenario</source>
+        <translation>情景</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="437"/>
+        <source>Factors</source>
+        <translation>系数</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="438"/>
+        <source>Lead time (median)</source>
+        <translation>前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="439"/>
+        <source>Lead time (p85)</source>
+        <translation>前置时间（p85）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="440"/>
+        <source>Flow efficiency</source>
+        <translation>流动效率</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="441"/>
+        <source>Within target</source>
+        <translation>达标比例</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="446"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="467"/>
+        <source>Not modelled per item (pipeline stages, measured per run): {parts}. Their factors change no lead time.</source>
+        <translation>未按工作项建模（流水线阶段按运行计量）：{parts}。其系数不改变任何前置时间。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/main_window/future_pages.py" line="473"/>
+        <source>Projected over %n completed item(s).</source>
+        <translation>
+            <numerusform>基于 %n 个已完成工作项推算。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FutureState</name>
+    <message>
+        <location filename="../../widgets/future_state.py" line="77"/>
+        <location filename="../../widgets/future_state.py" line="78"/>
+        <source>{0} pt</source>
+        <extracomment>The largest factor the page offers (the config accepts the same range for a saved scenario). Slider positions per unit of factor: 0.01 steps.</extracomment>
+        <translation>{0} 个百分点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="99"/>
+        <source>wait</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="99"/>
+        <source>process</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="100"/>
+        <source>{stage} {part}: 0 removes it, 1 keeps it, 2 doubles it</source>
+        <translation>{stage} {part}：0 表示去掉，1 表示保持，2 表示加倍</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="164"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="165"/>
+        <source>Wait</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="167"/>
+        <source>Process</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="178"/>
+        <source>{stage} (per run)</source>
+        <translation>{stage}（按运行）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="180"/>
+        <source>{stage} (deployments)</source>
+        <translation>{stage}（部署）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="183"/>
+        <source>A pipeline stage is measured per run, not per item: its factor changes the map, not the projected lead time.</source>
+        <translation>流水线阶段按运行计量，而不是按工作项：其系数只改变价值流图，不改变推算的前置时间。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="269"/>
+        <location filename="../../widgets/future_state.py" line="354"/>
+        <location filename="../../widgets/future_state.py" line="357"/>
+        <source>Computed when this page is shown.</source>
+        <translation>显示本页时计算。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="277"/>
+        <source>Scenario name</source>
+        <translation>情景名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="279"/>
+        <source>Save scenario</source>
+        <translation>保存情景</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="280"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="281"/>
+        <source>Reset to now</source>
+        <translation>恢复为当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="286"/>
+        <source>Scenario:</source>
+        <translation>情景：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="297"/>
+        <source>Drag a slider or type a factor from 0 to 2 for each stage&apos;s wait and process time: 0 removes it, 0.5 halves it, 1 keeps it.</source>
+        <translation>拖动滑块或输入 0 到 2 之间的系数，调整各阶段的等待时间和处理时间：0 表示去掉，0.5 表示减半，1 表示保持。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="311"/>
+        <location filename="../../widgets/future_state.py" line="355"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="312"/>
+        <location filename="../../widgets/future_state.py" line="351"/>
+        <source>Future state</source>
+        <translation>未来状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="313"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="353"/>
+        <source>Future-state value-stream map</source>
+        <translation>未来状态价值流图</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="392"/>
+        <source>(not saved)</source>
+        <translation>（未保存）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="409"/>
+        <source>Type a name for the scenario first.</source>
+        <translation>请先输入情景名称。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="426"/>
+        <source>Lead time (median)</source>
+        <translation>前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="427"/>
+        <source>Lead time (p85)</source>
+        <translation>前置时间（p85）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="428"/>
+        <source>Flow efficiency</source>
+        <translation>流动效率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="430"/>
+        <source>Items within {days} days</source>
+        <translation>{days} 天内完成的工作项</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/future_state.py" line="470"/>
+        <source>Projected over the %n item(s) completed in the window.</source>
+        <translation>
+            <numerusform>基于时间段内已完成的 %n 个工作项推算。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="476"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="478"/>
+        <source>⚠ Not modelled per item: {stages}. A pipeline stage is measured per run, so its factor changes the map&apos;s boxes but no item&apos;s lead time in the figures above.</source>
+        <translation>⚠ 未按工作项建模：{stages}。流水线阶段按运行计量，因此其系数只改变价值流图中的方框，不改变上面数字中任何工作项的前置时间。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="485"/>
+        <source>No completed items in this window</source>
+        <translation>此时间段内没有已完成的工作项</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window/pages.py" line="37"/>
+        <location filename="../../app/main_window/pages.py" line="46"/>
         <source>Map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="38"/>
+        <location filename="../../app/main_window/pages.py" line="47"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="39"/>
+        <location filename="../../app/main_window/pages.py" line="48"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="40"/>
+        <location filename="../../app/main_window/pages.py" line="49"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="41"/>
+        <location filename="../../app/main_window/pages.py" line="50"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="42"/>
+        <location filename="../../app/main_window/pages.py" line="51"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="43"/>
+        <location filename="../../app/main_window/pages.py" line="52"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="44"/>
+        <location filename="../../app/main_window/pages.py" line="53"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="53"/>
-        <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
-        <extracomment>Pages computed only while shown (app.main_window.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
-        <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
+        <location filename="../../app/main_window/pages.py" line="54"/>
+        <source>Future state</source>
+        <translation>未来状态</translation>
     </message>
     <message>
         <location filename="../../app/main_window/pages.py" line="55"/>
+        <source>Forecast</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/pages.py" line="66"/>
+        <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases, Future state, Forecast</source>
+        <extracomment>Pages computed only while shown (app.main_window.trust_pages). The future-state map and the forecasts, also computed while shown (app.main_window.future_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
+        <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布、未来状态、预测</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/pages.py" line="71"/>
         <source>Range: 2, 4, 13, 26 weeks, quarter to date, custom</source>
         <translation>时间范围：2、4、13、26 周，本季度至今，自定义</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="57"/>
+        <location filename="../../app/main_window/pages.py" line="73"/>
         <source>Left / Right, Home / End</source>
         <translation>左 / 右，Home / End</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="58"/>
+        <location filename="../../app/main_window/pages.py" line="74"/>
         <source>Move between stages on the map</source>
         <translation>在价值流图的阶段之间移动</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="61"/>
+        <location filename="../../app/main_window/pages.py" line="77"/>
         <source>Enter or Space</source>
         <translation>Enter 或空格</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="62"/>
+        <location filename="../../app/main_window/pages.py" line="78"/>
         <source>Open the items behind the selected stage</source>
         <translation>打开所选阶段背后的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="64"/>
+        <location filename="../../app/main_window/pages.py" line="80"/>
         <source>Sync every source now (Esc or the status bar&apos;s Cancel stops it)</source>
         <translation>立即同步所有数据源（Esc 或状态栏的“取消”可停止）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="65"/>
+        <location filename="../../app/main_window/pages.py" line="81"/>
         <source>Recompute now</source>
         <translation>立即重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="66"/>
+        <location filename="../../app/main_window/pages.py" line="82"/>
         <source>Export the current page as PNG</source>
         <translation>将当前页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="67"/>
+        <location filename="../../app/main_window/pages.py" line="83"/>
         <source>Export the dashboard as a PDF report</source>
         <translation>将仪表盘导出为 PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="68"/>
+        <location filename="../../app/main_window/pages.py" line="84"/>
         <source>Export the selected stage&apos;s items as CSV</source>
         <translation>将所选阶段的工作项导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="69"/>
+        <location filename="../../app/main_window/pages.py" line="85"/>
         <source>Switch between light and dark theme</source>
         <translation>在浅色与深色主题之间切换</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="70"/>
+        <location filename="../../app/main_window/pages.py" line="86"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="71"/>
-        <location filename="../../app/main_window/window.py" line="196"/>
+        <location filename="../../app/main_window/pages.py" line="87"/>
+        <location filename="../../app/main_window/window.py" line="200"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="86"/>
+        <location filename="../../app/main_window/pages.py" line="146"/>
+        <source>Future state…</source>
+        <translation>未来状态…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/window.py" line="88"/>
         <source>Flowdeck</source>
         <extracomment>Opens the Sources dialog (called with the window).</extracomment>
         <translation>Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="94"/>
+        <location filename="../../app/main_window/window.py" line="96"/>
         <source>Add a source…</source>
         <translation>添加数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="124"/>
+        <location filename="../../app/main_window/pages.py" line="140"/>
         <source>Click a stage (or select it with the arrow keys and press Enter) to see its items.</source>
         <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="139"/>
+        <location filename="../../app/main_window/window.py" line="143"/>
         <source>Starting…</source>
         <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="179"/>
-        <location filename="../../app/main_window/window.py" line="185"/>
-        <location filename="../../app/main_window/window.py" line="191"/>
-        <location filename="../../app/main_window/window.py" line="196"/>
+        <location filename="../../app/main_window/window.py" line="183"/>
+        <location filename="../../app/main_window/window.py" line="189"/>
+        <location filename="../../app/main_window/window.py" line="195"/>
+        <location filename="../../app/main_window/window.py" line="200"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="180"/>
+        <location filename="../../app/main_window/window.py" line="184"/>
         <source>Export current page as PNG…</source>
         <translation>将当前页面导出为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="186"/>
+        <location filename="../../app/main_window/window.py" line="190"/>
         <source>Export report as PDF…</source>
         <translation>将报告导出为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="192"/>
+        <location filename="../../app/main_window/window.py" line="196"/>
         <source>Export selected stage&apos;s items as CSV…</source>
         <translation>将所选阶段的工作项导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="199"/>
-        <location filename="../../app/main_window/window.py" line="201"/>
         <location filename="../../app/main_window/window.py" line="203"/>
+        <location filename="../../app/main_window/window.py" line="208"/>
+        <location filename="../../app/main_window/window.py" line="210"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="201"/>
+        <location filename="../../app/main_window/window.py" line="208"/>
         <source>Recompute</source>
         <translation>重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="203"/>
+        <location filename="../../app/main_window/window.py" line="210"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="207"/>
+        <location filename="../../app/main_window/window.py" line="214"/>
         <source>&amp;Range</source>
         <translation>时间范围(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="210"/>
-        <location filename="../../app/main_window/window.py" line="212"/>
+        <location filename="../../app/main_window/window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="219"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="210"/>
-        <location filename="../../app/main_window/window.py" line="226"/>
+        <location filename="../../app/main_window/window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="233"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="217"/>
-        <location filename="../../app/main_window/window.py" line="219"/>
+        <location filename="../../app/main_window/window.py" line="224"/>
+        <location filename="../../app/main_window/window.py" line="226"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="28"/>
-        <location filename="../../app/main_window/window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="224"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="51"/>
-        <location filename="../../app/main_window/window.py" line="219"/>
+        <location filename="../../app/main_window/window.py" line="226"/>
         <source>About Flowdeck</source>
         <translation>关于 Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="263"/>
+        <location filename="../../app/main_window/window.py" line="270"/>
         <source>demo data ends {end}: &apos;now&apos; is that moment</source>
         <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="270"/>
+        <location filename="../../app/main_window/window.py" line="277"/>
         <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
         <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="281"/>
+        <location filename="../../app/main_window/window.py" line="288"/>
         <source>Demo data: {url}</source>
         <translation>演示数据：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="281"/>
+        <location filename="../../app/main_window/window.py" line="288"/>
         <source>Store: {url}</source>
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="157"/>
+        <location filename="../../app/main_window/pages.py" line="179"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="298"/>
+        <location filename="../../app/main_window/window.py" line="305"/>
         <source>{start} – {end} · as of {as_of} · demo data</source>
         <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="300"/>
+        <location filename="../../app/main_window/window.py" line="307"/>
         <source>{start} – {end} · as of {as_of}</source>
         <translation>{start} – {end} · 截至 {as_of}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="314"/>
+        <location filename="../../app/main_window/window.py" line="321"/>
         <source>{source}: answering again</source>
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="163"/>
+        <location filename="../../app/main_window/pages.py" line="185"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="326"/>
+        <location filename="../../app/main_window/window.py" line="333"/>
         <source>Working-time calendar not available: {reason}</source>
         <translation>工作时间日历不可用：{reason}</translation>
     </message>
@@ -575,63 +1028,63 @@ A value-stream dashboard over your CI and ticket systems.</source>
 基于 CI 与工单系统的价值流仪表盘。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="77"/>
+        <location filename="../../app/main_window/exports.py" line="85"/>
         <source>Demo data: synthetic, not real.</source>
         <translation>演示数据：虚构，非真实数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="94"/>
+        <location filename="../../app/main_window/exports.py" line="103"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="99"/>
+        <location filename="../../app/main_window/exports.py" line="108"/>
         <source>Export page as PNG</source>
         <translation>将页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="108"/>
+        <location filename="../../app/main_window/exports.py" line="117"/>
         <source>Export report as PDF</source>
         <translation>将报告导出为 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="123"/>
+        <location filename="../../app/main_window/exports.py" line="132"/>
         <source>Export stage items as CSV</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="78"/>
+        <location filename="../../app/main_window/pages.py" line="94"/>
         <source>%n work item(s)</source>
         <translation>
             <numerusform>%n 个工作项</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="80"/>
+        <location filename="../../app/main_window/pages.py" line="96"/>
         <source>%n change(s)</source>
         <translation>
             <numerusform>%n 个变更</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="82"/>
+        <location filename="../../app/main_window/pages.py" line="98"/>
         <source>%n deployment(s)</source>
         <translation>
             <numerusform>%n 次部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="91"/>
+        <location filename="../../app/main_window/pages.py" line="107"/>
         <source>Note: {calendar}.</source>
         <translation>注意：{calendar}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="94"/>
+        <location filename="../../app/main_window/pages.py" line="110"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="97"/>
+        <location filename="../../app/main_window/pages.py" line="113"/>
         <source>Excluded by decision: {listed}.</source>
         <translation>已按决定排除：{listed}。</translation>
     </message>
@@ -646,7 +1099,7 @@ A value-stream dashboard over your CI and ticket systems.</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="222"/>
+        <location filename="../../app/main_window/window.py" line="229"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
@@ -1384,22 +1837,23 @@ Shipped by {pipeline}</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="198"/>
+        <location filename="../../widgets/scorecard.py" line="204"/>
         <source>No data</source>
+        <extracomment>The target forecast, in words, under the targets (set by the app: :meth:`set_target_forecast`).</extracomment>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="203"/>
+        <location filename="../../widgets/scorecard.py" line="209"/>
         <source>DORA {year} definitions · median {median} · production deployments only</source>
         <translation>DORA {year} 定义 · 中位数：{median} · 仅统计生产部署</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="205"/>
+        <location filename="../../widgets/scorecard.py" line="211"/>
         <source>interpolated</source>
         <translation>插值</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="223"/>
+        <location filename="../../widgets/scorecard.py" line="229"/>
         <source>{mark} (target {target})</source>
         <translation>{mark}（目标 {target}）</translation>
     </message>
@@ -1407,42 +1861,42 @@ Shipped by {pipeline}</source>
 <context>
     <name>SourcesController</name>
     <message>
-        <location filename="../../app/sources_controller.py" line="173"/>
+        <location filename="../../app/controllers/sources.py" line="173"/>
         <source>Saved {name} to {path}.</source>
         <translation>已将 {name} 保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="179"/>
+        <location filename="../../app/controllers/sources.py" line="179"/>
         <source> The token is in the OS keyring.</source>
         <translation>令牌已保存在操作系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="183"/>
+        <location filename="../../app/controllers/sources.py" line="183"/>
         <source> The token was NOT stored: {error}</source>
         <translation>令牌未保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="212"/>
+        <location filename="../../app/controllers/sources.py" line="212"/>
         <source>Removed {name} from {path}.</source>
         <translation>已从 {path} 中删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="215"/>
+        <location filename="../../app/controllers/sources.py" line="215"/>
         <source> Its keyring token was removed.</source>
         <translation>其密钥环中的令牌已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="256"/>
+        <location filename="../../app/controllers/sources.py" line="256"/>
         <source> Its keyring token moved from {old} to {new}.</source>
         <translation>其密钥环中的令牌已从 {old} 移到 {new}。</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="260"/>
+        <location filename="../../app/controllers/sources.py" line="260"/>
         <source> The token was NOT moved: {error}</source>
         <translation>令牌未移动：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/sources_controller.py" line="273"/>
+        <location filename="../../app/controllers/sources.py" line="273"/>
         <source> {old_env} is set in the environment, but the renamed source reads {new_env}.</source>
         <translation>环境变量中设置了 {old_env}，但重命名后的数据源读取的是 {new_env}。</translation>
     </message>
@@ -1499,8 +1953,8 @@ Shipped by {pipeline}</source>
         <translation>上次错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="129"/>
-        <location filename="../../widgets/sources_dialog.py" line="84"/>
+        <location filename="../../widgets/source_form.py" line="131"/>
+        <location filename="../../widgets/sources_dialog.py" line="83"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
@@ -1515,8 +1969,8 @@ Shipped by {pipeline}</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="201"/>
-        <location filename="../../widgets/sources_dialog.py" line="108"/>
+        <location filename="../../widgets/source_form.py" line="209"/>
+        <location filename="../../widgets/sources_dialog.py" line="107"/>
         <source>New source</source>
         <translation>新数据源</translation>
     </message>
@@ -1566,138 +2020,138 @@ Shipped by {pipeline}</source>
         <translation>PAY, OPS（GitLab：group/project 或数字 ID）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="93"/>
+        <location filename="../../widgets/source_form.py" line="95"/>
         <source>First sync reads back (days)</source>
         <translation>首次同步回溯天数</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="95"/>
+        <location filename="../../widgets/source_form.py" line="97"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="96"/>
+        <location filename="../../widgets/source_form.py" line="98"/>
         <source>Jenkins user / Jira Cloud e-mail (Data Center: empty)</source>
         <translation>Jenkins 用户 / Jira Cloud 邮箱（Data Center：留空）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="99"/>
+        <location filename="../../widgets/source_form.py" line="101"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="100"/>
+        <location filename="../../widgets/source_form.py" line="102"/>
         <source>globs over full job names, e.g. mobile/*; empty: all</source>
         <translation>匹配完整任务名的通配符，如 mobile/*；留空表示全部</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="102"/>
+        <location filename="../../widgets/source_form.py" line="104"/>
         <source>Deployment pattern</source>
         <translation>部署匹配模式</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="104"/>
+        <location filename="../../widgets/source_form.py" line="106"/>
         <source>JQL</source>
         <translation>JQL</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="105"/>
+        <location filename="../../widgets/source_form.py" line="107"/>
         <source>type in (Story, Bug)  (no ORDER BY)</source>
         <translation>type in (Story, Bug)（不要写 ORDER BY）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="107"/>
+        <location filename="../../widgets/source_form.py" line="109"/>
         <source>Incident types</source>
         <translation>故障类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="109"/>
+        <location filename="../../widgets/source_form.py" line="111"/>
         <source>Time zone</source>
         <translation>时区</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="110"/>
+        <location filename="../../widgets/source_form.py" line="112"/>
         <source>Asia/Shanghai (feeds whose times carry no zone)</source>
         <translation>Asia/Shanghai（用于不带时区的时间）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="112"/>
+        <location filename="../../widgets/source_form.py" line="114"/>
         <source>Sync interval (s)</source>
         <translation>同步间隔（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="113"/>
+        <location filename="../../widgets/source_form.py" line="115"/>
         <source>Timeout (s)</source>
         <translation>超时（秒）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="114"/>
+        <location filename="../../widgets/source_form.py" line="116"/>
         <source>company CA bundle (PEM)</source>
         <translation>公司 CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="115"/>
+        <location filename="../../widgets/source_form.py" line="117"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="123"/>
+        <location filename="../../widgets/source_form.py" line="125"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="124"/>
+        <location filename="../../widgets/source_form.py" line="126"/>
         <source>Proxy</source>
         <translation>代理</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="125"/>
+        <location filename="../../widgets/source_form.py" line="127"/>
         <source>Trust the operating system&apos;s certificate store</source>
         <translation>信任操作系统的证书库</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="127"/>
+        <location filename="../../widgets/source_form.py" line="129"/>
         <source>System trust</source>
         <translation>系统信任</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="152"/>
+        <location filename="../../widgets/source_form.py" line="153"/>
         <source>CA bundle (PEM)</source>
         <translation>CA 证书包（PEM）</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="154"/>
+        <location filename="../../widgets/source_form.py" line="155"/>
         <source>PEM files (*.pem *.crt *.cer);;All (*)</source>
         <translation>PEM 文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="170"/>
+        <location filename="../../widgets/source_form.py" line="171"/>
         <source>no OS keyring: not stored here</source>
         <translation>没有操作系统密钥环：不在此处保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="172"/>
+        <location filename="../../widgets/source_form.py" line="173"/>
         <source>Set the environment variable {env} for Flowdeck instead (never a file).</source>
         <translation>请改为给 Flowdeck 设置环境变量 {env}（切勿写入文件）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="179"/>
+        <location filename="../../widgets/source_form.py" line="180"/>
         <source>leave empty to keep the stored token</source>
         <translation>留空则保留已保存的令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="181"/>
+        <location filename="../../widgets/source_form.py" line="182"/>
         <source>API token</source>
         <translation>API 令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/source_form.py" line="184"/>
+        <location filename="../../widgets/source_form.py" line="185"/>
         <source>Stored in the OS keyring; {env} in the environment wins over it.</source>
         <translation>保存在操作系统密钥环中；环境变量 {env} 优先。</translation>
     </message>
     <message>
         <location filename="../../widgets/source_form.py" line="199"/>
-        <location filename="../../widgets/sources_dialog.py" line="255"/>
+        <location filename="../../widgets/source_form.py" line="207"/>
         <source>Edit source {name}</source>
         <translation>编辑数据源 {name}</translation>
     </message>

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from app.controllers.engine import ModuleEngine
 from data.config.model import Config
 from data.config.parse import load_config
 from data.pipelines.results import PipelineStatus
@@ -71,6 +72,20 @@ class FakeEngine:
     def stage_details(self, store: Store, config: Config, **kw: Any) -> tuple[StageItem, ...]:
         (stream,) = samples.report(self.stages).streams
         return next(s.details for s in stream.stages if s.name == kw["stage"])
+
+    # The future-state base and the forecasts come from the store, as the real engine computes them
+    # (the fake report's stream has the demo config's name and stage names).
+    def what_if_base(self, store: Store, config: Config, **kw: Any) -> Any:
+        return ModuleEngine().what_if_base(store, config, **kw)
+
+    def forecast(self, store: Store, config: Config, **kw: Any) -> Any:
+        return ModuleEngine().forecast(store, config, **kw)
+
+    def forecast_outcomes(self, store: Store, config: Config, **kw: Any) -> Any:
+        return ModuleEngine().forecast_outcomes(store, config, **kw)
+
+    def target_forecast(self, store: Store, config: Config, **kw: Any) -> Any:
+        return ModuleEngine().target_forecast(store, config, **kw)
 
 
 def fake_demo(store: Store) -> None:
