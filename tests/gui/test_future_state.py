@@ -264,3 +264,23 @@ def test_the_map_page_and_the_view_menu_open_the_new_pages(qtbot: Any, window: A
     assert window.future.view.headline_texts()[("median", "future")] == "—"
     shortcuts = {a.text(): a.shortcut() for a in window.findChildren(type(window.menuBar().actions()[0]))}
     assert shortcuts["Future state"] == QKeySequence("Ctrl+9") and shortcuts["Forecast"] == QKeySequence("Ctrl+0")
+
+
+@pytest.mark.parametrize(
+    ("what_if", "said"),
+    [
+        ("Relase.wait=0.5", "stream 'All teams' has no stage named 'Relase'; stages: Analysis, Development"),
+        ("Release.wait=3", "the Future state page takes factors from 0 to 2"),
+        ("Release.queue=0", "unknown part 'queue'"),
+    ],
+)
+def test_gui_what_if_is_checked_before_any_window(tmp_path: Path, capsys: Any, what_if: str, said: str) -> None:
+    from app.cli import main
+
+    cfg = tmp_path / "flowdeck.toml"
+    cfg.write_text("", encoding="utf-8")  # the demo's stream
+    args = ["--db", f"sqlite:///{tmp_path / 'x.db'}", "--config", str(cfg), "gui", "--what-if", what_if]
+    assert main([*args, "--screenshot", str(tmp_path / "shot.png")]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+    assert not (tmp_path / "shot.png").exists() and not (tmp_path / "x.db").exists()
