@@ -236,9 +236,11 @@ def write_pdf(
     *,
     note: str = "",
     headline: Headline | None = None,
+    sections: Sequence[str] = (),
 ) -> int:
     """Write the report PDF: the summary (with the story since the baseline when ``headline`` is
-    given, on as many pages as it takes), then one page per ``(caption, widget)``; returns pages."""
+    given, on as many pages as it takes), a page per HTML ``sections`` entry (escaped by its maker,
+    e.g. the future-state scenarios), then one page per ``(caption, widget)``; returns pages."""
     writer = QPdfWriter(str(path))
     writer.setTitle(translate("Export", "Flowdeck report"))
     writer.setCreator("Flowdeck")
@@ -266,6 +268,11 @@ def write_pdf(
             painter.translate(0, -i * page.height())
             doc.drawContents(painter, QRectF(0, i * page.height(), page.width(), page.height()))
             painter.restore()
+        for section in sections:
+            writer.newPage()
+            count += 1
+            doc.setHtml(section)
+            doc.drawContents(painter, page)
         for caption, widget in pages:
             writer.newPage()
             count += 1

@@ -229,7 +229,13 @@ class Scorecard(QWidget):
         layout.addWidget(self.hint)
         row = QHBoxLayout()
         row.addWidget(self._dora, 1)
-        row.addWidget(self._delivery, 1)
+        #: The target forecast, in words, under the targets (set by the app: :meth:`set_target_forecast`).
+        self.target_forecast = _label("")
+        self.target_forecast.setVisible(False)
+        targets = QVBoxLayout()
+        targets.addWidget(self._delivery)
+        targets.addWidget(self.target_forecast)
+        row.addLayout(targets, 1)
         layout.addLayout(row)
         layout.addStretch(1)
         scroll = QScrollArea(self)
@@ -303,6 +309,11 @@ class Scorecard(QWidget):
             line += 1
         grid.setRowStretch(line, 1)  # spare height below the last figure, not between them
         grid.setColumnStretch(1, 1)
+
+    def set_target_forecast(self, text: str) -> None:
+        """The chance of meeting the lead-time target, as a sentence (empty: hidden)."""
+        self.target_forecast.setText(text)
+        self.target_forecast.setVisible(bool(text))
 
     def texts(self) -> list[str]:
         """Every string shown (for tests and the PDF report)."""

@@ -2,6 +2,7 @@
 
 The screenshot waits for the worker's results (report, trends and pipelines of the first
 request), not a fixed sleep, and fails with exit 1 and a clear message after ``--timeout``.
+``--what-if STAGE.PART=F`` (repeatable) opens the Future state page with those factors.
 """
 
 from __future__ import annotations
@@ -36,7 +37,17 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--size", type=parse_size, default=(1600, 1000), metavar="WxH", help="window size (default 1600x1000)"
     )
-    p.add_argument("--page", default="map", help="page to show with --screenshot: map (default), home, scorecard, ...")
+    p.add_argument(
+        "--page", help="page to show: map (default; future with --what-if), home, scorecard, ..., future, forecast"
+    )
+    p.add_argument(
+        "--what-if",
+        dest="what_if",
+        action="append",
+        metavar="STAGE.PART=F",
+        help="open the Future state page with a stage's wait or active time scaled by F (0 to 2), e.g. "
+        "'Release.wait=0.5'; repeat for more stages",
+    )
     p.add_argument("--theme", choices=("light", "dark"), help="theme (default: the last one used)")
     p.add_argument("--timeout", type=float, default=120.0, help="--screenshot gives up after this many seconds")
     p.add_argument(
@@ -50,11 +61,35 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _what_if(args: argparse.Namespace, config: Any) -> dict[str, float] | None:
+    """``--what-if`` as ``{"Stage.part": factor}`` checked against the first stream (None: refused, said)."""
+    if not args.what_if:
+        return {}
+    from data.metrics.whatif import ScenarioError, check_stages, parse_scenario
+
+    try:
+        scenario = parse_scenario(args.what_if)
+        stream = config.stream(None)
+        check_stages(scenario, stream.name, [st.name for st in stream.stages])
+    except ScenarioError as exc:
+        print(f"flowdeck: --what-if: {exc}", file=sys.stderr)
+        return None
+    out = {f.key: f.value for f in scenario.factors}
+    if any(v > 2 for v in out.values()):
+        print("flowdeck: --what-if: the Future state page takes factors from 0 to 2", file=sys.stderr)
+        return None
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     """Open the window (or take the screenshot)."""
     config = config_of(args)  # a bad config is exit 2 before any window appears
     from app.main_window.pages import PAGES
 
+    args.page = args.page or ("future" if args.what_if else "map")
+    factors = _what_if(args, config)
+    if factors is None:
+        return 2
     if args.page not in PAGES:
         print(f"flowdeck: --page: choose from {', '.join(PAGES)}, not {args.page!r}", file=sys.stderr)
         return 2
@@ -71,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
 
     from app.commands.common import open_store
     from app.controllers.report import Controller
-    from app.main_window.pages import PAGES, TRUST_PAGES
+    from app.main_window.pages import FUTURE_PAGES, PAGES, TRUST_PAGES
     from app.main_window.window import MainWindow
     from app.qt_app import qt_application, screenshot_and_exit
     from app.settings import UiSettings
@@ -91,6 +126,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     controller = Controller(config, lambda: open_store(args), demo_scale=args.demo_scale, poll_s=args.poll)
     window = MainWindow(controller, settings)
+    if factors:
+        window.future.set_factors(factors)
+        window.tabs.setCurrentIndex(PAGES.index(args.page))
     window.theme = theme
     window.set_theme(theme)
     outcome: dict[str, Any] = {"code": 0}
@@ -103,8 +141,10 @@ def run(args: argparse.Namespace) -> int:
             pending.add("scatter")  # the lead-time scatter under the map comes after the report
         if args.page == "home":
             pending.add("headline")
-        if args.page in TRUST_PAGES:
+        if args.page in (*TRUST_PAGES, *FUTURE_PAGES):
             pending.add(args.page)  # computed once the page is shown and the report is in
+        if args.page == "scorecard":
+            pending.add("target")  # the chance of meeting the target, beside the targets
 
         def arrived(kind: str) -> None:
             pending.discard(kind)
@@ -123,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
 
         controller.report_ready.connect(lambda _r: arrived("report"))
         window.trust.computed.connect(arrived)
+        window.future.computed.connect(arrived)
         controller.trends_ready.connect(lambda _t: arrived("trends"))
         controller.pipelines_ready.connect(lambda _p: arrived("pipelines"))
         controller.comparison_ready.connect(lambda _b, _a: arrived("comparison"))

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from data.config.model import Config, Definitions
 from data.pipelines.results import PipelineStatus
 from data.report.results import Headline, LeadTimeScatter, Report, StageItem, TrendPoint
 from data.store.store import Store
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from data.metrics.forecast import ForecastResult, TargetProbability
+    from data.metrics.whatif import WhatIfBase
 
 __all__ = ["Engine", "ModuleEngine", "StoreInfo", "data_span"]
 
@@ -91,6 +98,19 @@ class Engine(Protocol):
     ) -> Headline:
         """The home page's baseline → now figures (``data.report.headline.build_headline``)."""
 
+    def what_if_base(self, store: Store, config: Config, **kw: Any) -> WhatIfBase:
+        """The per-item times a what-if scenario is applied to (``data.report.build.what_if_base``;
+        the arguments of :meth:`build_report`)."""
+
+    def forecast(self, store: Store, config: Config, **kw: Any) -> ForecastResult:
+        """A Monte Carlo forecast (``data.report.forecast.forecast``: ``items=`` or ``by=``, ``as_of``, …)."""
+
+    def forecast_outcomes(self, store: Store, config: Config, **kw: Any) -> npt.NDArray[np.int64] | None:
+        """The runs behind :meth:`forecast` with the same arguments (``data.report.forecast.forecast_outcomes``)."""
+
+    def target_forecast(self, store: Store, config: Config, **kw: Any) -> TargetProbability:
+        """The chance that an item starting now meets the target (``data.report.forecast.target_forecast``)."""
+
 
 class ModuleEngine:
     """The real engine: :mod:`data.report`'s builders, imported on first use (on a worker thread)."""
@@ -130,6 +150,30 @@ class ModuleEngine:
         from data.report.headline import build_headline
 
         return build_headline(store, config, **kw)
+
+    def what_if_base(self, store: Store, config: Config, **kw: Any) -> WhatIfBase:
+        """:func:`data.report.build.what_if_base`: computed once per selection, projected as the user types."""
+        from data.report.build import what_if_base
+
+        return what_if_base(store, config, **kw)
+
+    def forecast(self, store: Store, config: Config, **kw: Any) -> ForecastResult:
+        """:func:`data.report.forecast.forecast`."""
+        from data.report.forecast import forecast
+
+        return forecast(store, config, **kw)
+
+    def forecast_outcomes(self, store: Store, config: Config, **kw: Any) -> npt.NDArray[np.int64] | None:
+        """:func:`data.report.forecast.forecast_outcomes`."""
+        from data.report.forecast import forecast_outcomes
+
+        return forecast_outcomes(store, config, **kw)
+
+    def target_forecast(self, store: Store, config: Config, **kw: Any) -> TargetProbability:
+        """:func:`data.report.forecast.target_forecast`."""
+        from data.report.forecast import target_forecast
+
+        return target_forecast(store, config, **kw)
 
 
 @dataclass(frozen=True)

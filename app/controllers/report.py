@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
@@ -450,6 +450,51 @@ class Controller(QObject):
             on_result,
             on_error,
         )
+
+    def load_what_if_base(
+        self, on_result: Callable[[object], None], on_error: Callable[[str], None] | None = None
+    ) -> Task | None:
+        """The what-if base (``data.report.build.what_if_base``) of the last selection's stream on a worker:
+        computed once per selection, then projected on the GUI thread as factors change (None: nothing to ask)."""
+        sel, store, engine = self.last_selection, self.store, self.engine
+        if sel is None or store is None:
+            return None
+        config, scope = self.config, self.scope_of(sel)
+        return self.submit(lambda: engine.what_if_base(store, config, **scope), on_result, on_error)
+
+    def load_forecasts(
+        self,
+        questions: Sequence[dict[str, Any]],
+        on_result: Callable[[object], None],
+        on_error: Callable[[str], None] | None = None,
+    ) -> Task | None:
+        """Forecasts for the last selection's stream as of its instant, on a worker: for each question
+        (``{"items": N}`` or ``{"by": date}``) a ``(ForecastResult, outcomes or None)`` pair, in order."""
+        sel, store, engine = self.last_selection, self.store, self.engine
+        if sel is None or store is None:
+            return None
+        config = self.config
+        scope = {"as_of": sel.as_of, "stream": sel.stream, "definitions": self.definitions_for(sel)}
+
+        def fn() -> object:
+            return [
+                (engine.forecast(store, config, **scope, **q), engine.forecast_outcomes(store, config, **scope, **q))
+                for q in questions
+            ]
+
+        return self.submit(fn, on_result, on_error)
+
+    def load_target_forecast(
+        self, on_result: Callable[[object], None], on_error: Callable[[str], None] | None = None
+    ) -> Task | None:
+        """The chance that an item starting at the selection's instant meets the lead-time target
+        (``data.report.forecast.target_forecast``), on a worker."""
+        sel, store, engine = self.last_selection, self.store, self.engine
+        if sel is None or store is None:
+            return None
+        config = self.config
+        scope = {"as_of": sel.as_of, "stream": sel.stream, "definitions": self.definitions_for(sel)}
+        return self.submit(lambda: engine.target_forecast(store, config, **scope), on_result, on_error)
 
     def submit(
         self,

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QTabWidget, QWidget
 
 from app.documents import ExportError, save_png, write_pdf, write_stage_csv
+from app.main_window.future_pages import FuturePages
 from app.main_window.pages import PAGE_TITLES, PAGES, ReportPages
 from app.main_window.trust_pages import TrustPages
 from data.report.results import StageResult
@@ -30,6 +31,7 @@ class WindowExports:
         tabs: the page tabs (the current one is what Ctrl+E exports).
         pages: the report pages: their widgets, the report shown, the map's selected stage.
         trust: the trust pages (their widgets).
+        future: the Future state and Forecast pages (their widgets; the scenarios for the PDF).
         demo: True when the data shown is the demo's (the PDF says so).
         show_error: shows a failure above the pages.
     """
@@ -40,6 +42,7 @@ class WindowExports:
         tabs: QTabWidget,
         pages: ReportPages,
         trust: TrustPages,
+        future: FuturePages | None = None,
         *,
         demo: Callable[[], bool],
         show_error: Callable[[str], None],
@@ -48,6 +51,9 @@ class WindowExports:
         self.tabs = tabs
         self.pages = pages
         self.widgets = {**pages.exportable(), **{name: w for name, _t, w in trust.pages()}}
+        self.future = future
+        if future is not None:
+            self.widgets.update({name: w for name, _t, w in future.pages()})
         self.demo = demo
         self.show_error = show_error
 
@@ -68,12 +74,15 @@ class WindowExports:
         """The dashboard as a PDF report; returns the page count."""
         shown = ("home", "map", "scorecard", "trends", "pipelines")
         pages = [(translate("MainWindow", PAGE_TITLES[PAGES.index(name)]), self.page_widget(name)) for name in shown]
+        if self.future is not None:
+            pages += self.future.pdf_pages()
         return write_pdf(
             path,
             self.pages.report,
             pages,
             note=translate("MainWindow", "Demo data: synthetic, not real.") if self.demo() else "",
             headline=self.pages.headline,
+            sections=self.future.pdf_sections() if self.future is not None else (),
         )
 
     def stage_csv(self, stage: StageResult, path: Path) -> int:

@@ -14,7 +14,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from data.pipelines.results import PipelineStatus
 from data.report.results import Headline, Report
@@ -32,9 +40,21 @@ if TYPE_CHECKING:
     from app.controllers.report import Controller
     from data.pipelines.status import PipelineView
 
-__all__ = ["PAGES", "PAGE_TITLES", "SHORTCUTS", "TRUST_PAGES", "ReportPages", "report_notes"]
+__all__ = ["FUTURE_PAGES", "PAGES", "PAGE_TITLES", "SHORTCUTS", "TRUST_PAGES", "ReportPages", "report_notes"]
 
-PAGES = ("home", "map", "scorecard", "trends", "pipelines", "compare", "quality", "maturity", "releases")
+PAGES = (
+    "home",
+    "map",
+    "scorecard",
+    "trends",
+    "pipelines",
+    "compare",
+    "quality",
+    "maturity",
+    "releases",
+    "future",
+    "forecast",
+)
 PAGE_TITLES = (
     QT_TRANSLATE_NOOP("MainWindow", "Home"),
     QT_TRANSLATE_NOOP("MainWindow", "Map"),
@@ -45,16 +65,21 @@ PAGE_TITLES = (
     QT_TRANSLATE_NOOP("MainWindow", "Data quality"),
     QT_TRANSLATE_NOOP("MainWindow", "Maturity"),
     QT_TRANSLATE_NOOP("MainWindow", "Releases"),
+    QT_TRANSLATE_NOOP("MainWindow", "Future state"),
+    QT_TRANSLATE_NOOP("MainWindow", "Forecast"),
 )
 #: Pages computed only while shown (app.main_window.trust_pages).
 TRUST_PAGES = ("quality", "maturity", "releases")
+#: The future-state map and the forecasts, also computed while shown (app.main_window.future_pages).
+FUTURE_PAGES = ("future", "forecast")
 
 #: (keys, what) — also the Help → Keyboard shortcuts table.
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     (
-        "Ctrl+1 … Ctrl+9",
+        "Ctrl+1 … Ctrl+9, Ctrl+0",
         QT_TRANSLATE_NOOP(
-            "MainWindow", "Home, Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases"
+            "MainWindow",
+            "Home, Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases, Future state",
         ),
     ),
     ("Alt+1 … Alt+6", QT_TRANSLATE_NOOP("MainWindow", "Range: 2, 4, 13, 26 weeks, quarter to date, custom")),
@@ -136,10 +161,16 @@ class ReportPages:
             )
         )
         self.map_hint.setTextFormat(Qt.TextFormat.PlainText)
+        # The map's future-state mode is a page of its own (app.main_window.future_pages): one click away.
+        self.future_button = QPushButton(translate("MainWindow", "Future state…"))
+        self.future_button.clicked.connect(lambda: tabs.setCurrentIndex(PAGES.index("future")))
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.map_hint, 1)
+        hint_row.addWidget(self.future_button)
         self.map_page = QWidget()
         map_layout = QVBoxLayout(self.map_page)
         map_layout.addWidget(self.map_view, 1)
-        map_layout.addWidget(self.map_hint)
+        map_layout.addLayout(hint_row)
         self.scorecard = Scorecard()
         self.trends = TrendCharts()
         self.pipelines = PipelineBoard()

@@ -1,8 +1,8 @@
 """The main window: layout and wiring only. Numbers come from the controller's signals.
 
 Pages: Home (the story since a baseline; the page the window opens on), Map (value-stream map),
-Scorecard, Trends, Pipelines, Compare, and the trust pages. The window appears at once with
-placeholders; the store is opened (and the demo generated) on a worker.
+Scorecard, Trends, Pipelines, Compare, the trust pages, Future state and Forecast. The window appears
+at once with placeholders; the store is opened (and the demo generated) on a worker.
 
 The window owns its parts and passes each what it needs: the report pages and the page table
 (:mod:`app.main_window.pages`), the trust pages (:mod:`app.main_window.trust_pages`), the exports
@@ -39,6 +39,7 @@ from app.controllers.report import Controller
 from app.controllers.sources import SourcesController
 from app.main_window.dialogs import show_about, show_shortcuts
 from app.main_window.exports import WindowExports
+from app.main_window.future_pages import FuturePages
 from app.main_window.pages import PAGE_TITLES, PAGES, ReportPages, report_notes
 from app.main_window.sync_actions import SyncActions
 from app.main_window.trust_pages import TrustPages
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         pages: the report pages (:class:`~app.main_window.pages.ReportPages`: home, map, scorecard,
             trends, pipelines, compare) and the report they show.
         trust: the trust pages (:class:`~app.main_window.trust_pages.TrustPages`).
+        future: the Future state and Forecast pages (:class:`~app.main_window.future_pages.FuturePages`).
         exports: PNG, PDF and CSV (:class:`~app.main_window.exports.WindowExports`).
         sync_actions: Sync now / Cancel (:class:`~app.main_window.sync_actions.SyncActions`).
     """
@@ -116,7 +118,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.pages = ReportPages(controller, self.tabs, self.controls.as_of_now)
         self.trust = TrustPages(controller, self.tabs, self)
-        trust_pages = [w for _n, _t, w in self.trust.pages()]
+        self.future = FuturePages(controller, self.tabs, self.pages.scorecard, self)
+        trust_pages = [w for _n, _t, w in (*self.trust.pages(), *self.future.pages())]
         for page, title in zip((*self.pages.tab_pages(), *trust_pages), PAGE_TITLES, strict=True):
             self.tabs.addTab(page, translate("MainWindow", title))
         self.exports = WindowExports(
@@ -124,6 +127,7 @@ class MainWindow(QMainWindow):
             self.tabs,
             self.pages,
             self.trust,
+            self.future,
             demo=lambda: controller.info is not None and controller.info.demo,
             show_error=self.show_error,
         )
@@ -199,7 +203,11 @@ class MainWindow(QMainWindow):
         self._action(translate("MainWindow", "&File"), translate("MainWindow", "Quit"), self.close, "Ctrl+Q")
         for i, title in enumerate(PAGE_TITLES):
             self._action(
-                translate("MainWindow", "&View"), translate("MainWindow", title), self._page_slot(i), f"Ctrl+{i + 1}"
+                translate("MainWindow", "&View"),
+                translate("MainWindow", title),
+                self._page_slot(i),
+                # Ctrl+1 … Ctrl+9, Ctrl+0 for the first ten pages; the eleventh (Forecast) is in the menu.
+                f"Ctrl+{(i + 1) % 10}" if i < 10 else None,
             )
         self._action(translate("MainWindow", "&View"), translate("MainWindow", "Recompute"), self.recompute, "Ctrl+R")
         self._action(
@@ -390,6 +398,7 @@ class MainWindow(QMainWindow):
     def _set_plot_theme(self) -> None:
         self.pages.trends.set_dark(self.theme == "dark")
         self.pages.map_view.set_dark(self.theme == "dark")
+        self.future.forecast.set_dark(self.theme == "dark")
 
     def show_shortcuts(self) -> QDialog:
         """Help → Keyboard shortcuts."""

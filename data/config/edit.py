@@ -1,4 +1,5 @@
-"""Writing the ``[[sources]]`` of flowdeck.toml: shared by ``flowdeck sources`` and the Sources dialog.
+"""Writing the ``[[sources]]`` of flowdeck.toml (shared by ``flowdeck sources`` and the Sources dialog)
+and its ``[[scenarios]]`` (the Future state page's saved what-if scenarios).
 
 Rules (docs/sources.md): the whole resulting config is validated first (``data.config.parse.parse_config``)
 and nothing is written when it is wrong; a new source is *appended*, an edited or removed one is cut
@@ -13,12 +14,13 @@ import json
 import re
 import tomllib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from data.config.model import Config, ConfigError
+from data.config.model import Config, ConfigError, SavedScenario
 from data.config.parse import parse_config
 
 __all__ = [
@@ -26,9 +28,11 @@ __all__ = [
     "block_of",
     "loads_or_none",
     "read_config_text",
+    "remove_scenario",
     "remove_source",
     "remove_source_table",
     "replace_source",
+    "save_scenario",
     "toml_inline",
     "toml_key",
     "validate_with",
@@ -65,9 +69,9 @@ def toml_inline(value: Any) -> str:
     return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
 
 
-def block_of(table: dict[str, Any]) -> str:
-    """One ``[[sources]]`` block for ``table``."""
-    return "[[sources]]\n" + "".join(f"{toml_key(k)} = {toml_inline(v)}\n" for k, v in table.items())
+def block_of(table: dict[str, Any], array: str = "sources") -> str:
+    """One ``[[sources]]`` (or ``[[array]]``) block for ``table``."""
+    return f"[[{array}]]\n" + "".join(f"{toml_key(k)} = {toml_inline(v)}\n" for k, v in table.items())
 
 
 def _sources_of(raw: dict[str, Any]) -> list[Any]:
@@ -163,20 +167,20 @@ def loads_or_none(text: str) -> dict[str, Any] | None:
         return None
 
 
-def _span(lines: list[str], name: str) -> tuple[int, int, int] | None:
-    """(comment start, header line, end) of the ``[[sources]]`` block named ``name``."""
+def _span(lines: list[str], name: str, array: str = "sources") -> tuple[int, int, int] | None:
+    """(comment start, header line, end) of the ``[[sources]]`` (or ``[[array]]``) block named ``name``."""
     heads = [(i, m.group(1).replace(" ", "")) for i, line in enumerate(lines) if (m := _HEADER.match(line))]
     for k, (i, key) in enumerate(heads):
-        if key != "sources" or not lines[i].lstrip().startswith("[["):
+        if key != array or not lines[i].lstrip().startswith("[["):
             continue
         # The table runs to the next header that is not one of its own sub-tables.
         end = len(lines)
         for j, other in heads[k + 1 :]:
-            if not other.startswith("sources."):
+            if not other.startswith(f"{array}."):
                 end = j
                 break
         parsed = loads_or_none("".join(lines[i:end]))
-        entries = (parsed or {}).get("sources") or [{}]
+        entries = (parsed or {}).get(array) or [{}]
         if not isinstance(entries, list) or len(entries) != 1 or entries[0].get("name") != name:
             continue
         start = i
@@ -204,10 +208,10 @@ def remove_source_table(text: str, name: str) -> str | None:
     return "".join(lines[:start] + lines[stop:])
 
 
-def _cut(text: str, name: str, block: str) -> str | None:
+def _cut(text: str, name: str, block: str, array: str = "sources") -> str | None:
     """``text`` with the block named ``name`` replaced by ``block`` (its own comments above kept)."""
     lines = text.splitlines(keepends=True)
-    span = _span(lines, name)
+    span = _span(lines, name, array)
     if span is None:
         return None
     _start, head, stop = span
@@ -215,3 +219,71 @@ def _cut(text: str, name: str, block: str) -> str | None:
     # Keep a blank line between the new block and whatever followed the old one.
     sep = "\n" if tail and tail[0].strip() else ""
     return "".join(lines[:head]) + block + sep + "".join(tail)
+
+
+def _scenario_table(scenario: SavedScenario) -> dict[str, Any]:
+    table: dict[str, Any] = {"name": scenario.name}
+    if scenario.stream is not None:
+        table["stream"] = scenario.stream
+    table["factors"] = dict(scenario.factors)
+    return table
+
+
+def _scenario_named(s: Any, name: str) -> bool:
+    return isinstance(s, dict) and str(s.get("name", "")).lower() == name.lower()
+
+
+def _write_scenarios(path: Path, raw: dict[str, Any], scenarios: list[Any], new_text: str | None, what: str) -> Config:
+    """Validate the document with ``scenarios``, check ``new_text`` parses to exactly it, then write it."""
+    doc = {**raw, "scenarios": scenarios}
+    if not scenarios:
+        del doc["scenarios"]
+    # Checked with the streams the app will load (the demo's when the file has none): a scenario for
+    # an unknown stream or stage is refused now rather than at the next start.
+    config = replace(parse_config(doc, f"{path} ({what})"), path=path)
+    if new_text is None or loads_or_none(new_text) != doc:
+        raise ConfigError(
+            f"{path}: cannot find the scenario's [[scenarios]] table as its own block (an inline array, or a "
+            "table split up?); edit it by hand. Nothing was changed."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new_text, encoding="utf-8")
+    return config
+
+
+def _scenarios_of(raw: dict[str, Any]) -> list[Any]:
+    listed = raw.get("scenarios", [])
+    return list(listed) if isinstance(listed, list) else []
+
+
+def save_scenario(path: Path, scenario: SavedScenario) -> Config:
+    """Save ``scenario`` as a ``[[scenarios]]`` table: one of the same name (case-insensitive) is replaced
+    in place, otherwise it is appended. The whole resulting config is validated first; ConfigError
+    naming the field, and nothing written, when it is wrong. Returns the config as the app loads it."""
+    text, raw = read_config_text(path)
+    listed = _scenarios_of(raw)
+    table = _scenario_table(scenario)
+    old = next((s for s in listed if _scenario_named(s, scenario.name)), None)
+    updated = [table if s is old else s for s in listed] if old is not None else [*listed, table]
+    block = block_of(table, "scenarios")
+    if old is not None:
+        new_text = _cut(text, str(old["name"]), block, "scenarios")
+    else:
+        sep = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+        new_text = text + sep + block
+    return _write_scenarios(path, raw, updated, new_text, f"with the scenario {scenario.name!r}")
+
+
+def remove_scenario(path: Path, name: str) -> Config:
+    """Cut the scenario ``name`` (case-insensitive) out of the file, comments elsewhere kept; ConfigError
+    when there is none or its table cannot be cut cleanly (nothing is changed then)."""
+    text, raw = read_config_text(path)
+    listed = _scenarios_of(raw)
+    old = next((s for s in listed if _scenario_named(s, name)), None)
+    if old is None:
+        raise ConfigError(f"{path}: no scenario named {name!r}")
+    kept = [s for s in listed if s is not old]
+    lines = text.splitlines(keepends=True)
+    span = _span(lines, str(old["name"]), "scenarios")
+    new_text = None if span is None else "".join(lines[: span[0]] + lines[span[2] :])
+    return _write_scenarios(path, raw, kept, new_text, f"without the scenario {name!r}")

@@ -24,6 +24,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "Definitions",
+    "SavedScenario",
     "SourceConfig",
     "Stage",
     "Stream",
@@ -152,6 +153,18 @@ class Targets:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedScenario:
+    """A what-if scenario saved by name (``[[scenarios]]``): ``("Release.wait", 0.5)`` factors in order.
+
+    ``stream`` None: made for whichever stream is shown (its stages are checked when it is applied).
+    """
+
+    name: str
+    factors: tuple[tuple[str, float], ...] = ()
+    stream: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """A whole, validated config."""
 
@@ -160,6 +173,8 @@ class Config:
     definitions: Definitions = Definitions()
     targets: Targets = Targets()
     path: Path | None = None
+    #: What-if scenarios saved from the Future state page (``[[scenarios]]``).
+    scenarios: tuple[SavedScenario, ...] = ()
 
     def stream(self, name: str | None) -> Stream:
         """The stream called ``name`` (case-insensitive), or the first one when None."""

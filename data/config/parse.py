@@ -9,6 +9,7 @@ The config dataclasses themselves live in :mod:`data.config.model`; every name i
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import math
@@ -37,6 +38,7 @@ from data.config.model import (
     Config,
     ConfigError,
     Definitions,
+    SavedScenario,
     SourceConfig,
     Stage,
     Stream,
@@ -648,7 +650,7 @@ def _source(ctx: _Ctx, raw: Any, path: str) -> SourceConfig:
     )
 
 
-_TOP_KEYS = ("sources", "streams", "definitions", "targets")
+_TOP_KEYS = ("sources", "streams", "definitions", "targets", "scenarios")
 _DEFINITIONS_KEYS = ("median", "dora", "calendar", "incidents_from_failed_deployments", "trend_min_completions")
 #: ``trend_min_completions``: 1 draws every week with a completion; more than 1000 a week hides every week.
 TREND_MIN_COMPLETIONS_RANGE = (1, 1000)
@@ -675,6 +677,56 @@ def _sources(ctx: _Ctx, raw: dict[str, Any]) -> tuple[SourceConfig, ...]:
         tokens[source.env_token_name] = source.name
         sources.append(source)
     return tuple(sources)
+
+
+#: The factors a saved scenario may hold: the Future state page's range (0 removes a part, 2 doubles it).
+SCENARIO_FACTOR_RANGE = (0.0, 2.0)
+
+
+def _scenario(ctx: _Ctx, raw: Any, path: str, streams: tuple[Stream, ...]) -> SavedScenario:
+    d = ctx.table(raw, path)
+    ctx.known(d, path, ("name", "stream", "factors"), "a scenario")
+    name = ctx.required(d, "name", path).strip()
+    stream = ctx.string(d, "stream", path)
+    stages: set[str] | None = None
+    if stream is not None and streams:
+        match = [s for s in streams if s.name.lower() == stream.lower()]
+        if not match:
+            known = ", ".join(s.name for s in streams)
+            raise ctx.fail(f"{path}.stream", f"no value stream named {stream!r}; configured: {known}")
+        stages = {st.name.lower() for st in match[0].stages}
+    factors = ctx.table(d.get("factors", {}), f"{path}.factors")
+    out: list[tuple[str, float]] = []
+    seen: set[tuple[str, str]] = set()
+    lo, hi = SCENARIO_FACTOR_RANGE
+    for key, value in factors.items():
+        where = _sub(f"{path}.factors", key)
+        stage, _dot, part = str(key).rpartition(".")
+        stage, part = stage.strip(), part.strip().lower()
+        if not stage or part not in ("wait", "active"):
+            raise ctx.fail(where, "expected a key STAGE.wait or STAGE.active")
+        if stages is not None and stage.lower() not in stages:
+            raise ctx.fail(where, f"stream {stream!r} has no stage named {stage!r}")
+        if (stage.lower(), part) in seen:
+            raise ctx.fail(where, f"{stage}.{part} is given twice")
+        seen.add((stage.lower(), part))
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value) or not lo <= value <= hi:
+            raise ctx.fail(where, f"expected a factor from {lo:g} to {hi:g} (0 removes, 1 keeps), got {_got(value)}")
+        out.append((f"{stage}.{part}", float(value)))
+    return SavedScenario(name=name, factors=tuple(out), stream=stream)
+
+
+def _scenarios(ctx: _Ctx, raw: dict[str, Any], streams: tuple[Stream, ...]) -> tuple[SavedScenario, ...]:
+    listed = raw.get("scenarios", [])
+    if not isinstance(listed, list):
+        raise ctx.fail("scenarios", f"expected [[scenarios]] tables, got {_got(listed)}")
+    out: list[SavedScenario] = []
+    for i, s in enumerate(listed):
+        scenario = _scenario(ctx, s, f"scenarios[{i}]", streams)
+        if any(x.name.lower() == scenario.name.lower() for x in out):
+            raise ctx.fail(f"scenarios[{i}].name", f"duplicate scenario name {scenario.name!r}")
+        out.append(scenario)
+    return tuple(out)
 
 
 def parse_config(raw: dict[str, Any], where: str = "flowdeck.toml", *, fallback_streams: bool = True) -> Config:
@@ -712,7 +764,8 @@ def parse_config(raw: dict[str, Any], where: str = "flowdeck.toml", *, fallback_
         requirement_lead_time_days=ctx.number(t, "requirement_lead_time_days", "targets", 7.0),
         production_deployment_success_rate=float(rate),
     )
-    return Config(sources=sources, streams=streams, definitions=definitions, targets=targets)
+    scenarios = _scenarios(ctx, raw, streams)
+    return Config(sources=sources, streams=streams, definitions=definitions, targets=targets, scenarios=scenarios)
 
 
 def _trend_min(ctx: _Ctx, value: Any) -> int:
@@ -747,4 +800,4 @@ def load_config(path: Path | None = None, *, fallback_streams: bool = True) -> C
         return parse_config({}, str(path), fallback_streams=fallback_streams)
     raw = read_toml(path)
     cfg = parse_config(raw, str(path), fallback_streams=fallback_streams)
-    return Config(sources=cfg.sources, streams=cfg.streams, definitions=cfg.definitions, targets=cfg.targets, path=path)
+    return dataclasses.replace(cfg, path=path)

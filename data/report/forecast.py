@@ -5,6 +5,7 @@ the pure Monte Carlo of :mod:`data.metrics.forecast`.
   day, from the per-item completion instants the flow computation keeps.
 * :func:`forecast` — ``flowdeck forecast``: dates for N items, or items by a date, at 50/85/95 %,
   with the stage-level target forecast.
+* :func:`forecast_outcomes` — the runs behind a :func:`forecast`'s percentiles (for a histogram).
 * :func:`target_forecast` — only the chance that an item starting now is done within the target
   (a frozen :class:`~data.metrics.forecast.TargetProbability`, for the scorecard).
 
@@ -37,8 +38,10 @@ from data.metrics.forecast import (
     ForecastResult,
     TargetProbability,
     ThroughputHistory,
+    days_to_finish,
     forecast_count,
     forecast_items,
+    items_done,
     target_probability,
 )
 from data.report.figures import lead_time_filter
@@ -46,7 +49,7 @@ from data.store.schema import to_ms
 from data.store.store import Store
 from data.timeutil import utc_now
 
-__all__ = ["forecast", "target_forecast", "throughput_history"]
+__all__ = ["forecast", "forecast_outcomes", "target_forecast", "throughput_history"]
 
 I64 = npt.NDArray[np.int64]
 _DAY = timedelta(days=1)
@@ -291,3 +294,42 @@ def forecast(
         reason=reason,
         target=target,
     )
+
+
+def forecast_outcomes(
+    store: Store,
+    config: Config,
+    *,
+    items: int | None = None,
+    by: date | None = None,
+    as_of: datetime | None = None,
+    stream: str | None = None,
+    weeks: int = DEFAULT_WEEKS,
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
+    definitions: Definitions | None = None,
+) -> I64 | None:
+    """The runs behind :func:`forecast`'s percentiles with the same arguments, for a histogram: per run,
+    the days taken for ``items`` (1 = the forecast's first day; working days with a working calendar),
+    or the items done for ``by``. None when :func:`forecast` says why instead of forecasting. The same
+    seed draws the same runs, so these outcomes' order statistics are the forecast's percentiles.
+    Same errors as :func:`forecast`."""
+    if (items is None) == (by is None):
+        raise ValueError("give exactly one of items or by")
+    if runs < 1 or (items is not None and items < 1):
+        raise ValueError(f"items and runs must be 1 or more, got {items} and {runs}")
+    defs = definitions or config.definitions
+    ctx = _context(store, config, stream, as_of, weeks, defs)
+    h = ctx.history
+    if by is not None and by < ctx.today:
+        raise ValueError(f"the date {by.isoformat()} is before the forecast's first day, {ctx.today.isoformat()}")
+    if h.reason(weeks) is not None:
+        return None  # the forecast says why in words
+    rng = np.random.default_rng(seed)
+    if items is not None:
+        if not h.daily.any():
+            return None
+        out = days_to_finish(h.daily, items, runs, rng)
+        return None if (out < 0).any() else out
+    assert by is not None
+    return items_done(h.daily, _days_between(ctx.today, by, _calendar(ctx.clock)), runs, rng)

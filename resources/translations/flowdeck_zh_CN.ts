@@ -4,112 +4,156 @@
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../widgets/comparison.py" line="68"/>
-        <source>{name} (85th percentile)</source>
-        <translation>{name}（第 85 百分位）</translation>
+        <location filename="../../widgets/comparison.py" line="51"/>
+        <source>Delivery time (median)</source>
+        <translation>交付时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="136"/>
-        <location filename="../../widgets/comparison.py" line="142"/>
+        <location filename="../../widgets/comparison.py" line="57"/>
+        <source>Requirement lead time (median)</source>
+        <translation>需求交付前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="63"/>
+        <source>Lead time, created → done (median)</source>
+        <translation>前置时间，创建 → 完成（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="69"/>
+        <source>Lead time (p85)</source>
+        <translation>前置时间（p85）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="72"/>
+        <source>Release gap (median)</source>
+        <translation>发布间隔（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="78"/>
+        <source>Releases per week</source>
+        <translation>每周发布次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="81"/>
+        <source>Deployments per week</source>
+        <translation>每周部署次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="84"/>
+        <source>Production deployment success rate</source>
+        <translation>生产部署成功率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="90"/>
+        <source>Lead time for changes (median)</source>
+        <translation>变更前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="96"/>
+        <source>Change failure rate</source>
+        <translation>变更失败率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="101"/>
+        <source>Flow efficiency</source>
+        <translation>流动效率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="102"/>
+        <source>Throughput</source>
+        <translation>吞吐量</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="104"/>
+        <source>WIP at the end</source>
+        <translation>期末在制品</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="117"/>
         <source>no change</source>
         <translation>无变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="138"/>
+        <location filename="../../widgets/comparison.py" line="119"/>
         <source>{delta} (from 0)</source>
         <translation>{delta}（从 0 起）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="148"/>
+        <location filename="../../widgets/comparison.py" line="127"/>
         <source>{change} (better)</source>
         <translation>{change}（改善）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="149"/>
+        <location filename="../../widgets/comparison.py" line="128"/>
         <source>{change} (worse)</source>
         <translation>{change}（变差）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="170"/>
+        <location filename="../../widgets/comparison.py" line="149"/>
         <source>First 8 weeks vs last 8 weeks of the data</source>
         <translation>数据的前 8 周 对比 最后 8 周</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="171"/>
+        <location filename="../../widgets/comparison.py" line="150"/>
         <source>Previous 4 weeks vs last 4 weeks</source>
         <translation>前 4 周 对比 最近 4 周</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="172"/>
+        <location filename="../../widgets/comparison.py" line="151"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="185"/>
+        <location filename="../../widgets/comparison.py" line="164"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="186"/>
+        <location filename="../../widgets/comparison.py" line="165"/>
         <source>Pick two periods and press Compare.</source>
         <translation>选择两个时间段，然后点击“对比”。</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="192"/>
+        <location filename="../../widgets/comparison.py" line="171"/>
         <source>Metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="193"/>
-        <location filename="../../widgets/comparison.py" line="217"/>
+        <location filename="../../widgets/comparison.py" line="172"/>
+        <location filename="../../widgets/comparison.py" line="188"/>
         <source>Before</source>
         <translation>之前</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="194"/>
-        <location filename="../../widgets/comparison.py" line="218"/>
+        <location filename="../../widgets/comparison.py" line="173"/>
+        <location filename="../../widgets/comparison.py" line="189"/>
         <source>After</source>
         <translation>之后</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="195"/>
+        <location filename="../../widgets/comparison.py" line="174"/>
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="196"/>
-        <source>Target (judged on After)</source>
-        <translation>目标（按“之后”判定）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="206"/>
-        <source>Select a row to read how its figure is defined.</source>
-        <translation>选中一行即可查看该指标的定义。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="212"/>
+        <location filename="../../widgets/comparison.py" line="183"/>
         <source>Periods</source>
         <translation>时间段</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="262"/>
+        <location filename="../../widgets/comparison.py" line="223"/>
         <source>Each period must end after it starts.</source>
         <translation>每个时间段的结束日期必须晚于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="264"/>
+        <location filename="../../widgets/comparison.py" line="225"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="270"/>
+        <location filename="../../widgets/comparison.py" line="231"/>
         <source>Before: {b0} – {b1}   After: {a0} – {a1}   (upper bounds exclusive)</source>
         <translation>之前：{b0} – {b1}   之后：{a0} – {a1}   （不含结束日）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="288"/>
-        <source>{target}: {mark}</source>
-        <translation>{target}：{mark}</translation>
     </message>
 </context>
 <context>
@@ -123,201 +167,201 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../app/documents.py" line="93"/>
-        <source>interpolated</source>
-        <extracomment>First characters that make Excel/LibreOffice evaluate a cell (OWASP CSV injection), plus tab/CR.</extracomment>
-        <translation>插值</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="94"/>
-        <source>lower (as DevLake)</source>
-        <translation>下中位数（同 DevLake）</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="95"/>
-        <source>calendar time</source>
-        <translation>日历时间</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="96"/>
-        <source>working time</source>
-        <translation>工作时间</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="99"/>
-        <source>Median</source>
-        <translation>中位数</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="100"/>
-        <source>DORA definitions</source>
-        <translation>DORA 定义</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="101"/>
-        <source>Durations</source>
-        <translation>时长</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="104"/>
-        <source>{name}: {value}</source>
-        <translation>{name}：{value}</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="112"/>
-        <source>Since the baseline</source>
-        <translation>与基线相比</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="113"/>
-        <source>Baseline {b0} – {b1}; now {n0} – {n1} (local time, ends exclusive); stream {stream}.</source>
-        <translation>基线 {b0} – {b1}；当前 {n0} – {n1}（本地时间，不含结束时刻）；价值流 {stream}。</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="137"/>
-        <location filename="../../app/documents.py" line="156"/>
-        <source>Figure</source>
-        <translation>指标</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="138"/>
-        <source>Baseline</source>
-        <translation>基线</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="139"/>
-        <source>Now</source>
-        <translation>当前</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="140"/>
-        <source>Change</source>
-        <translation>变化</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="141"/>
-        <location filename="../../app/documents.py" line="150"/>
-        <source>Target</source>
-        <translation>目标</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="142"/>
-        <source>Target met?</source>
-        <translation>是否达标</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="143"/>
-        <source>DORA tier</source>
-        <translation>DORA 级别</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="150"/>
-        <source>Tier</source>
-        <translation>级别</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="156"/>
-        <source>Value</source>
-        <translation>数值</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="164"/>
-        <location filename="../../app/documents.py" line="243"/>
+        <location filename="../../app/documents.py" line="78"/>
+        <location filename="../../app/documents.py" line="163"/>
         <source>Flowdeck report</source>
+        <extracomment>First characters that make Excel/LibreOffice evaluate a cell (OWASP CSV injection), plus tab/CR.</extracomment>
         <translation>Flowdeck 报告</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="166"/>
+        <location filename="../../app/documents.py" line="80"/>
         <source>No data.</source>
         <translation>无数据。</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="168"/>
+        <location filename="../../app/documents.py" line="82"/>
         <source>Window {start} – {end} (local time, end exclusive); as of {as_of}.</source>
         <translation>时间窗口 {start} – {end}（本地时间，不含结束时刻）；截至 {as_of}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="176"/>
+        <location filename="../../app/documents.py" line="88"/>
         <source>Definitions in use</source>
         <translation>采用的定义</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="181"/>
+        <location filename="../../app/documents.py" line="93"/>
         <source>Stream {name}</source>
         <translation>价值流 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="182"/>
-        <source>{completed} completed · {lead} median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip} · bottleneck {bottleneck}</source>
-        <translation>已完成 {completed} · {lead}中位数 {median}，p85 {p85} · 流动效率 {eff} · 在制品 {wip} · 瓶颈 {bottleneck}</translation>
+        <location filename="../../app/documents.py" line="94"/>
+        <source>{completed} completed · lead time median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip} · bottleneck {bottleneck}</source>
+        <translation>已完成 {completed} · 前置时间中位数 {median}，p85 {p85} · 流动效率 {eff} · 在制品 {wip} · 瓶颈 {bottleneck}</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="221"/>
-        <source>What the figures mean</source>
-        <translation>指标含义</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="197"/>
+        <location filename="../../app/documents.py" line="108"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="198"/>
+        <location filename="../../app/documents.py" line="109"/>
         <source>Items</source>
         <translation>工作项</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="199"/>
+        <location filename="../../app/documents.py" line="110"/>
         <source>Wait (median)</source>
         <translation>等待时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="200"/>
+        <location filename="../../app/documents.py" line="111"/>
         <source>Process (median)</source>
         <translation>处理时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="201"/>
+        <location filename="../../app/documents.py" line="112"/>
         <source>WIP</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="217"/>
+        <location filename="../../app/documents.py" line="128"/>
+        <source>deployments/week {rate} · lead time for changes {lead} · change failure rate {cfr} · tiers {tiers}</source>
+        <translation>每周部署 {rate} 次 · 变更前置时间 {lead} · 变更失败率 {cfr} · 级别 {tiers}</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="136"/>
+        <source>production deployment success {rate} · release gap {gap} · requirement lead time {lead} ({unlinked} not linked) · delivery time {delivery}</source>
+        <translation>生产部署成功率 {rate} · 发布间隔 {gap} · 需求交付前置时间 {lead}（{unlinked} 个未关联）· 交付时间 {delivery}</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="147"/>
         <source>Continuous delivery</source>
         <translation>持续交付</translation>
     </message>
 </context>
 <context>
-    <name>FigureText</name>
+    <name>ForecastPanel</name>
     <message>
-        <location filename="../../widgets/figure_text.py" line="35"/>
-        <source>{0} days/week</source>
-        <translation>每周 {0} 天</translation>
+        <location filename="../../widgets/forecast_panel.py" line="67"/>
+        <source>ddd d MMM yyyy</source>
+        <extracomment>The largest number of items the panel asks about (the CLI allows more; a screen needs no more). How long typing may pause before the forecast is asked for (ms): one computation per pause. Bars in a histogram at most (a count spread over hundreds of values is binned). A forecast as the panel reads it: ``stream``, ``weeks``, ``history_days``, ``history_from``, ``history_to``, ``working_days``, ``runs``, ``start``, ``items``, ``by``, ``p50``, ``p85``, ``p95`` and ``reason`` — the fields of ``data.metrics.forecast.ForecastResult``, which widgets do not import (the layer rule).</extracomment>
+        <translation>yyyy年M月d日 ddd</translation>
     </message>
     <message>
-        <location filename="../../widgets/figure_text.py" line="45"/>
-        <source>{tier} or better</source>
-        <translation>{tier}或更好</translation>
+        <location filename="../../widgets/forecast_panel.py" line="86"/>
+        <source>at least {n}</source>
+        <translation>至少 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../widgets/figure_text.py" line="53"/>
-        <source>– no data</source>
-        <translation>– 无数据</translation>
+        <location filename="../../widgets/forecast_panel.py" line="100"/>
+        <source>Computed when this page is shown.</source>
+        <translation>显示本页时计算。</translation>
     </message>
     <message>
-        <location filename="../../widgets/figure_text.py" line="54"/>
-        <source>✓ met</source>
-        <translation>✓ 达标</translation>
+        <location filename="../../widgets/forecast_panel.py" line="105"/>
+        <source>Number of items to forecast</source>
+        <translation>要预测的工作项数</translation>
     </message>
     <message>
-        <location filename="../../widgets/figure_text.py" line="54"/>
-        <source>✗ not met</source>
-        <translation>✗ 未达标</translation>
+        <location filename="../../widgets/forecast_panel.py" line="109"/>
+        <source>Date to count the items done by</source>
+        <translation>统计完成工作项的截止日期</translation>
     </message>
     <message>
-        <location filename="../../widgets/figure_text.py" line="70"/>
-        <source>What is {name}?</source>
-        <translation>什么是{name}？</translation>
+        <location filename="../../widgets/forecast_panel.py" line="117"/>
+        <source>Items:</source>
+        <translation>工作项数：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="120"/>
+        <source>Done by:</source>
+        <translation>截止日期：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="127"/>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="129"/>
+        <source>{p} likely</source>
+        <translation>{p} 可能性</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="148"/>
+        <source>days from today (day 1 is today)</source>
+        <translation>自今天起的天数（第 1 天为今天）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="149"/>
+        <source>items done</source>
+        <translation>完成的工作项</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="158"/>
+        <source>Bars: the share of the runs ending there. Lines: 50 % (green), 85 % (orange) and 95 % (red) likely.</source>
+        <translation>柱：在该处结束的模拟次数占比。线：50 %（绿）、85 %（橙）和 95 %（红）可能性。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="191"/>
+        <source>% of runs</source>
+        <translation>模拟次数占比（%）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="270"/>
+        <source>working days</source>
+        <translation>个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="270"/>
+        <source>days</source>
+        <translation>天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="274"/>
+        <source>{stream}: from the daily throughput of the last {weeks} weeks ({days} {unit} with data, {first} to {last}), {runs} runs. Day 1 is {start}.</source>
+        <translation>{stream}：基于最近 {weeks} 周的每日吞吐量（{days} {unit}有数据，{first} 至 {last}），模拟 {runs} 次。第 1 天为 {start}。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/forecast_panel.py" line="291"/>
+        <source>The %n item(s) in progress now are done by</source>
+        <translation>
+            <numerusform>当前在制的 %n 个工作项完成于</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="293"/>
+        <source>No item is in progress now</source>
+        <translation>当前没有在制的工作项</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/forecast_panel.py" line="295"/>
+        <source>%n item(s) more are done by</source>
+        <translation>
+            <numerusform>再完成 %n 个工作项的日期</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="297"/>
+        <source>Items done from {start} to {by}</source>
+        <translation>{start} 至 {by} 完成的工作项</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="308"/>
+        <source>Not forecast: {reason}</source>
+        <translation>未预测：{reason}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/forecast_panel.py" line="310"/>
+        <source>Days to finish %n item(s)</source>
+        <translation>
+            <numerusform>完成 %n 个工作项所需天数</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="313"/>
+        <source>Items done by {by}</source>
+        <translation>截至 {by} 完成的工作项</translation>
     </message>
 </context>
 <context>
@@ -378,439 +422,591 @@
     </message>
 </context>
 <context>
-    <name>Home</name>
+    <name>FuturePages</name>
     <message>
-        <location filename="../../widgets/home.py" line="49"/>
-        <source>First 4 weeks of the data</source>
-        <translation>数据的前 4 周</translation>
+        <location filename="../../app/main_window/future_pages.py" line="99"/>
+        <source>Chance of meeting the {days}-day target: not forecast: {reason}</source>
+        <translation>达成 {days} 天目标的概率：未预测：{reason}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/main_window/future_pages.py" line="102"/>
+        <source>Chance that an item starting today is done within {days} days: {chance} (each stage&apos;s time drawn from %n item(s) completed in the last {weeks} weeks).</source>
+        <translation>
+            <numerusform>今天开始的工作项在 {days} 天内完成的概率：{chance}（各阶段时间抽样自最近 {weeks} 周完成的 %n 个工作项）。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="50"/>
-        <source>First 8 weeks of the data</source>
-        <translation>数据的前 8 周</translation>
+        <location filename="../../app/main_window/future_pages.py" line="164"/>
+        <location filename="../../app/main_window/future_pages.py" line="481"/>
+        <source>Future state</source>
+        <extracomment>Weeks of throughput history the forecasts use (``data.metrics.forecast.DEFAULT_WEEKS``). The projection on screen, and how long the last one took on the GUI thread (ms). Factors asked for before the map&apos;s stages were known (``--what-if``).</extracomment>
+        <translation>未来状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="51"/>
-        <source>Custom</source>
-        <translation>自定义</translation>
+        <location filename="../../app/main_window/future_pages.py" line="165"/>
+        <source>Forecast</source>
+        <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="120"/>
-        <location filename="../../widgets/home.py" line="245"/>
-        <source>{before} → {after}</source>
-        <translation>{before} → {after}</translation>
+        <location filename="../../app/main_window/future_pages.py" line="184"/>
+        <source>No completed items in this window</source>
+        <translation>此时间段内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="122"/>
-        <source>DORA tier in the baseline → now</source>
-        <translation>DORA 级别：基线 → 当前</translation>
+        <location filename="../../app/main_window/future_pages.py" line="216"/>
+        <source>Reading the items behind the map…</source>
+        <translation>正在读取价值流图背后的工作项…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/main_window/future_pages.py" line="225"/>
+        <source>%n completed item(s) read in {ms} ms; each change is projected on them as you type.</source>
+        <translation>
+            <numerusform>已在 {ms} 毫秒内读取 %n 个已完成工作项；输入时每次修改都会基于它们重新推算。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="249"/>
-        <source>{name}: {values}</source>
-        <translation>{name}：{values}</translation>
+        <location filename="../../app/main_window/future_pages.py" line="243"/>
+        <location filename="../../app/main_window/future_pages.py" line="367"/>
+        <source>Could not compute: {message}</source>
+        <translation>无法计算：{message}</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="254"/>
-        <source>target {target}</source>
-        <translation>目标 {target}</translation>
+        <location filename="../../app/main_window/future_pages.py" line="294"/>
+        <source>Not on this stream&apos;s map, left out: {parts}</source>
+        <translation>不在此价值流图上，已忽略：{parts}</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="269"/>
-        <source>Baseline: {reason}</source>
-        <translation>基线：{reason}</translation>
+        <location filename="../../app/main_window/future_pages.py" line="305"/>
+        <source>Nothing was saved: {message}</source>
+        <translation>未保存任何内容：{message}</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="271"/>
-        <source>Now: {reason}</source>
-        <translation>当前：{reason}</translation>
+        <location filename="../../app/main_window/future_pages.py" line="319"/>
+        <source>Scenario {name} saved in {path}.</source>
+        <translation>情景 {name} 已保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="287"/>
-        <source>Figure</source>
-        <translation>指标</translation>
+        <location filename="../../app/main_window/future_pages.py" line="331"/>
+        <source>Scenario {name} deleted from {path}.</source>
+        <translation>情景 {name} 已从 {path} 删除。</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="288"/>
-        <location filename="../../widgets/home.py" line="321"/>
-        <source>Baseline</source>
-        <translation>基线</translation>
+        <location filename="../../app/main_window/future_pages.py" line="350"/>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="289"/>
+        <location filename="../../app/main_window/future_pages.py" line="384"/>
+        <source>Computed in {ms} ms.</source>
+        <translation>计算耗时 {ms} 毫秒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="402"/>
+        <source>Target forecast: could not compute: {message}</source>
+        <translation>目标预测：无法计算：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="420"/>
+        <source>On screen (not saved)</source>
+        <translation>当前屏幕（未保存）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="429"/>
+        <source>Future state of {stream}</source>
+        <translation>{stream} 的未来状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="430"/>
+        <source>Each stage&apos;s wait and process time scaled by the factors shown (0 removes it, 1 keeps it), projected over the items completed in the window. Target: {days} days.</source>
+        <translation>各阶段的等待时间和处理时间按所示系数缩放（0 表示去掉，1 表示保持），基于时间段内已完成的工作项推算。目标：{days} 天。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="436"/>
+        <source>Scenario</source>
+        <translation>情景</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="437"/>
+        <source>Factors</source>
+        <translation>系数</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="438"/>
+        <source>Lead time (median)</source>
+        <translation>前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="439"/>
+        <source>Lead time (p85)</source>
+        <translation>前置时间（p85）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="440"/>
+        <source>Flow efficiency</source>
+        <translation>流动效率</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="441"/>
+        <source>Within target</source>
+        <translation>达标比例</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="446"/>
         <source>Now</source>
         <translation>当前</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="290"/>
+        <location filename="../../app/main_window/future_pages.py" line="467"/>
+        <source>Not modelled per item (pipeline stages, measured per run): {parts}. Their factors change no lead time.</source>
+        <translation>未按工作项建模（流水线阶段按运行计量）：{parts}。其系数不改变任何前置时间。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/main_window/future_pages.py" line="473"/>
+        <source>Projected over %n completed item(s).</source>
+        <translation>
+            <numerusform>基于 %n 个已完成工作项推算。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FutureState</name>
+    <message>
+        <location filename="../../widgets/future_state.py" line="77"/>
+        <location filename="../../widgets/future_state.py" line="78"/>
+        <source>{0} pt</source>
+        <extracomment>The largest factor the page offers (the config accepts the same range for a saved scenario). Slider positions per unit of factor: 0.01 steps.</extracomment>
+        <translation>{0} 个百分点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="99"/>
+        <source>wait</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="99"/>
+        <source>process</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="100"/>
+        <source>{stage} {part}: 0 removes it, 1 keeps it, 2 doubles it</source>
+        <translation>{stage} {part}：0 表示去掉，1 表示保持，2 表示加倍</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="164"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="165"/>
+        <source>Wait</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="167"/>
+        <source>Process</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="178"/>
+        <source>{stage} (per run)</source>
+        <translation>{stage}（按运行）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="180"/>
+        <source>{stage} (deployments)</source>
+        <translation>{stage}（部署）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="183"/>
+        <source>A pipeline stage is measured per run, not per item: its factor changes the map, not the projected lead time.</source>
+        <translation>流水线阶段按运行计量，而不是按工作项：其系数只改变价值流图，不改变推算的前置时间。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="269"/>
+        <location filename="../../widgets/future_state.py" line="354"/>
+        <location filename="../../widgets/future_state.py" line="357"/>
+        <source>Computed when this page is shown.</source>
+        <translation>显示本页时计算。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="277"/>
+        <source>Scenario name</source>
+        <translation>情景名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="279"/>
+        <source>Save scenario</source>
+        <translation>保存情景</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="280"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="281"/>
+        <source>Reset to now</source>
+        <translation>恢复为当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="286"/>
+        <source>Scenario:</source>
+        <translation>情景：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="297"/>
+        <source>Drag a slider or type a factor from 0 to 2 for each stage&apos;s wait and process time: 0 removes it, 0.5 halves it, 1 keeps it.</source>
+        <translation>拖动滑块或输入 0 到 2 之间的系数，调整各阶段的等待时间和处理时间：0 表示去掉，0.5 表示减半，1 表示保持。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="311"/>
+        <location filename="../../widgets/future_state.py" line="355"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="312"/>
+        <location filename="../../widgets/future_state.py" line="351"/>
+        <source>Future state</source>
+        <translation>未来状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="313"/>
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="291"/>
-        <source>Target</source>
-        <translation>目标</translation>
+        <location filename="../../widgets/future_state.py" line="353"/>
+        <source>Future-state value-stream map</source>
+        <translation>未来状态价值流图</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="292"/>
-        <source>Target met?</source>
-        <translation>是否达标</translation>
+        <location filename="../../widgets/future_state.py" line="392"/>
+        <source>(not saved)</source>
+        <translation>（未保存）</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="293"/>
-        <source>DORA tier</source>
-        <translation>DORA 级别</translation>
+        <location filename="../../widgets/future_state.py" line="409"/>
+        <source>Type a name for the scenario first.</source>
+        <translation>请先输入情景名称。</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="294"/>
-        <source>Every week</source>
-        <translation>每周走势</translation>
+        <location filename="../../widgets/future_state.py" line="426"/>
+        <source>Lead time (median)</source>
+        <translation>前置时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="302"/>
-        <source>Since the baseline</source>
-        <translation>与基线相比</translation>
+        <location filename="../../widgets/future_state.py" line="427"/>
+        <source>Lead time (p85)</source>
+        <translation>前置时间（p85）</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="303"/>
-        <location filename="../../widgets/home.py" line="436"/>
-        <source>Computing the story…</source>
-        <translation>正在计算……</translation>
+        <location filename="../../widgets/future_state.py" line="428"/>
+        <source>Flow efficiency</source>
+        <translation>流动效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="308"/>
-        <source>The period the figures are compared with; remembered.</source>
-        <translation>用来对比各项指标的时段；会被记住。</translation>
+        <location filename="../../widgets/future_state.py" line="430"/>
+        <source>Items within {days} days</source>
+        <translation>{days} 天内完成的工作项</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/future_state.py" line="470"/>
+        <source>Projected over the %n item(s) completed in the window.</source>
+        <translation>
+            <numerusform>基于时间段内已完成的 %n 个工作项推算。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="314"/>
-        <source>Use these dates</source>
-        <translation>使用这些日期</translation>
+        <location filename="../../widgets/future_state.py" line="476"/>
+        <source>, </source>
+        <translation>、</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="316"/>
-        <source>Compare in detail…</source>
-        <translation>详细对比…</translation>
+        <location filename="../../widgets/future_state.py" line="478"/>
+        <source>⚠ Not modelled per item: {stages}. A pipeline stage is measured per run, so its factor changes the map&apos;s boxes but no item&apos;s lead time in the figures above.</source>
+        <translation>⚠ 未按工作项建模：{stages}。流水线阶段按运行计量，因此其系数只改变价值流图中的方框，不改变上面数字中任何工作项的前置时间。</translation>
     </message>
     <message>
-        <location filename="../../widgets/home.py" line="317"/>
-        <source>Every figure of the two periods side by side, on the Compare page.</source>
-        <translation>在“对比”页并排查看两个时段的全部指标。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/home.py" line="336"/>
-        <source>Every week: one point per week, as known now; shaded: the baseline (blue) and now (green) weeks; dashed: the target. Hover a name for its definition, or press its “?”.</source>
-        <translation>每周走势：每周一个点，按目前所知计算；阴影：基线（蓝色）和当前（绿色）的周；虚线：目标。将鼠标悬停在名称上可查看定义，或点击其旁边的“?”。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/home.py" line="428"/>
-        <source>The baseline must end on or after its first day.</source>
-        <translation>基线的结束日期不能早于开始日期。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/home.py" line="453"/>
-        <source>No data to tell a story from yet.</source>
-        <translation>暂无数据。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/home.py" line="458"/>
-        <source>Baseline {b0} – {b1} · now {n0} – {n1}, a period as long as the baseline ending as of {as_of} · stream {stream}</source>
-        <translation>基线 {b0} – {b1} · 当前 {n0} – {n1}（与基线等长、截至 {as_of} 的时段）· 价值流 {stream}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/home.py" line="494"/>
-        <source>Continuous delivery</source>
-        <translation>持续交付</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/home.py" line="495"/>
-        <source>DORA keys</source>
-        <translation>DORA 指标</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/home.py" line="535"/>
-        <source>From [targets] in flowdeck.toml</source>
-        <translation>来自 flowdeck.toml 中的目标设置</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/home.py" line="537"/>
-        <source>Flowdeck&apos;s default target (docs/app.md)</source>
-        <translation>Flowdeck 的默认目标（docs/app.md）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/home.py" line="571"/>
-        <source>No weekly values</source>
-        <translation>没有每周数值</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/home.py" line="573"/>
-        <source>Weekly from {first} to {last}: {start} → {end}</source>
-        <translation>每周，{first} 至 {last}：{start} → {end}</translation>
+        <location filename="../../widgets/future_state.py" line="485"/>
+        <source>No completed items in this window</source>
+        <translation>此时间段内没有已完成的工作项</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window/pages.py" line="40"/>
+        <location filename="../../app/main_window/pages.py" line="46"/>
         <source>Map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="41"/>
+        <location filename="../../app/main_window/pages.py" line="47"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="42"/>
+        <location filename="../../app/main_window/pages.py" line="48"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="43"/>
+        <location filename="../../app/main_window/pages.py" line="49"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="44"/>
+        <location filename="../../app/main_window/pages.py" line="50"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="45"/>
+        <location filename="../../app/main_window/pages.py" line="51"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="46"/>
+        <location filename="../../app/main_window/pages.py" line="52"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="47"/>
+        <location filename="../../app/main_window/pages.py" line="53"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="39"/>
-        <source>Home</source>
-        <translation>首页</translation>
+        <location filename="../../app/main_window/pages.py" line="54"/>
+        <source>Future state</source>
+        <translation>未来状态</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="56"/>
-        <source>Home, Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
-        <extracomment>Pages computed only while shown (app.main_window.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
-        <translation>首页、价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
+        <location filename="../../app/main_window/pages.py" line="55"/>
+        <source>Forecast</source>
+        <translation>预测</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="60"/>
+        <location filename="../../app/main_window/pages.py" line="66"/>
+        <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases, Future state, Forecast</source>
+        <extracomment>Pages computed only while shown (app.main_window.trust_pages). The future-state map and the forecasts, also computed while shown (app.main_window.future_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
+        <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布、未来状态、预测</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/pages.py" line="71"/>
         <source>Range: 2, 4, 13, 26 weeks, quarter to date, custom</source>
         <translation>时间范围：2、4、13、26 周，本季度至今，自定义</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="62"/>
+        <location filename="../../app/main_window/pages.py" line="73"/>
         <source>Left / Right, Home / End</source>
         <translation>左 / 右，Home / End</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="63"/>
+        <location filename="../../app/main_window/pages.py" line="74"/>
         <source>Move between stages on the map</source>
         <translation>在价值流图的阶段之间移动</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="66"/>
+        <location filename="../../app/main_window/pages.py" line="77"/>
         <source>Enter or Space</source>
         <translation>Enter 或空格</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="67"/>
+        <location filename="../../app/main_window/pages.py" line="78"/>
         <source>Open the items behind the selected stage</source>
         <translation>打开所选阶段背后的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="69"/>
+        <location filename="../../app/main_window/pages.py" line="80"/>
         <source>Sync every source now (Esc or the status bar&apos;s Cancel stops it)</source>
         <translation>立即同步所有数据源（Esc 或状态栏的“取消”可停止）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="70"/>
+        <location filename="../../app/main_window/pages.py" line="81"/>
         <source>Recompute now</source>
         <translation>立即重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="71"/>
+        <location filename="../../app/main_window/pages.py" line="82"/>
         <source>Export the current page as PNG</source>
         <translation>将当前页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="72"/>
+        <location filename="../../app/main_window/pages.py" line="83"/>
         <source>Export the dashboard as a PDF report</source>
         <translation>将仪表盘导出为 PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="73"/>
+        <location filename="../../app/main_window/pages.py" line="84"/>
         <source>Export the selected stage&apos;s items as CSV</source>
         <translation>将所选阶段的工作项导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="74"/>
+        <location filename="../../app/main_window/pages.py" line="85"/>
         <source>Switch between light and dark theme</source>
         <translation>在浅色与深色主题之间切换</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="75"/>
+        <location filename="../../app/main_window/pages.py" line="86"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="76"/>
-        <location filename="../../app/main_window/window.py" line="199"/>
+        <location filename="../../app/main_window/pages.py" line="87"/>
+        <location filename="../../app/main_window/window.py" line="200"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="87"/>
+        <location filename="../../app/main_window/pages.py" line="146"/>
+        <source>Future state…</source>
+        <translation>未来状态…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/window.py" line="88"/>
         <source>Flowdeck</source>
         <extracomment>Opens the Sources dialog (called with the window).</extracomment>
         <translation>Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="95"/>
+        <location filename="../../app/main_window/window.py" line="96"/>
         <source>Add a source…</source>
         <translation>添加数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="136"/>
+        <location filename="../../app/main_window/pages.py" line="140"/>
         <source>Click a stage (or select it with the arrow keys and press Enter) to see its items.</source>
         <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="140"/>
+        <location filename="../../app/main_window/window.py" line="143"/>
         <source>Starting…</source>
         <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="182"/>
-        <location filename="../../app/main_window/window.py" line="188"/>
-        <location filename="../../app/main_window/window.py" line="194"/>
-        <location filename="../../app/main_window/window.py" line="199"/>
+        <location filename="../../app/main_window/window.py" line="183"/>
+        <location filename="../../app/main_window/window.py" line="189"/>
+        <location filename="../../app/main_window/window.py" line="195"/>
+        <location filename="../../app/main_window/window.py" line="200"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="183"/>
+        <location filename="../../app/main_window/window.py" line="184"/>
         <source>Export current page as PNG…</source>
         <translation>将当前页面导出为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="189"/>
+        <location filename="../../app/main_window/window.py" line="190"/>
         <source>Export report as PDF…</source>
         <translation>将报告导出为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="195"/>
+        <location filename="../../app/main_window/window.py" line="196"/>
         <source>Export selected stage&apos;s items as CSV…</source>
         <translation>将所选阶段的工作项导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="202"/>
-        <location filename="../../app/main_window/window.py" line="204"/>
-        <location filename="../../app/main_window/window.py" line="206"/>
+        <location filename="../../app/main_window/window.py" line="203"/>
+        <location filename="../../app/main_window/window.py" line="208"/>
+        <location filename="../../app/main_window/window.py" line="210"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="204"/>
+        <location filename="../../app/main_window/window.py" line="208"/>
         <source>Recompute</source>
         <translation>重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="206"/>
+        <location filename="../../app/main_window/window.py" line="210"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="210"/>
+        <location filename="../../app/main_window/window.py" line="214"/>
         <source>&amp;Range</source>
         <translation>时间范围(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="213"/>
-        <location filename="../../app/main_window/window.py" line="215"/>
+        <location filename="../../app/main_window/window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="219"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="213"/>
-        <location filename="../../app/main_window/window.py" line="229"/>
+        <location filename="../../app/main_window/window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="233"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="220"/>
-        <location filename="../../app/main_window/window.py" line="222"/>
+        <location filename="../../app/main_window/window.py" line="224"/>
+        <location filename="../../app/main_window/window.py" line="226"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="28"/>
-        <location filename="../../app/main_window/window.py" line="220"/>
+        <location filename="../../app/main_window/window.py" line="224"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="51"/>
-        <location filename="../../app/main_window/window.py" line="222"/>
+        <location filename="../../app/main_window/window.py" line="226"/>
         <source>About Flowdeck</source>
         <translation>关于 Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="267"/>
+        <location filename="../../app/main_window/window.py" line="270"/>
         <source>demo data ends {end}: &apos;now&apos; is that moment</source>
         <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="274"/>
+        <location filename="../../app/main_window/window.py" line="277"/>
         <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
         <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="286"/>
+        <location filename="../../app/main_window/window.py" line="288"/>
         <source>Demo data: {url}</source>
         <translation>演示数据：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="286"/>
+        <location filename="../../app/main_window/window.py" line="288"/>
         <source>Store: {url}</source>
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="173"/>
+        <location filename="../../app/main_window/pages.py" line="179"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="303"/>
+        <location filename="../../app/main_window/window.py" line="305"/>
         <source>{start} – {end} · as of {as_of} · demo data</source>
         <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="305"/>
+        <location filename="../../app/main_window/window.py" line="307"/>
         <source>{start} – {end} · as of {as_of}</source>
         <translation>{start} – {end} · 截至 {as_of}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="319"/>
+        <location filename="../../app/main_window/window.py" line="321"/>
         <source>{source}: answering again</source>
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="190"/>
+        <location filename="../../app/main_window/pages.py" line="185"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="331"/>
+        <location filename="../../app/main_window/window.py" line="333"/>
         <source>Working-time calendar not available: {reason}</source>
         <translation>工作时间日历不可用：{reason}</translation>
     </message>
@@ -832,63 +1028,63 @@ A value-stream dashboard over your CI and ticket systems.</source>
 基于 CI 与工单系统的价值流仪表盘。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="75"/>
+        <location filename="../../app/main_window/exports.py" line="85"/>
         <source>Demo data: synthetic, not real.</source>
         <translation>演示数据：虚构，非真实数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="93"/>
+        <location filename="../../app/main_window/exports.py" line="103"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="98"/>
+        <location filename="../../app/main_window/exports.py" line="108"/>
         <source>Export page as PNG</source>
         <translation>将页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="107"/>
+        <location filename="../../app/main_window/exports.py" line="117"/>
         <source>Export report as PDF</source>
         <translation>将报告导出为 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="122"/>
+        <location filename="../../app/main_window/exports.py" line="132"/>
         <source>Export stage items as CSV</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="83"/>
+        <location filename="../../app/main_window/pages.py" line="94"/>
         <source>%n work item(s)</source>
         <translation>
             <numerusform>%n 个工作项</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="85"/>
+        <location filename="../../app/main_window/pages.py" line="96"/>
         <source>%n change(s)</source>
         <translation>
             <numerusform>%n 个变更</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="87"/>
+        <location filename="../../app/main_window/pages.py" line="98"/>
         <source>%n deployment(s)</source>
         <translation>
             <numerusform>%n 次部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="96"/>
+        <location filename="../../app/main_window/pages.py" line="107"/>
         <source>Note: {calendar}.</source>
         <translation>注意：{calendar}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="99"/>
+        <location filename="../../app/main_window/pages.py" line="110"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="102"/>
+        <location filename="../../app/main_window/pages.py" line="113"/>
         <source>Excluded by decision: {listed}.</source>
         <translation>已按决定排除：{listed}。</translation>
     </message>
@@ -903,7 +1099,7 @@ A value-stream dashboard over your CI and ticket systems.</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="225"/>
+        <location filename="../../app/main_window/window.py" line="229"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
@@ -1503,125 +1699,161 @@ Shipped by {pipeline}</source>
 </context>
 <context>
     <name>Scorecard</name>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="56"/>
+        <source>Time to restore (median)</source>
+        <translation>服务恢复时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="58"/>
+        <source>Failed deployment recovery time (median)</source>
+        <translation>故障恢复时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="63"/>
+        <source>Deployment frequency</source>
+        <translation>部署频率</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="72"/>
+        <location filename="../../widgets/scorecard.py" line="64"/>
         <source>{rate} · %n deployment(s)</source>
         <translation>
             <numerusform>{rate} · %n 次部署</numerusform>
         </translation>
     </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="68"/>
+        <source>median deploy days/week {days}</source>
+        <translation>每周部署天数中位数 {days}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="71"/>
+        <source>Lead time for changes (median)</source>
+        <translation>变更前置时间（中位数）</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="89"/>
+        <location filename="../../widgets/scorecard.py" line="74"/>
         <source>%n change(s) deployed</source>
         <translation>
             <numerusform>已部署 %n 个变更</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="124"/>
+        <location filename="../../widgets/scorecard.py" line="77"/>
+        <source>Change failure rate</source>
+        <translation>变更失败率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="93"/>
+        <source>Production deployment success rate</source>
+        <translation>生产部署成功率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="97"/>
         <source>{ok} succeeded, {failed} failed</source>
         <translation>{ok} 次成功，{failed} 次失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="133"/>
+        <location filename="../../widgets/scorecard.py" line="102"/>
+        <source>Release cadence</source>
+        <translation>发布节奏</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="103"/>
         <source>{rate} · median gap {gap}</source>
         <translation>{rate} · 间隔中位数 {gap}</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="142"/>
+        <location filename="../../widgets/scorecard.py" line="108"/>
+        <source>Requirement lead time (median)</source>
+        <translation>需求交付前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="110"/>
         <source>≤ {days} days</source>
         <translation>≤ {days} 天</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="144"/>
+        <location filename="../../widgets/scorecard.py" line="112"/>
         <source>{unlinked} of %n item(s) not linked to a deployment</source>
         <translation>
             <numerusform>%n 个工作项中有 {unlinked} 个未关联到部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="77"/>
-        <source>{days} deploy days/week (median): the tier is judged on deployments/week</source>
-        <translation>每周部署天数（中位数）{days}：级别按每周部署次数评定</translation>
+        <location filename="../../widgets/scorecard.py" line="116"/>
+        <source>Delivery time (median)</source>
+        <translation>交付时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="79"/>
-        <source>{days} deploy days/week (median): the tier is judged on these</source>
-        <translation>每周部署天数（中位数）{days}：级别按此评定</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="162"/>
-        <location filename="../../widgets/scorecard.py" line="175"/>
+        <location filename="../../widgets/scorecard.py" line="123"/>
+        <location filename="../../widgets/scorecard.py" line="136"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="164"/>
+        <location filename="../../widgets/scorecard.py" line="125"/>
         <source>Elite</source>
         <translation>精英</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="165"/>
+        <location filename="../../widgets/scorecard.py" line="126"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="166"/>
+        <location filename="../../widgets/scorecard.py" line="127"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="167"/>
+        <location filename="../../widgets/scorecard.py" line="128"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="176"/>
+        <location filename="../../widgets/scorecard.py" line="137"/>
         <source>✓ met</source>
         <translation>✓ 达标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="176"/>
+        <location filename="../../widgets/scorecard.py" line="137"/>
         <source>✗ not met</source>
         <translation>✗ 未达标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="218"/>
+        <location filename="../../widgets/scorecard.py" line="171"/>
         <source>DORA keys</source>
         <translation>DORA 指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="219"/>
+        <location filename="../../widgets/scorecard.py" line="172"/>
         <source>Continuous delivery (targets)</source>
         <translation>持续交付（目标）</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="222"/>
+        <location filename="../../widgets/scorecard.py" line="175"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="224"/>
-        <source>Home shows these figures against a baseline, with their weekly trend.</source>
-        <translation>“首页”将这些指标与基线对比，并显示每周走势。</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="257"/>
+        <location filename="../../widgets/scorecard.py" line="204"/>
         <source>No data</source>
+        <extracomment>The target forecast, in words, under the targets (set by the app: :meth:`set_target_forecast`).</extracomment>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="262"/>
+        <location filename="../../widgets/scorecard.py" line="209"/>
         <source>DORA {year} definitions · median {median} · production deployments only</source>
         <translation>DORA {year} 定义 · 中位数：{median} · 仅统计生产部署</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="264"/>
+        <location filename="../../widgets/scorecard.py" line="211"/>
         <source>interpolated</source>
         <translation>插值</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="277"/>
+        <location filename="../../widgets/scorecard.py" line="229"/>
         <source>{mark} (target {target})</source>
         <translation>{mark}（目标 {target}）</translation>
     </message>

@@ -231,7 +231,10 @@ def test_duplicate_source_names_and_colliding_token_variables(tmp_path: Path) ->
         (lambda d: d["sources"][1].update(lookback_day=30), r"sources\[1\]\.lookback_day: .*mean 'lookback_days'"),
         (lambda d: d["sources"][3].update(repos=["a/b"]), r"sources\[3\]\.repos: unknown key for a jira source"),
         (lambda d: d.update(sourcs={"name": "x"}), r"flowdeck\.toml: sourcs: unknown key; did you mean 'sources'\?"),
-        (lambda d: d.update(colour="blue"), r"colour: unknown key \(known: sources, streams, definitions, targets\)"),
+        (
+            lambda d: d.update(colour="blue"),
+            r"colour: unknown key \(known: sources, streams, definitions, targets, scenarios\)",
+        ),
         (lambda d: d["definitions"].update(medain="lower"), r"definitions\.medain: .*did you mean 'median'"),
         (lambda d: d["targets"].update(lead_time=3), r"targets\.lead_time: unknown key"),
         (lambda d: d["streams"][0].update(stage=[]), r"streams\[0\]\.stage: .*did you mean 'stages'"),

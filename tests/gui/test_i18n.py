@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.controllers.report import Controller
-from app.main_window.pages import PAGES, TRUST_PAGES
+from app.main_window.pages import FUTURE_PAGES, PAGES, TRUST_PAGES
 from app.main_window.window import MainWindow
 from app.settings import UiSettings
 from app.wall import WALL_PAGES
@@ -81,6 +81,9 @@ def _walk_pages(qtbot: Any, w: MainWindow, lang: str) -> dict[str, list[tuple[st
     for i, name in enumerate(PAGES):
         if name in TRUST_PAGES:
             with qtbot.waitSignal(w.trust.computed, timeout=60_000, check_params_cb=lambda n, name=name: n == name):
+                w.tabs.setCurrentIndex(i)
+        elif name in FUTURE_PAGES:
+            with qtbot.waitSignal(w.future.computed, timeout=60_000, check_params_cb=lambda n, name=name: n == name):
                 w.tabs.setCurrentIndex(i)
         else:
             w.tabs.setCurrentIndex(i)

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from data.config.model import Stage, Stream
+from data.config.model import Config, Stage, Stream
+from data.config.parse import parse_config
 from data.metrics.dora import DeploymentArrays
 from data.metrics.flow_data import FlowData, build_flow_data
 from data.metrics.stagemap import StageMap
@@ -82,3 +83,17 @@ def day_records(days: list[datetime], per_day: int = 2) -> list[object]:
                 StatusChange("jira", key, d + timedelta(hours=12), "In Progress", "Done"),
             ]
     return out
+
+
+#: The forecast tests' one-stage stream, and "as of" four weeks after D0 (a Monday).
+FORECAST_STREAM = {
+    "name": "Flow",
+    "done": ["Done"],
+    "stages": [{"name": "Dev", "wait": ["To Do"], "active": ["In Progress"]}],
+}
+AS_OF = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def forecast_config(**definitions: str) -> Config:
+    """A config with the forecast stream and ``definitions``."""
+    return parse_config({"streams": [FORECAST_STREAM], "definitions": definitions}, "test.toml")

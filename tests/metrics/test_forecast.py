@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from data.calendar import WorkingCalendar
-from data.config.model import Config, Definitions
-from data.config.parse import parse_config
+from data.config.model import Definitions
 from data.materialise import cache
 from data.metrics.forecast import (
     MIN_HISTORY_DAYS,
@@ -27,7 +26,7 @@ from data.metrics.forecast import (
 from data.report.forecast import forecast, target_forecast, throughput_history
 from data.store.schema import to_ms
 from data.store.store import Store
-from tests.helpers.metrics import D0, day_records
+from tests.helpers.metrics import AS_OF, D0, day_records, forecast_config
 
 
 def hist(daily: list[int]) -> ThroughputHistory:
@@ -148,17 +147,6 @@ def test_too_few_items_for_the_target_forecast_are_said() -> None:
 
 # --- the history from a store -------------------------------------------------------------------------
 
-STREAM = {
-    "name": "Flow",
-    "done": ["Done"],
-    "stages": [{"name": "Dev", "wait": ["To Do"], "active": ["In Progress"]}],
-}
-AS_OF = datetime(2026, 3, 2, tzinfo=UTC)  # Monday, 4 weeks later
-
-
-def config(**definitions: str) -> Config:
-    return parse_config({"streams": [STREAM], "definitions": definitions}, "test.toml")
-
 
 @pytest.fixture
 def daily_store(store_url: str) -> Iterator[Store]:
@@ -170,7 +158,7 @@ def daily_store(store_url: str) -> Iterator[Store]:
 
 
 def test_two_items_every_day_take_exactly_ten_days_for_twenty(daily_store: Store) -> None:
-    f = forecast(daily_store, config(), items=20, as_of=AS_OF, weeks=4, runs=10_000, seed=1)
+    f = forecast(daily_store, forecast_config(), items=20, as_of=AS_OF, weeks=4, runs=10_000, seed=1)
     assert (f.history_days, f.history_from, f.history_to) == (28, date(2026, 2, 2), date(2026, 3, 1))
     assert f.start == date(2026, 3, 2)
     # Day 1 is 2 March: the 20th item is done on the 10th day, 11 March, in every run.
@@ -181,24 +169,24 @@ def test_two_items_every_day_take_exactly_ten_days_for_twenty(daily_store: Store
 
 
 def test_items_by_a_date_count_that_day_in(daily_store: Store) -> None:
-    f = forecast(daily_store, config(), by=date(2026, 3, 11), as_of=AS_OF, weeks=4, runs=1_000, seed=1)
+    f = forecast(daily_store, forecast_config(), by=date(2026, 3, 11), as_of=AS_OF, weeks=4, runs=1_000, seed=1)
     assert (f.p50, f.p85, f.p95) == (20, 20, 20)
     js = f.to_json()
     assert js["by"] == "2026-03-11" and "items" not in js
-    today = forecast(daily_store, config(), by=date(2026, 3, 2), as_of=AS_OF, weeks=4, runs=100, seed=1)
+    today = forecast(daily_store, forecast_config(), by=date(2026, 3, 2), as_of=AS_OF, weeks=4, runs=100, seed=1)
     assert today.p50 == 2
     with pytest.raises(ValueError, match="before the forecast's first day, 2026-03-02"):
-        forecast(daily_store, config(), by=date(2026, 3, 1), as_of=AS_OF, weeks=4)
+        forecast(daily_store, forecast_config(), by=date(2026, 3, 1), as_of=AS_OF, weeks=4)
     with pytest.raises(ValueError, match="exactly one"):
-        forecast(daily_store, config(), as_of=AS_OF)
+        forecast(daily_store, forecast_config(), as_of=AS_OF)
 
 
 def test_the_history_starts_with_the_data_and_says_when_it_is_too_short(daily_store: Store) -> None:
     # Twelve weeks asked, but the store's first item is from 2 February: 28 days, not 84 zeros.
-    f = forecast(daily_store, config(), items=20, as_of=AS_OF, weeks=12, runs=1_000, seed=1)
+    f = forecast(daily_store, forecast_config(), items=20, as_of=AS_OF, weeks=12, runs=1_000, seed=1)
     assert f.history_days == 28 and f.p95 == date(2026, 3, 11)
     # As of 11 February only 9 days had data.
-    early = forecast(daily_store, config(), items=20, as_of=datetime(2026, 2, 11, tzinfo=UTC), runs=100)
+    early = forecast(daily_store, forecast_config(), items=20, as_of=datetime(2026, 2, 11, tzinfo=UTC), runs=100)
     assert early.history_days == 9
     assert (early.p50, early.p85, early.p95) == (None, None, None)
     assert early.reason is not None and "9 days with data" in early.reason
@@ -208,7 +196,7 @@ def test_the_history_starts_with_the_data_and_says_when_it_is_too_short(daily_st
 
 def test_the_history_ends_with_the_data(daily_store: Store) -> None:
     # Looked at three weeks after the last record: the quiet weeks are no data, not zero throughput.
-    f = forecast(daily_store, config(), items=20, as_of=AS_OF + timedelta(days=21), weeks=4, runs=1_000)
+    f = forecast(daily_store, forecast_config(), items=20, as_of=AS_OF + timedelta(days=21), weeks=4, runs=1_000)
     assert (f.history_from, f.history_to, f.history_days) == (date(2026, 2, 23), date(2026, 3, 1), 7)
     assert f.reason is not None
 
@@ -218,7 +206,7 @@ def test_working_days_skip_weekends_and_holidays(store_url: str) -> None:
     weekdays = [D0 + timedelta(days=i) for i in range(35) if (D0 + timedelta(days=i)).weekday() < 5]
     with Store.open(store_url) as store:
         store.upsert(day_records(weekdays))
-        cfg = config(calendar="working")
+        cfg = forecast_config(calendar="working")
         # As of Friday 6 March: history 2 Feb .. 5 Mar has 24 working days with 2 items each.
         f = forecast(store, cfg, items=20, as_of=datetime(2026, 3, 6, tzinfo=UTC), weeks=5, runs=1_000)
         assert f.working_days and f.history_days == 24
@@ -227,7 +215,7 @@ def test_working_days_skip_weekends_and_holidays(store_url: str) -> None:
         by = forecast(store, cfg, by=date(2026, 3, 16), as_of=datetime(2026, 3, 6, tzinfo=UTC), weeks=5, runs=100)
         assert by.p50 == 14  # 7 working days: 6, 9..13, 16
         # In calendar days the same history has weekends with nothing done: slower, and uncertain.
-        cal = forecast(store, config(), items=20, as_of=datetime(2026, 3, 6, tzinfo=UTC), weeks=5, runs=1_000)
+        cal = forecast(store, forecast_config(), items=20, as_of=datetime(2026, 3, 6, tzinfo=UTC), weeks=5, runs=1_000)
         assert cal.history_days == 32 and cal.p95 is not None and cal.p95 > date(2026, 3, 19)
 
 
@@ -246,18 +234,24 @@ def test_a_completion_on_a_day_off_counts_on_the_working_day_before() -> None:
 
 def test_target_forecast_resamples_the_stage_times_of_the_history(daily_store: Store) -> None:
     # Every item: created 01:00, 4 h waiting in Dev, 7 h active, done at 12:00: 11 h exactly.
-    sure = target_forecast(daily_store, config(), as_of=AS_OF, weeks=4, target_days=0.5, runs=1_000)
+    sure = target_forecast(daily_store, forecast_config(), as_of=AS_OF, weeks=4, target_days=0.5, runs=1_000)
     assert (sure.probability, sure.items, sure.target_days) == (1.0, 56, 0.5)
-    never = target_forecast(daily_store, config(), as_of=AS_OF, weeks=4, target_days=0.45, runs=1_000)
+    never = target_forecast(daily_store, forecast_config(), as_of=AS_OF, weeks=4, target_days=0.45, runs=1_000)
     assert never.probability == 0.0
-    f = forecast(daily_store, config(), items=5, as_of=AS_OF, weeks=4, runs=1_000)
+    f = forecast(daily_store, forecast_config(), items=5, as_of=AS_OF, weeks=4, runs=1_000)
     js = f.to_json()
     assert (js["target_probability"], js["target_days"], js["target_reason"]) == (1.0, 7.0, None)
 
 
 def test_definitions_argument_switches_to_working_days(daily_store: Store) -> None:
     f = forecast(
-        daily_store, config(), items=20, as_of=AS_OF, weeks=4, runs=100, definitions=Definitions(calendar="working")
+        daily_store,
+        forecast_config(),
+        items=20,
+        as_of=AS_OF,
+        weeks=4,
+        runs=100,
+        definitions=Definitions(calendar="working"),
     )
     assert f.working_days and f.history_days == 20  # the 20 weekdays of 2 Feb .. 1 Mar
 
