@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
+from platformdirs import user_config_dir, user_data_dir, user_log_dir
 
-__all__ = ["config_dir", "data_dir", "settings_file", "themes_dir"]
+__all__ = ["config_dir", "data_dir", "log_file", "settings_file", "themes_dir"]
 
 APP = "flowdeck"
 
@@ -23,6 +23,12 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     """The user's Flowdeck data directory (the default store)."""
     return Path(user_data_dir(APP, appauthor=False))
+
+
+def log_file() -> Path:
+    """The log file of the command line and the app (``~/.local/state/flowdeck/log/flowdeck.log`` on
+    Linux): tracebacks of unexpected errors and warnings go there, never to the terminal."""
+    return Path(user_log_dir(APP, appauthor=False)) / "flowdeck.log"
 
 
 def settings_file() -> Path:

@@ -1,8 +1,9 @@
-"""Helpers shared by the subcommands: opening the store and the config, parsing dates."""
+"""Helpers shared by the subcommands: opening the store and the config, parsing dates, printing remote text."""
 
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -45,3 +46,27 @@ def instant_arg(value: str) -> datetime:
         return parse_instant(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+# C0 controls but the whitespace ones, DEL, C1 controls (0x9b is a one-character CSI), and the
+# bidirectional overrides and isolates that reorder what a terminal shows ("Trojan Source").
+_UNSAFE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    if c < 0x20:
+        return chr(0x2400 + c)  # the control picture: ESC shows as U+241B "␛"
+    return "\u2421" if c == 0x7F else "\ufffd"
+
+
+def printable(text: object) -> str:
+    """``text`` safe to print in a terminal table cell: one line, no control character.
+
+    Remote text (ticket titles, branch names, authors, sync errors) may hold escape sequences that
+    clear the screen, set the window title or forge OSC 8 links. Whitespace runs (newlines, tabs
+    and the other whitespace controls) become one space, so a title cannot forge a table row; every
+    other control character is shown as its Unicode control picture (``ESC`` -> ``␛``), or as
+    ``�`` for C1 controls and bidirectional overrides. Every table printer of the CLI uses this.
+    """
+    return _UNSAFE.sub(_shown, " ".join(str(text).split()))

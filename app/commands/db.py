@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.commands.common import open_store
+from app.commands.common import open_store, printable
 from data.store import migrate
 
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {table:<20} {count:>10,}")
             for source, state in sorted(store.sync_states().items()):
                 ok = state["last_success_at"].isoformat() if state["last_success_at"] else "never"
-                err = f"; last error: {state['last_error']}" if state["last_error"] else ""
+                err = f"; last error: {printable(state['last_error'])}" if state["last_error"] else ""
                 print(f"  source {source}: last success {ok}{err}")
             return 0
         if args.action == "check":

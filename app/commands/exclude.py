@@ -14,7 +14,8 @@ import sys
 from typing import Any
 
 from app.cli import UsageError
-from app.commands.common import open_store
+from app.commands.common import open_store, printable
+from data.i18n import ljust, width
 from data.records import Exclusion
 from data.store.queries import holds_item
 from data.store.store import Store
@@ -99,10 +100,10 @@ def _list(store: Store) -> int:
         return 0
     headers = ["kind", "source", "key", "since (UTC)", "reason"]
     cells = [
-        [e.kind, e.source, " ".join(e.key.split()), f"{e.created_at:%Y-%m-%d %H:%M}", " ".join(e.reason.split())]
-        for e in rows
+        [printable(x) for x in (e.kind, e.source, e.key, f"{e.created_at:%Y-%m-%d %H:%M}", e.reason)] for e in rows
     ]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    # Display widths: a Chinese reason takes two terminal columns per character.
+    widths = [max(width(h), *(width(r[i]) for r in cells)) for i, h in enumerate(headers)]
     for r in [headers, ["-" * w for w in widths], *cells]:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+        print("  ".join(ljust(c, w) for c, w in zip(r, widths, strict=True)).rstrip())
     return 0

@@ -16,9 +16,10 @@ from datetime import timedelta
 from typing import Any
 
 from app.cli import UsageError
-from app.commands.common import config_of, instant_arg, open_store
+from app.commands.common import config_of, instant_arg, open_store, printable
 from data.i18n import gettext_ as _
 from data.i18n import ljust, ngettext, width
+from data.metrics.clock import store_now
 from data.quality.results import FindingItem, QualityReport
 from data.timeutil import utc_now
 
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         if args.maturity:
             from data.maturity.build import assess_maturity
 
-            window_to = args.window_to or utc_now()
+            window_to = args.window_to or store_now(store)  # the demo's end on a demo store, as in the app
             window_from = args.window_from or window_to - timedelta(days=MATURITY_DAYS)
             if window_from >= window_to:
                 raise UsageError(f"--from {window_from.isoformat()} must be before --to {window_to.isoformat()}")
@@ -105,6 +106,7 @@ def _dump(doc: dict[str, Any]) -> None:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
+    rows = [[printable(c) for c in r] for r in rows]
     widths = [max(width(h), *(width(r[i]) for r in rows)) if rows else width(h) for i, h in enumerate(headers)]
 
     def line(cells: list[str]) -> str:
@@ -114,13 +116,14 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def _oneline(text: str) -> str:
-    """Remote text on one line (a title with a newline must not forge a table row)."""
-    return " ".join(text.split())
+    """Remote text on one line, without control characters (a title with a newline must not forge a
+    table row, one with an escape sequence must not clear the screen)."""
+    return printable(text)
 
 
 def _items(items: tuple[FindingItem, ...], limit: int | None) -> str:
     shown = items if limit is None else items[:limit]
-    out = "".join(f"    {i.source}  {_oneline(i.key)}  {_oneline(i.detail)}\n" for i in shown)
+    out = "".join(f"    {_oneline(i.source)}  {_oneline(i.key)}  {_oneline(i.detail)}\n" for i in shown)
     if len(shown) < len(items):
         out += "    " + _("… and {n} more (--all or --json lists them)").format(n=len(items) - len(shown)) + "\n"
     return out
@@ -216,7 +219,9 @@ def render_text(q: QualityReport, *, limit: int | None = SHOWN) -> str:
     if not q.exclusions:
         parts.append("  " + _("none") + "\n")
     for e in q.exclusions:
-        parts.append(f"  {e.kind}  {e.source}  {_oneline(e.key)}  — {_oneline(e.reason)} ({_when(e.created_at)})\n")
+        parts.append(
+            f"  {e.kind}  {_oneline(e.source)}  {_oneline(e.key)}  — {_oneline(e.reason)} ({_when(e.created_at)})\n"
+        )
     return "".join(parts)
 
 

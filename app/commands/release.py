@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import UsageError
-from app.commands.common import config_of, open_store
+from app.commands.common import config_of, open_store, printable
 from data.i18n import gettext_ as _
 from data.i18n import ljust, width
 
@@ -109,12 +109,13 @@ def _s(value: float | None) -> str:
 
 
 def _one(text: str | None) -> str:
-    return DASH if not text else " ".join(text.split())
+    return DASH if not text else printable(text)
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
     if not rows:
         return "  " + _("none") + "\n"
+    rows = [[printable(c) for c in r] for r in rows]  # keys, repositories and results are remote text too
     widths = [max(width(h), *(width(r[i]) for r in rows)) for i, h in enumerate(headers)]
     lines = [headers, ["-" * w for w in widths], *rows]
     return "".join("  " + "  ".join(ljust(c, w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n" for r in lines)
@@ -194,7 +195,7 @@ def header_lines(report: Any) -> list[str]:
 
 def render_text(report: Any) -> str:
     """The release report as readable text."""
-    parts = [line + "\n" for line in header_lines(report)]
+    parts = [printable(line) + "\n" for line in header_lines(report)]
     for title, headers, rows in sections(report):
         parts.append(f"\n{title}\n")
         parts.append(_table(headers, rows))

@@ -1,7 +1,8 @@
 """``flowdeck report``: the metrics for a window, as JSON (INTERFACES.md) or readable tables.
 
 Defaults: the window is the 28 days ending now (``--to`` defaults to now, ``--from`` to 28 days
-before ``--to``); ``--as-of`` defaults to min(now, ``--to``). Dates are ISO 8601, UTC when no zone
+before ``--to``); ``--as-of`` defaults to min(now, ``--to``). "Now" is the app's: the end of the
+demo data on a demo store, else the clock (:func:`data.metrics.clock.store_now`). Dates are ISO 8601, UTC when no zone
 is given; a bare date means 00:00 UTC of that day, so ``--to 2026-03-01`` ends *before* March 1st.
 
 ``--what-if STAGE.wait=F`` / ``STAGE.active=F`` (repeatable) adds each stream's future-state
@@ -16,16 +17,16 @@ import json
 import math
 import sys
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.cli import UsageError
-from app.commands.common import config_of, instant_arg, open_store
+from app.commands.common import config_of, instant_arg, open_store, printable
 from data.i18n import gettext_ as _
 from data.i18n import ljust, ngettext, rjust, width
+from data.metrics.clock import store_now
 from data.report import vocabulary
 from data.report.results import Report, StageResult
-from data.timeutil import utc_now
 
 if TYPE_CHECKING:
     from data.metrics.whatif import Scenario
@@ -108,10 +109,7 @@ def run(args: argparse.Namespace) -> int:
     from data.report.build import build_report
 
     config = config_of(args)
-    window_to = args.window_to or utc_now()
-    window_from = args.window_from or (window_to - timedelta(days=DEFAULT_DAYS))
-    if window_from >= window_to:
-        raise UsageError(f"--from {window_from.isoformat()} must be before --to {window_to.isoformat()}")
+    _check_window(args.window_from, args.window_to)  # before the store is opened (created) at all
     if args.stream is not None:
         config.stream(args.stream)  # unknown stream: ConfigError names the configured ones (exit 2)
     shown = [config.stream(args.stream)] if args.stream is not None else list(config.streams)
@@ -125,6 +123,10 @@ def run(args: argparse.Namespace) -> int:
         definitions = replace(definitions, calendar=args.calendar)
     store = open_store(args)
     try:
+        # "Now" as the app has it: the demo's end on a demo store, else the clock.
+        window_to = args.window_to or store_now(store)
+        window_from = args.window_from or (window_to - timedelta(days=DEFAULT_DAYS))
+        _check_window(window_from, window_to)
         report = build_report(
             store,
             config,
@@ -147,6 +149,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_window(window_from: datetime | None, window_to: datetime | None) -> None:
+    if window_from is not None and window_to is not None and window_from >= window_to:
+        raise UsageError(f"--from {window_from.isoformat()} must be before --to {window_to.isoformat()}")
+
+
 # --- readable tables ------------------------------------------------------------------------------
 
 
@@ -166,6 +173,7 @@ def _hours(value: float | None) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
+    rows = [[printable(c) for c in r] for r in rows]  # stream, stage and bottleneck names are not ours
     # Display widths, not len(): a Chinese heading takes two terminal columns per character.
     widths = [max(width(h), *(width(r[i]) for r in rows)) if rows else width(h) for i, h in enumerate(headers)]
 
@@ -247,6 +255,14 @@ def _what_if_text(lead_median: float | None, lead_p85: float | None, efficiency:
     return "".join(out)
 
 
+def _missing(report: Report, stream: str, kinds: tuple[str, ...]) -> list[str]:
+    """Why figures of ``stream`` are empty: one line per missing kind of record among ``kinds``."""
+    from data.report.figures import MISSING
+
+    have = report.notes.get("missing", {}).get(stream, ())
+    return [_("Note: {warning}").format(warning=_(MISSING[k])) + "\n" for k in kinds if k in have]
+
+
 def render_text(report: Report) -> str:
     """The report as aligned tables (durations in hours or days, "—" for no data)."""
     parts: list[str] = []
@@ -266,7 +282,8 @@ def render_text(report: Report) -> str:
         + "\n"
     )
     for s in report.streams:
-        parts.append("\n" + _("Stream: {name}").format(name=s.name) + "\n")
+        parts.append("\n" + _("Stream: {name}").format(name=printable(s.name)) + "\n")
+        parts.extend(_missing(report, s.name, ("work_items",)))
         parts.append(
             _table(
                 [
@@ -322,6 +339,7 @@ def render_text(report: Report) -> str:
         + _("DORA ({year})  stream: {stream}").format(year=d.get("dora"), stream=report.notes.get("dora_stream", DASH))
         + "\n"
     )
+    parts.extend(_missing(report, report.notes.get("dora_stream", ""), ("deployments", "changes")))
     if len(report.streams) > 1:
         parts.append(
             _(

@@ -20,7 +20,7 @@ import threading
 from typing import Any, TextIO
 
 from app.cli import UsageError
-from app.commands.common import config_of, open_store
+from app.commands.common import config_of, open_store, printable
 from data.config.model import SourceConfig
 from data.connectors.base import ConnectorError
 from data.connectors.redact import RedactingFilter, redact
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
                 try:
                     connector = open_connector(source, ask=_ask_token if sys.stdin.isatty() else None)
                 except ConnectorError as exc:
-                    print(f"flowdeck: {redact(str(exc))}", file=sys.stderr)
+                    print(f"flowdeck: {printable(redact(str(exc)))}", file=sys.stderr)
                     failed += 1
                     continue
                 try:
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
                 )
                 if summary.error:
                     failed += 1
-                    print(f"flowdeck: {source.name}: {summary.error}", file=sys.stderr)
+                    print(f"flowdeck: {source.name}: {printable(summary.error)}", file=sys.stderr)
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)

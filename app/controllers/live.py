@@ -38,6 +38,7 @@ from app.workers import Emit, Task, WorkerPool
 from data.config.model import Config, SourceConfig
 from data.connectors.base import Connector
 from data.connectors.redact import redact
+from data.metrics.clock import now_of
 from data.pipelines.order import is_default_branch
 from data.pipelines.status import DEFAULT_HORIZON_DAYS, PipelineView, load_pipelines
 from data.report.results import Report
@@ -187,10 +188,8 @@ class LivePoller(QObject):
         return {n: (s.stale(now), s.last_error) for n, s in self.schedules.items()}
 
     def as_of(self) -> datetime:
-        """What "now" means: the demo's end for a demo store, else the clock."""
-        if self.demo and self.demo_end is not None:
-            return self.demo_end
-        return self._now()
+        """What "now" means: the demo's end for a demo store, else the clock (:func:`data.metrics.clock.now_of`)."""
+        return now_of(self.demo, self.demo_end, self._now)
 
     # -- scheduling --
 

@@ -24,6 +24,7 @@ from app.controllers.sync import StoreWatcher, SyncController
 from app.controllers.tasks import ComputeTasks
 from app.workers import Emit, Task, WorkerPool
 from data.config.model import Config, Definitions
+from data.metrics.clock import now_of
 from data.pipelines.results import PipelineStatus
 from data.report.results import Headline, Report, TrendPoint
 from data.store.store import Store
@@ -184,10 +185,11 @@ class Controller(QObject):
             self.store.close()
 
     def now(self) -> datetime:
-        """What "now" means: the clock, or the end of the demo data for a demo store."""
-        if self.info is not None and self.info.demo and self.info.demo_end is not None:
-            return self.info.demo_end
-        return utc_now()
+        """What "now" means: the clock, or the end of the demo data for a demo store (the same
+        :func:`data.metrics.clock.now_of` as the command line's)."""
+        if self.info is None:
+            return utc_now()
+        return now_of(self.info.demo, self.info.demo_end)
 
     # -- requests --
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -14,7 +14,7 @@ from data.metrics.cistages import PipelineStageArrays
 from data.metrics.clock import CALENDAR, Clock
 from data.store import schema
 
-__all__ = ["deployment_stage_arrays", "job_stage_arrays"]
+__all__ = ["deployment_stage_arrays", "job_stage_arrays", "named_for", "pipelines_of"]
 
 Label = tuple[str, str, str | None]
 
@@ -23,8 +23,38 @@ def _ms(value: Any) -> int:
     return -1 if value is None else int(value)
 
 
-def _job_stage(conn: Connection, pattern: str, clock: Clock = CALENDAR) -> tuple[PipelineStageArrays, list[Label]]:
-    """Final attempts of the jobs whose name matches ``pattern`` (re.search)."""
+def named_for(pipeline: str, repos: Collection[str]) -> bool:
+    """Whether a pipeline's name says it builds one of ``repos``: GitLab names a pipeline by its
+    project path (``bank/mobile``), GitHub by repository and workflow (``bank/mobile/ci.yml``)."""
+    return any(pipeline == r or pipeline.startswith(r + "/") for r in repos)
+
+
+def pipelines_of(conn: Connection, repos: Collection[str]) -> set[tuple[str, str]]:
+    """The (source, pipeline) pairs that build one of ``repos``.
+
+    Job runs carry no repository. A pipeline belongs to a repository when its name says so
+    (:func:`named_for`), or when one of its runs built a commit of the repository: the run's sha
+    is a commit, a merge commit or a deployed commit of it (Jenkins jobs are named freely, but
+    their builds record the sha, and their change sets are stored as the repository's commits).
+    """
+    wanted = list(repos)
+    shas: set[str] = set()
+    for table, col in ((schema.commits, "sha"), (schema.changes, "merge_sha"), (schema.deployments, "sha")):
+        c = table.c[col]
+        shas.update(s.lower() for (s,) in conn.execute(select(c).where(table.c.repo.in_(wanted), c.is_not(None))))
+    r = schema.pipeline_runs
+    out: set[tuple[str, str]] = set()
+    for source, pipeline, sha in conn.execute(select(r.c.source, r.c.pipeline, r.c.sha).distinct()):
+        if named_for(pipeline, wanted) or (sha and sha.lower() in shas):
+            out.add((source, pipeline))
+    return out
+
+
+def _job_stage(
+    conn: Connection, pattern: str, clock: Clock = CALENDAR, repos: Collection[str] = ()
+) -> tuple[PipelineStageArrays, list[Label]]:
+    """Final attempts of the jobs whose name matches ``pattern`` (re.search), of the pipelines
+    that build one of ``repos`` (every pipeline when empty; :func:`pipelines_of`)."""
     j = schema.job_runs
     rx = re.compile(pattern)
     names = [n for (n,) in conn.execute(select(j.c.name).distinct()) if rx.search(n)]
@@ -42,7 +72,10 @@ def _job_stage(conn: Connection, pattern: str, clock: Clock = CALENDAR) -> tuple
             j.c.paused_s,
             j.c.result,
         ).where(j.c.name.in_(names))
+        allowed = pipelines_of(conn, repos) if repos else None
         for row in conn.execute(stmt):
+            if allowed is not None and (row[0], row[1]) not in allowed and not named_for(row[1], repos):
+                continue  # another repository's pipeline (or one no record ties to the stream's)
             # Re-runs count by their final attempt: one job per (run, name), the highest attempt.
             key = (row[0], row[1], row[2], row[3])
             if key not in latest or row[4] >= latest[key][4]:
@@ -94,7 +127,14 @@ def _deployment_stage(
     ``deps`` rows: source, repo, id, environment, status, sha, ref, started, finished.
     """
     rx = re.compile(pattern)
-    rows = [r for r in deps if rx.search(r[3]) and r[4] in ("success", "failure", "running")]
+    # Running ones are WIP; finished ones were WIP until they finished (a cancelled one too: as of
+    # an instant before its cancellation it was running). A result without a finish is left out
+    # of every figure (data quality lists it).
+    rows = [
+        r
+        for r in deps
+        if rx.search(r[3]) and (r[4] == "running" or (r[4] in ("success", "failure", "cancelled") and r[8] is not None))
+    ]
     prev_done: dict[tuple[str, str], list[int]] = {}
     if previous is not None:
         prx = re.compile(previous)
@@ -140,7 +180,7 @@ def job_stage_arrays(
     labels: dict[int, list[Label]] = {}
     for i, stage in enumerate(stream.stages):
         if stage.jobs is not None:
-            stages[i], labels[i] = _job_stage(conn, stage.jobs, clock)
+            stages[i], labels[i] = _job_stage(conn, stage.jobs, clock, stream.repos)
     return stages, labels
 
 

@@ -153,7 +153,7 @@ def read_delivery(
         base = None if row[11] is None else shared.setdefault(row[11], row[11])
         i = len(refs)
         refs.append(ChangeRef(repo, row[10], base, int(row[9])))
-        found = ticket_keys((row[4], row[5]))
+        found = ticket_keys((row[4],), repo=row[2], branch=row[5])
         if found:
             keys_of[i] = {shared.setdefault(k, k) for k in found}
         ints[0].append(int(row[0]))
@@ -169,7 +169,7 @@ def read_delivery(
             cm.join(c, and_(c.c.repo == cm.c.repo, c.c.merge_sha == cm.c.sha))
         )
     ):
-        found = ticket_keys((message,))
+        found = ticket_keys((message,), repo=repo)
         for i in sha_index.get((repo, sha), ()) if found else ():
             keys_of.setdefault(i, set()).update(shared.setdefault(k, k) for k in found)
     del sha_index

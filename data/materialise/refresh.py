@@ -17,7 +17,9 @@ What is recomputed (docs/metrics.md, "Speed", says why this split):
   a changed row can matter to the stream (a merged change of its repositories, or one the bundle
   holds; a merge commit; a deployment to an environment some figure looks at; any deployment
   commit or incident). Linking tickets to deployments is then redone from the kept pairs.
-* **job stages** — re-read when a changed job run has a name a job stage matches.
+* **job stages** — re-read when a changed job run has a name a job stage matches; for a stream
+  with ``repos``, also when a run, commit, change or deployment was written (they decide which
+  pipelines build the stream's repositories).
 
 A changed exclusion list, or more than a quarter of the items touched, means a full rebuild
 (:func:`refresh` returns None).
@@ -102,6 +104,12 @@ def _jobs_dirty(conn: Connection, stream: Stream, since: int) -> bool:
     patterns = [re.compile(st.jobs) for st in stream.stages if st.jobs is not None]
     if not patterns:
         return False
+    if stream.repos:
+        # Which pipelines build the stream's repositories follows runs, commits, changes and
+        # deployments (materialise_ci.pipelines_of): any of them written means a re-read.
+        for table in (schema.pipeline_runs, schema.commits, schema.changes, schema.deployments):
+            if conn.execute(select(literal(1)).where(table.c.changed_gen > since).limit(1)).first() is not None:
+                return True
     j = schema.job_runs
     names = conn.execute(select(j.c.name).where(j.c.changed_gen > since).distinct()).scalars()
     return any(p.search(n) for n in names for p in patterns)

@@ -24,11 +24,12 @@ from data.i18n import N_
 from data.i18n import gettext_ as _
 from data.maturity.results import CAVEAT, MaturityRow, MaturityView, first_level
 from data.maturity.store_rows import audience_row, collection_row, timeliness_row
+from data.metrics.clock import store_now
 from data.quality.scope import Scope
 from data.report.build import build_report
+from data.report.figures import MISSING
 from data.report.results import rounded
 from data.store.store import Store
-from data.timeutil import utc_now
 
 __all__ = [
     "assess_maturity",
@@ -64,7 +65,7 @@ def assess_maturity(
     ``wall_in_use`` (known to the app, not the store) is shown as evidence for the audience row.
     """
     s = config.stream(stream)
-    as_of = (as_of or min(utc_now(), window_to)).astimezone(UTC)
+    as_of = (as_of or min(store_now(store), window_to)).astimezone(UTC)
     report = build_report(
         store, config, window_from=window_from, window_to=window_to, as_of=as_of, stream=s.name, details=False
     )
@@ -112,6 +113,7 @@ def _strategy(  # noqa: PLR0917 - the report and its window, always in this orde
     monthly = dora.deployments >= 1 and (
         (gap is not None and gap <= 35) or (gap is None and dora.deployments * 30 >= days)
     )
+    level: int | None
     level, basis = first_level(
         [
             (5, ddw is not None and ddw >= 5, _("deploys on at least 5 days in the median week (on demand, daily)")),
@@ -121,6 +123,9 @@ def _strategy(  # noqa: PLR0917 - the report and its window, always in this orde
         ],
         (1, _("fewer than one production deployment a month")),
     )
+    if "deployments" in report.notes.get("missing", {}).get(stream, ()):
+        # Nothing to judge a cadence by (a Jira-only store): no level rather than "level 1".
+        level, basis = None, _(MISSING["deployments"])
     values = {
         "deployments": dora.deployments,
         "release_gap_median_days": rounded(gap),

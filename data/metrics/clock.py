@@ -14,6 +14,8 @@ ends known: a ``-1`` sentinel would otherwise ask the working calendar about 196
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Protocol
 
 import numpy as np
@@ -21,8 +23,9 @@ import numpy.typing as npt
 
 from data.calendar import WorkingCalendar
 from data.config.model import CalendarConfig, Stream
+from data.timeutil import parse_instant, utc_now
 
-__all__ = ["CALENDAR", "CalendarClock", "Clock", "WorkingClock", "clock_for", "clock_key"]
+__all__ = ["CALENDAR", "CalendarClock", "Clock", "WorkingClock", "clock_for", "clock_key", "now_of", "store_now"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -134,3 +137,28 @@ def clock_for(stream: Stream, mode: str) -> Clock:
 def clock_key(stream: Stream, mode: str) -> str:
     """What of the clock changes materialised durations: the mode, and the calendar when working."""
     return "calendar" if mode == "calendar" else f"working:{stream.calendar!r}"
+
+
+# --- what "now" means ------------------------------------------------------------------------------
+
+
+class _Meta(Protocol):
+    def get_meta(self, key: str) -> str | None: ...
+
+
+def now_of(demo: bool, demo_end: datetime | None, clock: Callable[[], datetime] = utc_now) -> datetime:
+    """What "now" means for a store: the end of the demo data for a demo store, else ``clock()``.
+
+    The demo's story ends at ``demo_end`` whenever it was generated: looking from the real clock
+    would count the weeks after it as weeks without deployments and its last running builds as
+    running for days. The app, the wall, the CLI and the engine's defaults all use this function.
+    """
+    if demo and demo_end is not None:
+        return demo_end.astimezone(UTC)
+    return clock()
+
+
+def store_now(store: _Meta, clock: Callable[[], datetime] = utc_now) -> datetime:
+    """:func:`now_of` for a store, from its ``demo`` and ``demo_end`` meta (docs/events.md)."""
+    end = store.get_meta("demo_end")
+    return now_of(store.get_meta("demo") == "1", parse_instant(end) if end else None, clock)

@@ -205,7 +205,10 @@ def change_failure(  # noqa: PLR0917 - parallel arrays, always passed in this or
     failed[link[link >= 0]] = True
     cfr = share(int((failed & in_window).sum()), int(in_window.sum()))
     resolved = (inc.resolved >= 0) & (inc.resolved <= as_of_ms)
-    linked_in_window = (link >= 0) & in_window[np.maximum(link, 0)]
+    # Index only where an incident links: with no deployment at all (a Jira-only store) there is
+    # no element 0 to stand in for the unlinked ones.
+    linked_in_window = np.zeros(link.size, dtype=bool)
+    linked_in_window[link >= 0] = in_window[link[link >= 0]]
     rec_sel = linked_in_window & resolved
     recovery = clock.hours(deps.finish[link[rec_sel]], inc.resolved[rec_sel])
     ttr_sel = resolved & _in(inc.resolved, from_ms, end)

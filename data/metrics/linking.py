@@ -10,6 +10,11 @@ all: where ranges exist, a merge sha in none of them has not been deployed yet.
 
 Ticket keys (METRICS.md §3): Jira-style keys (``PAY-12``, case-insensitive) found in the change's
 title, branch name, or the message of its merge commit, kept when they name a known work item.
+With the change's repository, GitHub and GitLab issue references count too, as the key their
+issues are stored under (``repo#123``): ``#123`` and ``GH-123`` name an issue of the same
+repository, ``owner/repo#123`` one of another; a branch names one by ``#123``, by a leading
+number (``123-fix-login``, ``feature/123-login``: the branches GitHub and GitLab create from an
+issue) or by ``issue-123``. (Pull-request descriptions are not stored, so they are not read.)
 """
 
 from __future__ import annotations
@@ -20,9 +25,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["KEY_PATTERN", "ChangeRef", "DeployRef", "deployed_at", "ticket_keys"]
+__all__ = ["KEY_PATTERN", "ChangeRef", "DeployRef", "deployed_at", "issue_refs", "ticket_keys"]
 
 KEY_PATTERN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_]*-\d+)(?![0-9])")
+# ``owner/repo#12`` (GitLab: ``group/sub/project#12``), then a bare ``#12`` (not an HTML entity
+# ``&#12;``, not the tail of a word or path) and GitHub's ``GH-12``.
+_QUALIFIED_REF = re.compile(r"(?<![\w./-])([\w.-]+(?:/[\w.-]+)+)#(\d+)(?!\w)")
+_BARE_REF = re.compile(r"(?<![\w&#/.-])#(\d+)(?!\w)|(?<![A-Za-z0-9])GH-(\d+)(?![0-9])", re.IGNORECASE)
+# In a branch name, ``#12`` may follow a slash (``fix/#12-typo``).
+_BRANCH_HASH = re.compile(r"(?<![\w&])#(\d+)(?!\w)")
+# A branch created from an issue: ``123-title`` or ``feature/123-title``; or ``issue-123``.
+_BRANCH_REF = re.compile(r"(?:^|/)(\d+)(?:-|$)|(?:^|[/_-])issues?[-_/]?(\d+)(?![0-9])", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +121,39 @@ def deployed_at(
     return out
 
 
-def ticket_keys(texts: Iterable[str | None], known: set[str] | None = None) -> set[str]:
-    """Upper-cased ticket keys mentioned in ``texts`` (only the ``known`` ones, when given)."""
+def ticket_keys(
+    texts: Iterable[str | None],
+    known: set[str] | None = None,
+    *,
+    repo: str | None = None,
+    branch: str | None = None,
+) -> set[str]:
+    """Upper-cased ticket keys mentioned in ``texts`` and ``branch`` (only the ``known`` ones, when
+    given): Jira-style keys, and with ``repo`` (the change's repository) the issue references of
+    :func:`issue_refs` as ``REPO#N`` keys."""
+    texts = [*texts, branch]
     found: set[str] = set()
     for text in texts:
         if not text:
             continue
         for m in KEY_PATTERN.finditer(text):
-            key = m.group(1).upper()
-            if known is None or key in known:
-                found.add(key)
+            found.add(m.group(1).upper())
+    if repo:
+        found |= issue_refs(texts[:-1], repo, branch)
+    return found if known is None else found & known
+
+
+def issue_refs(texts: Iterable[str | None], repo: str, branch: str | None = None) -> set[str]:
+    """GitHub/GitLab issue references in ``texts`` and ``branch``, as upper-cased ``REPO#N`` keys
+    (the key a GitHub or GitLab issue is stored under); ``repo`` is the repository of the change."""
+    here = repo.upper()
+    found: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        found.update(f"{m.group(1).upper()}#{int(m.group(2))}" for m in _QUALIFIED_REF.finditer(text))
+        found.update(f"{here}#{int(m.group(1) or m.group(2))}" for m in _BARE_REF.finditer(text))
+    if branch:
+        found.update(f"{here}#{int(n)}" for n in _BRANCH_HASH.findall(branch))
+        found.update(f"{here}#{int(m.group(1) or m.group(2))}" for m in _BRANCH_REF.finditer(branch))
     return found

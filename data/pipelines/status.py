@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, and_, bindparam, func, or_, select, type_coerce
 
+from data.metrics.clock import store_now
 from data.pipelines.order import (
     FEATURE_HORIZON_DAYS,
     BranchRule,
@@ -45,7 +46,6 @@ from data.pipelines.results import PipelineStatus
 from data.pipelines.state import RunRow, _from_groups, _reduce, _state
 from data.store import schema
 from data.store.schema import to_ms
-from data.timeutil import utc_now
 
 if TYPE_CHECKING:
     from data.store.store import Store
@@ -255,7 +255,7 @@ def load_pipelines(
     pipelines in wall order are computed in full (history, authors, ETA); ``counts`` still covers
     all. Commit authors are looked up only for failing pipelines.
     """
-    as_of = as_of or utc_now()
+    as_of = as_of or store_now(store)
     as_of_ms = to_ms(as_of)
     c = schema.commits
     if horizon_days is None:

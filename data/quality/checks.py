@@ -30,6 +30,7 @@ from data.config.model import Config, Stream
 from data.i18n import N_
 from data.i18n import gettext_ as _
 from data.materialise.cache import stream_arrays
+from data.metrics.clock import store_now
 from data.metrics.flow_figures import completed_mask
 from data.metrics.stagemap import DONE, OUTSIDE, StageMap
 from data.quality import anomalies
@@ -48,7 +49,7 @@ from data.quality.scope import Scope, change_key, change_tickets, commits_of, de
 from data.records import StatusChange, WorkItem
 from data.store.schema import from_ms, to_ms
 from data.store.store import Store
-from data.timeutil import utc_now, week_start
+from data.timeutil import week_start
 
 __all__ = ["STEADY_WEEKLY_MEDIAN", "STUCK_AFTER_DAYS", "UNLINKED_WINDOW_DAYS", "assess"]
 
@@ -81,7 +82,7 @@ def assess(
     Raises ``data.config.parse.ConfigError`` for an unknown stream, ``ValueError`` for an empty window.
     """
     s = config.stream(stream)
-    as_of = as_of or utc_now()
+    as_of = as_of or store_now(store)
     a_ms = to_ms(as_of)
     window_to = window_to or as_of
     window_from = window_from or window_to - timedelta(days=UNLINKED_WINDOW_DAYS)

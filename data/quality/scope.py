@@ -136,6 +136,10 @@ def deployed_ms(
 
 
 def change_tickets(changes: Sequence[Change], commits: Iterable[Commit], known: set[str]) -> list[set[str]]:
-    """Per change, the upper-cased keys of known work items it names (title, branch, merge commit)."""
+    """Per change, the upper-cased keys of known work items it names (title, branch, merge commit;
+    Jira keys and the repository's issue references, :func:`data.metrics.linking.ticket_keys`)."""
     messages = {(c.repo, c.sha): c.message for c in commits}
-    return [ticket_keys((c.title, c.branch, messages.get((c.repo, c.merge_sha or ""))), known) for c in changes]
+    return [
+        ticket_keys((c.title, messages.get((c.repo, c.merge_sha or ""))), known, repo=c.repo, branch=c.branch)
+        for c in changes
+    ]

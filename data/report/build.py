@@ -25,16 +25,15 @@ from data.config.model import Config, ConfigError, Definitions, Stream
 from data.materialise.build import StreamArrays
 from data.materialise.cache import stream_arrays
 from data.metrics.cistages import pipeline_stage_figures
-from data.metrics.clock import Clock, clock_for
+from data.metrics.clock import Clock, clock_for, store_now
 from data.metrics.flow_data import ItemFlow
 from data.metrics.flow_figures import StageFigures, completed_mask, stage_figures, stream_figures
 from data.metrics.whatif import Scenario, WhatIfBase, project, whatif_base
 from data.report.drilldown import Titles, fetch_titles, pipeline_rows, status_row_items, status_rows
-from data.report.figures import check_window, dora_delivery, lead_time_filter
+from data.report.figures import check_window, dora_delivery, lead_time_filter, missing_kinds
 from data.report.results import Report, StageItem, StageResult, StreamResult, WhatIfResult
 from data.store.schema import to_ms
 from data.store.store import Store
-from data.timeutil import utc_now
 
 __all__ = [
     "build_report",
@@ -58,7 +57,8 @@ def build_report(
     what_if: Scenario | None = None,
     target_days: float | None = None,
 ) -> Report:
-    """The report for ``[window_from, window_to)`` as of ``as_of`` (default: min(now, window_to)).
+    """The report for ``[window_from, window_to)`` as of ``as_of`` (default: min(now, window_to); "now"
+    is :func:`~data.metrics.clock.store_now`, the demo's end on a demo store).
 
     ``stream`` None reports every configured stream; DORA and delivery figures then describe the
     first stream (named in ``notes["dora_stream"]``). ``details=False`` skips the drill-down rows
@@ -68,7 +68,7 @@ def build_report(
     """
     defs = definitions or config.definitions
     check_window(window_from, window_to, defs)
-    as_of = (as_of or min(utc_now(), window_to)).astimezone(UTC)
+    as_of = (as_of or min(store_now(store), window_to)).astimezone(UTC)
     chosen = [config.stream(stream)] if stream is not None else list(config.streams)
     if not chosen:
         chosen = [config.stream(None)]  # raises ConfigError("no value stream is configured")
@@ -77,12 +77,14 @@ def build_report(
     results: list[StreamResult] = []
     first: tuple[StreamArrays, ItemFlow] | None = None
     excluded: dict[str, int] = {}
+    missing: dict[str, list[str]] = {}
     clocks = [clock_for(s, defs.calendar) for s in chosen]
     for s, clock in zip(chosen, clocks, strict=True):
         arrays = stream_arrays(store, s, clock)
         flow = arrays.flow_as_of(a_ms, clock)
         if first is None:
             first = (arrays, flow)
+        missing[s.name] = missing_kinds(arrays, a_ms)
         for k, v in arrays.excluded.items():
             excluded[k] = max(excluded.get(k, 0), v)
         res = _stream_result(store, s, arrays, flow, f_ms, t_ms, a_ms, days, defs.median, details, clock)
@@ -104,6 +106,8 @@ def build_report(
         "dora_stream": chosen[0].name,
         "measure_from": {s.name: s.measure_from.isoformat() for s in chosen if s.measure_from is not None},
         "lead_time_parts_median_h": dora.lead_time_parts_median_h,
+        # Stream name -> the kinds of record it has none of (data.report.figures.MISSING says why).
+        "missing": missing,
     }
     if defs.calendar == "working":
         notes.update(_calendar_notes(chosen, clocks))
@@ -215,7 +219,7 @@ def what_if_base(
     defs = definitions or config.definitions
     check_window(window_from, window_to, defs)
     s = config.stream(stream)
-    a_ms = to_ms((as_of or min(utc_now(), window_to)).astimezone(UTC))
+    a_ms = to_ms((as_of or min(store_now(store), window_to)).astimezone(UTC))
     clock = clock_for(s, defs.calendar)
     arrays = stream_arrays(store, s, clock)
     flow = arrays.flow_as_of(a_ms, clock)
@@ -282,7 +286,7 @@ def stage_details(
         known = ", ".join(st.name for st in s.stages)
         raise ConfigError(f"stream {s.name!r} has no stage named {stage!r}; stages: {known}")
     i = names.index(stage.lower())
-    a_ms = to_ms((as_of or min(utc_now(), window_to)).astimezone(UTC))
+    a_ms = to_ms((as_of or min(store_now(store), window_to)).astimezone(UTC))
     f_ms, t_ms = to_ms(window_from), to_ms(window_to)
     clock = clock_for(s, defs.calendar)
     arrays = stream_arrays(store, s, clock)

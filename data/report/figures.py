@@ -11,6 +11,7 @@ from datetime import datetime
 import numpy as np
 
 from data.config.model import Definitions, Stream
+from data.i18n import N_
 from data.materialise.build import StreamArrays
 from data.metrics.clock import Clock
 from data.metrics.delivery import release_gap_median_days, requirement_lead_times, success_rate
@@ -21,7 +22,15 @@ from data.metrics.stats import MEDIAN_METHODS
 from data.report.results import DeliveryResult, DoraResult
 from data.store.schema import to_ms
 
-__all__ = ["check_window", "dora_delivery", "lead_time_filter"]
+__all__ = ["MISSING", "check_window", "dora_delivery", "lead_time_filter", "missing_kinds"]
+
+#: Why a whole group of figures is empty: the kind of record behind it is not in the store (yet).
+#: English msgids (``notes["missing"]`` of a report); translated where shown.
+MISSING: dict[str, str] = {
+    "work_items": N_("no tickets synced yet: add a Jira, GitHub or GitLab issue source"),
+    "deployments": N_("no deployments synced yet: add a CI or deployment source"),
+    "changes": N_("no merged pull or merge requests synced yet: add a GitHub or GitLab source"),
+}
 
 
 def check_window(window_from: datetime, window_to: datetime, definitions: Definitions) -> None:
@@ -45,6 +54,22 @@ def lead_time_filter(stream: Stream, arrays: StreamArrays) -> np.ndarray | None:
     return arrays.flow_data.created_ms >= to_ms(stream.measure_from)
 
 
+def missing_kinds(arrays: StreamArrays, a_ms: int) -> list[str]:
+    """The keys of :data:`MISSING` whose records the stream has none of, as known at ``a_ms``.
+
+    Known at ``a_ms``: a production deployment finished by then, a change merged by then, an item
+    created by then (so a report as of a past instant says what it said then).
+    """
+    out = []
+    if not bool((arrays.flow_data.created_ms <= a_ms).any()):
+        out.append("work_items")
+    if not bool((arrays.deployments.finish <= a_ms).any()):
+        out.append("deployments")
+    if not bool(((arrays.change_merged >= 0) & (arrays.change_merged <= a_ms)).any()):
+        out.append("changes")
+    return out
+
+
 def dora_delivery(  # noqa: PLR0917 - parallel arrays, always passed in this order
     stream: Stream,
     arrays: StreamArrays,
@@ -60,6 +85,10 @@ def dora_delivery(  # noqa: PLR0917 - parallel arrays, always passed in this ord
     method = defs.median
     deps = arrays.deployments
     count, per_week, days_week, days_month = frequency(deps, f_ms, t_ms, a_ms, method)
+    if not bool((deps.finish <= a_ms).any()):
+        # No production deployment synced (a Jira-only team): the cadence is unknown, not "0 a
+        # week, tier low". With deployments elsewhere in time, an empty window is a true 0.
+        per_week = days_week = days_month = None
     end = min(t_ms, a_ms + 1)
     dep = arrays.change_deployed
     sel = (dep >= f_ms) & (dep < end)

@@ -29,7 +29,7 @@ from data.calendar import WorkingCalendar
 from data.config.model import Config, Definitions, Stream
 from data.materialise.build import StreamArrays
 from data.materialise.cache import stream_arrays
-from data.metrics.clock import Clock, WorkingClock, clock_for
+from data.metrics.clock import Clock, WorkingClock, clock_for, store_now
 from data.metrics.flow_data import ItemFlow
 from data.metrics.forecast import (
     DEFAULT_RUNS,
@@ -47,7 +47,6 @@ from data.metrics.forecast import (
 from data.report.figures import lead_time_filter
 from data.store.schema import to_ms
 from data.store.store import Store
-from data.timeutil import utc_now
 
 __all__ = ["forecast", "forecast_outcomes", "target_forecast", "throughput_history"]
 
@@ -169,7 +168,7 @@ def _context(  # noqa: PLR0917 - the store, the config, then the question
 ) -> _Context:
     s = config.stream(stream)
     clock = clock_for(s, defs.calendar)
-    at = (as_of or utc_now()).astimezone(UTC)
+    at = (as_of or store_now(store)).astimezone(UTC)
     a_ms = to_ms(at)
     arrays = stream_arrays(store, s, clock)
     flow = arrays.flow_as_of(a_ms, clock)

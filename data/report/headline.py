@@ -23,14 +23,14 @@ from datetime import UTC, datetime, timedelta
 from data.config.model import Config, Definitions
 from data.i18n import N_, gettext_
 from data.materialise.cache import stream_arrays
-from data.metrics.clock import clock_for
+from data.metrics.clock import clock_for, store_now
 from data.metrics.flow_data import ItemFlow
 from data.report.figures import check_window, dora_delivery
 from data.report.results import DeliveryResult, DoraResult, Headline, HeadlineFigure, Target
 from data.report.targets import headline_targets, is_met
 from data.store.schema import to_ms
 from data.store.store import Store
-from data.timeutil import utc_now, week_start
+from data.timeutil import week_start
 
 __all__ = ["BASELINE_WEEKS", "DELIVERY_KEYS", "DORA_KEYS", "MAX_WEEKS", "build_headline", "default_baseline"]
 
@@ -189,7 +189,7 @@ def build_headline(
     check_window(baseline_from, baseline_to, defs)
     now_from = now_to - (baseline_to - baseline_from)
     check_window(now_from, now_to, defs)
-    as_of = (as_of or min(utc_now(), now_to)).astimezone(UTC)
+    as_of = (as_of or min(store_now(store), now_to)).astimezone(UTC)
     s = config.stream(stream)
     clock = clock_for(s, defs.calendar)
     arrays = stream_arrays(store, s, clock)

@@ -22,14 +22,13 @@ import numpy.typing as npt
 
 from data.config.model import Config, Definitions
 from data.materialise.cache import stream_arrays
-from data.metrics.clock import clock_for
+from data.metrics.clock import clock_for, store_now
 from data.metrics.flow_figures import completed_mask
 from data.metrics.stats import median, percentile
 from data.report.figures import check_window, lead_time_filter
 from data.report.results import LeadTimeScatter
 from data.store.schema import to_ms
 from data.store.store import Store
-from data.timeutil import utc_now
 
 __all__ = ["DEFAULT_MAX_POINTS", "lead_time_scatter", "thin_points"]
 
@@ -88,7 +87,7 @@ def lead_time_scatter(
     if max_points < 1:
         raise ValueError(f"max_points must be 1 or more, got {max_points}")
     s = config.stream(stream)
-    as_of = (as_of or min(utc_now(), window_to)).astimezone(UTC)
+    as_of = (as_of or min(store_now(store), window_to)).astimezone(UTC)
     f_ms, t_ms, a_ms = to_ms(window_from), to_ms(window_to), to_ms(as_of)
     clock = clock_for(s, defs.calendar)
     arrays = stream_arrays(store, s, clock)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from data.config.model import Config, Definitions
 from data.materialise.build import StreamArrays
 from data.materialise.cache import stream_arrays
-from data.metrics.clock import clock_for
+from data.metrics.clock import clock_for, store_now
 from data.metrics.delivery import success_rate
 from data.metrics.flow_figures import completed_mask
 from data.metrics.stats import median, percentile, share
@@ -22,7 +22,7 @@ from data.report.figures import check_window, lead_time_filter
 from data.report.results import TrendPoint
 from data.store.schema import to_ms
 from data.store.store import Store
-from data.timeutil import utc_now, week_start
+from data.timeutil import week_start
 
 __all__ = ["pipeline_statuses", "weekly_trends"]
 
@@ -50,7 +50,7 @@ def weekly_trends(
     s = config.stream(stream)
     clock = clock_for(s, defs.calendar)
     arrays = stream_arrays(store, s, clock)
-    now_ms = to_ms(utc_now())
+    now_ms = to_ms(store_now(store))
     flow = arrays.final
     fd = arrays.flow_data
     lead_ok = lead_time_filter(s, arrays)

@@ -124,7 +124,9 @@ def test_daily_deployments_reach_level_5(store_url: str) -> None:
 def test_empty_store_supports_nothing(store_url: str) -> None:
     store = Store.open(store_url)
     v = assess_maturity(store, load_config(None), **LAST)
-    assert v.row("deployment_strategy").level == 1
+    # No deployment synced: nothing to judge a cadence by (not "level 1"), and the row says why.
+    assert v.row("deployment_strategy").level is None
+    assert v.row("deployment_strategy").basis == "no deployments synced yet: add a CI or deployment source"
     assert v.row("deployment_quality").level is None
     assert v.row("data_collection").level == 1 and v.row("timeliness").level == 1
 
