@@ -14,8 +14,6 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import DBAPIError
-
 from data.config.model import ConfigError
 from data.i18n import normalise, set_language
 from data.store.errors import StoreError
@@ -98,14 +96,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"flowdeck: {exc}", file=sys.stderr)
         return 1
-    except DBAPIError as exc:
-        # The database refused (a read-only role writing, a lost connection): say what it said,
-        # one line, never a traceback. The driver's message holds no password.
-        print(f"flowdeck: database error: {str(exc.orig).strip().splitlines()[0]}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("flowdeck: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        reason = _database_refusal(exc)
+        if reason is None:
+            raise
+        # The database refused (a read-only role writing, a lost connection): say what it said,
+        # one line, never a traceback. The driver's message holds no password.
+        print(f"flowdeck: database error: {reason}", file=sys.stderr)
+        return 1
+
+
+def _database_refusal(exc: BaseException) -> str | None:
+    """The first line of the driver's message when ``exc`` is SQLAlchemy's ``DBAPIError``, else None.
+
+    SQLAlchemy is imported only when something already imported it: a command that never opened
+    the store cannot have raised its errors, and ``flowdeck --help`` must not pay for loading it.
+    """
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    lines = str(exc.orig).strip().splitlines()
+    return lines[0] if lines else "the database gave no reason"
 
 
 def _with_default_command(args: list[str]) -> list[str]:

@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from app.commands.common import open_store
-from data.store import migrate
 
 
 def add_parser(sub: Any) -> None:
@@ -22,6 +21,8 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen action; ``check`` exits 1 when it finds a problem."""
+    from data.store import migrate
+
     with open_store(args) as store:
         if args.action == "info":
             print(f"store     {store.url_for_display()}")

@@ -12,9 +12,7 @@ import sys
 from typing import Any
 
 from app.commands.common import instant_arg, open_store
-from data.demo import SCALES, default_end, generate
-from data.events.format import format_ms
-from data.store.schema import to_ms
+from data.demo import SCALES
 
 
 def add_parser(subparsers: Any) -> None:
@@ -36,6 +34,10 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate the demo into the store, unless that would mix it with other data."""
+    from data.demo import default_end, generate
+    from data.events.format import format_ms
+    from data.store.schema import to_ms
+
     end = args.end or default_end()
     store = open_store(args)
     try:

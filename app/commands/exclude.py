@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import UsageError
 from app.commands.common import open_store
 from data.records import Exclusion
-from data.store.queries import holds_item
-from data.store.store import Store
+
+if TYPE_CHECKING:
+    from data.store.store import Store
 
 KINDS = ("work_item", "change", "deployment")
 
@@ -62,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("SOURCE and KEY must not be empty")
     if action == "add" and not args.reason.strip():
         raise UsageError("--reason must not be empty: an exclusion without a reason cannot be audited")
+    from data.store.queries import holds_item
+
     store = open_store(args)
     try:
         if action == "list":

@@ -13,14 +13,16 @@ import argparse
 import json
 import sys
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import UsageError
 from app.commands.common import config_of, instant_arg, open_store
 from data.i18n import gettext_ as _
 from data.i18n import ljust, ngettext, width
-from data.quality.results import FindingItem, QualityReport
 from data.timeutil import utc_now
+
+if TYPE_CHECKING:
+    from data.quality.results import FindingItem, QualityReport
 
 DASH = "—"
 SHOWN = 10
