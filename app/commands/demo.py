@@ -1,4 +1,4 @@
-"""``flowdeck demo [--scale small|large] [--seed N] [--end DATE] [--force]``: the demo organisation.
+"""``flowdeck demo [--scale small|large|xl] [--seed N] [--end DATE] [--force]``: the demo organisation.
 
 Refuses (exit 1) to add demo data to a store that already holds other data — a real team's cache
 must not get a fictional bank mixed into its numbers — unless ``--force``. Running it again with
@@ -23,7 +23,7 @@ def add_parser(subparsers: Any) -> None:
         description="Fill the store with the demo organisation: a regional bank's three teams over 26 "
         "weeks, moving from monthly to weekly releases. The same --seed and --end give the same data.",
     )
-    p.add_argument("--scale", choices=tuple(SCALES), default="small", help="small (default) or large (benchmarks)")
+    p.add_argument("--scale", choices=tuple(SCALES), default="small", help="small (default), large or xl (benchmarks)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument(
         "--end", type=instant_arg, metavar="DATE", help="end of the 26 weeks (default: this Monday 00:00 UTC)"

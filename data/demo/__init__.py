@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["SCALES", "DemoSummary", "default_end", "generate"]
 
-#: scale -> (teams, tickets created per team and week)
-SCALES: dict[str, tuple[int, float]] = {"small": (3, 18.0), "large": (60, 52.0)}
+#: scale -> (teams, tickets created per team and week). ``xl`` is the 10x organisation of #14
+#: (about 1M work items, 14M status changes, 2.4M pipeline runs) that `make bench-xl` measures.
+SCALES: dict[str, tuple[int, float]] = {"small": (3, 18.0), "large": (60, 52.0), "xl": (600, 52.0)}
 
 
 @dataclass
@@ -51,7 +52,8 @@ def generate(store: Store, *, scale: str = "small", seed: int = 1, end: datetime
     """Fill ``store`` with the demo organisation in one transaction; returns the row counts.
 
     ``scale="small"``: three teams, about two thousand tickets (a few seconds). ``"large"``: sixty
-    teams, over 100k tickets, 1M status changes and 200k pipeline runs (for benchmarks).
+    teams, over 100k tickets, 1M status changes and 200k pipeline runs (for benchmarks). ``"xl"``:
+    600 teams, ten times that (and at least ten times as long; several GB on disk).
     Deterministic: the same ``seed`` and ``end`` give an identical store. Sets store meta
     ``demo`` = "1", ``demo_end``, ``demo_seed`` and ``demo_scale``.
     """
