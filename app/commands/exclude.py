@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from app.cli import UsageError
 from app.commands.common import open_store
-from data.records import Exclusion
 
 if TYPE_CHECKING:
     from data.store.store import Store
@@ -63,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("SOURCE and KEY must not be empty")
     if action == "add" and not args.reason.strip():
         raise UsageError("--reason must not be empty: an exclusion without a reason cannot be audited")
+    from data.records import Exclusion
     from data.store.queries import holds_item
 
     store = open_store(args)

@@ -23,12 +23,11 @@ from app.cli import UsageError
 from app.commands.common import config_of, instant_arg, open_store
 from data.i18n import gettext_ as _
 from data.i18n import ljust, ngettext, rjust, width
-from data.report.results import Report, StageResult
 from data.timeutil import utc_now
 
 if TYPE_CHECKING:
     from data.metrics.whatif import Scenario
-    from data.report.results import WhatIfResult
+    from data.report.results import Report, StageResult, WhatIfResult
 
 DEFAULT_DAYS = 28
 DASH = "—"

@@ -17,8 +17,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from data.demo.catalog import DAY, WEEK, teams
-from data.demo.pipelines import build_ci
-from data.demo.simulate import simulate_team
 from data.timeutil import utc_now, week_start
 
 if TYPE_CHECKING:
@@ -58,6 +56,8 @@ def generate(store: Store, *, scale: str = "small", seed: int = 1, end: datetime
     ``demo`` = "1", ``demo_end``, ``demo_seed`` and ``demo_scale``.
     """
     # Here, not at the top: `flowdeck --help` reads SCALES and must not load SQLAlchemy.
+    from data.demo.pipelines import build_ci
+    from data.demo.simulate import simulate_team
     from data.events.format import format_ms
     from data.store.schema import to_ms
 

@@ -110,6 +110,9 @@ def environment(tmp: Path) -> dict[str, str]:
         XDG_CACHE_HOME=str(tmp / "cache"),
     )
     env.pop("FLOWDECK_CONFIG", None)
+    # Measure what users run: byte-compiled modules (cached outside the tree, primed by the warm-up).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     env.pop("FLOWDECK_DB", None)
     return env
 
