@@ -6,7 +6,7 @@ VENV ?= .venv
 PYTHON ?= $(shell tests/harness/find_python.sh)
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint package clean demo
+.PHONY: run test bench bench-xl bench-all lint package clean demo
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "no Python >= 3.11 found; set PYTHON=/path/to/python3.12"; exit 1; }
@@ -21,7 +21,18 @@ run: $(STAMP)
 test: $(STAMP)
 	tests/harness/run_tests.sh $(VENV) -q
 
+# The table of #14 (tests/bench/bench_table.py): every command beside its floor, on the large demo
+# (or FLOWDECK_BENCH_DB=/path/to/store, which is copied, never written). bench-xl: the same on the
+# 10x organisation, generated once into FLOWDECK_BENCH_DB (default /tmp/flowdeck-bench-xl.db) and kept.
 bench: $(STAMP)
+	$(VENV)/bin/python -m tests.bench table
+
+bench-xl: $(STAMP)
+	FLOWDECK_BENCH_SCALE=xl FLOWDECK_BENCH_DB=$${FLOWDECK_BENCH_DB:-/tmp/flowdeck-bench-xl.db} \
+		$(VENV)/bin/python -m tests.bench table
+
+# Every benchmark module (bench_*.py), the table included.
+bench-all: $(STAMP)
 	$(VENV)/bin/python -m tests.bench
 
 lint: $(STAMP)

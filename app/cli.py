@@ -20,8 +20,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy.exc import DBAPIError
-
 from app.commands.common import printable
 from app.paths import log_file
 from data.config.model import ConfigError
@@ -131,16 +129,19 @@ def _run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         _say(str(exc))
         return 1
-    except DBAPIError as exc:
-        # The database refused (a read-only role writing, a lost connection): say what it said,
-        # one line, never a traceback. The driver's message holds no password.
-        _say(f"database error: {(str(exc.orig).strip().splitlines() or ['(no message)'])[0]}")
-        return 1
     except BrokenPipeError:
         # The reader went away (``flowdeck export - | head``): nothing to say, and nothing more to
         # flush into the closed pipe at exit.
         with contextlib.suppress(OSError, ValueError), open(os.devnull, "w", encoding="utf-8") as devnull:
             os.dup2(devnull.fileno(), sys.stdout.fileno())
+        return 1
+    except Exception as exc:
+        reason = _database_refusal(exc)
+        if reason is None:
+            raise
+        # The database refused (a read-only role writing, a lost connection): say what it said,
+        # one line, never a traceback. The driver's message holds no password.
+        _say(f"database error: {reason}")
         return 1
 
 
@@ -271,3 +272,19 @@ if __name__ == "__main__":  # pragma: no cover
     from app.cli import main as _main
 
     sys.exit(_main())
+
+
+def _database_refusal(exc: BaseException) -> str | None:
+    """The first line of the driver's message when ``exc`` is SQLAlchemy's ``DBAPIError``, else None.
+
+    SQLAlchemy is imported only when something already imported it: a command that never opened
+    the store cannot have raised its errors, and ``flowdeck --help`` must not pay for loading it.
+    """
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    lines = str(exc.orig).strip().splitlines()
+    return lines[0] if lines else "the database gave no reason"

@@ -9,7 +9,6 @@ from typing import Any
 
 from app.cli import UsageError
 from app.commands.common import config_of
-from data import secrets
 
 
 def add_parser(sub: Any) -> None:
@@ -28,6 +27,8 @@ def _read_token() -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Set, clear or describe the token of one source."""
+    from data import secrets  # here, not at the top: `flowdeck --help` must not load the keyring
+
     cfg = config_of(args)
     names = {s.name for s in cfg.sources}
     if args.source not in names:

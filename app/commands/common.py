@@ -6,12 +6,15 @@ import argparse
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from data.config.model import Config
 from data.config.parse import load_config
 from data.store.errors import StoreError
-from data.store.store import Store
 from data.timeutil import parse_instant
+
+if TYPE_CHECKING:
+    from data.store.store import Store
 
 #: Commands whose whole point is writing: on a read-only store they stop before any work (a sync
 #: would otherwise fetch every page only to fail storing each one).
@@ -24,6 +27,8 @@ def open_store(args: argparse.Namespace) -> Store:
     Anything that is not a Flowdeck store is refused untouched, and a read-only store opens for
     reading (data.store.store); a writing command refuses a read-only store at once, saying why.
     """
+    from data.store.store import Store  # here, not at the top: `--help` must not load SQLAlchemy
+
     store = Store.open(getattr(args, "db", None))
     if getattr(args, "command", None) in WRITING_COMMANDS:
         try:

@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from app.commands.common import open_store, printable
-from data.store import migrate
 
 
 def add_parser(sub: Any) -> None:
@@ -22,9 +21,12 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen action; ``check`` exits 1 when it finds a problem."""
+
     with open_store(args) as store:
         if args.action == "info":
             print(f"store     {store.url_for_display()}")
+            from data.store import migrate  # alembic: only for the command that shows the schema
+
             print(f"schema    {migrate.current_revision(store)} (this version knows {migrate.head_revision()})")
             print(f"writes    generation {store.generation()}")
             if store.get_meta("demo") == "1":

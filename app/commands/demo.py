@@ -1,4 +1,4 @@
-"""``flowdeck demo [--scale small|large] [--seed N] [--end DATE] [--force]``: the demo organisation.
+"""``flowdeck demo [--scale small|large|xl] [--seed N] [--end DATE] [--force]``: the demo organisation.
 
 Refuses (exit 1) to add demo data to a store that already holds other data — a real team's cache
 must not get a fictional bank mixed into its numbers — unless ``--force``. Running it again with
@@ -12,9 +12,7 @@ import sys
 from typing import Any
 
 from app.commands.common import instant_arg, open_store
-from data.demo import SCALES, default_end, generate
-from data.events.format import format_ms
-from data.store.schema import to_ms
+from data.demo import SCALES
 
 
 def add_parser(subparsers: Any) -> None:
@@ -25,7 +23,7 @@ def add_parser(subparsers: Any) -> None:
         description="Fill the store with the demo organisation: a regional bank's three teams over 26 "
         "weeks, moving from monthly to weekly releases. The same --seed and --end give the same data.",
     )
-    p.add_argument("--scale", choices=tuple(SCALES), default="small", help="small (default) or large (benchmarks)")
+    p.add_argument("--scale", choices=tuple(SCALES), default="small", help="small (default), large or xl (benchmarks)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument(
         "--end", type=instant_arg, metavar="DATE", help="end of the 26 weeks (default: this Monday 00:00 UTC)"
@@ -36,6 +34,10 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate the demo into the store, unless that would mix it with other data."""
+    from data.demo import default_end, generate
+    from data.events.format import format_ms
+    from data.store.schema import to_ms
+
     end = args.end or default_end()
     store = open_store(args)
     try:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import UsageError
 from app.commands.common import open_store, printable
 from data.i18n import ljust, width
-from data.records import Exclusion
-from data.store.queries import holds_item
-from data.store.store import Store
+
+if TYPE_CHECKING:
+    from data.store.store import Store
 
 KINDS = ("work_item", "change", "deployment")
 
@@ -63,11 +63,14 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("SOURCE and KEY must not be empty")
     if action == "add" and not args.reason.strip():
         raise UsageError("--reason must not be empty: an exclusion without a reason cannot be audited")
+
     store = open_store(args)
     try:
         if action == "list":
             return _list(store)
         if action == "add":
+            from data.store.queries import holds_item
+
             if not args.force and not holds_item(store, args.kind, args.source, args.key):
                 hint = (
                     " (a change or deployment is named repo#id, as `flowdeck quality` lists it)"
@@ -79,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
                     "use --force to exclude it anyway"
                 )
             with store.writer() as w:
+                from data.records import Exclusion
+
                 w.add_exclusion(Exclusion(args.kind, args.source, args.key, " ".join(args.reason.split())))
             print(f"excluded {args.kind} {args.source} {args.key}: {' '.join(args.reason.split())}")
             return 0

@@ -12,7 +12,6 @@ from typing import Any
 
 from app.cli import UsageError
 from app.commands.common import instant_arg, open_store
-from data.events.exporter import export
 
 
 def add_parser(subparsers: Any) -> None:
@@ -34,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
     """Export, and say how many lines went where (on stderr when writing to stdout)."""
     if args.window_from and args.window_to and args.window_from >= args.window_to:
         raise UsageError(f"--from {args.window_from.isoformat()} must be before --to {args.window_to.isoformat()}")
+    from data.events.exporter import export
+
     store = open_store(args)
     try:
         to_stdout = args.file == "-"

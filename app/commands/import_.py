@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import UsageError
 from app.commands.common import open_store
-from data.events.format import EventError
-from data.events.importer import ImportSummary, import_files
-from data.events.kinds import KINDS
+
+if TYPE_CHECKING:
+    from data.events.importer import ImportSummary
 
 
 def add_parser(subparsers: Any) -> None:
@@ -34,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
     """Import the files and print what was read and added per kind."""
     if list(args.files).count("-") > 1:
         raise UsageError("'-' (standard input) can be given only once")
+    from data.events.format import EventError
+    from data.events.importer import import_files
+
     store = open_store(args)
     try:
         summary = import_files(store, args.files, stdin=sys.stdin)
@@ -47,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
 
 def format_summary(summary: ImportSummary) -> str:
     """A small aligned table: kind, events read, rows added."""
+    from data.events.kinds import KINDS
+
     if not summary.read:
         return f"no events in {', '.join(summary.files)}"
     lines = [f"{'kind':<18} {'read':>10} {'new':>10}"]

@@ -13,15 +13,16 @@ import argparse
 import json
 import sys
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import UsageError
 from app.commands.common import config_of, instant_arg, open_store, printable
 from data.i18n import gettext_ as _
 from data.i18n import ljust, ngettext, width
-from data.metrics.clock import store_now
-from data.quality.results import FindingItem, QualityReport
 from data.timeutil import utc_now
+
+if TYPE_CHECKING:
+    from data.quality.results import FindingItem, QualityReport
 
 DASH = "—"
 SHOWN = 10
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.maturity:
             from data.maturity.build import assess_maturity
+            from data.metrics.clock import store_now
 
             window_to = args.window_to or store_now(store)  # the demo's end on a demo store, as in the app
             window_from = args.window_from or window_to - timedelta(days=MATURITY_DAYS)

@@ -24,13 +24,12 @@ from app.cli import UsageError
 from app.commands.common import config_of, instant_arg, open_store, printable
 from data.i18n import gettext_ as _
 from data.i18n import ljust, ngettext, rjust, width
-from data.metrics.clock import store_now
 from data.report import vocabulary
 from data.report.results import Report, StageResult
 
 if TYPE_CHECKING:
     from data.metrics.whatif import Scenario
-    from data.report.results import WhatIfResult
+    from data.report.results import Report, StageResult, WhatIfResult
 
 DEFAULT_DAYS = 28
 DASH = "—"
@@ -124,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
         # "Now" as the app has it: the demo's end on a demo store, else the clock.
+        from data.metrics.clock import store_now
+
         window_to = args.window_to or store_now(store)
         window_from = args.window_from or (window_to - timedelta(days=DEFAULT_DAYS))
         _check_window(window_from, window_to)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from app.cli import UsageError
-from data import secrets
 from data.config.edit import loads_or_none as _loads
 from data.config.edit import read_config_text as _read
 from data.config.edit import remove_source_table
@@ -67,6 +66,8 @@ def _value(raw: str) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch to the action."""
+    from data import secrets  # here, not at the top: `flowdeck --help` must not load the keyring
+
     path = _path(args)
     if args.action == "list":
         cfg = load_config(path if path.exists() else None, fallback_streams=False) if path.exists() else None
@@ -137,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _rename(path: Path, old: str, new: str) -> int:
     """Rename the source's ``[[sources]]`` table (validated first) and move its keyring token along."""
+    from data import secrets
     from data.config.edit import replace_source
 
     _text, raw = _read(path)

@@ -17,16 +17,17 @@ import logging
 import signal
 import sys
 import threading
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app.cli import UsageError
 from app.commands.common import config_of, open_store, printable
 from data.config.model import SourceConfig
 from data.connectors.base import ConnectorError
 from data.connectors.redact import RedactingFilter, redact
-from data.sync.run import SyncProgress, open_connector, sync_source
-from data.sync.service import run_service
 from data.timeutil import utc_now
+
+if TYPE_CHECKING:
+    from data.sync.run import SyncProgress
 
 #: Kinds that can work without a token (public repositories, open CCTray feeds).
 _TOKEN_OPTIONAL = {"cctray", "github", "gitlab"}
@@ -79,6 +80,8 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     """Sync each selected source in turn; returns 1 if any failed."""
+    from data.sync.run import open_connector, sync_source
+
     cfg = config_of(args)
     selected = list(cfg.sources)
     if args.source:
@@ -148,6 +151,8 @@ def _ask_token(source: SourceConfig) -> str | None:
 
 def _watch(args: argparse.Namespace, cfg: Any, names: list[str]) -> int:
     """``--watch``: run the service until SIGTERM/SIGINT; 0 on a clean stop."""
+    from data.sync.service import run_service
+
     if not args.verbose:
         # Each failed stream is already in the sync's one summary line; the engine's own warning
         # would repeat it. HTTP waits and keyring problems still reach the log.

@@ -14,21 +14,20 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from data.demo.catalog import DAY, WEEK, teams
-from data.demo.pipelines import build_ci
-from data.demo.simulate import simulate_team
-from data.events.format import format_ms
-from data.events.kinds import KINDS
-from data.store.schema import to_ms
-from data.store.store import Store
-from data.store.writer import Writer
 from data.timeutil import utc_now, week_start
+
+if TYPE_CHECKING:
+    from data.store.store import Store
+    from data.store.writer import Writer
 
 __all__ = ["SCALES", "DemoSummary", "default_end", "generate"]
 
-#: scale -> (teams, tickets created per team and week)
-SCALES: dict[str, tuple[int, float]] = {"small": (3, 18.0), "large": (60, 52.0)}
+#: scale -> (teams, tickets created per team and week). ``xl`` is the 10x organisation of #14
+#: (about 1M work items, 14M status changes, 2.4M pipeline runs) that `make bench-xl` measures.
+SCALES: dict[str, tuple[int, float]] = {"small": (3, 18.0), "large": (60, 52.0), "xl": (600, 52.0)}
 
 
 @dataclass
@@ -51,10 +50,17 @@ def generate(store: Store, *, scale: str = "small", seed: int = 1, end: datetime
     """Fill ``store`` with the demo organisation in one transaction; returns the row counts.
 
     ``scale="small"``: three teams, about two thousand tickets (a few seconds). ``"large"``: sixty
-    teams, over 100k tickets, 1M status changes and 200k pipeline runs (for benchmarks).
+    teams, over 100k tickets, 1M status changes and 200k pipeline runs (for benchmarks). ``"xl"``:
+    600 teams, ten times that (and at least ten times as long; several GB on disk).
     Deterministic: the same ``seed`` and ``end`` give an identical store. Sets store meta
     ``demo`` = "1", ``demo_end``, ``demo_seed`` and ``demo_scale``.
     """
+    # Here, not at the top: `flowdeck --help` reads SCALES and must not load SQLAlchemy.
+    from data.demo.pipelines import build_ci
+    from data.demo.simulate import simulate_team
+    from data.events.format import format_ms
+    from data.store.schema import to_ms
+
     if scale not in SCALES:
         raise ValueError(f"unknown demo scale {scale!r} (one of: {', '.join(SCALES)})")
     started = time.perf_counter()
@@ -94,6 +100,8 @@ def generate(store: Store, *, scale: str = "small", seed: int = 1, end: datetime
 
 
 def _write(w: Writer, counts: dict[str, int], kind: str, rows: list[tuple[object, ...]]) -> None:
+    from data.events.kinds import KINDS
+
     spec = KINDS[kind]
     w.bulk_upsert_rows(spec.table, spec.columns, rows)
     counts[kind] = counts.get(kind, 0) + len(rows)
