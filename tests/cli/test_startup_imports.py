@@ -114,10 +114,14 @@ def test_database_refusal_without_a_message_still_says_what_happened(
     assert "Error" not in err
 
 
-def test_other_exceptions_are_not_taken_for_database_errors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_other_exceptions_are_not_taken_for_database_errors(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(_args: object) -> int:
         raise LookupError("a bug")
 
     monkeypatch.setattr(app.commands.db, "run", broken)
-    with pytest.raises(LookupError):
-        main(["--db", str(tmp_path / "s.db"), "db", "info"])
+    # Not a database error: the catch-all's one line about an internal error, exit 1.
+    assert main(["--db", str(tmp_path / "s.db"), "db", "info"]) == 1
+    err = capsys.readouterr().err
+    assert "database error" not in err and "internal error" in err
