@@ -10,7 +10,7 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
 
-__all__ = ["config_dir", "data_dir", "settings_file", "themes_dir"]
+__all__ = ["config_dir", "data_dir", "own_store_file", "settings_file", "themes_dir"]
 
 APP = "flowdeck"
 
@@ -23,6 +23,11 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     """The user's Flowdeck data directory (the default store)."""
     return Path(user_data_dir(APP, appauthor=False))
+
+
+def own_store_file() -> Path:
+    """Where "Use my own data" puts the user's store when the default store holds the demo."""
+    return data_dir() / "my-flowdeck.db"
 
 
 def settings_file() -> Path:

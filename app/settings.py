@@ -1,4 +1,4 @@
-"""UI state kept between runs (geometry, splitters, theme, last page) in an INI-format QSettings.
+"""UI state kept between runs (geometry, splitters, theme, last page, the user's own store) in an INI QSettings.
 
 Preferences that change numbers (definitions, targets) belong in flowdeck.toml, not here.
 """
@@ -57,6 +57,17 @@ class UiSettings:
     @page.setter
     def page(self, value: int) -> None:
         self._s.setValue("ui/page", value)
+
+    @property
+    def own_store(self) -> str | None:
+        """The store the user chose for their own data ("Use my own data"), opened at the next start."""
+        value = self._s.value("store/own", "")
+        return str(value) if value else None
+
+    @own_store.setter
+    def own_store(self, url: str | None) -> None:
+        self._s.setValue("store/own", url or "")
+        self._s.sync()
 
     def sync(self) -> None:
         """Write to disk now."""

@@ -73,7 +73,9 @@ class SyncActions:
             )
         elif info is not None and info.demo:
             tip = translate(
-                "MainWindow", "This store holds the demo data; start Flowdeck with --db PATH for your own sources."
+                "MainWindow",
+                "This store holds the demo data; choose Use my own data (File menu or the demo banner) to sync "
+                "your own sources.",
             )
         else:
             names = ", ".join(s.name for s in self.controller.config.sources)
