@@ -67,15 +67,15 @@ class SyncActions:
     def update(self) -> None:
         """Enable "Sync now" when there is something to sync (not the demo, not while syncing); say why not."""
         info = self.controller.info
-        if not self.controller.config.sources:
-            tip = translate(
-                "MainWindow", "Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced."
-            )
-        elif info is not None and info.demo:
+        if info is not None and info.demo:
             tip = translate(
                 "MainWindow",
                 "This store holds the demo data; choose Use my own data (File menu or the demo banner) to sync "
                 "your own sources.",
+            )
+        elif not self.controller.config.sources:
+            tip = translate(
+                "MainWindow", "Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced."
             )
         else:
             names = ", ".join(s.name for s in self.controller.config.sources)
