@@ -25,13 +25,20 @@ NO_TICKETS = QT_TRANSLATE_NOOP("MainWindow", "No tickets synced yet: add a Jira,
 NO_DEPLOYMENTS = QT_TRANSLATE_NOOP("MainWindow", "No deployments synced yet: add a CI or deployment source")
 
 
-def _report_has_items(report: Report) -> bool:
-    return any(s.completed or s.wip or any(st.items or st.wip for st in s.stages) for s in report.streams)
+def _report_has_tickets(report: Report) -> bool:
+    return any(
+        s.completed or s.wip or any(st.items or st.wip for st in s.stages if st.kind == "status")
+        for s in report.streams
+    )
 
 
 def map_message(holdings: Holdings, report: Report) -> str | None:
-    """The map's empty state: no ticket in the store and nothing on the map."""
-    if holdings.tickets or _report_has_items(report):
+    """The map's empty state: no ticket in the store and none on the map.
+
+    Pipeline stages alone are not a value stream: a store with only deployments would show the
+    configured ticket stages empty around them, so the map names the ticket source to add instead.
+    """
+    if holdings.tickets or _report_has_tickets(report):
         return None
     return translate("MainWindow", NO_TICKETS)
 
