@@ -100,9 +100,9 @@ class Controller(QObject):
         self.engine: Engine = engine or ModuleEngine()
         self.demo_scale = demo_scale
         self._generate_demo = generate_demo or self._default_demo
-        #: False for the user's own store ("Use my own data"): no demo is ever generated into it.
+        # False for the user's own store ("Use my own data"): no demo is ever generated into it.
         self.allow_demo = allow_demo
-        #: Which kinds of record the store holds (read with each request): what an empty page asks for.
+        # Which kinds of record the store holds (read with each request): what an empty page asks for.
         self.holdings = Holdings()
         self.store: Store | None = None
         self.info: StoreInfo | None = None

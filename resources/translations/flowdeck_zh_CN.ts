@@ -242,183 +242,226 @@
 <context>
     <name>Format</name>
     <message>
-        <location filename="../../widgets/format.py" line="46"/>
-        <location filename="../../widgets/format.py" line="62"/>
+        <location filename="../../widgets/format.py" line="49"/>
+        <location filename="../../widgets/format.py" line="99"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="68"/>
         <source>{0} min</source>
         <extracomment>Okabe-Ito colour-blind-safe palette for DORA tiers; the tier is always written out as text too.</extracomment>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="48"/>
+        <location filename="../../widgets/format.py" line="51"/>
+        <location filename="../../widgets/format.py" line="74"/>
+        <location filename="../../widgets/map_layout.py" line="313"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="70"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="49"/>
-        <location filename="../../widgets/format.py" line="65"/>
-        <location filename="../../widgets/format.py" line="70"/>
+        <location filename="../../widgets/format.py" line="52"/>
+        <location filename="../../widgets/format.py" line="74"/>
+        <location filename="../../widgets/format.py" line="102"/>
+        <location filename="../../widgets/format.py" line="107"/>
+        <location filename="../../widgets/map_layout.py" line="313"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="71"/>
         <source>{0} d</source>
         <translation>{0} 天</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="58"/>
+        <location filename="../../widgets/format.py" line="95"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="66"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="61"/>
+        <location filename="../../widgets/format.py" line="98"/>
         <source>{0} min {1} s</source>
         <translation>{0} 分 {1} 秒</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="64"/>
+        <location filename="../../widgets/format.py" line="101"/>
         <source>{0} h {1} min</source>
         <translation>{0} 小时 {1} 分</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="82"/>
+        <location filename="../../widgets/format.py" line="119"/>
         <source>/week</source>
         <translation>/周</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="100"/>
+        <location filename="../../widgets/format.py" line="137"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}:{S:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}:{S:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="102"/>
+        <location filename="../../widgets/format.py" line="139"/>
         <source>{Y:04d}-{m:02d}-{d:02d} {H:02d}:{M:02d}</source>
         <translation>{Y}年{m}月{d}日 {H:02d}:{M:02d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/format.py" line="112"/>
+        <location filename="../../widgets/format.py" line="149"/>
         <location filename="../../widgets/trend_chart.py" line="116"/>
         <source>d MMM</source>
         <translation>M月d日</translation>
     </message>
 </context>
 <context>
+    <name>LeadTimeScatter</name>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="78"/>
+        <source>Lead time of each completed ticket: loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="85"/>
+        <source>lead time (days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="142"/>
+        <source>Lead time of each completed ticket: none completed in this window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="155"/>
+        <source>{pct} %: {days}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/lead_time_scatter.py" line="157"/>
+        <source>Lead time of each ticket completed in the window (%n ticket(s)), by completion date: 50 % took at most {p50}, 85 % at most {p85}, 95 % at most {p95}.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/lead_time_scatter.py" line="165"/>
+        <source>{shown} dots drawn: tickets that would share a dot are drawn once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window/pages.py" line="37"/>
+        <location filename="../../app/main_window/pages.py" line="39"/>
         <source>Map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="38"/>
+        <location filename="../../app/main_window/pages.py" line="40"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="39"/>
+        <location filename="../../app/main_window/pages.py" line="41"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="40"/>
+        <location filename="../../app/main_window/pages.py" line="42"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="41"/>
+        <location filename="../../app/main_window/pages.py" line="43"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="42"/>
+        <location filename="../../app/main_window/pages.py" line="44"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="43"/>
+        <location filename="../../app/main_window/pages.py" line="45"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="44"/>
+        <location filename="../../app/main_window/pages.py" line="46"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="53"/>
+        <location filename="../../app/main_window/pages.py" line="55"/>
         <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
         <extracomment>Pages computed only while shown (app.main_window.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
         <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="55"/>
+        <location filename="../../app/main_window/pages.py" line="57"/>
         <source>Range: 2, 4, 13, 26 weeks, quarter to date, custom</source>
         <translation>时间范围：2、4、13、26 周，本季度至今，自定义</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="57"/>
+        <location filename="../../app/main_window/pages.py" line="59"/>
         <source>Left / Right, Home / End</source>
         <translation>左 / 右，Home / End</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="58"/>
+        <location filename="../../app/main_window/pages.py" line="60"/>
         <source>Move between stages on the map</source>
         <translation>在价值流图的阶段之间移动</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="61"/>
+        <location filename="../../app/main_window/pages.py" line="63"/>
         <source>Enter or Space</source>
         <translation>Enter 或空格</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="62"/>
+        <location filename="../../app/main_window/pages.py" line="64"/>
         <source>Open the items behind the selected stage</source>
         <translation>打开所选阶段背后的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="64"/>
+        <location filename="../../app/main_window/pages.py" line="66"/>
         <source>Sync every source now (Esc or the status bar&apos;s Cancel stops it)</source>
         <translation>立即同步所有数据源（Esc 或状态栏的“取消”可停止）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="65"/>
+        <location filename="../../app/main_window/pages.py" line="67"/>
         <source>Recompute now</source>
         <translation>立即重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="66"/>
+        <location filename="../../app/main_window/pages.py" line="68"/>
         <source>Export the current page as PNG</source>
         <translation>将当前页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="67"/>
+        <location filename="../../app/main_window/pages.py" line="69"/>
         <source>Export the dashboard as a PDF report</source>
         <translation>将仪表盘导出为 PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="68"/>
+        <location filename="../../app/main_window/pages.py" line="70"/>
         <source>Export the selected stage&apos;s items as CSV</source>
         <translation>将所选阶段的工作项导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="69"/>
+        <location filename="../../app/main_window/pages.py" line="71"/>
         <source>Switch between light and dark theme</source>
         <translation>在浅色与深色主题之间切换</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="70"/>
+        <location filename="../../app/main_window/pages.py" line="72"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="71"/>
-        <location filename="../../app/main_window/window.py" line="196"/>
+        <location filename="../../app/main_window/pages.py" line="73"/>
+        <location filename="../../app/main_window/window.py" line="200"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="86"/>
+        <location filename="../../app/main_window/window.py" line="87"/>
         <source>Flowdeck</source>
         <extracomment>Opens the Sources dialog (called with the window).</extracomment>
         <translation>Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="94"/>
+        <location filename="../../app/main_window/window.py" line="95"/>
         <source>Add a source…</source>
         <translation>添加数据源…</translation>
     </message>
@@ -428,133 +471,139 @@
         <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="139"/>
+        <location filename="../../app/main_window/window.py" line="142"/>
         <source>Starting…</source>
         <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="179"/>
-        <location filename="../../app/main_window/window.py" line="185"/>
-        <location filename="../../app/main_window/window.py" line="191"/>
-        <location filename="../../app/main_window/window.py" line="196"/>
+        <location filename="../../app/main_window/window.py" line="181"/>
+        <location filename="../../app/main_window/window.py" line="183"/>
+        <location filename="../../app/main_window/window.py" line="189"/>
+        <location filename="../../app/main_window/window.py" line="195"/>
+        <location filename="../../app/main_window/window.py" line="200"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="180"/>
+        <location filename="../../app/main_window/window.py" line="184"/>
         <source>Export current page as PNG…</source>
         <translation>将当前页面导出为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="186"/>
+        <location filename="../../app/main_window/window.py" line="190"/>
         <source>Export report as PDF…</source>
         <translation>将报告导出为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="192"/>
+        <location filename="../../app/main_window/window.py" line="196"/>
         <source>Export selected stage&apos;s items as CSV…</source>
         <translation>将所选阶段的工作项导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="199"/>
-        <location filename="../../app/main_window/window.py" line="201"/>
         <location filename="../../app/main_window/window.py" line="203"/>
+        <location filename="../../app/main_window/window.py" line="205"/>
+        <location filename="../../app/main_window/window.py" line="207"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="201"/>
+        <location filename="../../app/main_window/window.py" line="205"/>
         <source>Recompute</source>
         <translation>重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="203"/>
+        <location filename="../../app/main_window/window.py" line="207"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="207"/>
+        <location filename="../../app/main_window/window.py" line="211"/>
         <source>&amp;Range</source>
         <translation>时间范围(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="210"/>
-        <location filename="../../app/main_window/window.py" line="212"/>
+        <location filename="../../app/main_window/window.py" line="214"/>
+        <location filename="../../app/main_window/window.py" line="216"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="210"/>
-        <location filename="../../app/main_window/window.py" line="226"/>
+        <location filename="../../app/main_window/window.py" line="214"/>
+        <location filename="../../app/main_window/window.py" line="230"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="217"/>
-        <location filename="../../app/main_window/window.py" line="219"/>
+        <location filename="../../app/main_window/window.py" line="221"/>
+        <location filename="../../app/main_window/window.py" line="223"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
+        <location filename="../../app/main_window/window.py" line="353"/>
+        <source>Your own store, empty until you sync: add a Jira, GitHub or GitLab issues source for the map and trends, and a CI or deployment source for pipelines, DORA and delivery figures.</source>
+        <translation>您自己的数据库，同步前为空：添加 Jira、GitHub 或 GitLab 工单数据源以显示价值流图和趋势，添加 CI 或部署数据源以显示流水线、DORA 和交付指标。</translation>
+    </message>
+    <message>
         <location filename="../../app/main_window/dialogs.py" line="28"/>
-        <location filename="../../app/main_window/window.py" line="217"/>
+        <location filename="../../app/main_window/window.py" line="221"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="51"/>
-        <location filename="../../app/main_window/window.py" line="219"/>
+        <location filename="../../app/main_window/window.py" line="223"/>
         <source>About Flowdeck</source>
         <translation>关于 Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="263"/>
+        <location filename="../../app/main_window/window.py" line="268"/>
         <source>demo data ends {end}: &apos;now&apos; is that moment</source>
         <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="270"/>
+        <location filename="../../app/main_window/window.py" line="275"/>
         <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
         <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="281"/>
+        <location filename="../../app/main_window/window.py" line="291"/>
         <source>Demo data: {url}</source>
         <translation>演示数据：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="281"/>
+        <location filename="../../app/main_window/window.py" line="291"/>
         <source>Store: {url}</source>
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="157"/>
+        <location filename="../../app/main_window/pages.py" line="163"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="298"/>
+        <location filename="../../app/main_window/window.py" line="308"/>
         <source>{start} – {end} · as of {as_of} · demo data</source>
         <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="300"/>
+        <location filename="../../app/main_window/window.py" line="310"/>
         <source>{start} – {end} · as of {as_of}</source>
         <translation>{start} – {end} · 截至 {as_of}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="314"/>
+        <location filename="../../app/main_window/window.py" line="324"/>
         <source>{source}: answering again</source>
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="163"/>
+        <location filename="../../app/main_window/pages.py" line="175"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="326"/>
+        <location filename="../../app/main_window/window.py" line="336"/>
         <source>Working-time calendar not available: {reason}</source>
         <translation>工作时间日历不可用：{reason}</translation>
     </message>
@@ -601,38 +650,38 @@ A value-stream dashboard over your CI and ticket systems.</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="78"/>
+        <location filename="../../app/main_window/pages.py" line="80"/>
         <source>%n work item(s)</source>
         <translation>
             <numerusform>%n 个工作项</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="80"/>
+        <location filename="../../app/main_window/pages.py" line="82"/>
         <source>%n change(s)</source>
         <translation>
             <numerusform>%n 个变更</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="82"/>
+        <location filename="../../app/main_window/pages.py" line="84"/>
         <source>%n deployment(s)</source>
         <translation>
             <numerusform>%n 次部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="91"/>
+        <location filename="../../app/main_window/pages.py" line="93"/>
         <source>Note: {calendar}.</source>
         <translation>注意：{calendar}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="94"/>
+        <location filename="../../app/main_window/pages.py" line="96"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="97"/>
+        <location filename="../../app/main_window/pages.py" line="99"/>
         <source>Excluded by decision: {listed}.</source>
         <translation>已按决定排除：{listed}。</translation>
     </message>
@@ -647,39 +696,95 @@ A value-stream dashboard over your CI and ticket systems.</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="222"/>
+        <location filename="../../app/main_window/window.py" line="226"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/sync_actions.py" line="71"/>
+        <location filename="../../app/main_window/sync_actions.py" line="77"/>
         <source>Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced.</source>
         <translation>没有可同步的内容：请先添加数据源（数据源 → 数据源…）。演示数据不会同步。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/sync_actions.py" line="75"/>
-        <source>This store holds the demo data; start Flowdeck with --db PATH for your own sources.</source>
-        <translation>此数据库存放的是演示数据；请使用 --db PATH 启动 Flowdeck 以接入您自己的数据源。</translation>
+        <location filename="../../app/main_window/sync_actions.py" line="71"/>
+        <source>This store holds the demo data; choose Use my own data (File menu or the demo banner) to sync your own sources.</source>
+        <translation>此数据库存放演示数据；请选择“使用我自己的数据”（文件菜单或演示数据横幅）来同步您自己的数据源。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/sync_actions.py" line="80"/>
+        <location filename="../../app/main_window/sync_actions.py" line="82"/>
         <source>Sync {names} now (F5)</source>
         <translation>立即同步 {names}（F5）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/sync_actions.py" line="101"/>
+        <location filename="../../app/main_window/sync_actions.py" line="103"/>
         <source>Sync: {errors}</source>
         <translation>同步：{errors}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/sync_actions.py" line="112"/>
+        <location filename="../../app/main_window/sync_actions.py" line="114"/>
         <source>updated {time}</source>
         <translation>{time} 已更新</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/sync_actions.py" line="114"/>
+        <location filename="../../app/main_window/sync_actions.py" line="116"/>
         <source>New data was noticed in the store at {when}; recomputed.</source>
         <translation>{when} 在数据库中发现新数据，已重新计算。</translation>
+    </message>
+    <message>
+        <location filename="../../app/controllers/own_store.py" line="48"/>
+        <source>{path} is the demo store; choose another file for your own data.</source>
+        <translation>{path} 是演示数据库；请为您自己的数据选择另一个文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/controllers/own_store.py" line="58"/>
+        <source>{path} holds the demo organisation; choose another file for your own data.</source>
+        <translation>{path} 存放演示组织的数据；请为您自己的数据选择另一个文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/controllers/report.py" line="145"/>
+        <source>Wait for the sync to finish before changing the store.</source>
+        <extracomment>The last pipelines and trends with the inputs they were computed from.</extracomment>
+        <translation>请等待同步完成后再更换数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/empty_states.py" line="24"/>
+        <source>No tickets synced yet: add a Jira, GitHub or GitLab issues source</source>
+        <translation>尚未同步任何工单：请添加 Jira、GitHub 或 GitLab 工单数据源</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/empty_states.py" line="25"/>
+        <source>No deployments synced yet: add a CI or deployment source</source>
+        <translation>尚未同步任何部署：请添加 CI 或部署数据源</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/own_data.py" line="33"/>
+        <source>Store for your own data</source>
+        <translation>您自己数据的数据库</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/own_data.py" line="35"/>
+        <source>Flowdeck store (*.db)</source>
+        <translation>Flowdeck 数据库 (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/own_data.py" line="57"/>
+        <source>Use my own data</source>
+        <translation>使用我自己的数据</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/own_data.py" line="59"/>
+        <source>Create an empty store of your own and switch to it; the demo stays as it is. Then add a source and sync.</source>
+        <translation>创建一个属于您自己的空数据库并切换过去；演示数据保持不变。然后添加数据源并同步。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/own_data.py" line="66"/>
+        <source>Use my own data…</source>
+        <translation>使用我自己的数据…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/own_data.py" line="67"/>
+        <source>Choose a file for your own store and switch to it</source>
+        <translation>为您自己的数据库选择一个文件并切换过去</translation>
     </message>
 </context>
 <context>
@@ -819,134 +924,167 @@ A value-stream dashboard over your CI and ticket systems.</source>
 <context>
     <name>PipelineBoard</name>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="34"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="46"/>
         <source>⚠ STALE: no answer from the source for 3 intervals</source>
         <translation>⚠ 已过时：数据源连续 3 个周期无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="55"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="97"/>
         <source>running for {elapsed} · no ETA yet</source>
         <translation>已运行 {elapsed} · 暂无预计时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="59"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="101"/>
         <source>expected {eta}</source>
         <translation>预计 {eta}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="61"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="103"/>
         <source>{elapsed} · over by {over}</source>
         <translation>{elapsed} · 超出 {over}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="65"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="107"/>
         <source>{elapsed} of ~{eta} · {left} left</source>
         <translation>{elapsed} / 约 {eta} · 剩余 {left}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="75"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="114"/>
+        <source>failed {age} ago</source>
+        <extracomment>The last run&apos;s outcome with its age (&quot;failed 2 h ago&quot;); keyed by state.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="115"/>
+        <source>passed {age} ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="116"/>
+        <source>cancelled {age} ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="117"/>
+        <source>last run {age} ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="127"/>
+        <source>running {age}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="131"/>
+        <source>queued {age}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="141"/>
+        <source>took {duration}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pipeline_tiles.py" line="154"/>
         <source>branch {branch}</source>
         <translation>分支 {branch}</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_tiles.py" line="157"/>
+        <source>broken {age} · failing for %n run(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/pipeline_tiles.py" line="162"/>
+        <source>failing for %n run(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="76"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="167"/>
         <source>{source} · commit {sha}</source>
         <translation>{source} · 提交 {sha}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="77"/>
-        <source>{state} · duration {duration} · {when}</source>
-        <translation>{state} · 耗时 {duration} · {when}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="83"/>
-        <source>running for {elapsed} · expected {eta}</source>
-        <translation>已运行 {elapsed} · 预计 {eta}</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../widgets/pipeline_tiles.py" line="89"/>
-        <source>broken since {since} · failing for %n run(s)</source>
-        <translation>
-            <numerusform>自 {since} 起失败 · 已连续失败 %n 次</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="94"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="171"/>
         <source>commits by {authors}</source>
         <translation>提交者 {authors}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="96"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="173"/>
         <source>error: {error}</source>
         <translation>错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="190"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="267"/>
         <source> (stale)</source>
         <translation>（已过时）</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="241"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="320"/>
         <source>Source {source} is not answering</source>
         <translation>数据源 {source} 无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="244"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="323"/>
         <source>{error}
 Retrying with backoff; the other sources keep updating.</source>
         <translation>{error}
 正在退避重试；其他数据源照常更新。</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_tiles.py" line="248"/>
+        <location filename="../../widgets/pipeline_tiles.py" line="327"/>
         <source>source {source} error</source>
         <translation>数据源 {source} 出错</translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="68"/>
-        <location filename="../../widgets/pipeline_board.py" line="188"/>
-        <source>No pipelines in the cache yet.</source>
+        <location filename="../../widgets/pipeline_board.py" line="69"/>
+        <location filename="../../widgets/pipeline_board.py" line="190"/>
+        <source>No pipelines yet: add a CI source (GitHub Actions, GitLab CI, Jenkins, CCTray)</source>
         <extracomment>The &quot;N pipelines, M failing&quot; line (the wall has it in its header instead).</extracomment>
-        <translation>缓存中还没有流水线。</translation>
+        <translation>尚无流水线：请添加 CI 数据源（GitHub Actions、GitLab CI、Jenkins、CCTray）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="190"/>
+        <location filename="../../widgets/pipeline_board.py" line="194"/>
         <source>No pipeline ran recently (%n idle pipeline(s) hidden).</source>
         <translation>
             <numerusform>最近没有运行过的流水线（已隐藏 %n 条空闲流水线）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="196"/>
+        <location filename="../../widgets/pipeline_board.py" line="200"/>
         <source>✓ All green: %n pipeline(s), none failing or running.</source>
         <translation>
             <numerusform>✓ 全部通过：共 %n 条流水线，没有失败或运行中的。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="199"/>
+        <location filename="../../widgets/pipeline_board.py" line="203"/>
         <source>No pipeline matches the filter.</source>
         <translation>没有符合筛选条件的流水线。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="202"/>
+        <location filename="../../widgets/pipeline_board.py" line="206"/>
         <source>%n pipeline(s), {failing} failing.</source>
         <translation>
             <numerusform>共 %n 条流水线，{failing} 条失败。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="207"/>
-        <source>Showing the first {n}, failing first.</source>
-        <translation>显示前 {n} 条，失败的优先。</translation>
+        <location filename="../../widgets/pipeline_board.py" line="212"/>
+        <source>Showing the first {n}: default branches first, failing first.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../widgets/pipeline_board.py" line="209"/>
+        <location filename="../../widgets/pipeline_board.py" line="217"/>
         <source>{n} match the filter.</source>
         <translation>{n} 条符合筛选条件。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/pipeline_board.py" line="212"/>
+        <location filename="../../widgets/pipeline_board.py" line="220"/>
         <source>%n idle pipeline(s) hidden (no run recently).</source>
         <translation>
             <numerusform>已隐藏 %n 条空闲流水线（最近未运行）。</numerusform>
@@ -1839,86 +1977,92 @@ Shipped by {pipeline}</source>
 <context>
     <name>StageDetail</name>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="51"/>
+        <location filename="../../widgets/stage_detail.py" line="54"/>
         <source>Key</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="52"/>
+        <location filename="../../widgets/stage_detail.py" line="55"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="53"/>
+        <location filename="../../widgets/stage_detail.py" line="56"/>
         <source>Wait</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="54"/>
+        <location filename="../../widgets/stage_detail.py" line="57"/>
         <source>Process</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="55"/>
+        <location filename="../../widgets/stage_detail.py" line="58"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="56"/>
+        <location filename="../../widgets/stage_detail.py" line="59"/>
         <source>Visits</source>
         <translation>进入次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="57"/>
+        <location filename="../../widgets/stage_detail.py" line="60"/>
         <source>Completed</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="136"/>
+        <location filename="../../widgets/stage_detail.py" line="139"/>
         <source>{title}
 Open {url}</source>
         <translation>{title}
 打开 {url}</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="180"/>
+        <location filename="../../widgets/stage_detail.py" line="183"/>
         <source>Filter by key or title…</source>
         <translation>按编号或标题筛选…</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="197"/>
-        <source>time in stage (wait + process)</source>
-        <translation>在阶段内的时间（等待 + 处理）</translation>
+        <location filename="../../widgets/stage_detail.py" line="200"/>
+        <location filename="../../widgets/stage_detail.py" line="258"/>
+        <source>time in stage (wait + process), hours</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="198"/>
+        <location filename="../../widgets/stage_detail.py" line="201"/>
         <source>items</source>
         <translation>工作项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/stage_detail.py" line="223"/>
+        <location filename="../../widgets/stage_detail.py" line="231"/>
         <source>{name}: %n item(s) · wait median {wait} (p85 {wait85}) · process median {process} (p85 {process85}) · WIP {wip} · %C&amp;A {ca}</source>
         <translation>
             <numerusform>{name}：%n 个工作项 · 等待时间中位数 {wait}（p85 {wait85}）· 处理时间中位数 {process}（p85 {process85}）· 在制品 {wip} · %C&amp;A {ca}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="239"/>
+        <location filename="../../widgets/stage_detail.py" line="247"/>
         <source>{summary} · no item-level detail available for this stage</source>
         <translation>{summary} · 此阶段没有工作项级明细</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="278"/>
+        <location filename="../../widgets/stage_detail.py" line="256"/>
+        <source>time in stage (wait + process), days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/stage_detail.py" line="294"/>
         <source>Stage: {name}</source>
         <translation>阶段：{name}</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="284"/>
+        <location filename="../../widgets/stage_detail.py" line="300"/>
         <source>Double-click a row (or press Enter) to open the ticket.</source>
         <translation>双击一行（或按 Enter）打开工单。</translation>
     </message>
     <message>
-        <location filename="../../widgets/stage_detail.py" line="290"/>
+        <location filename="../../widgets/stage_detail.py" line="306"/>
         <source>Export items as CSV…</source>
         <translation>将工作项导出为 CSV…</translation>
     </message>
@@ -1927,9 +2071,9 @@ Open {url}</source>
     <name>Sync</name>
     <message>
         <location filename="../../app/controllers/sync.py" line="43"/>
-        <source>This store holds the demo organisation; syncing real sources into it would mix synthetic and real numbers. Start Flowdeck with a store of its own for your data (flowdeck --db PATH), then sync.</source>
+        <source>This store holds the demo organisation; syncing real sources into it would mix synthetic and real numbers. Choose Use my own data (on the demo banner or in the File menu) for a store of your own, then sync.</source>
         <extracomment>Shown when a sync is asked for a store that holds the demo organisation.</extracomment>
-        <translation>此数据库存放的是演示组织的数据；把真实数据源同步进来会混淆虚构与真实的数字。请为您的数据使用单独的数据库启动 Flowdeck（flowdeck --db PATH），然后再同步。</translation>
+        <translation>此数据库存放演示组织的数据；把真实数据源同步进来会混合合成数据与真实数据。请选择“使用我自己的数据”（演示数据横幅或文件菜单）创建您自己的数据库，然后再同步。</translation>
     </message>
     <message>
         <location filename="../../app/controllers/sync.py" line="68"/>
@@ -2148,88 +2292,89 @@ Open {url}</source>
     </message>
     <message>
         <location filename="../../widgets/trend_chart.py" line="204"/>
-        <location filename="../../widgets/trend_chart.py" line="378"/>
+        <location filename="../../widgets/trend_chart.py" line="380"/>
         <source>Point at a week to read its values.</source>
         <translation>将鼠标指向某一周以查看数值。</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="239"/>
+        <location filename="../../widgets/trend_chart.py" line="241"/>
         <source>Lead time per week (days)</source>
+        <extracomment>Per plot, why it is empty when it is (the source to add); default &quot;No data in this range&quot;.</extracomment>
         <translation>每周前置时间（天）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="239"/>
+        <location filename="../../widgets/trend_chart.py" line="241"/>
         <source>days</source>
         <translation>天</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="256"/>
+        <location filename="../../widgets/trend_chart.py" line="258"/>
         <source>median</source>
         <translation>中位数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="259"/>
+        <location filename="../../widgets/trend_chart.py" line="261"/>
         <source>Production deployments per week</source>
         <translation>每周生产部署次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="260"/>
+        <location filename="../../widgets/trend_chart.py" line="262"/>
         <source>count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="267"/>
+        <location filename="../../widgets/trend_chart.py" line="269"/>
         <source>Deployment success rate (%)</source>
         <translation>部署成功率（%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="271"/>
+        <location filename="../../widgets/trend_chart.py" line="273"/>
         <source>Flow efficiency (%)</source>
         <translation>流动效率（%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="277"/>
+        <location filename="../../widgets/trend_chart.py" line="279"/>
         <source>Work in progress (items)</source>
         <translation>在制品（工作项）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="278"/>
+        <location filename="../../widgets/trend_chart.py" line="280"/>
         <source>items</source>
         <translation>工作项</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="370"/>
+        <location filename="../../widgets/trend_chart.py" line="372"/>
         <source>No data in this range</source>
         <translation>此范围内没有数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="380"/>
+        <location filename="../../widgets/trend_chart.py" line="382"/>
         <source>No data in this range: no weeks to show.</source>
         <translation>此范围内没有数据：没有可显示的周。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/trend_chart.py" line="388"/>
+        <location filename="../../widgets/trend_chart.py" line="396"/>
         <source>Lead time and flow efficiency leave out %n week(s) with fewer than {min} completed items (too few to be a trend); point at a week to see how many it had.</source>
         <translation>
             <numerusform>前置时间和流动效率略去了 %n 个完成工作项少于 {min} 个的周（数量太少，构不成趋势）；将鼠标指向某一周可查看其完成数。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/trend_chart.py" line="404"/>
+        <location filename="../../widgets/trend_chart.py" line="412"/>
         <source>%n item(s) completed, fewer than {min}: not drawn</source>
         <translation>
             <numerusform>完成 %n 项，少于 {min} 项：不绘制</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/trend_chart.py" line="408"/>
+        <location filename="../../widgets/trend_chart.py" line="416"/>
         <source>%n item(s) completed</source>
         <translation>
             <numerusform>完成 %n 项</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_chart.py" line="409"/>
+        <location filename="../../widgets/trend_chart.py" line="417"/>
         <source>Week of {week}: lead time median {median}, p85 {p85} ({completed}) · deployments {deployments} · success {success} · flow efficiency {flow} · WIP {wip}</source>
         <translation>{week} 当周：前置时间中位数 {median}，p85 {p85}（{completed}）· 部署 {deployments} 次 · 成功率 {success} · 流动效率 {flow} · 在制品 {wip}</translation>
     </message>
@@ -2237,106 +2382,106 @@ Open {url}</source>
 <context>
     <name>TrustPages</name>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="52"/>
+        <location filename="../../app/main_window/trust_pages.py" line="53"/>
         <source>Release {repo}#{id}</source>
         <translation>发布 {repo}#{id}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="61"/>
+        <location filename="../../app/main_window/trust_pages.py" line="62"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="64"/>
+        <location filename="../../app/main_window/trust_pages.py" line="65"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="91"/>
+        <location filename="../../app/main_window/trust_pages.py" line="92"/>
         <source>Export release report as {what}</source>
         <translation>将发布报告导出为 {what}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="101"/>
+        <location filename="../../app/main_window/trust_pages.py" line="102"/>
         <source>Cannot write {name}: {error}</source>
         <translation>无法写入 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="104"/>
+        <location filename="../../app/main_window/trust_pages.py" line="105"/>
         <source>Saved {name}</source>
         <translation>已保存 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="133"/>
-        <location filename="../../app/main_window/trust_pages.py" line="136"/>
-        <location filename="../../app/main_window/trust_pages.py" line="140"/>
+        <location filename="../../app/main_window/trust_pages.py" line="134"/>
+        <location filename="../../app/main_window/trust_pages.py" line="137"/>
+        <location filename="../../app/main_window/trust_pages.py" line="141"/>
         <source>Computed when this page is shown.</source>
         <translation>显示此页面时计算。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="141"/>
+        <location filename="../../app/main_window/trust_pages.py" line="142"/>
         <source>Open release report</source>
         <translation>打开发布报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="144"/>
+        <location filename="../../app/main_window/trust_pages.py" line="145"/>
         <source>Double-click a production deployment (or select it and press Enter) for its release report.</source>
         <translation>双击一次生产部署（或选中后按 Enter）查看其发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="178"/>
+        <location filename="../../app/main_window/trust_pages.py" line="179"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="179"/>
+        <location filename="../../app/main_window/trust_pages.py" line="180"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="180"/>
+        <location filename="../../app/main_window/trust_pages.py" line="181"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="212"/>
+        <location filename="../../app/main_window/trust_pages.py" line="213"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="240"/>
+        <location filename="../../app/main_window/trust_pages.py" line="241"/>
         <source>Computed {when}.</source>
         <translation>计算于 {when}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="253"/>
+        <location filename="../../app/main_window/trust_pages.py" line="254"/>
         <source>Could not compute: {message}</source>
         <translation>无法计算：{message}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/trust_pages.py" line="263"/>
+        <location filename="../../app/main_window/trust_pages.py" line="264"/>
         <source>%n production deployment(s) finished in the selected window, newest first.</source>
         <translation>
             <numerusform>所选时间窗口内完成了 %n 次生产部署，最新的在前。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="270"/>
+        <location filename="../../app/main_window/trust_pages.py" line="271"/>
         <source>No production deployment finished in the selected window.</source>
         <translation>所选时间窗口内没有完成的生产部署。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="288"/>
+        <location filename="../../app/main_window/trust_pages.py" line="291"/>
         <source>Building the release report of {repo}#{id}…</source>
         <translation>正在生成 {repo}#{id} 的发布报告…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="298"/>
+        <location filename="../../app/main_window/trust_pages.py" line="301"/>
         <source>Release report of {repo}#{id}.</source>
         <translation>{repo}#{id} 的发布报告。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/trust_pages.py" line="308"/>
+        <location filename="../../app/main_window/trust_pages.py" line="311"/>
         <source>Could not build the release report of {repo}#{id}: {message}</source>
         <translation>无法生成 {repo}#{id} 的发布报告：{message}</translation>
     </message>
@@ -2344,77 +2489,153 @@ Open {url}</source>
 <context>
     <name>ValueStreamMap</name>
     <message>
-        <location filename="../../widgets/map_layout.py" line="33"/>
+        <location filename="../../widgets/map_layout.py" line="56"/>
         <source>⚠ Bottleneck</source>
         <translation>⚠ 瓶颈</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../widgets/map_layout.py" line="220"/>
+        <source>%n run(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/map_layout.py" line="222"/>
+        <source>%n deployment(s)</source>
+        <translation type="unfinished">
+            <numerusform>%n 次部署</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/map_layout.py" line="223"/>
+        <source>%n ticket(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="87"/>
+        <location filename="../../widgets/map_layout.py" line="231"/>
         <source>process</source>
         <translation>处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="89"/>
+        <location filename="../../widgets/map_layout.py" line="232"/>
+        <source>WIP {wip}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="366"/>
+        <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median) · flow efficiency {eff} · rolled %C&amp;A {rca}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="402"/>
+        <source>Pipeline stages · per run or deployment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="404"/>
+        <source>Ticket stages · medians per ticket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="526"/>
+        <source>Ticket stages add up to {total} (wait {wait} + process {process}, sums of medians); the median lead time is {lead}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="543"/>
+        <source>Medians do not add up: each is the middle of its own items. Means do: a ticket took {mean} on average, {inside} of it in these stages and {outside} outside them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="550"/>
+        <source>Medians do not add up: each is the middle of its own items.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="553"/>
+        <source>Pipeline stages count job runs and deployments, timed from the merge: they overlap the ticket stages&apos; time and are not added to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="590"/>
+        <source>Ticket stages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="590"/>
+        <source>Median lead time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="592"/>
+        <source>Pipeline stages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="695"/>
+        <source>{stage} {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_layout.py" line="230"/>
         <source>wait</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="91"/>
-        <source>items · WIP</source>
-        <translation>工作项 · 在制品</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/value_stream_map.py" line="43"/>
+        <location filename="../../widgets/value_stream_map.py" line="48"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="49"/>
+        <location filename="../../widgets/value_stream_map.py" line="54"/>
         <source>Value-stream map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="57"/>
+        <location filename="../../widgets/value_stream_map.py" line="62"/>
         <source>No data for this period</source>
         <translation>此时间段没有数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="137"/>
-        <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median)</source>
-        <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）</translation>
+        <location filename="../../widgets/value_stream_map.py" line="256"/>
+        <source>Pipeline stage: measured per job run or deployment, from the merge</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../widgets/map_layout.py" line="236"/>
-        <source>Wait {wait}  ·  Process {process}  ·  Flow efficiency {eff}  ·  Rolled %C&amp;A {rca}</source>
-        <translation>等待时间 {wait}  ·  处理时间 {process}  ·  流动效率 {eff}  ·  累计 %C&amp;A {rca}</translation>
+        <location filename="../../widgets/value_stream_map.py" line="258"/>
+        <source>Ticket stage: measured per ticket</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="216"/>
+        <location filename="../../widgets/value_stream_map.py" line="266"/>
+        <source>{count}   WIP: {wip} (median age {age})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/value_stream_map.py" line="260"/>
         <source>Process: median {median}, p85 {p85}, total {total}</source>
         <translation>处理时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="219"/>
+        <location filename="../../widgets/value_stream_map.py" line="263"/>
         <source>Wait: median {median}, p85 {p85}, total {total}</source>
         <translation>等待时间：中位数 {median}，p85 {p85}，合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="222"/>
-        <source>Items: {items}   WIP: {wip} (median age {age})</source>
-        <translation>工作项：{items}   在制品：{wip}（停留时间中位数 {age}）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/value_stream_map.py" line="225"/>
+        <location filename="../../widgets/value_stream_map.py" line="269"/>
         <source>Complete and accurate: {pct}</source>
         <translation>完整准确率：{pct}</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="228"/>
+        <location filename="../../widgets/value_stream_map.py" line="272"/>
         <source>Bottleneck: the largest total wait of the stream</source>
         <translation>瓶颈：价值流中总等待时间最长的阶段</translation>
     </message>
     <message>
-        <location filename="../../widgets/value_stream_map.py" line="229"/>
+        <location filename="../../widgets/value_stream_map.py" line="273"/>
         <source>Click or press Enter for the items behind these numbers.</source>
         <translation>点击或按 Enter 查看这些数字背后的工作项。</translation>
     </message>
@@ -2422,75 +2643,81 @@ Open {url}</source>
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../app/wall.py" line="35"/>
+        <location filename="../../app/wall.py" line="45"/>
         <source>Pipelines</source>
         <extracomment>Page names, in the default rotation order.</extracomment>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="36"/>
+        <location filename="../../app/wall.py" line="46"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="37"/>
+        <location filename="../../app/wall.py" line="47"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="103"/>
+        <location filename="../../app/wall.py" line="113"/>
         <source>Flowdeck wall</source>
         <translation>Flowdeck 大屏</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="124"/>
+        <location filename="../../app/wall.py" line="138"/>
         <source>Rotation paused</source>
+        <extracomment>The period each page covers, as shown in the header (&quot;&quot; until known).</extracomment>
         <translation>轮播已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="127"/>
+        <location filename="../../app/wall.py" line="141"/>
         <source>DEMO DATA</source>
         <translation>演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="178"/>
+        <location filename="../../app/wall.py" line="199"/>
         <source>Opening the store…</source>
         <translation>正在打开数据库…</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="188"/>
+        <location filename="../../app/wall.py" line="209"/>
         <source>Cannot open the store: {message}</source>
         <translation>无法打开数据库：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="205"/>
+        <location filename="../../app/wall.py" line="226"/>
         <source>Demo data: computing…</source>
         <translation>演示数据：正在计算…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/wall.py" line="207"/>
+        <location filename="../../app/wall.py" line="228"/>
         <source>Polling %n source(s)…</source>
         <translation>
             <numerusform>正在轮询 %n 个数据源…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="225"/>
+        <location filename="../../app/wall.py" line="247"/>
         <source>{n} failing</source>
         <translation>{n} 个失败</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="226"/>
+        <location filename="../../app/wall.py" line="248"/>
         <source>{n} running</source>
         <translation>{n} 个运行中</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="227"/>
+        <location filename="../../app/wall.py" line="251"/>
+        <source>{n} queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/wall.py" line="252"/>
         <source>{n} passing</source>
         <translation>{n} 个通过</translation>
     </message>
     <message>
-        <location filename="../../app/wall.py" line="230"/>
+        <location filename="../../app/wall.py" line="254"/>
         <source>{n} idle hidden</source>
         <translation>{n} 个空闲已隐藏</translation>
     </message>
@@ -2498,43 +2725,43 @@ Open {url}</source>
 <context>
     <name>WallClock</name>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="31"/>
+        <location filename="../../widgets/wall_clock.py" line="34"/>
         <source>{n} s ago</source>
         <extracomment>ok / amber / red; Okabe-Ito orange and vermillion, and the level is also written in words.</extracomment>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="33"/>
+        <location filename="../../widgets/wall_clock.py" line="36"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="35"/>
+        <location filename="../../widgets/wall_clock.py" line="38"/>
         <source>{n} h ago</source>
         <translation>{n} 小时前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="36"/>
+        <location filename="../../widgets/wall_clock.py" line="39"/>
         <source>{n} days ago</source>
         <translation>{n} 天前</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="50"/>
+        <location filename="../../widgets/wall_clock.py" line="54"/>
         <source>demo data (as of {stamp})</source>
         <translation>演示数据（截至 {stamp}）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="52"/>
-        <source>no data yet</source>
-        <translation>尚无数据</translation>
+        <location filename="../../widgets/wall_clock.py" line="56"/>
+        <source>Waiting for first data…</source>
+        <translation type="unfinished">正在等待首批数据…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="56"/>
+        <location filename="../../widgets/wall_clock.py" line="60"/>
         <source>data as of {stamp}, {ago}</source>
         <translation>数据截至 {stamp}，{ago}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_clock.py" line="120"/>
+        <location filename="../../widgets/wall_clock.py" line="126"/>
         <source>⚠ {age} — data is old</source>
         <translation>⚠ {age}——数据已过时</translation>
     </message>
@@ -2542,79 +2769,164 @@ Open {url}</source>
 <context>
     <name>WallPages</name>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="52"/>
+        <location filename="../../widgets/wall_pages.py" line="88"/>
+        <source>{start} – {end}</source>
+        <extracomment>Okabe-Ito: wait orange, process sky blue, bottleneck vermillion (each also said in words).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="91"/>
+        <source>last %n week(s) to {end}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="93"/>
+        <source>last %n day(s) to {end}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="94"/>
+        <source>last %n hour(s) to {end}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="100"/>
+        <source>every pipeline ever run, to {end}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="106"/>
+        <source>feature branches: %n day(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="108"/>
+        <source>feature branches: %n hour(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="129"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="119"/>
+        <location filename="../../widgets/wall_pages.py" line="196"/>
         <source>+ %n more on this wall&apos;s list, {failing} of them failing (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示，其中 {failing} 条失败（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="126"/>
+        <location filename="../../widgets/wall_pages.py" line="203"/>
         <source>+ %n more on this wall&apos;s list (see the desktop app for all)</source>
         <translation>
             <numerusform>另有 %n 条未显示（完整列表请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="194"/>
+        <location filename="../../widgets/wall_pages.py" line="307"/>
+        <source>⚠ {name} (bottleneck)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="334"/>
         <source>Value stream</source>
         <translation>价值流</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="203"/>
+        <location filename="../../widgets/wall_pages.py" line="346"/>
         <source>Lead time (median)</source>
+        <extracomment>The stage table&apos;s text size now (the largest of :attr:`stage_sizes` that fits).</extracomment>
         <translation>前置时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="204"/>
+        <location filename="../../widgets/wall_pages.py" line="347"/>
         <source>Flow efficiency</source>
         <translation>流动效率</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="205"/>
+        <location filename="../../widgets/wall_pages.py" line="348"/>
         <source>Work in progress</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="206"/>
+        <location filename="../../widgets/wall_pages.py" line="349"/>
         <source>Bottleneck</source>
         <translation>瓶颈</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="226"/>
-        <location filename="../../widgets/wall_pages.py" line="291"/>
+        <location filename="../../widgets/wall_pages.py" line="360"/>
+        <location filename="../../widgets/wall_pages.py" line="401"/>
+        <location filename="../../widgets/wall_pages.py" line="541"/>
         <source>Waiting for the first report…</source>
         <translation>正在等待第一份报告…</translation>
     </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="376"/>
+        <source>Stage</source>
+        <translation type="unfinished">阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="377"/>
+        <source>■ wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="378"/>
+        <source>■ process</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="379"/>
+        <source>WIP</source>
+        <translation type="unfinished">在制品</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wall_pages.py" line="403"/>
+        <source>No completed items in this window</source>
+        <translation type="unfinished">此时间窗口内没有已完成的工作项</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../widgets/wall_pages.py" line="233"/>
-        <source>{name} · %n item(s) completed · {window}</source>
-        <translation>
-            <numerusform>{name} · 已完成 %n 个工作项 · {window}</numerusform>
+        <location filename="../../widgets/wall_pages.py" line="412"/>
+        <source>{name} · %n item(s) completed</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/wall_pages.py" line="487"/>
+        <source>+ %n more stage(s) (see the desktop app for the whole map)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="260"/>
+        <location filename="../../widgets/wall_pages.py" line="510"/>
         <source>target {target}: {mark}</source>
         <translation>目标 {target}：{mark}</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="280"/>
+        <location filename="../../widgets/wall_pages.py" line="530"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="315"/>
+        <location filename="../../widgets/wall_pages.py" line="565"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../widgets/wall_pages.py" line="320"/>
+        <location filename="../../widgets/wall_pages.py" line="570"/>
         <source>Waiting for first data…</source>
         <translation>正在等待首批数据…</translation>
     </message>
