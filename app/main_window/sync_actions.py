@@ -70,8 +70,8 @@ class SyncActions:
         if info is not None and info.demo:
             tip = translate(
                 "MainWindow",
-                "This store holds the demo data; choose Use my own data (File menu or the demo banner) to sync "
-                "your own sources.",
+                "This store holds the demo data: choose Use my own data (File menu or the demo banner), then add a "
+                "source and sync.",
             )
         elif not self.controller.config.sources:
             tip = translate(

@@ -707,8 +707,8 @@ A value-stream dashboard over your CI and ticket systems.</source>
     </message>
     <message>
         <location filename="../../app/main_window/sync_actions.py" line="71"/>
-        <source>This store holds the demo data; choose Use my own data (File menu or the demo banner) to sync your own sources.</source>
-        <translation>此数据库存放演示数据；请选择“使用我自己的数据”（文件菜单或演示数据横幅）来同步您自己的数据源。</translation>
+        <source>This store holds the demo data: choose Use my own data (File menu or the demo banner), then add a source and sync.</source>
+        <translation>此数据库存放演示数据：请选择“使用我自己的数据”（文件菜单或演示数据横幅），然后添加数据源并同步。</translation>
     </message>
     <message>
         <location filename="../../app/main_window/sync_actions.py" line="82"/>
