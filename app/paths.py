@@ -10,7 +10,7 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir, user_log_dir
 
-__all__ = ["config_dir", "data_dir", "log_file", "settings_file", "themes_dir"]
+__all__ = ["config_dir", "data_dir", "log_file", "own_store_file", "settings_file", "themes_dir"]
 
 APP = "flowdeck"
 
@@ -29,6 +29,11 @@ def log_file() -> Path:
     """The log file of the command line and the app (``~/.local/state/flowdeck/log/flowdeck.log`` on
     Linux): tracebacks of unexpected errors and warnings go there, never to the terminal."""
     return Path(user_log_dir(APP, appauthor=False)) / "flowdeck.log"
+
+
+def own_store_file() -> Path:
+    """Where "Use my own data" puts the user's store when the default store holds the demo."""
+    return data_dir() / "my-flowdeck.db"
 
 
 def settings_file() -> Path:

@@ -1,4 +1,5 @@
-"""UI state kept between runs (geometry, splitters, theme, the home page's baseline) in an INI QSettings.
+"""UI state kept between runs (geometry, splitters, theme, the home page's baseline, the user's own
+store) in an INI QSettings.
 
 Preferences that change how a figure is computed (definitions, targets) belong in flowdeck.toml, not
 here; the baseline only chooses which period the home page compares with.
@@ -55,6 +56,17 @@ class UiSettings:
     @baseline.setter
     def baseline(self, value: str) -> None:
         self._s.setValue("ui/baseline", value)
+
+    @property
+    def own_store(self) -> str | None:
+        """The store the user chose for their own data ("Use my own data"), opened at the next start."""
+        value = self._s.value("store/own", "")
+        return str(value) if value else None
+
+    @own_store.setter
+    def own_store(self, url: str | None) -> None:
+        self._s.setValue("store/own", url or "")
+        self._s.sync()
 
     def sync(self) -> None:
         """Write to disk now."""

@@ -65,7 +65,9 @@ class PipelineBoard(QScrollArea):
         self._grid = QGridLayout(self._inner)
         self._grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.setWidget(self._inner)
-        self.empty = plain_label(translate("PipelineBoard", "No pipelines in the cache yet."))
+        self.empty = plain_label(
+            translate("PipelineBoard", "No pipelines yet: add a CI source (GitHub Actions, GitLab CI, Jenkins, CCTray)")
+        )
         self.empty.setObjectName("boardMessage")
         self.more = plain_label()
         for label, scale in ((self.empty, 1.6), (self.more, 1.0)):
@@ -185,7 +187,9 @@ class PipelineBoard(QScrollArea):
         failing = sum(1 for s in everything if s.state == "failed")
         if not everything:
             self.empty.setText(
-                translate("PipelineBoard", "No pipelines in the cache yet.")
+                translate(
+                    "PipelineBoard", "No pipelines yet: add a CI source (GitHub Actions, GitLab CI, Jenkins, CCTray)"
+                )
                 if not self._hidden_idle
                 else translate(
                     "PipelineBoard", "No pipeline ran recently (%n idle pipeline(s) hidden).", "", self._hidden_idle

@@ -210,6 +210,8 @@ class TrendCharts(QWidget):
         self.titles: dict[str, str] = {}
         self.week_axes: dict[str, WeekAxis] = {}
         self.empty_text: dict[str, pg.TextItem] = {}
+        #: Per plot, why it is empty when it is (the source to add); default "No data in this range".
+        self.empty_reasons: dict[str, str] = {}
 
         def plot(key: str, title: str, units: str, row: int, col: int, *, counts: bool = False) -> pg.PlotItem:
             axis = WeekAxis()
@@ -367,7 +369,7 @@ class TrendCharts(QWidget):
             p.getAxis("left").setWidth(axis_w)
             p.setYRange(0, tops[key], padding=0)
             text = self.empty_text[key]
-            text.setText(translate("TrendChart", "No data in this range"))
+            text.setText(self.empty_reasons.get(key) or translate("TrendChart", "No data in this range"))
             text.setPos((x_lo + x_hi) / 2, tops[key] / 2)
             text.setVisible(not has[key])
         for line in self.cursors.values():
@@ -379,6 +381,12 @@ class TrendCharts(QWidget):
             if self._points
             else translate("TrendChart", "No data in this range: no weeks to show.")
         )
+
+    def set_empty_reasons(self, reasons: dict[str, str]) -> None:
+        """Say why a plot is empty (``{"lead": "No tickets synced yet: …"}``) and redraw."""
+        if reasons != self.empty_reasons:
+            self.empty_reasons = dict(reasons)
+            self.set_points(self._points)
 
     def note_text(self) -> str:
         """What the reader must know before trusting the lines: weeks left out for too few items."""

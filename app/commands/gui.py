@@ -8,6 +8,7 @@ request), not a fixed sleep, and fails with exit 1 and a clear message after ``-
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,13 @@ def run(args: argparse.Namespace) -> int:
     if not 0.2 <= args.poll <= 3600:
         print(f"flowdeck: --poll must be from 0.2 to 3600 seconds, not {args.poll:g}", file=sys.stderr)
         return 2
-    controller = Controller(config, lambda: open_store(args), demo_scale=args.demo_scale, poll_s=args.poll)
+    allow_demo = True
+    if settings.own_store and not getattr(args, "db", None) and not os.environ.get("FLOWDECK_DB"):
+        # "Use my own data" was chosen: open that store, and never generate the demo into it.
+        args.db, allow_demo = settings.own_store, False
+    controller = Controller(
+        config, lambda: open_store(args), demo_scale=args.demo_scale, poll_s=args.poll, allow_demo=allow_demo
+    )
     window = MainWindow(controller, settings)
     if factors:
         window.future.set_factors(factors)

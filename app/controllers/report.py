@@ -27,8 +27,11 @@ from data.config.model import Config, Definitions
 from data.metrics.clock import now_of
 from data.pipelines.results import PipelineStatus
 from data.report.results import Headline, Report, TrendPoint
+from data.store.errors import StoreError
+from data.store.queries import Holdings, holdings
 from data.store.store import Store
 from data.timeutil import parse_instant, utc_now
+from widgets.i18n import translate
 from widgets.pipeline_filters import sort_statuses
 from widgets.time_range import Selection, local_midnight
 
@@ -89,6 +92,7 @@ class Controller(QObject):
         engine: Engine | None = None,
         demo_scale: str = "small",
         generate_demo: Callable[[Store], object] | None = None,
+        allow_demo: bool = True,
         refresh_s: float = 60.0,
         poll_s: float = 5.0,
         parent: QObject | None = None,
@@ -99,6 +103,10 @@ class Controller(QObject):
         self.engine: Engine = engine or ModuleEngine()
         self.demo_scale = demo_scale
         self._generate_demo = generate_demo or self._default_demo
+        # False for the user's own store ("Use my own data"): no demo is ever generated into it.
+        self.allow_demo = allow_demo
+        # Which kinds of record the store holds (read with each request): what an empty page asks for.
+        self.holdings = Holdings()
         self.store: Store | None = None
         self.info: StoreInfo | None = None
         self.workers = WorkerPool(2)
@@ -132,11 +140,29 @@ class Controller(QObject):
 
     def start(self) -> None:
         """Open the store on a worker (generating the demo when there is no source and no data)."""
-        want_demo = not self.config.sources
+        self._open(self._open_store, self.allow_demo and not self.config.sources)
 
+    def switch_store(self, open_store: Callable[[], Store]) -> bool:
+        """Open another store (the user's own, never with a demo generated into it) and move to it.
+
+        The new store is opened on a worker; the current one stays until it is open (a failure is
+        reported on :attr:`error` and changes nothing), then is closed. False while a sync runs.
+        """
+        if self.syncer.running:
+            self.error.emit(translate("MainWindow", "Wait for the sync to finish before changing the store."))
+            return False
+        self._open_store, self.allow_demo = open_store, False
+        self._open(open_store, False)
+        return True
+
+    def _open(self, open_store: Callable[[], Store], want_demo: bool) -> None:
         def job(emit: Emit) -> None:
             emit("progress", "Opening the store…")
-            store = self._open_store()
+            try:
+                store = open_store()
+            except StoreError as exc:  # its message names the file and what is wrong with it
+                emit("failed", str(exc))
+                return
             generated = False
             # Only into a store that holds nothing at all (is_empty counts every kind of record)
             # and that may be written: the demo must never mix with a user's data.
@@ -160,8 +186,24 @@ class Controller(QObject):
         if kind == "progress":
             self.progress.emit(str(payload))
             return
+        if kind == "failed":
+            self.error.emit(str(payload))
+            return
         store, info = cast("tuple[Store, StoreInfo]", payload)
+        old = self.store
+        if old is not None:
+            # Switching stores: nothing computed on the old one may be shown on the new one.
+            self.refresh_timer.stop()
+            self.watcher.stop()
+            self._generation += 1
+            self._compare_generation += 1
+            self._cache.clear()
+            self._pipelines_key, self._pipelines_done = None, False
+            self.last_report, self.last_trends, self.last_pipelines = None, [], []
+            self.holdings = Holdings()
         self.store, self.info = store, info
+        if old is not None and old is not store:
+            old.close()  # a task still reading it keeps its connection until it ends
         self.progress.emit("Demo data" if info.demo else "Ready")
         self.store_ready.emit(info)
         if self.last_selection is not None:
@@ -239,6 +281,7 @@ class Controller(QObject):
                     emit("calendar_rejected", str(exc))
                     return
                 raise
+            emit("holdings", holdings(store))
             emit("report", report)
             if gen != self._generation:
                 return  # superseded: skip the rest of the work
@@ -334,7 +377,9 @@ class Controller(QObject):
         if gen != self._generation:
             self.stale_dropped += 1
             return
-        if kind == "report":
+        if kind == "holdings":
+            self.holdings = cast("Holdings", payload)
+        elif kind == "report":
             self.last_report = cast("Report", payload)
             self.report_ready.emit(payload)
             self._request_scatter(gen)

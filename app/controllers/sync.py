@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 DEMO_STORE_REFUSAL = QT_TRANSLATE_NOOP(
     "Sync",
     "This store holds the demo organisation; syncing real sources into it would mix synthetic and real "
-    "numbers. Start Flowdeck with a store of its own for your data (flowdeck --db PATH), then sync.",
+    "numbers. Choose Use my own data (on the demo banner or in the File menu) for a store of your own, then sync.",
 )
 
 

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.main_window.empty_states import compare_message, map_message, scorecard_message, trend_reasons
 from data.pipelines.results import PipelineStatus
 from data.report.results import Headline, Report
 from widgets.comparison import ComparisonView
+from widgets.empty_state import EmptyState
 from widgets.home import HomePage
 from widgets.i18n import QT_TRANSLATE_NOOP, translate
 from widgets.map_page import MapPage
@@ -175,6 +177,8 @@ class ReportPages:
         self.trends = TrendCharts()
         self.pipelines = PipelineBoard()
         self.comparison = ComparisonView()
+        # Standing in for a page with nothing to show: which source to add (app.main_window.empty_states).
+        self.scorecard_page, self.comparison_page = EmptyState(self.scorecard), EmptyState(self.comparison)
 
         controller.trends_ready.connect(self.trends.set_points)
         controller.pipelines_ready.connect(self.show_pipelines)
@@ -188,7 +192,7 @@ class ReportPages:
 
     def tab_pages(self) -> list[QWidget]:
         """The six pages in tab order (the map in its scroll area, with its hint)."""
-        return [self.home, self.map_page, self.scorecard, self.trends, self.pipelines, self.comparison]
+        return [self.home, self.map_page, self.scorecard_page, self.trends, self.pipelines, self.comparison_page]
 
     def exportable(self) -> dict[str, QWidget]:
         """Page name -> the widget worth exporting (the map, home and scorecard contents, not their scroll areas)."""
@@ -200,8 +204,17 @@ class ReportPages:
         """Fill the map and the scorecard."""
         self.report = report
         stream = report.streams[0] if report.streams else None
-        self.map.set_stream(stream, translate("MainWindow", "No completed items in this window"))
+        holdings = self.controller.holdings
+        no_tickets = map_message(holdings, report)
+        self.map.set_stream(
+            None if no_tickets else stream, no_tickets or translate("MainWindow", "No completed items in this window")
+        )
+        self.map_view.scatter.setVisible(not no_tickets)
+        self.map_hint.setVisible(not no_tickets)
         self.scorecard.set_report(report)
+        self.scorecard_page.show_message(scorecard_message(holdings, report))
+        self.comparison_page.show_message(compare_message(holdings))
+        self.trends.set_empty_reasons(trend_reasons(holdings))
 
     def show_headline(self, headline: Headline) -> None:
         """Fill the home page."""
@@ -244,7 +257,11 @@ class ReportPages:
     def maybe_compare(self, *_: object) -> None:
         """Compute the default comparison the first time the Compare page is shown (not before:
         two more reports at start-up would compete with the first one)."""
-        if self.tabs.currentWidget() is self.comparison and not self.compared and self.controller.store is not None:
+        if (
+            self.tabs.currentWidget() is self.comparison_page
+            and not self.compared
+            and self.controller.store is not None
+        ):
             self.compared = True
             self.comparison.request()
 

@@ -67,13 +67,15 @@ class SyncActions:
     def update(self) -> None:
         """Enable "Sync now" when there is something to sync (not the demo, not while syncing); say why not."""
         info = self.controller.info
-        if not self.controller.config.sources:
+        if info is not None and info.demo:
+            tip = translate(
+                "MainWindow",
+                "This store holds the demo data: choose Use my own data (File menu or the demo banner), then add a "
+                "source and sync.",
+            )
+        elif not self.controller.config.sources:
             tip = translate(
                 "MainWindow", "Nothing to sync: add a source first (Sources → Sources…). The demo data is not synced."
-            )
-        elif info is not None and info.demo:
-            tip = translate(
-                "MainWindow", "This store holds the demo data; start Flowdeck with --db PATH for your own sources."
             )
         else:
             names = ", ".join(s.name for s in self.controller.config.sources)

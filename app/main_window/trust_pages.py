@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.main_window.empty_states import NO_DEPLOYMENTS
 from widgets.format import fmt_local
 from widgets.i18n import translate
 from widgets.maturity_view import MaturityPanel
@@ -268,6 +269,8 @@ class TrustPages(QObject):
             )
             if deployments
             else translate("TrustPages", "No production deployment finished in the selected window.")
+            if self.controller.holdings.deployments
+            else translate("MainWindow", NO_DEPLOYMENTS)
         )
         self.open_button.setEnabled(bool(deployments))
 

@@ -40,6 +40,7 @@ from app.controllers.sources import SourcesController
 from app.main_window.dialogs import show_about, show_shortcuts
 from app.main_window.exports import WindowExports
 from app.main_window.future_pages import FuturePages
+from app.main_window.own_data import OwnData
 from app.main_window.pages import PAGE_TITLES, PAGES, ReportPages, report_notes
 from app.main_window.sync_actions import SyncActions
 from app.main_window.trust_pages import TrustPages
@@ -96,8 +97,10 @@ class MainWindow(QMainWindow):
         self.banner.setWordWrap(True)  # or its text alone would make the window wider than 1000 px
         self.add_source_button = QPushButton(translate("MainWindow", "Add a source…"), self)
         self.add_source_button.clicked.connect(lambda: self.add_source_hook(self))
+        self.own_data = OwnData(controller, self.settings, self)
         banner_row = QHBoxLayout()
         banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.own_data.button)
         banner_row.addWidget(self.add_source_button)
         self.banner_box = QWidget(self)
         self.banner_box.setLayout(banner_row)
@@ -182,6 +185,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        self._menu(translate("MainWindow", "&File")).addAction(self.own_data.action)
         self._action(
             translate("MainWindow", "&File"),
             translate("MainWindow", "Export current page as PNG…"),
@@ -259,6 +263,7 @@ class MainWindow(QMainWindow):
         c.busy_changed.connect(self.busy.setVisible)
         c.progress.connect(self.status_text.setText)
         c.error.connect(self.show_error)
+        c.error.connect(lambda _m: self.own_data.failed() if self.own_data.pending else None)
         c.calendar_rejected.connect(self._calendar_rejected)
         self.controls.changed.connect(self._selection_changed)
         self.pages.map.stage_activated.connect(self.open_stage)
@@ -286,6 +291,11 @@ class MainWindow(QMainWindow):
                 )
             )
             self.banner_box.setVisible(True)
+        else:
+            self._own_store_banner()
+        self.own_data.store_ready(info)
+        self.own_data.action.setEnabled(info.demo)
+        self.pages.compared = False  # a comparison of another store is not this one's
         if info.first_day and info.last_day:
             self.pages.comparison.set_data_span(info.first_day, info.last_day)
             self.pages.home.set_data_span(info.first_day, info.last_day)
@@ -348,6 +358,23 @@ class MainWindow(QMainWindow):
     def _config_changed(self, _config: object) -> None:
         self.controls.set_streams([s.name for s in self.controller.config.streams])
         self.sync_actions.update()
+        info = self.controller.info
+        if info is not None and not info.demo:
+            self._own_store_banner()
+
+    def _own_store_banner(self) -> None:
+        """On the user's own store: until a source is configured, say which to add (no banner after)."""
+        if self.controller.config.sources:
+            self.banner_box.setVisible(False)
+            return
+        self.banner.setText(
+            translate(
+                "MainWindow",
+                "Your own store, empty until you sync: add a Jira, GitHub or GitLab issues source for the map and "
+                "trends, and a CI or deployment source for pipelines, DORA and delivery figures.",
+            )
+        )
+        self.banner_box.setVisible(True)
 
     # -- user actions --
 

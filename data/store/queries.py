@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from data.store import schema
 from data.store.schema import from_ms
@@ -46,3 +47,26 @@ def holds_item(store: Store, kind: str, source: str, key: str) -> bool:
         else:
             where.append(t.c.external_id == key)
         return conn.execute(select(t.c.id).where(*where)).first() is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """Which kinds of record the store holds at all: what an empty page names as the source to add."""
+
+    tickets: bool = False
+    pipelines: bool = False
+    deployments: bool = False
+
+
+def holdings(store: Store) -> Holdings:
+    """Whether the store holds any ticket (work item), pipeline run and deployment: three ``LIMIT 1`` reads."""
+    with store.engine.connect() as conn:
+
+        def any_row(table: Table) -> bool:
+            return conn.execute(select(table.c.id).limit(1)).first() is not None
+
+        return Holdings(
+            tickets=any_row(schema.work_items),
+            pipelines=any_row(schema.pipeline_runs),
+            deployments=any_row(schema.deployments),
+        )
