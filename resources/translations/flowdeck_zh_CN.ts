@@ -4,156 +4,112 @@
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../widgets/comparison.py" line="51"/>
-        <source>Delivery time (median)</source>
-        <translation>交付时间（中位数）</translation>
+        <location filename="../../widgets/comparison.py" line="68"/>
+        <source>{name} (85th percentile)</source>
+        <translation>{name}（第 85 百分位）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="57"/>
-        <source>Requirement lead time (median)</source>
-        <translation>需求交付前置时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="63"/>
-        <source>Lead time, created → done (median)</source>
-        <translation>前置时间，创建 → 完成（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="69"/>
-        <source>Lead time (p85)</source>
-        <translation>前置时间（p85）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="72"/>
-        <source>Release gap (median)</source>
-        <translation>发布间隔（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="78"/>
-        <source>Releases per week</source>
-        <translation>每周发布次数</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="81"/>
-        <source>Deployments per week</source>
-        <translation>每周部署次数</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="84"/>
-        <source>Production deployment success rate</source>
-        <translation>生产部署成功率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="90"/>
-        <source>Lead time for changes (median)</source>
-        <translation>变更前置时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="96"/>
-        <source>Change failure rate</source>
-        <translation>变更失败率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="101"/>
-        <source>Flow efficiency</source>
-        <translation>流动效率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="102"/>
-        <source>Throughput</source>
-        <translation>吞吐量</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="104"/>
-        <source>WIP at the end</source>
-        <translation>期末在制品</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/comparison.py" line="117"/>
+        <location filename="../../widgets/comparison.py" line="136"/>
+        <location filename="../../widgets/comparison.py" line="142"/>
         <source>no change</source>
         <translation>无变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="119"/>
+        <location filename="../../widgets/comparison.py" line="138"/>
         <source>{delta} (from 0)</source>
         <translation>{delta}（从 0 起）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="127"/>
+        <location filename="../../widgets/comparison.py" line="148"/>
         <source>{change} (better)</source>
         <translation>{change}（改善）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="128"/>
+        <location filename="../../widgets/comparison.py" line="149"/>
         <source>{change} (worse)</source>
         <translation>{change}（变差）</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="149"/>
+        <location filename="../../widgets/comparison.py" line="170"/>
         <source>First 8 weeks vs last 8 weeks of the data</source>
         <translation>数据的前 8 周 对比 最后 8 周</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="150"/>
+        <location filename="../../widgets/comparison.py" line="171"/>
         <source>Previous 4 weeks vs last 4 weeks</source>
         <translation>前 4 周 对比 最近 4 周</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="151"/>
+        <location filename="../../widgets/comparison.py" line="172"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="164"/>
+        <location filename="../../widgets/comparison.py" line="185"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="165"/>
+        <location filename="../../widgets/comparison.py" line="186"/>
         <source>Pick two periods and press Compare.</source>
         <translation>选择两个时间段，然后点击“对比”。</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="171"/>
+        <location filename="../../widgets/comparison.py" line="192"/>
         <source>Metric</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="172"/>
-        <location filename="../../widgets/comparison.py" line="188"/>
+        <location filename="../../widgets/comparison.py" line="193"/>
+        <location filename="../../widgets/comparison.py" line="217"/>
         <source>Before</source>
         <translation>之前</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="173"/>
-        <location filename="../../widgets/comparison.py" line="189"/>
+        <location filename="../../widgets/comparison.py" line="194"/>
+        <location filename="../../widgets/comparison.py" line="218"/>
         <source>After</source>
         <translation>之后</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="174"/>
+        <location filename="../../widgets/comparison.py" line="195"/>
         <source>Change</source>
         <translation>变化</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="183"/>
+        <location filename="../../widgets/comparison.py" line="196"/>
+        <source>Target (judged on After)</source>
+        <translation>目标（按“之后”判定）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="206"/>
+        <source>Select a row to read how its figure is defined.</source>
+        <translation>选中一行即可查看该指标的定义。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="212"/>
         <source>Periods</source>
         <translation>时间段</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="223"/>
+        <location filename="../../widgets/comparison.py" line="262"/>
         <source>Each period must end after it starts.</source>
         <translation>每个时间段的结束日期必须晚于开始日期。</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="225"/>
+        <location filename="../../widgets/comparison.py" line="264"/>
         <source>Computing…</source>
         <translation>正在计算…</translation>
     </message>
     <message>
-        <location filename="../../widgets/comparison.py" line="231"/>
+        <location filename="../../widgets/comparison.py" line="270"/>
         <source>Before: {b0} – {b1}   After: {a0} – {a1}   (upper bounds exclusive)</source>
         <translation>之前：{b0} – {b1}   之后：{a0} – {a1}   （不含结束日）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/comparison.py" line="288"/>
+        <source>{target}: {mark}</source>
+        <translation>{target}：{mark}</translation>
     </message>
 </context>
 <context>
@@ -167,76 +123,326 @@
 <context>
     <name>Export</name>
     <message>
-        <location filename="../../app/documents.py" line="78"/>
-        <location filename="../../app/documents.py" line="155"/>
-        <source>Flowdeck report</source>
+        <location filename="../../app/documents.py" line="93"/>
+        <source>interpolated</source>
         <extracomment>First characters that make Excel/LibreOffice evaluate a cell (OWASP CSV injection), plus tab/CR.</extracomment>
+        <translation>插值</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="94"/>
+        <source>lower (as DevLake)</source>
+        <translation>下中位数（同 DevLake）</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="95"/>
+        <source>calendar time</source>
+        <translation>日历时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="96"/>
+        <source>working time</source>
+        <translation>工作时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="99"/>
+        <source>Median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="100"/>
+        <source>DORA definitions</source>
+        <translation>DORA 定义</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="101"/>
+        <source>Durations</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="104"/>
+        <source>{name}: {value}</source>
+        <translation>{name}：{value}</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="112"/>
+        <source>Since the baseline</source>
+        <translation>与基线相比</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="113"/>
+        <source>Baseline {b0} – {b1}; now {n0} – {n1} (local time, ends exclusive); stream {stream}.</source>
+        <translation>基线 {b0} – {b1}；当前 {n0} – {n1}（本地时间，不含结束时刻）；价值流 {stream}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="137"/>
+        <location filename="../../app/documents.py" line="156"/>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="138"/>
+        <source>Baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="139"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="140"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="141"/>
+        <location filename="../../app/documents.py" line="150"/>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="142"/>
+        <source>Target met?</source>
+        <translation>是否达标</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="143"/>
+        <source>DORA tier</source>
+        <translation>DORA 级别</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="150"/>
+        <source>Tier</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="156"/>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="164"/>
+        <location filename="../../app/documents.py" line="245"/>
+        <source>Flowdeck report</source>
         <translation>Flowdeck 报告</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="80"/>
+        <location filename="../../app/documents.py" line="166"/>
         <source>No data.</source>
         <translation>无数据。</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="82"/>
+        <location filename="../../app/documents.py" line="168"/>
         <source>Window {start} – {end} (local time, end exclusive); as of {as_of}.</source>
         <translation>时间窗口 {start} – {end}（本地时间，不含结束时刻）；截至 {as_of}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="88"/>
+        <location filename="../../app/documents.py" line="176"/>
         <source>Definitions in use</source>
         <translation>采用的定义</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="93"/>
+        <location filename="../../app/documents.py" line="181"/>
         <source>Stream {name}</source>
         <translation>价值流 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="94"/>
-        <source>{completed} completed · lead time median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip} · bottleneck {bottleneck}</source>
-        <translation>已完成 {completed} · 前置时间中位数 {median}，p85 {p85} · 流动效率 {eff} · 在制品 {wip} · 瓶颈 {bottleneck}</translation>
+        <location filename="../../app/documents.py" line="182"/>
+        <source>{completed} completed · {lead} median {median}, p85 {p85} · flow efficiency {eff} · WIP {wip} · bottleneck {bottleneck}</source>
+        <translation>已完成 {completed} · {lead}中位数 {median}，p85 {p85} · 流动效率 {eff} · 在制品 {wip} · 瓶颈 {bottleneck}</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="108"/>
+        <location filename="../../app/documents.py" line="221"/>
+        <source>What the figures mean</source>
+        <translation>指标含义</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents.py" line="197"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="109"/>
+        <location filename="../../app/documents.py" line="198"/>
         <source>Items</source>
         <translation>工作项</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="110"/>
+        <location filename="../../app/documents.py" line="199"/>
         <source>Wait (median)</source>
         <translation>等待时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="111"/>
+        <location filename="../../app/documents.py" line="200"/>
         <source>Process (median)</source>
         <translation>处理时间（中位数）</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="112"/>
+        <location filename="../../app/documents.py" line="201"/>
         <source>WIP</source>
         <translation>在制品</translation>
     </message>
     <message>
-        <location filename="../../app/documents.py" line="128"/>
-        <source>deployments/week {rate} · lead time for changes {lead} · change failure rate {cfr} · tiers {tiers}</source>
-        <translation>每周部署 {rate} 次 · 变更前置时间 {lead} · 变更失败率 {cfr} · 级别 {tiers}</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="136"/>
-        <source>production deployment success {rate} · release gap {gap} · requirement lead time {lead} ({unlinked} not linked) · delivery time {delivery}</source>
-        <translation>生产部署成功率 {rate} · 发布间隔 {gap} · 需求交付前置时间 {lead}（{unlinked} 个未关联）· 交付时间 {delivery}</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents.py" line="147"/>
+        <location filename="../../app/documents.py" line="217"/>
         <source>Continuous delivery</source>
         <translation>持续交付</translation>
+    </message>
+</context>
+<context>
+    <name>FigureText</name>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="35"/>
+        <source>{0} days/week</source>
+        <translation>每周 {0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="45"/>
+        <source>{tier} or better</source>
+        <translation>{tier}或更好</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="53"/>
+        <source>– no data</source>
+        <translation>– 无数据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="54"/>
+        <source>✓ met</source>
+        <translation>✓ 达标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="54"/>
+        <source>✗ not met</source>
+        <translation>✗ 未达标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/figure_text.py" line="70"/>
+        <source>What is {name}?</source>
+        <translation>什么是{name}？</translation>
+    </message>
+</context>
+<context>
+    <name>ForecastPanel</name>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="67"/>
+        <source>ddd d MMM yyyy</source>
+        <extracomment>The largest number of items the panel asks about (the CLI allows more; a screen needs no more). How long typing may pause before the forecast is asked for (ms): one computation per pause. Bars in a histogram at most (a count spread over hundreds of values is binned). A forecast as the panel reads it: ``stream``, ``weeks``, ``history_days``, ``history_from``, ``history_to``, ``working_days``, ``runs``, ``start``, ``items``, ``by``, ``p50``, ``p85``, ``p95`` and ``reason`` — the fields of ``data.metrics.forecast.ForecastResult``, which widgets do not import (the layer rule).</extracomment>
+        <translation>yyyy年M月d日 ddd</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="86"/>
+        <source>at least {n}</source>
+        <translation>至少 {n} 项</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="100"/>
+        <source>Computed when this page is shown.</source>
+        <translation>显示本页时计算。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="105"/>
+        <source>Number of items to forecast</source>
+        <translation>要预测的工作项数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="109"/>
+        <source>Date to count the items done by</source>
+        <translation>统计完成工作项的截止日期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="117"/>
+        <source>Items:</source>
+        <translation>工作项数：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="120"/>
+        <source>Done by:</source>
+        <translation>截止日期：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="127"/>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="129"/>
+        <source>{p} likely</source>
+        <translation>{p} 可能性</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="148"/>
+        <source>days from today (day 1 is today)</source>
+        <translation>自今天起的天数（第 1 天为今天）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="149"/>
+        <source>items done</source>
+        <translation>完成的工作项</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="158"/>
+        <source>Bars: the share of the runs ending there. Lines: 50 % (green), 85 % (orange) and 95 % (red) likely.</source>
+        <translation>柱：在该处结束的模拟次数占比。线：50 %（绿）、85 %（橙）和 95 %（红）可能性。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="191"/>
+        <source>% of runs</source>
+        <translation>模拟次数占比（%）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="270"/>
+        <source>working days</source>
+        <translation>个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="270"/>
+        <source>days</source>
+        <translation>天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="274"/>
+        <source>{stream}: from the daily throughput of the last {weeks} weeks ({days} {unit} with data, {first} to {last}), {runs} runs. Day 1 is {start}.</source>
+        <translation>{stream}：基于最近 {weeks} 周的每日吞吐量（{days} {unit}有数据，{first} 至 {last}），模拟 {runs} 次。第 1 天为 {start}。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/forecast_panel.py" line="291"/>
+        <source>The %n item(s) in progress now are done by</source>
+        <translation>
+            <numerusform>当前在制的 %n 个工作项完成于</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="293"/>
+        <source>No item is in progress now</source>
+        <translation>当前没有在制的工作项</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/forecast_panel.py" line="295"/>
+        <source>%n item(s) more are done by</source>
+        <translation>
+            <numerusform>再完成 %n 个工作项的日期</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="297"/>
+        <source>Items done from {start} to {by}</source>
+        <translation>{start} 至 {by} 完成的工作项</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="308"/>
+        <source>Not forecast: {reason}</source>
+        <translation>未预测：{reason}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/forecast_panel.py" line="310"/>
+        <source>Days to finish %n item(s)</source>
+        <translation>
+            <numerusform>完成 %n 个工作项所需天数</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/forecast_panel.py" line="313"/>
+        <source>Items done by {by}</source>
+        <translation>截至 {by} 完成的工作项</translation>
     </message>
 </context>
 <context>
@@ -306,304 +512,808 @@
     </message>
 </context>
 <context>
+    <name>FuturePages</name>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="99"/>
+        <source>Chance of meeting the {days}-day target: not forecast: {reason}</source>
+        <translation>达成 {days} 天目标的概率：未预测：{reason}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/main_window/future_pages.py" line="102"/>
+        <source>Chance that an item starting today is done within {days} days: {chance} (each stage&apos;s time drawn from %n item(s) completed in the last {weeks} weeks).</source>
+        <translation>
+            <numerusform>今天开始的工作项在 {days} 天内完成的概率：{chance}（各阶段时间抽样自最近 {weeks} 周完成的 %n 个工作项）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="165"/>
+        <location filename="../../app/main_window/future_pages.py" line="483"/>
+        <source>Future state</source>
+        <extracomment>Weeks of throughput history the forecasts use (``data.metrics.forecast.DEFAULT_WEEKS``). The projection on screen, and how long the last one took on the GUI thread (ms). Factors asked for before the map&apos;s stages were known (``--what-if``).</extracomment>
+        <translation>未来状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="166"/>
+        <source>Forecast</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="185"/>
+        <source>No completed items in this window</source>
+        <translation>此时间段内没有已完成的工作项</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="217"/>
+        <source>Reading the items behind the map…</source>
+        <translation>正在读取价值流图背后的工作项…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/main_window/future_pages.py" line="226"/>
+        <source>%n completed item(s) read in {ms} ms; each change is projected on them as you type.</source>
+        <translation>
+            <numerusform>已在 {ms} 毫秒内读取 %n 个已完成工作项；输入时每次修改都会基于它们重新推算。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="244"/>
+        <location filename="../../app/main_window/future_pages.py" line="368"/>
+        <source>Could not compute: {message}</source>
+        <translation>无法计算：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="295"/>
+        <source>Not on this stream&apos;s map, left out: {parts}</source>
+        <translation>不在此价值流图上，已忽略：{parts}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="306"/>
+        <source>Nothing was saved: {message}</source>
+        <translation>未保存任何内容：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="320"/>
+        <source>Scenario {name} saved in {path}.</source>
+        <translation>情景 {name} 已保存到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="332"/>
+        <source>Scenario {name} deleted from {path}.</source>
+        <translation>情景 {name} 已从 {path} 删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="351"/>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="385"/>
+        <source>Computed in {ms} ms.</source>
+        <translation>计算耗时 {ms} 毫秒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="404"/>
+        <source>Target forecast: could not compute: {message}</source>
+        <translation>目标预测：无法计算：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="422"/>
+        <source>On screen (not saved)</source>
+        <translation>当前屏幕（未保存）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="431"/>
+        <source>Future state of {stream}</source>
+        <translation>{stream} 的未来状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="432"/>
+        <source>Each stage&apos;s wait and process time scaled by the factors shown (0 removes it, 1 keeps it), projected over the items completed in the window. Target: {days} days.</source>
+        <translation>各阶段的等待时间和处理时间按所示系数缩放（0 表示去掉，1 表示保持），基于时间段内已完成的工作项推算。目标：{days} 天。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="438"/>
+        <source>Scenario</source>
+        <translation>情景</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="439"/>
+        <source>Factors</source>
+        <translation>系数</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="440"/>
+        <source>Lead time (median)</source>
+        <translation>前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="441"/>
+        <source>Lead time (p85)</source>
+        <translation>前置时间（p85）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="442"/>
+        <source>Flow efficiency</source>
+        <translation>流动效率</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="443"/>
+        <source>Within target</source>
+        <translation>达标比例</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="448"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/future_pages.py" line="469"/>
+        <source>Not modelled per item (pipeline stages, measured per run): {parts}. Their factors change no lead time.</source>
+        <translation>未按工作项建模（流水线阶段按运行计量）：{parts}。其系数不改变任何前置时间。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/main_window/future_pages.py" line="475"/>
+        <source>Projected over %n completed item(s).</source>
+        <translation>
+            <numerusform>基于 %n 个已完成工作项推算。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FutureState</name>
+    <message>
+        <location filename="../../widgets/future_state.py" line="77"/>
+        <location filename="../../widgets/future_state.py" line="78"/>
+        <source>{0} pt</source>
+        <extracomment>The largest factor the page offers (the config accepts the same range for a saved scenario). Slider positions per unit of factor: 0.01 steps.</extracomment>
+        <translation>{0} 个百分点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="99"/>
+        <source>wait</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="99"/>
+        <source>process</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="100"/>
+        <source>{stage} {part}: 0 removes it, 1 keeps it, 2 doubles it</source>
+        <translation>{stage} {part}：0 表示去掉，1 表示保持，2 表示加倍</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="164"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="165"/>
+        <source>Wait</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="167"/>
+        <source>Process</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="178"/>
+        <source>{stage} (per run)</source>
+        <translation>{stage}（按运行）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="180"/>
+        <source>{stage} (deployments)</source>
+        <translation>{stage}（部署）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="183"/>
+        <source>A pipeline stage is measured per run, not per item: its factor changes the map, not the projected lead time.</source>
+        <translation>流水线阶段按运行计量，而不是按工作项：其系数只改变价值流图，不改变推算的前置时间。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="269"/>
+        <location filename="../../widgets/future_state.py" line="354"/>
+        <location filename="../../widgets/future_state.py" line="357"/>
+        <source>Computed when this page is shown.</source>
+        <translation>显示本页时计算。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="277"/>
+        <source>Scenario name</source>
+        <translation>情景名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="279"/>
+        <source>Save scenario</source>
+        <translation>保存情景</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="280"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="281"/>
+        <source>Reset to now</source>
+        <translation>恢复为当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="286"/>
+        <source>Scenario:</source>
+        <translation>情景：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="297"/>
+        <source>Drag a slider or type a factor from 0 to 2 for each stage&apos;s wait and process time: 0 removes it, 0.5 halves it, 1 keeps it.</source>
+        <translation>拖动滑块或输入 0 到 2 之间的系数，调整各阶段的等待时间和处理时间：0 表示去掉，0.5 表示减半，1 表示保持。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="311"/>
+        <location filename="../../widgets/future_state.py" line="355"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="312"/>
+        <location filename="../../widgets/future_state.py" line="351"/>
+        <source>Future state</source>
+        <translation>未来状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="313"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="353"/>
+        <source>Future-state value-stream map</source>
+        <translation>未来状态价值流图</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="392"/>
+        <source>(not saved)</source>
+        <translation>（未保存）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="409"/>
+        <source>Type a name for the scenario first.</source>
+        <translation>请先输入情景名称。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="426"/>
+        <source>Lead time (median)</source>
+        <translation>前置时间（中位数）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="427"/>
+        <source>Lead time (p85)</source>
+        <translation>前置时间（p85）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="428"/>
+        <source>Flow efficiency</source>
+        <translation>流动效率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="430"/>
+        <source>Items within {days} days</source>
+        <translation>{days} 天内完成的工作项</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/future_state.py" line="470"/>
+        <source>Projected over the %n item(s) completed in the window.</source>
+        <translation>
+            <numerusform>基于时间段内已完成的 %n 个工作项推算。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="476"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="478"/>
+        <source>⚠ Not modelled per item: {stages}. A pipeline stage is measured per run, so its factor changes the map&apos;s boxes but no item&apos;s lead time in the figures above.</source>
+        <translation>⚠ 未按工作项建模：{stages}。流水线阶段按运行计量，因此其系数只改变价值流图中的方框，不改变上面数字中任何工作项的前置时间。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/future_state.py" line="485"/>
+        <source>No completed items in this window</source>
+        <translation>此时间段内没有已完成的工作项</translation>
+    </message>
+</context>
+<context>
+    <name>Home</name>
+    <message>
+        <location filename="../../widgets/home.py" line="49"/>
+        <source>First 4 weeks of the data</source>
+        <translation>数据的前 4 周</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="50"/>
+        <source>First 8 weeks of the data</source>
+        <translation>数据的前 8 周</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="51"/>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="120"/>
+        <location filename="../../widgets/home.py" line="245"/>
+        <source>{before} → {after}</source>
+        <translation>{before} → {after}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="122"/>
+        <source>DORA tier in the baseline → now</source>
+        <translation>DORA 级别：基线 → 当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="249"/>
+        <source>{name}: {values}</source>
+        <translation>{name}：{values}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="254"/>
+        <source>target {target}</source>
+        <translation>目标 {target}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="269"/>
+        <source>Baseline: {reason}</source>
+        <translation>基线：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="271"/>
+        <source>Now: {reason}</source>
+        <translation>当前：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="287"/>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="288"/>
+        <location filename="../../widgets/home.py" line="321"/>
+        <source>Baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="289"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="290"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="291"/>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="292"/>
+        <source>Target met?</source>
+        <translation>是否达标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="293"/>
+        <source>DORA tier</source>
+        <translation>DORA 级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="294"/>
+        <source>Every week</source>
+        <translation>每周走势</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="302"/>
+        <source>Since the baseline</source>
+        <translation>与基线相比</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="303"/>
+        <location filename="../../widgets/home.py" line="436"/>
+        <source>Computing the story…</source>
+        <translation>正在计算……</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="308"/>
+        <source>The period the figures are compared with; remembered.</source>
+        <translation>用来对比各项指标的时段；会被记住。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="314"/>
+        <source>Use these dates</source>
+        <translation>使用这些日期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="316"/>
+        <source>Compare in detail…</source>
+        <translation>详细对比…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="317"/>
+        <source>Every figure of the two periods side by side, on the Compare page.</source>
+        <translation>在“对比”页并排查看两个时段的全部指标。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="336"/>
+        <source>Every week: one point per week, as known now; shaded: the baseline (blue) and now (green) weeks; dashed: the target. Hover a name for its definition, or press its “?”.</source>
+        <translation>每周走势：每周一个点，按目前所知计算；阴影：基线（蓝色）和当前（绿色）的周；虚线：目标。将鼠标悬停在名称上可查看定义，或点击其旁边的“?”。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="428"/>
+        <source>The baseline must end on or after its first day.</source>
+        <translation>基线的结束日期不能早于开始日期。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="453"/>
+        <source>No data to tell a story from yet.</source>
+        <translation>暂无数据。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="458"/>
+        <source>Baseline {b0} – {b1} · now {n0} – {n1}, a period as long as the baseline ending as of {as_of} · stream {stream}</source>
+        <translation>基线 {b0} – {b1} · 当前 {n0} – {n1}（与基线等长、截至 {as_of} 的时段）· 价值流 {stream}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="494"/>
+        <source>Continuous delivery</source>
+        <translation>持续交付</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="495"/>
+        <source>DORA keys</source>
+        <translation>DORA 指标</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="535"/>
+        <source>From [targets] in flowdeck.toml</source>
+        <translation>来自 flowdeck.toml 中的目标设置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="537"/>
+        <source>Flowdeck&apos;s default target (docs/app.md)</source>
+        <translation>Flowdeck 的默认目标（docs/app.md）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="571"/>
+        <source>No weekly values</source>
+        <translation>没有每周数值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/home.py" line="573"/>
+        <source>Weekly from {first} to {last}: {start} → {end}</source>
+        <translation>每周，{first} 至 {last}：{start} → {end}</translation>
+    </message>
+</context>
+<context>
     <name>LeadTimeScatter</name>
     <message>
         <location filename="../../widgets/lead_time_scatter.py" line="78"/>
         <source>Lead time of each completed ticket: loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>每个已完成工单的前置时间：加载中…</translation>
     </message>
     <message>
         <location filename="../../widgets/lead_time_scatter.py" line="85"/>
         <source>lead time (days)</source>
-        <translation type="unfinished"></translation>
+        <translation>前置时间（天）</translation>
     </message>
     <message>
         <location filename="../../widgets/lead_time_scatter.py" line="142"/>
         <source>Lead time of each completed ticket: none completed in this window.</source>
-        <translation type="unfinished"></translation>
+        <translation>每个已完成工单的前置时间：此时间范围内没有完成的工单。</translation>
     </message>
     <message>
         <location filename="../../widgets/lead_time_scatter.py" line="155"/>
         <source>{pct} %: {days}</source>
-        <translation type="unfinished"></translation>
+        <translation>{pct} %：{days}</translation>
     </message>
     <message numerus="yes">
         <location filename="../../widgets/lead_time_scatter.py" line="157"/>
         <source>Lead time of each ticket completed in the window (%n ticket(s)), by completion date: 50 % took at most {p50}, 85 % at most {p85}, 95 % at most {p95}.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>此时间范围内完成的每个工单的前置时间（%n 个工单），按完成日期排列：50 % 不超过 {p50}，85 % 不超过 {p85}，95 % 不超过 {p95}。</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../widgets/lead_time_scatter.py" line="165"/>
         <source>{shown} dots drawn: tickets that would share a dot are drawn once.</source>
-        <translation type="unfinished"></translation>
+        <translation>共绘制 {shown} 个点：落在同一点上的工单只画一次。</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window/pages.py" line="39"/>
+        <location filename="../../app/main_window/pages.py" line="62"/>
         <source>Map</source>
         <translation>价值流图</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="40"/>
+        <location filename="../../app/main_window/pages.py" line="63"/>
         <source>Scorecard</source>
         <translation>记分卡</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="41"/>
+        <location filename="../../app/main_window/pages.py" line="64"/>
         <source>Trends</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="42"/>
+        <location filename="../../app/main_window/pages.py" line="65"/>
         <source>Pipelines</source>
         <translation>流水线</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="43"/>
+        <location filename="../../app/main_window/pages.py" line="66"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="44"/>
+        <location filename="../../app/main_window/pages.py" line="67"/>
         <source>Data quality</source>
         <translation>数据质量</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="45"/>
+        <location filename="../../app/main_window/pages.py" line="68"/>
         <source>Maturity</source>
         <translation>成熟度</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="46"/>
+        <location filename="../../app/main_window/pages.py" line="69"/>
         <source>Releases</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="55"/>
-        <source>Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases</source>
-        <extracomment>Pages computed only while shown (app.main_window.trust_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
-        <translation>价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布</translation>
+        <location filename="../../app/main_window/pages.py" line="61"/>
+        <source>Home</source>
+        <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="57"/>
+        <location filename="../../app/main_window/pages.py" line="70"/>
+        <source>Future state</source>
+        <translation>未来状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/pages.py" line="71"/>
+        <source>Forecast</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/pages.py" line="82"/>
+        <source>Home, Map, Scorecard, Trends, Pipelines, Compare, Data quality, Maturity, Releases, Future state</source>
+        <extracomment>Pages computed only while shown (app.main_window.trust_pages). The future-state map and the forecasts, also computed while shown (app.main_window.future_pages). (keys, what) — also the Help → Keyboard shortcuts table.</extracomment>
+        <translation>首页、价值流图、记分卡、趋势、流水线、对比、数据质量、成熟度、发布、未来状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/pages.py" line="87"/>
         <source>Range: 2, 4, 13, 26 weeks, quarter to date, custom</source>
         <translation>时间范围：2、4、13、26 周，本季度至今，自定义</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="59"/>
+        <location filename="../../app/main_window/pages.py" line="89"/>
         <source>Left / Right, Home / End</source>
         <translation>左 / 右，Home / End</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="60"/>
+        <location filename="../../app/main_window/pages.py" line="90"/>
         <source>Move between stages on the map</source>
         <translation>在价值流图的阶段之间移动</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="63"/>
+        <location filename="../../app/main_window/pages.py" line="93"/>
         <source>Enter or Space</source>
         <translation>Enter 或空格</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="64"/>
+        <location filename="../../app/main_window/pages.py" line="94"/>
         <source>Open the items behind the selected stage</source>
         <translation>打开所选阶段背后的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="66"/>
+        <location filename="../../app/main_window/pages.py" line="96"/>
         <source>Sync every source now (Esc or the status bar&apos;s Cancel stops it)</source>
         <translation>立即同步所有数据源（Esc 或状态栏的“取消”可停止）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="67"/>
+        <location filename="../../app/main_window/pages.py" line="97"/>
         <source>Recompute now</source>
         <translation>立即重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="68"/>
+        <location filename="../../app/main_window/pages.py" line="98"/>
         <source>Export the current page as PNG</source>
         <translation>将当前页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="69"/>
+        <location filename="../../app/main_window/pages.py" line="99"/>
         <source>Export the dashboard as a PDF report</source>
         <translation>将仪表盘导出为 PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="70"/>
+        <location filename="../../app/main_window/pages.py" line="100"/>
         <source>Export the selected stage&apos;s items as CSV</source>
         <translation>将所选阶段的工作项导出为 CSV</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="71"/>
+        <location filename="../../app/main_window/pages.py" line="101"/>
         <source>Switch between light and dark theme</source>
         <translation>在浅色与深色主题之间切换</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="72"/>
+        <location filename="../../app/main_window/pages.py" line="102"/>
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="73"/>
-        <location filename="../../app/main_window/window.py" line="200"/>
+        <location filename="../../app/main_window/pages.py" line="103"/>
+        <location filename="../../app/main_window/window.py" line="207"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="87"/>
+        <location filename="../../app/main_window/pages.py" line="167"/>
+        <source>Future state…</source>
+        <translation>未来状态…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window/window.py" line="90"/>
         <source>Flowdeck</source>
         <extracomment>Opens the Sources dialog (called with the window).</extracomment>
         <translation>Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="95"/>
+        <location filename="../../app/main_window/window.py" line="98"/>
         <source>Add a source…</source>
         <translation>添加数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="124"/>
+        <location filename="../../app/main_window/pages.py" line="161"/>
         <source>Click a stage (or select it with the arrow keys and press Enter) to see its items.</source>
         <translation>点击一个阶段（或用方向键选中后按 Enter）查看其中的工作项。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="142"/>
+        <location filename="../../app/main_window/window.py" line="147"/>
         <source>Starting…</source>
         <extracomment>Facts from the report a reader needs to trust the numbers (calendar caveat, exclusions).</extracomment>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="181"/>
-        <location filename="../../app/main_window/window.py" line="183"/>
-        <location filename="../../app/main_window/window.py" line="189"/>
-        <location filename="../../app/main_window/window.py" line="195"/>
-        <location filename="../../app/main_window/window.py" line="200"/>
+        <location filename="../../app/main_window/window.py" line="188"/>
+        <location filename="../../app/main_window/window.py" line="190"/>
+        <location filename="../../app/main_window/window.py" line="196"/>
+        <location filename="../../app/main_window/window.py" line="202"/>
+        <location filename="../../app/main_window/window.py" line="207"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="184"/>
+        <location filename="../../app/main_window/window.py" line="191"/>
         <source>Export current page as PNG…</source>
         <translation>将当前页面导出为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="190"/>
+        <location filename="../../app/main_window/window.py" line="197"/>
         <source>Export report as PDF…</source>
         <translation>将报告导出为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="196"/>
+        <location filename="../../app/main_window/window.py" line="203"/>
         <source>Export selected stage&apos;s items as CSV…</source>
         <translation>将所选阶段的工作项导出为 CSV…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="203"/>
-        <location filename="../../app/main_window/window.py" line="205"/>
-        <location filename="../../app/main_window/window.py" line="207"/>
+        <location filename="../../app/main_window/window.py" line="210"/>
+        <location filename="../../app/main_window/window.py" line="216"/>
+        <location filename="../../app/main_window/window.py" line="218"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="205"/>
+        <location filename="../../app/main_window/window.py" line="216"/>
         <source>Recompute</source>
         <translation>重新计算</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="207"/>
+        <location filename="../../app/main_window/window.py" line="218"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="211"/>
+        <location filename="../../app/main_window/window.py" line="222"/>
         <source>&amp;Range</source>
         <translation>时间范围(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="214"/>
-        <location filename="../../app/main_window/window.py" line="216"/>
+        <location filename="../../app/main_window/window.py" line="225"/>
+        <location filename="../../app/main_window/window.py" line="227"/>
         <source>&amp;Sources</source>
         <translation>数据源(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="214"/>
-        <location filename="../../app/main_window/window.py" line="230"/>
+        <location filename="../../app/main_window/window.py" line="225"/>
+        <location filename="../../app/main_window/window.py" line="241"/>
         <source>Sources…</source>
         <translation>数据源…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="221"/>
-        <location filename="../../app/main_window/window.py" line="223"/>
+        <location filename="../../app/main_window/window.py" line="232"/>
+        <location filename="../../app/main_window/window.py" line="234"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="353"/>
+        <location filename="../../app/main_window/window.py" line="371"/>
         <source>Your own store, empty until you sync: add a Jira, GitHub or GitLab issues source for the map and trends, and a CI or deployment source for pipelines, DORA and delivery figures.</source>
         <translation>您自己的数据库，同步前为空：添加 Jira、GitHub 或 GitLab 工单数据源以显示价值流图和趋势，添加 CI 或部署数据源以显示流水线、DORA 和交付指标。</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="28"/>
-        <location filename="../../app/main_window/window.py" line="221"/>
+        <location filename="../../app/main_window/window.py" line="232"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
         <location filename="../../app/main_window/dialogs.py" line="51"/>
-        <location filename="../../app/main_window/window.py" line="223"/>
+        <location filename="../../app/main_window/window.py" line="234"/>
         <source>About Flowdeck</source>
         <translation>关于 Flowdeck</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="268"/>
+        <location filename="../../app/main_window/window.py" line="280"/>
         <source>demo data ends {end}: &apos;now&apos; is that moment</source>
         <translation>演示数据截至 {end}：“现在”即为该时刻</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="275"/>
+        <location filename="../../app/main_window/window.py" line="287"/>
         <source>Demo data — a synthetic bank with three teams over 26 weeks. Nothing here is real. Add a source to see your own delivery.</source>
         <translation>演示数据——一家虚构银行的三个团队 26 周的数据，均非真实数据。添加数据源即可查看您自己的交付情况。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="291"/>
+        <location filename="../../app/main_window/window.py" line="306"/>
         <source>Demo data: {url}</source>
         <translation>演示数据：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="291"/>
+        <location filename="../../app/main_window/window.py" line="306"/>
         <source>Store: {url}</source>
         <translation>数据库：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="163"/>
+        <location filename="../../app/main_window/pages.py" line="210"/>
         <source>No completed items in this window</source>
         <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="308"/>
+        <location filename="../../app/main_window/window.py" line="323"/>
         <source>{start} – {end} · as of {as_of} · demo data</source>
         <translation>{start} – {end} · 截至 {as_of} · 演示数据</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="310"/>
+        <location filename="../../app/main_window/window.py" line="325"/>
         <source>{start} – {end} · as of {as_of}</source>
         <translation>{start} – {end} · 截至 {as_of}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="324"/>
+        <location filename="../../app/main_window/window.py" line="339"/>
         <source>{source}: answering again</source>
         <translation>{source}：已恢复响应</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="175"/>
+        <location filename="../../app/main_window/pages.py" line="233"/>
         <source>Could not compute: see the message above</source>
         <translation>无法计算：请查看上方的消息</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="336"/>
+        <location filename="../../app/main_window/window.py" line="351"/>
         <source>Working-time calendar not available: {reason}</source>
         <translation>工作时间日历不可用：{reason}</translation>
     </message>
@@ -625,63 +1335,63 @@ A value-stream dashboard over your CI and ticket systems.</source>
 基于 CI 与工单系统的价值流仪表盘。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="77"/>
+        <location filename="../../app/main_window/exports.py" line="83"/>
         <source>Demo data: synthetic, not real.</source>
         <translation>演示数据：虚构，非真实数据。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="94"/>
+        <location filename="../../app/main_window/exports.py" line="102"/>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="99"/>
+        <location filename="../../app/main_window/exports.py" line="107"/>
         <source>Export page as PNG</source>
         <translation>将页面导出为 PNG</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="108"/>
+        <location filename="../../app/main_window/exports.py" line="116"/>
         <source>Export report as PDF</source>
         <translation>将报告导出为 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/exports.py" line="123"/>
+        <location filename="../../app/main_window/exports.py" line="131"/>
         <source>Export stage items as CSV</source>
         <translation>将阶段工作项导出为 CSV</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="80"/>
+        <location filename="../../app/main_window/pages.py" line="110"/>
         <source>%n work item(s)</source>
         <translation>
             <numerusform>%n 个工作项</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="82"/>
+        <location filename="../../app/main_window/pages.py" line="112"/>
         <source>%n change(s)</source>
         <translation>
             <numerusform>%n 个变更</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/main_window/pages.py" line="84"/>
+        <location filename="../../app/main_window/pages.py" line="114"/>
         <source>%n deployment(s)</source>
         <translation>
             <numerusform>%n 次部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="93"/>
+        <location filename="../../app/main_window/pages.py" line="123"/>
         <source>Note: {calendar}.</source>
         <translation>注意：{calendar}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="96"/>
+        <location filename="../../app/main_window/pages.py" line="126"/>
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/pages.py" line="99"/>
+        <location filename="../../app/main_window/pages.py" line="129"/>
         <source>Excluded by decision: {listed}.</source>
         <translation>已按决定排除：{listed}。</translation>
     </message>
@@ -696,7 +1406,7 @@ A value-stream dashboard over your CI and ticket systems.</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../app/main_window/window.py" line="226"/>
+        <location filename="../../app/main_window/window.py" line="237"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
@@ -741,9 +1451,9 @@ A value-stream dashboard over your CI and ticket systems.</source>
         <translation>{path} 存放演示组织的数据；请为您自己的数据选择另一个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/controllers/report.py" line="145"/>
+        <location filename="../../app/controllers/report.py" line="152"/>
         <source>Wait for the sync to finish before changing the store.</source>
-        <extracomment>The last pipelines and trends with the inputs they were computed from.</extracomment>
+        <extracomment>The last pipelines and trends with the inputs they were computed from. The home page&apos;s baseline period (UTC ``[from, to)``); None: the first 4 weeks of the data.</extracomment>
         <translation>请等待同步完成后再更换数据库。</translation>
     </message>
     <message>
@@ -952,37 +1662,37 @@ A value-stream dashboard over your CI and ticket systems.</source>
         <location filename="../../widgets/pipeline_tiles.py" line="114"/>
         <source>failed {age} ago</source>
         <extracomment>The last run&apos;s outcome with its age (&quot;failed 2 h ago&quot;); keyed by state.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>{age}前失败</translation>
     </message>
     <message>
         <location filename="../../widgets/pipeline_tiles.py" line="115"/>
         <source>passed {age} ago</source>
-        <translation type="unfinished"></translation>
+        <translation>{age}前通过</translation>
     </message>
     <message>
         <location filename="../../widgets/pipeline_tiles.py" line="116"/>
         <source>cancelled {age} ago</source>
-        <translation type="unfinished"></translation>
+        <translation>{age}前取消</translation>
     </message>
     <message>
         <location filename="../../widgets/pipeline_tiles.py" line="117"/>
         <source>last run {age} ago</source>
-        <translation type="unfinished"></translation>
+        <translation>上次运行于 {age}前</translation>
     </message>
     <message>
         <location filename="../../widgets/pipeline_tiles.py" line="127"/>
         <source>running {age}</source>
-        <translation type="unfinished"></translation>
+        <translation>已运行 {age}</translation>
     </message>
     <message>
         <location filename="../../widgets/pipeline_tiles.py" line="131"/>
         <source>queued {age}</source>
-        <translation type="unfinished"></translation>
+        <translation>已排队 {age}</translation>
     </message>
     <message>
         <location filename="../../widgets/pipeline_tiles.py" line="141"/>
         <source>took {duration}</source>
-        <translation type="unfinished"></translation>
+        <translation>耗时 {duration}</translation>
     </message>
     <message>
         <location filename="../../widgets/pipeline_tiles.py" line="154"/>
@@ -992,15 +1702,15 @@ A value-stream dashboard over your CI and ticket systems.</source>
     <message numerus="yes">
         <location filename="../../widgets/pipeline_tiles.py" line="157"/>
         <source>broken {age} · failing for %n run(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已失败 {age} · 已连续失败 %n 次</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../widgets/pipeline_tiles.py" line="162"/>
         <source>failing for %n run(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已连续失败 %n 次</numerusform>
         </translation>
     </message>
     <message>
@@ -1076,7 +1786,7 @@ Retrying with backoff; the other sources keep updating.</source>
     <message>
         <location filename="../../widgets/pipeline_board.py" line="212"/>
         <source>Showing the first {n}: default branches first, failing first.</source>
-        <translation type="unfinished"></translation>
+        <translation>显示前 {n} 条：默认分支优先，失败的优先。</translation>
     </message>
     <message>
         <location filename="../../widgets/pipeline_board.py" line="217"/>
@@ -1468,160 +2178,126 @@ Shipped by {pipeline}</source>
 </context>
 <context>
     <name>Scorecard</name>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="56"/>
-        <source>Time to restore (median)</source>
-        <translation>服务恢复时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="58"/>
-        <source>Failed deployment recovery time (median)</source>
-        <translation>故障恢复时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="63"/>
-        <source>Deployment frequency</source>
-        <translation>部署频率</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="64"/>
+        <location filename="../../widgets/scorecard.py" line="72"/>
         <source>{rate} · %n deployment(s)</source>
         <translation>
             <numerusform>{rate} · %n 次部署</numerusform>
         </translation>
     </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="68"/>
-        <source>median deploy days/week {days}</source>
-        <translation>每周部署天数中位数 {days}</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="71"/>
-        <source>Lead time for changes (median)</source>
-        <translation>变更前置时间（中位数）</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="74"/>
+        <location filename="../../widgets/scorecard.py" line="89"/>
         <source>%n change(s) deployed</source>
         <translation>
             <numerusform>已部署 %n 个变更</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="77"/>
-        <source>Change failure rate</source>
-        <translation>变更失败率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="93"/>
-        <source>Production deployment success rate</source>
-        <translation>生产部署成功率</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="97"/>
+        <location filename="../../widgets/scorecard.py" line="124"/>
         <source>{ok} succeeded, {failed} failed</source>
         <translation>{ok} 次成功，{failed} 次失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="102"/>
-        <source>Release cadence</source>
-        <translation>发布节奏</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="103"/>
+        <location filename="../../widgets/scorecard.py" line="133"/>
         <source>{rate} · median gap {gap}</source>
         <translation>{rate} · 间隔中位数 {gap}</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="108"/>
-        <source>Requirement lead time (median)</source>
-        <translation>需求交付前置时间（中位数）</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/scorecard.py" line="110"/>
+        <location filename="../../widgets/scorecard.py" line="142"/>
         <source>≤ {days} days</source>
         <translation>≤ {days} 天</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/scorecard.py" line="112"/>
+        <location filename="../../widgets/scorecard.py" line="144"/>
         <source>{unlinked} of %n item(s) not linked to a deployment</source>
         <translation>
             <numerusform>%n 个工作项中有 {unlinked} 个未关联到部署</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="116"/>
-        <source>Delivery time (median)</source>
-        <translation>交付时间（中位数）</translation>
+        <location filename="../../widgets/scorecard.py" line="77"/>
+        <source>{days} deploy days/week (median): the tier is judged on deployments/week</source>
+        <translation>每周部署天数（中位数）{days}：级别按每周部署次数评定</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="123"/>
-        <location filename="../../widgets/scorecard.py" line="136"/>
+        <location filename="../../widgets/scorecard.py" line="79"/>
+        <source>{days} deploy days/week (median): the tier is judged on these</source>
+        <translation>每周部署天数（中位数）{days}：级别按此评定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="162"/>
+        <location filename="../../widgets/scorecard.py" line="175"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="125"/>
+        <location filename="../../widgets/scorecard.py" line="164"/>
         <source>Elite</source>
         <translation>精英</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="126"/>
+        <location filename="../../widgets/scorecard.py" line="165"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="127"/>
+        <location filename="../../widgets/scorecard.py" line="166"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="128"/>
+        <location filename="../../widgets/scorecard.py" line="167"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="137"/>
+        <location filename="../../widgets/scorecard.py" line="176"/>
         <source>✓ met</source>
         <translation>✓ 达标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="137"/>
+        <location filename="../../widgets/scorecard.py" line="176"/>
         <source>✗ not met</source>
         <translation>✗ 未达标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="171"/>
+        <location filename="../../widgets/scorecard.py" line="218"/>
         <source>DORA keys</source>
         <translation>DORA 指标</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="172"/>
+        <location filename="../../widgets/scorecard.py" line="219"/>
         <source>Continuous delivery (targets)</source>
         <translation>持续交付（目标）</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="175"/>
+        <location filename="../../widgets/scorecard.py" line="222"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="198"/>
+        <location filename="../../widgets/scorecard.py" line="224"/>
+        <source>Home shows these figures against a baseline, with their weekly trend.</source>
+        <translation>“首页”将这些指标与基线对比，并显示每周走势。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/scorecard.py" line="263"/>
         <source>No data</source>
+        <extracomment>The target forecast, in words, under the targets (set by the app: :meth:`set_target_forecast`).</extracomment>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="203"/>
+        <location filename="../../widgets/scorecard.py" line="268"/>
         <source>DORA {year} definitions · median {median} · production deployments only</source>
         <translation>DORA {year} 定义 · 中位数：{median} · 仅统计生产部署</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="205"/>
+        <location filename="../../widgets/scorecard.py" line="270"/>
         <source>interpolated</source>
         <translation>插值</translation>
     </message>
     <message>
-        <location filename="../../widgets/scorecard.py" line="223"/>
+        <location filename="../../widgets/scorecard.py" line="283"/>
         <source>{mark} (target {target})</source>
         <translation>{mark}（目标 {target}）</translation>
     </message>
@@ -2027,7 +2703,7 @@ Open {url}</source>
         <location filename="../../widgets/stage_detail.py" line="200"/>
         <location filename="../../widgets/stage_detail.py" line="258"/>
         <source>time in stage (wait + process), hours</source>
-        <translation type="unfinished"></translation>
+        <translation>阶段内时间（等待 + 处理），小时</translation>
     </message>
     <message>
         <location filename="../../widgets/stage_detail.py" line="201"/>
@@ -2049,7 +2725,7 @@ Open {url}</source>
     <message>
         <location filename="../../widgets/stage_detail.py" line="256"/>
         <source>time in stage (wait + process), days</source>
-        <translation type="unfinished"></translation>
+        <translation>阶段内时间（等待 + 处理），天</translation>
     </message>
     <message>
         <location filename="../../widgets/stage_detail.py" line="294"/>
@@ -2496,22 +3172,22 @@ Open {url}</source>
     <message numerus="yes">
         <location filename="../../widgets/map_layout.py" line="220"/>
         <source>%n run(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 次运行</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../widgets/map_layout.py" line="222"/>
         <source>%n deployment(s)</source>
-        <translation type="unfinished">
+        <translation>
             <numerusform>%n 次部署</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../widgets/map_layout.py" line="223"/>
         <source>%n ticket(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个工单</numerusform>
         </translation>
     </message>
     <message>
@@ -2522,62 +3198,62 @@ Open {url}</source>
     <message>
         <location filename="../../widgets/map_layout.py" line="232"/>
         <source>WIP {wip}</source>
-        <translation type="unfinished"></translation>
+        <translation>在制品 {wip}</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="366"/>
         <source>{name} · {completed} completed · WIP {wip} · lead time {lead} (median) · flow efficiency {eff} · rolled %C&amp;A {rca}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} · 已完成 {completed} · 在制品 {wip} · 前置时间 {lead}（中位数）· 流动效率 {eff} · 累计 %C&amp;A {rca}</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="402"/>
         <source>Pipeline stages · per run or deployment</source>
-        <translation type="unfinished"></translation>
+        <translation>流水线阶段 · 按每次运行或部署计</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="404"/>
         <source>Ticket stages · medians per ticket</source>
-        <translation type="unfinished"></translation>
+        <translation>工单阶段 · 按工单计的中位数</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="526"/>
         <source>Ticket stages add up to {total} (wait {wait} + process {process}, sums of medians); the median lead time is {lead}.</source>
-        <translation type="unfinished"></translation>
+        <translation>工单阶段合计 {total}（等待 {wait} + 处理 {process}，各中位数之和）；前置时间中位数为 {lead}。</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="543"/>
         <source>Medians do not add up: each is the middle of its own items. Means do: a ticket took {mean} on average, {inside} of it in these stages and {outside} outside them.</source>
-        <translation type="unfinished"></translation>
+        <translation>中位数不能相加：每个中位数只取自各自的工作项。平均值可以相加：一个工单平均耗时 {mean}，其中 {inside} 在这些阶段内，{outside} 在所有阶段之外。</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="550"/>
         <source>Medians do not add up: each is the middle of its own items.</source>
-        <translation type="unfinished"></translation>
+        <translation>中位数不能相加：每个中位数只取自各自的工作项。</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="553"/>
         <source>Pipeline stages count job runs and deployments, timed from the merge: they overlap the ticket stages&apos; time and are not added to it.</source>
-        <translation type="unfinished"></translation>
+        <translation>流水线阶段统计的是作业运行和部署，从合并开始计时：它们与工单阶段的时间重叠，不计入合计。</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="590"/>
         <source>Ticket stages</source>
-        <translation type="unfinished"></translation>
+        <translation>工单阶段</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="590"/>
         <source>Median lead time</source>
-        <translation type="unfinished"></translation>
+        <translation>前置时间中位数</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="592"/>
         <source>Pipeline stages</source>
-        <translation type="unfinished"></translation>
+        <translation>流水线阶段</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="695"/>
         <source>{stage} {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>{stage} {time}</translation>
     </message>
     <message>
         <location filename="../../widgets/map_layout.py" line="230"/>
@@ -2602,17 +3278,17 @@ Open {url}</source>
     <message>
         <location filename="../../widgets/value_stream_map.py" line="256"/>
         <source>Pipeline stage: measured per job run or deployment, from the merge</source>
-        <translation type="unfinished"></translation>
+        <translation>流水线阶段：按每次作业运行或部署计，从合并开始计时</translation>
     </message>
     <message>
         <location filename="../../widgets/value_stream_map.py" line="258"/>
         <source>Ticket stage: measured per ticket</source>
-        <translation type="unfinished"></translation>
+        <translation>工单阶段：按每个工单计</translation>
     </message>
     <message>
         <location filename="../../widgets/value_stream_map.py" line="266"/>
         <source>{count}   WIP: {wip} (median age {age})</source>
-        <translation type="unfinished"></translation>
+        <translation>{count}   在制品：{wip}（停留时间中位数 {age}）</translation>
     </message>
     <message>
         <location filename="../../widgets/value_stream_map.py" line="260"/>
@@ -2709,7 +3385,7 @@ Open {url}</source>
     <message>
         <location filename="../../app/wall.py" line="251"/>
         <source>{n} queued</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 个排队中</translation>
     </message>
     <message>
         <location filename="../../app/wall.py" line="252"/>
@@ -2753,7 +3429,7 @@ Open {url}</source>
     <message>
         <location filename="../../widgets/wall_clock.py" line="56"/>
         <source>Waiting for first data…</source>
-        <translation type="unfinished">正在等待首批数据…</translation>
+        <translation>正在等待首批数据…</translation>
     </message>
     <message>
         <location filename="../../widgets/wall_clock.py" line="60"/>
@@ -2772,46 +3448,46 @@ Open {url}</source>
         <location filename="../../widgets/wall_pages.py" line="88"/>
         <source>{start} – {end}</source>
         <extracomment>Okabe-Ito: wait orange, process sky blue, bottleneck vermillion (each also said in words).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>{start} – {end}</translation>
     </message>
     <message numerus="yes">
         <location filename="../../widgets/wall_pages.py" line="91"/>
         <source>last %n week(s) to {end}</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 周</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../widgets/wall_pages.py" line="93"/>
         <source>last %n day(s) to {end}</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 天</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../widgets/wall_pages.py" line="94"/>
         <source>last %n hour(s) to {end}</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>截至 {end} 的最近 %n 小时</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../widgets/wall_pages.py" line="100"/>
         <source>every pipeline ever run, to {end}</source>
-        <translation type="unfinished"></translation>
+        <translation>截至 {end} 运行过的全部流水线</translation>
     </message>
     <message numerus="yes">
         <location filename="../../widgets/wall_pages.py" line="106"/>
         <source>feature branches: %n day(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>功能分支：%n 天</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../widgets/wall_pages.py" line="108"/>
         <source>feature branches: %n hour(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>功能分支：%n 小时</numerusform>
         </translation>
     </message>
     <message>
@@ -2836,7 +3512,7 @@ Open {url}</source>
     <message>
         <location filename="../../widgets/wall_pages.py" line="307"/>
         <source>⚠ {name} (bottleneck)</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ {name}（瓶颈）</translation>
     </message>
     <message>
         <location filename="../../widgets/wall_pages.py" line="334"/>
@@ -2874,40 +3550,40 @@ Open {url}</source>
     <message>
         <location filename="../../widgets/wall_pages.py" line="376"/>
         <source>Stage</source>
-        <translation type="unfinished">阶段</translation>
+        <translation>阶段</translation>
     </message>
     <message>
         <location filename="../../widgets/wall_pages.py" line="377"/>
         <source>■ wait</source>
-        <translation type="unfinished"></translation>
+        <translation>■ 等待</translation>
     </message>
     <message>
         <location filename="../../widgets/wall_pages.py" line="378"/>
         <source>■ process</source>
-        <translation type="unfinished"></translation>
+        <translation>■ 处理</translation>
     </message>
     <message>
         <location filename="../../widgets/wall_pages.py" line="379"/>
         <source>WIP</source>
-        <translation type="unfinished">在制品</translation>
+        <translation>在制品</translation>
     </message>
     <message>
         <location filename="../../widgets/wall_pages.py" line="403"/>
         <source>No completed items in this window</source>
-        <translation type="unfinished">此时间窗口内没有已完成的工作项</translation>
+        <translation>此时间窗口内没有已完成的工作项</translation>
     </message>
     <message numerus="yes">
         <location filename="../../widgets/wall_pages.py" line="412"/>
         <source>{name} · %n item(s) completed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>{name} · 已完成 %n 个工作项</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../widgets/wall_pages.py" line="487"/>
         <source>+ %n more stage(s) (see the desktop app for the whole map)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>另有 %n 个阶段未显示（完整价值流图请见桌面应用）</numerusform>
         </translation>
     </message>
     <message>
