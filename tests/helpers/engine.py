@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app.controllers.engine import ModuleEngine
 from data.config.model import Config
 from data.pipelines.results import PipelineStatus
 from data.records import WorkItem
@@ -80,6 +81,20 @@ class FakeEngine:
         return samples.headline(
             kw["baseline_from"], kw["baseline_to"], kw["now_to"], kw.get("as_of"), dora=defs.dora if defs else "2023"
         )
+
+    # The future-state base and the forecasts come from the store, as the real engine computes them
+    # (the fake report's stream has the demo config's name and stage names).
+    def what_if_base(self, store: Store, config: Config, **kw: Any) -> Any:
+        return ModuleEngine().what_if_base(store, config, **kw)
+
+    def forecast(self, store: Store, config: Config, **kw: Any) -> Any:
+        return ModuleEngine().forecast(store, config, **kw)
+
+    def forecast_outcomes(self, store: Store, config: Config, **kw: Any) -> Any:
+        return ModuleEngine().forecast_outcomes(store, config, **kw)
+
+    def target_forecast(self, store: Store, config: Config, **kw: Any) -> Any:
+        return ModuleEngine().target_forecast(store, config, **kw)
 
 
 def fake_demo(store: Store) -> None:
