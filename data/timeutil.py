@@ -40,3 +40,10 @@ def week_start(value: datetime) -> datetime:
     d: date = value.astimezone(UTC).date()
     monday = d - timedelta(days=d.weekday())
     return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+
+
+#: Milliseconds in a minute, an hour, a day and a week: instants in the store are epoch milliseconds.
+MINUTE_MS = 60_000
+HOUR_MS = 3_600_000
+DAY_MS = 86_400_000
+WEEK_MS = 7 * DAY_MS

@@ -34,7 +34,6 @@ __all__ = ["PipelineStageArrays", "pipeline_stage_figures"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
-H = 3_600_000.0
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,12 @@ import numpy.typing as npt
 
 from data.calendar import WorkingCalendar
 from data.config.model import CalendarConfig, Stream
-from data.timeutil import parse_instant, utc_now
+from data.timeutil import HOUR_MS, parse_instant, utc_now
 
 __all__ = ["CALENDAR", "CalendarClock", "Clock", "WorkingClock", "clock_for", "clock_key", "now_of", "store_now"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
-H_MS = 3_600_000.0
 
 
 class Clock(Protocol):
@@ -66,7 +65,7 @@ class CalendarClock:
 
     def hours(self, starts_ms: npt.ArrayLike, ends_ms: npt.ArrayLike) -> F64:
         """``(end - start) / 3 600 000`` (the exact expression the engine always used)."""
-        return (np.asarray(ends_ms, dtype=np.int64) - np.asarray(starts_ms, dtype=np.int64)) / H_MS
+        return (np.asarray(ends_ms, dtype=np.int64) - np.asarray(starts_ms, dtype=np.int64)) / HOUR_MS
 
     def describe(self) -> str | None:
         """None: calendar time needs no explanation."""

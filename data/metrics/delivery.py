@@ -13,7 +13,6 @@ __all__ = ["release_gap_median_days", "requirement_lead_times", "success_rate"]
 
 I64 = npt.NDArray[np.int64]
 BOOL = npt.NDArray[np.bool_]
-H = 3_600_000.0
 
 
 def success_rate(deps: DeploymentArrays, from_ms: int, to_ms: int, as_of_ms: int) -> tuple[float | None, int, int]:

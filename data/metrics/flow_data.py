@@ -21,7 +21,6 @@ __all__ = ["BOOL", "F64", "I64", "FlowData", "ItemFlow", "build_flow_data"]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 BOOL = npt.NDArray[np.bool_]
-H = 3_600_000.0  # ms per hour
 
 
 @dataclass(frozen=True)

@@ -34,14 +34,13 @@ from data.report.figures import check_window, dora_delivery, lead_time_filter, m
 from data.report.results import Report, StageItem, StageResult, StreamResult, WhatIfResult
 from data.store.schema import to_ms
 from data.store.store import Store
+from data.timeutil import DAY_MS
 
 __all__ = [
     "build_report",
     "stage_details",
     "what_if_base",
 ]
-
-H = 3_600_000.0
 
 
 def build_report(
@@ -73,7 +72,7 @@ def build_report(
     if not chosen:
         chosen = [config.stream(None)]  # raises ConfigError("no value stream is configured")
     f_ms, t_ms, a_ms = to_ms(window_from), to_ms(window_to), to_ms(as_of)
-    days = (t_ms - f_ms) / 86_400_000
+    days = (t_ms - f_ms) / DAY_MS
     results: list[StreamResult] = []
     first: tuple[StreamArrays, ItemFlow] | None = None
     excluded: dict[str, int] = {}

@@ -210,7 +210,10 @@ def test_empty_baseline_says_why(store: Store) -> None:
     f = {x.key: x for x in head.figures}
     assert f["requirement_lead_time"].baseline is None
     assert f["requirement_lead_time"].baseline_reason == "no requirement completed in the period"
-    assert f["releases_per_week"].baseline == 0.0 and f["releases_per_week"].baseline_met is False
+    # No production deployment had happened by the baseline's end: a rate is "—" with the reason, not 0
+    # (a store that has synced no deployments yet says nothing about how often it releases).
+    assert f["releases_per_week"].baseline is None and f["releases_per_week"].baseline_met is None
+    assert f["releases_per_week"].baseline_reason == "no production deployment in the period"
     assert f["production_deployment_success_rate"].baseline_met is None
 
 
