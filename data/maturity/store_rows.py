@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 from sqlalchemy import BigInteger, func, select, type_coerce
 
 from data.config.model import Config
