@@ -32,7 +32,7 @@ import numpy as np
 from sqlalchemy import BigInteger, Connection, Select, func, select, type_coerce
 
 from data.config.model import Config, Definitions, Stream
-from data.materialise.cache import stream_arrays
+from data.materialise.cache import stream_columns
 from data.metrics.linking import ticket_keys
 from data.metrics.stats import median
 from data.quality.scope import Scope
@@ -118,7 +118,7 @@ def release_report(
     the previous deployment and the merges since), the carried changes, their commits and the
     tickets they name, the shipping run and the next deployment (incident linking). When each
     change and ticket first reached production comes from the metrics' cached arrays
-    (:func:`data.materialise.cache.stream_arrays`): the same linking the metrics use.
+    (:func:`data.materialise.cache.stream_columns`): the same linking the metrics use.
 
     Raises ``LookupError`` when the store has no such deployment and ``ValueError`` when it is not
     a finished production deployment of the stream (its environment must match ``production``).
@@ -335,14 +335,14 @@ def _items_deployed(store: Store, stream: Stream, items: Sequence[WorkItem]) -> 
     at or after its creation, from the metrics' cached arrays (as the requirement lead time)."""
     if not items:
         return {}
-    arrays = stream_arrays(store, stream)
+    a = stream_columns(store, stream, ("item_source", "item_key", "item_deployed"))
     wanted = {(w.source, w.key) for w in items}
-    idx = np.nonzero(np.isin(arrays.item_key, [w.key for w in items]))[0]
+    idx = np.nonzero(np.isin(a["item_key"], [w.key for w in items]))[0]
     out: dict[tuple[str, str], int] = {}
     for i in idx.tolist():
-        k = (str(arrays.item_source[i]), str(arrays.item_key[i]))
-        if k in wanted and arrays.item_deployed[i] >= 0:
-            out[k] = int(arrays.item_deployed[i])
+        k = (str(a["item_source"][i]), str(a["item_key"][i]))
+        if k in wanted and a["item_deployed"][i] >= 0:
+            out[k] = int(a["item_deployed"][i])
     return out
 
 
@@ -673,10 +673,8 @@ def _first_deployed(store: Store, stream: Stream, carried: Carried) -> dict[int,
     ids = np.array(sorted({rid for pairs in carried.values() for rid, _c in pairs}), dtype=np.int64)
     if ids.size == 0:
         return {}
-    arrays = stream_arrays(store, stream)
-    idx = np.nonzero(np.isin(arrays.change_row_id, ids))[0]
+    a = stream_columns(store, stream, ("c_row_id", "c_deployed", "c_start"))
+    idx = np.nonzero(np.isin(a["c_row_id"], ids))[0]
     return {
-        int(arrays.change_row_id[i]): (int(arrays.change_deployed[i]), int(arrays.change_start[i]))
-        for i in idx
-        if arrays.change_deployed[i] >= 0
+        int(a["c_row_id"][i]): (int(a["c_deployed"][i]), int(a["c_start"][i])) for i in idx if a["c_deployed"][i] >= 0
     }
