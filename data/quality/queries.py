@@ -11,8 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from sqlalchemy import BigInteger, Connection, and_, case, func, literal, or_, select, type_coerce
 
+from data.materialise.queries import int_chunks
 from data.metrics.stagemap import DONE, OUTSIDE, StageMap
 from data.store import schema
 
@@ -52,30 +54,38 @@ def _activity_columns() -> Iterator[Any]:
 
 def week_counts(conn: Connection, a_ms: int) -> dict[str, dict[int, list[int]]]:
     """``source -> week -> [records, first ms, last ms]`` of the records dated at or before ``a_ms``;
-    every source with a dated record appears (with no weeks when none is that old)."""
+    every source with a dated record appears (with no weeks when none is that old).
+
+    One source at a time (the tables are indexed by source first), instants read as integers
+    straight into numpy: grouping in SQL by a computed week costs several times more.
+    """
     out: dict[str, dict[int, list[int]]] = defaultdict(dict)
     for table, ts in _activity_columns():
-        known = and_(ts.is_not(None), ts <= a_ms)
-        week = (ts + _SHIFT) // WEEK_MS - _WEEK0
-        stmt = (
-            select(
-                table.c.source,
-                week,
-                func.count(case((known, 1))),
-                func.min(case((known, ts))),
-                func.max(case((known, ts))),
-            )
-            .where(ts.is_not(None))
-            .group_by(table.c.source, week)
-        )
-        for source, wk, n, lo, hi in conn.execute(stmt):
-            weeks = out[source]
-            if not n:
+        for (source,) in conn.execute(select(table.c.source).distinct()):
+            parts = [
+                chunk[:, 0]
+                for chunk in int_chunks(conn, select(ts).where(table.c.source == source, ts.is_not(None)), 1)
+            ]
+            if not parts:
                 continue
-            cell = weeks.setdefault(int(wk), [0, int(lo), int(hi)])
-            cell[0] += int(n)
-            cell[1] = min(cell[1], int(lo))
-            cell[2] = max(cell[2], int(hi))
+            weeks = out[source]
+            instants = np.concatenate(parts)
+            instants = instants[instants <= a_ms]
+            if instants.size == 0:
+                continue
+            wk = (instants + _SHIFT) // WEEK_MS - _WEEK0
+            order = np.argsort(wk, kind="stable")
+            wk, instants = wk[order], instants[order]
+            bounds = np.flatnonzero(np.diff(wk)) + 1
+            starts = np.concatenate(([0], bounds))
+            counts = np.diff(np.concatenate((starts, [wk.size])))
+            lows = np.minimum.reduceat(instants, starts)
+            highs = np.maximum.reduceat(instants, starts)
+            for w, n, lo, hi in zip(wk[starts].tolist(), counts.tolist(), lows.tolist(), highs.tolist(), strict=True):
+                cell = weeks.setdefault(int(w), [0, int(lo), int(hi)])
+                cell[0] += int(n)
+                cell[1] = min(cell[1], int(lo))
+                cell[2] = max(cell[2], int(hi))
     return out
 
 
