@@ -19,9 +19,11 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,7 +38,7 @@ from data.store import schema
 if TYPE_CHECKING:
     from data.store.store import Store
 
-__all__ = ["ENGINE_VERSION", "clear_memory", "stream_arrays"]
+__all__ = ["ENGINE_VERSION", "clear_memory", "stream_arrays", "stream_columns"]
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +125,80 @@ def stream_arrays(store: Store, stream: Stream, clock: Clock = CALENDAR) -> Stre
         while len(_memory) > _MEMORY_SLOTS:
             _memory.popitem(last=False)
     return arrays
+
+
+def stream_columns(
+    store: Store, stream: Stream, names: Sequence[str], clock: Clock = CALENDAR
+) -> dict[str, npt.NDArray[Any]]:
+    """Some arrays of the stream's bundle, by their :meth:`StreamArrays.to_arrays` names.
+
+    A report about one release needs a handful of columns, not the whole bundle (tens of MB on a
+    large store): when the table's row is current on SQLite, only those members are read from the
+    stored ``.npz`` (in place, through SQLite's incremental blob I/O). Otherwise (an older row, a
+    PostgreSQL store) this is :func:`stream_arrays`.
+    """
+    key = stream_fingerprint(stream, ENGINE_VERSION + "|" + clock_key(stream, clock.mode))
+    generation = store.generation()
+    with _lock:
+        hit = _memory.get((store.url, key))
+    if hit is None or hit.generation != generation:
+        picked = _columns_from_table(store, key, generation, names)
+        if picked is not None:
+            return picked
+        hit = stream_arrays(store, stream, clock)
+    arrays = hit.to_arrays()
+    return {n: arrays[n] for n in names}
+
+
+class _BlobFile(io.RawIOBase):
+    """An SQLite blob as the seekable binary file ``zipfile`` (so ``np.load``) reads."""
+
+    def __init__(self, blob: Any) -> None:
+        super().__init__()
+        self._blob = blob
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._blob.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._blob.seek(offset, whence)
+        return int(self._blob.tell())
+
+    def tell(self) -> int:
+        return int(self._blob.tell())
+
+
+def _columns_from_table(
+    store: Store, key: str, generation: int, names: Sequence[str]
+) -> dict[str, npt.NDArray[Any]] | None:
+    """The named members of the table's bundle when it is current (SQLite only), else None."""
+    t = schema.metrics_cache
+    try:
+        with store.engine.connect() as conn:
+            if conn.dialect.name != "sqlite":
+                return None
+            rowid = conn.execute(
+                select(literal_column("rowid")).where(t.c.key == key, t.c.generation == generation)
+            ).scalar_one_or_none()
+            if rowid is None:
+                return None
+            raw: Any = conn.connection.dbapi_connection
+            with (
+                raw.blobopen("metrics_cache", "payload", int(rowid), readonly=True) as blob,
+                np.load(_BlobFile(blob), allow_pickle=False) as z,
+            ):
+                return {n: z[n] for n in names}
+    except (SQLAlchemyError, ValueError, KeyError, OSError) as exc:
+        log.warning("metrics cache unreadable (%s); reading the whole bundle", type(exc).__name__)
+        return None
 
 
 def _from_table(

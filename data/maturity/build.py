@@ -19,6 +19,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from data.config.model import Config
 from data.i18n import N_
 from data.i18n import gettext_ as _
@@ -29,6 +31,8 @@ from data.quality.scope import Scope
 from data.report.build import build_report
 from data.report.figures import MISSING
 from data.report.results import rounded
+from data.store import schema
+from data.store.rows import deployment_from_row
 from data.store.store import Store
 
 __all__ = [
@@ -89,11 +93,7 @@ def _strategy(  # noqa: PLR0917 - the report and its window, always in this orde
     dora, dl = report.dora, report.delivery
     scope = Scope(config.stream(stream), store.exclusions())
     end = min(t, as_of + timedelta(milliseconds=1))
-    ok = [
-        d.finished_at
-        for d in scope.production(store.deployments())
-        if d.status == "success" and d.finished_at is not None and f <= d.finished_at < end
-    ]
+    ok = _successful_finishes(store, scope, f, end)
     per_week: dict[tuple[int, int], set[Any]] = {}
     for when in ok:
         per_week.setdefault(when.isocalendar()[:2], set()).add(when.date())
@@ -135,6 +135,19 @@ def _strategy(  # noqa: PLR0917 - the report and its window, always in this orde
     return MaturityRow(
         "deployment_strategy", _("Deployment strategy"), "部署策略与频率", level, evidence, basis, values
     )
+
+
+def _successful_finishes(store: Store, scope: Scope, f: datetime, end: datetime) -> list[datetime]:
+    """Finishes of the stream's successful production deployments in ``[f, end)``.
+
+    Only the window's successful deployments are read (by query), then filtered as
+    :meth:`Scope.production` filters records: repository, environment, exclusions.
+    """
+    d = schema.deployments
+    stmt = select(d).where(d.c.status == "success", d.c.finished_at >= f, d.c.finished_at < end)
+    with store.engine.connect() as conn:
+        deps = [deployment_from_row(dict(r)) for r in conn.execute(stmt).mappings()]
+    return [x.finished_at for x in scope.production(deps) if x.finished_at is not None]
 
 
 def _quality(report: Any, days: float) -> MaturityRow:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 from sqlalchemy import BigInteger, func, select, type_coerce
 
 from data.config.model import Config
@@ -24,29 +23,45 @@ from data.store.store import Store
 __all__ = ["audience_row", "collection_row", "timeliness_row"]
 
 
-def _activity(store: Store) -> np.ndarray:
-    """Every record instant the store knows (epoch ms), for history and continuity."""
-    cols = [
-        (schema.work_items, "created_at"),
-        (schema.status_changes, "at"),
-        (schema.changes, "created_at"),
-        (schema.pipeline_runs, "queued_at"),
-        (schema.deployments, "finished_at"),
-    ]
-    parts = []
+_ACTIVITY = (
+    ("work_items", "created_at"),
+    ("status_changes", "at"),
+    ("changes", "created_at"),
+    ("pipeline_runs", "queued_at"),
+    ("deployments", "finished_at"),
+)
+
+
+def _activity(store: Store, a_ms: int, f_ms: int, weeks: int) -> tuple[int | None, set[int]]:
+    """The earliest record instant at or before ``a_ms`` (epoch ms), and the indexes of the weeks
+    from ``f_ms`` (``weeks`` whole weeks) that hold a record, over every record kind that speaks for
+    history and continuity.
+
+    Aggregated by the database: a large store has millions of instants, and only the minimum and
+    the occupied weeks matter.
+    """
+    first: int | None = None
+    occupied: set[int] = set()
+    end = f_ms + weeks * 7 * DAY_MS
     with store.engine.connect() as conn:
-        for table, col in cols:
-            c = type_coerce(table.c[col], BigInteger)
-            parts.append(np.array([r[0] for r in conn.execute(select(c).where(c.is_not(None)))], dtype=np.int64))
-    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        for name, col in _ACTIVITY:
+            c = type_coerce(schema.metadata.tables[name].c[col], BigInteger)
+            v = conn.execute(select(func.min(c)).where(c.is_not(None), c <= a_ms)).scalar_one_or_none()
+            if v is not None:
+                first = int(v) if first is None else min(first, int(v))
+            week = (c - f_ms) // (7 * DAY_MS)  # non-negative here, so integer division is the floor
+            stmt = select(week).where(c >= f_ms, c < end, c <= a_ms).distinct()
+            occupied.update(int(w) for (w,) in conn.execute(stmt))
+    return first, occupied
 
 
 def collection_row(store: Store, config: Config, f: datetime, t: datetime, as_of: datetime) -> MaturityRow:
     """The data-collection row: the store's history and weekly activity in ``[f, t)`` as of ``as_of``."""
     a_ms = to_ms(as_of)
-    instants = _activity(store)
-    instants = instants[instants <= a_ms]
-    if instants.size == 0:
+    f_ms, end = to_ms(f), min(to_ms(t), a_ms)
+    weeks = max(1, (end - f_ms) // (7 * DAY_MS))
+    first, occupied = _activity(store, a_ms, f_ms, weeks)
+    if first is None:
         return MaturityRow(
             "data_collection",
             _("Data collection"),
@@ -56,11 +71,8 @@ def collection_row(store: Store, config: Config, f: datetime, t: datetime, as_of
             _("no data collected"),
             {},
         )
-    history_days = (a_ms - int(instants.min())) / DAY_MS
-    f_ms, end = to_ms(f), min(to_ms(t), a_ms)
-    weeks = max(1, (end - f_ms) // (7 * DAY_MS))
-    idx = (instants[(instants >= f_ms) & (instants < f_ms + weeks * 7 * DAY_MS)] - f_ms) // (7 * DAY_MS)
-    empty_weeks = int((np.bincount(idx, minlength=weeks)[:weeks] == 0).sum())
+    history_days = (a_ms - first) / DAY_MS
+    empty_weeks = weeks - len(occupied)
     states = store.sync_states()
     ages = {n: (a_ms - to_ms(v["last_success_at"])) / 1000 for n, v in states.items() if v.get("last_success_at")}
     recent = [n for n, age in ages.items() if 0 <= age <= 86400]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import pairwise
+from typing import Protocol
 
 from data.quality.results import FindingItem
 from data.quality.scope import change_key, deployment_key
@@ -26,8 +27,12 @@ def _run_key(pipeline: str, run_id: str, attempt: int) -> str:
     return f"{pipeline}#{run_id}" + (f"/{attempt}" if attempt > 1 else "")
 
 
-def _fmt(t: datetime | None) -> str:
+def fmt(t: datetime | None) -> str:
+    """An instant as the findings show it (UTC, to the second)."""
     return "—" if t is None else t.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+_fmt = fmt
 
 
 def negative(  # noqa: PLR0917 - one parameter per record kind
@@ -140,9 +145,19 @@ def deployments_unfinished(deployments: list[Deployment], a_ms: int, days: float
             yield FindingItem(d.source, deployment_key(d), f"running since {_fmt(d.started_at)} ({age:.1f} days)")
 
 
-def duplicates(items: list[WorkItem]) -> Iterator[FindingItem]:
+class Keyed(Protocol):
+    """What the duplicate-key check reads of a work item."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def key(self) -> str: ...
+
+
+def duplicates(items: Sequence[Keyed]) -> Iterator[FindingItem]:
     """Ticket keys (case-insensitive) held by two or more sources."""
-    by_key: dict[str, list[WorkItem]] = defaultdict(list)
+    by_key: dict[str, list[Keyed]] = defaultdict(list)
     for w in items:
         by_key[w.key.upper()].append(w)
     for key in sorted(by_key):

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
+from sqlalchemy import BigInteger, Connection, and_, or_, select, type_coerce
 
 from data.config.model import Config, Stream
 from data.i18n import N_
@@ -32,8 +35,8 @@ from data.i18n import gettext_ as _
 from data.materialise.cache import stream_arrays
 from data.metrics.clock import store_now
 from data.metrics.flow_figures import completed_mask
-from data.metrics.stagemap import DONE, OUTSIDE, StageMap
-from data.quality import anomalies
+from data.metrics.stagemap import StageMap
+from data.quality import anomalies, queries
 from data.quality.results import (
     Coverage,
     ExclusionNote,
@@ -45,11 +48,18 @@ from data.quality.results import (
     UnlinkedCompleted,
     UnmappedStatus,
 )
-from data.quality.scope import Scope, change_key, change_tickets, commits_of, deployed_ms, deployment_key
-from data.records import StatusChange, WorkItem
+from data.quality.scope import Scope, deployment_key
+from data.records import Change, Deployment, Incident, JobRun, PipelineRun
+from data.store import schema
+from data.store.rows import (
+    change_from_row,
+    deployment_from_row,
+    incident_from_row,
+    job_run_from_row,
+    pipeline_run_from_row,
+)
 from data.store.schema import from_ms, to_ms
 from data.store.store import Store
-from data.timeutil import week_start
 
 __all__ = ["STEADY_WEEKLY_MEDIAN", "STUCK_AFTER_DAYS", "UNLINKED_WINDOW_DAYS", "assess"]
 
@@ -90,128 +100,130 @@ def assess(
         raise ValueError(f"window from {window_from.isoformat()} must be before {window_to.isoformat()}")
     exclusions = store.exclusions()
     scope = Scope(s, exclusions)
-    items = store.work_items()
-    changes_all = store.status_changes()
-    by_item: dict[tuple[str, str], list[StatusChange]] = defaultdict(list)
-    for sc in changes_all:
-        by_item[(sc.source, sc.key)].append(sc)
-    prs = store.changes()
-    commits = store.commits()
-    runs = store.pipeline_runs()
-    jobs = store.job_runs()
-    deployments = store.deployments()
-    dep_commits = store.deployment_commits()
-    incidents = store.incidents()
-
-    # -- sources --
-    activity: dict[str, list[datetime]] = defaultdict(list)
-    for w in items:
-        activity[w.source].append(w.created_at)
-    for sc in changes_all:
-        activity[sc.source].append(sc.at)
-    for c in prs:
-        activity[c.source].extend(x for x in (c.created_at, c.merged_at) if x)
-    for cm in commits:
-        if cm.authored_at:
-            activity[cm.source].append(cm.authored_at)
-    for r in runs:
-        first = r.queued_at or r.started_at or r.finished_at
-        if first:
-            activity[r.source].append(first)
-    for d in deployments:
-        first = d.started_at or d.finished_at
-        if first:
-            activity[d.source].append(first)
-    for n in incidents:
-        activity[n.source].append(n.created_at)
-    sources = _sources(store, config, activity, a_ms)
+    sm = StageMap(s)
+    arrays = stream_arrays(store, s)
+    stream_keys = set(zip(arrays.item_source.tolist(), arrays.item_key.tolist(), strict=True))
+    w, c, dp = schema.work_items, schema.changes, schema.deployments
+    with store.engine.connect() as conn:
+        weeks = queries.week_counts(conn, a_ms)
+        # Every item's key and title: a few columns of a table the size of the items, no records.
+        all_items = [
+            (src, key, title, int(created))
+            for src, key, title, created in conn.execute(
+                select(w.c.source, w.c.key, w.c.title, type_coerce(w.c.created_at, BigInteger)).order_by(
+                    w.c.source, w.c.key
+                )
+            )
+        ]
+        status = sorted(queries.status_rows(conn, sm, a_ms), key=lambda r: (r[0], r[1], r[9]))
+        merged = [
+            (int(rid), src, f"{repo}#{ext}", title)
+            for rid, src, repo, ext, title in conn.execute(
+                select(c.c.id, c.c.source, c.c.repo, c.c.external_id, c.c.title)
+                .where(c.c.merged_at.is_not(None))
+                .order_by(c.c.source, c.c.repo, c.c.external_id)
+            )
+        ]
+        dc = schema.deployment_commits
+        ranged_q = select(dc.c.id).where(dc.c.source == dp.c.source, dc.c.deployment_id == dp.c.external_id).exists()
+        ok_prod = [
+            (deployment_from_row(dict(r)), bool(r["ranged"]))
+            for r in conn.execute(
+                select(dp, ranged_q.label("ranged"))
+                .where(dp.c.status == "success", dp.c.finished_at.is_not(None))
+                .order_by(dp.c.source, dp.c.repo, dp.c.id)
+            ).mappings()
+        ]
+        odd = _odd_records(conn)
+    sources = _sources(store, config, weeks, a_ms)
+    titles = {(src, key): title for src, key, title, _cr in all_items if (src, key) in stream_keys}
 
     # -- coverage and unmapped statuses (the stream) --
-    stream_items = scope.items(items)
-    known: dict[str, list[WorkItem]] = defaultdict(list)
-    for w in stream_items:
-        known[w.key.upper()].append(w)
-    merged = scope.merged_changes(prs)
-    tickets = change_tickets(merged, commits, set(known))
-    prod = scope.production(deployments)
-    ranges = commits_of(dep_commits)
-    deployed = deployed_ms(merged, prod, ranges)
-    sm = StageMap(s)
-
+    known_keys = {k.upper() for k in arrays.item_key.tolist()}
+    naming = set(arrays.link_change[np.isin(arrays.link_key, list(known_keys))].tolist()) if known_keys else set()
+    kept = arrays.change_row_id.tolist()
+    linked_ids = {kept[i] for i in naming}
+    kept_ids = set(kept)
+    merged = [m for m in merged if m[0] in kept_ids]
     linked = Coverage(
         "changes_linked_to_tickets",
         N_("Merged changes that name a ticket (title, branch or merge-commit message)"),
-        sum(1 for t in tickets if t),
+        sum(1 for m in merged if m[0] in linked_ids),
         len(merged),
-        tuple(FindingItem(c.source, change_key(c), c.title) for c, t in zip(merged, tickets, strict=True) if not t),
+        tuple(FindingItem(src, key, title) for rid, src, key, title in merged if rid not in linked_ids),
     )
-    first_deploy: dict[str, int] = {}
-    for t, dep in zip(tickets, deployed, strict=True):
-        if dep is None:
-            continue
-        for key in t:
-            for w in known[key]:
-                if dep >= to_ms(w.created_at) and dep < first_deploy.get(f"{w.source}\0{w.key}", 1 << 62):
-                    first_deploy[f"{w.source}\0{w.key}"] = dep
-    completed: list[WorkItem] = []
-    for w in stream_items:
-        timeline = [sc for sc in by_item.get((w.source, w.key), []) if sc.at <= as_of]
-        if timeline and sm.code(timeline[-1].to_status, timeline[-1].to_id, timeline[-1].to_category) == DONE:
-            completed.append(w)
-    reached = [w for w in completed if first_deploy.get(f"{w.source}\0{w.key}", 1 << 62) <= a_ms]
-    reached_keys = {(w.source, w.key) for w in reached}
+    deployed = dict(
+        zip(
+            zip(arrays.item_source.tolist(), arrays.item_key.tolist(), strict=True),
+            arrays.item_deployed.tolist(),
+            strict=True,
+        )
+    )
+    done_now = {(r[0], r[1]) for r in status if r[11] and (r[0], r[1]) in stream_keys}
+    completed = [(src, key) for src, key, _t, _cr in all_items if (src, key) in done_now]
+    reached = [k for k in completed if 0 <= deployed.get(k, -1) <= a_ms]
+    reached_keys = set(reached)
     tickets_cov = Coverage(
         "tickets_linked_to_deployments",
         N_("Completed tickets whose linked change reached production"),
         len(reached),
         len(completed),
-        tuple(FindingItem(w.source, w.key, w.title) for w in completed if (w.source, w.key) not in reached_keys),
+        tuple(FindingItem(src, key, titles[(src, key)]) for src, key in completed if (src, key) not in reached_keys),
     )
-    ok_prod = [d for d in prod if d.status == "success"]
-    ranged = [d for d in ok_prod if (d.source, d.id) in ranges]
-    ranged_ids = {(d.source, d.id) for d in ranged}
+    prod = [(x, r) for x, r in ok_prod if scope.production([x])]
     range_cov = Coverage(
         "deployments_with_commit_range",
         N_("Successful production deployments whose commit range is known"),
-        len(ranged),
-        len(ok_prod),
+        sum(1 for _x, r in prod if r),
+        len(prod),
         tuple(
-            FindingItem(d.source, deployment_key(d), _("sha {sha}; linked by time instead").format(sha=d.sha or "?"))
-            for d in ok_prod
-            if (d.source, d.id) not in ranged_ids
+            FindingItem(x.source, deployment_key(x), _("sha {sha}; linked by time instead").format(sha=x.sha or "?"))
+            for x, r in prod
+            if not r
         ),
     )
-    unmapped = _unmapped(sm, stream_items, by_item, a_ms)
+    created = {(src, key): cr for src, key, _t, cr in all_items}
+    unmapped = _unmapped_rows(sm, status, stream_keys, created, a_ms)
 
     # -- anomalies (whole store) --
+    negative_items = [
+        FindingItem(src, key, f"status change at {_fmt_ms(at)} before creation at {_fmt_ms(cr)}")
+        for src, key, at, *_rest in status
+        if _rest[6] == 1 and (cr := created.get((src, key))) is not None and at < cr
+    ]
     findings = (
         Finding(
             "negative_interval",
             N_("Intervals that end before they start"),
-            tuple(anomalies.negative(items, by_item, prs, runs, jobs, deployments, incidents)),
+            (
+                *negative_items,
+                *anomalies.negative([], {}, odd.changes, odd.runs, odd.jobs, odd.deployments, odd.incidents),
+            ),
         ),
         Finding(
             "zero_length_interval",
             N_("Finished runs, jobs and deployments of zero length"),
-            tuple(anomalies.zero(runs, jobs, deployments)),
+            tuple(anomalies.zero(odd.runs, odd.jobs, odd.deployments)),
         ),
         Finding(
             "transition_out_of_order",
             N_("Transitions whose 'from' is not the previous 'to'"),
-            tuple(anomalies.out_of_order(by_item)),
+            tuple(_out_of_order(status)),
         ),
         Finding(
             "run_without_finish",
             N_("Pipeline runs completed without a finish, or running too long"),
-            tuple(anomalies.runs_unfinished(runs, a_ms, stuck_after_days)),
+            tuple(anomalies.runs_unfinished(odd.runs, a_ms, stuck_after_days)),
         ),
         Finding(
             "deployment_without_finish",
             N_("Deployments with a result but no finish, or running too long"),
-            tuple(anomalies.deployments_unfinished(deployments, a_ms, stuck_after_days)),
+            tuple(anomalies.deployments_unfinished(odd.deployments, a_ms, stuck_after_days)),
         ),
         Finding(
-            "duplicate_key_across_sources", N_("The same ticket key in two sources"), tuple(anomalies.duplicates(items))
+            "duplicate_key_across_sources",
+            N_("The same ticket key in two sources"),
+            tuple(anomalies.duplicates([_Keyed(src, key) for src, key, _t, _cr in all_items])),
         ),
     )
     return QualityReport(
@@ -226,7 +238,7 @@ def assess(
         unlinked=_unlinked(
             store,
             s,
-            {(w.source, w.key): w.title for w in stream_items},
+            titles,
             window_from=window_from,
             window_to=window_to,
             a_ms=a_ms,
@@ -266,15 +278,20 @@ def _unlinked(
 # --- sources ----------------------------------------------------------------------------------------
 
 
-def _sources(store: Store, config: Config, activity: dict[str, list[datetime]], a_ms: int) -> tuple[SourceHealth, ...]:
+def _sources(
+    store: Store, config: Config, weeks: dict[str, dict[int, list[int]]], a_ms: int
+) -> tuple[SourceHealth, ...]:
     states = store.sync_states()
     configured = {sc.name: sc for sc in config.sources}
     out: list[SourceHealth] = []
-    for name in sorted(set(activity) | set(states) | set(configured)):
+    for name in sorted(set(weeks) | set(states) | set(configured)):
         st = states.get(name, {})
         cfg = configured.get(name)
-        instants = np.array(sorted(to_ms(t) for t in activity.get(name, []) if to_ms(t) <= a_ms), dtype=np.int64)
-        gaps, weekly = _gaps(instants, a_ms)
+        cells = weeks.get(name, {})
+        records = sum(v[0] for v in cells.values())
+        first = min((v[1] for v in cells.values()), default=None)
+        last = max((v[2] for v in cells.values()), default=None)
+        gaps, weekly = _gaps({k: v[0] for k, v in cells.items()}, a_ms)
         success = st.get("last_success_at")
         stale = cfg is not None and (success is None or a_ms - to_ms(success) > 3 * cfg.interval_s * 1000)
         out.append(
@@ -285,9 +302,9 @@ def _sources(store: Store, config: Config, activity: dict[str, list[datetime]], 
                 last_attempt_at=st.get("last_attempt_at"),
                 last_success_at=success,
                 last_error=st.get("last_error"),
-                records=int(instants.size),
-                first_at=from_ms(int(instants[0])) if instants.size else None,
-                last_at=from_ms(int(instants[-1])) if instants.size else None,
+                records=records,
+                first_at=from_ms(first) if first is not None else None,
+                last_at=from_ms(last) if last is not None else None,
                 weekly_median=weekly,
                 gaps=gaps,
                 stale=stale,
@@ -296,22 +313,26 @@ def _sources(store: Store, config: Config, activity: dict[str, list[datetime]], 
     return tuple(out)
 
 
-def _gaps(instants: np.ndarray, a_ms: int) -> tuple[tuple[Gap, ...], float | None]:
+def _gaps(counts_by_week: dict[int, int], a_ms: int) -> tuple[tuple[Gap, ...], float | None]:
     """Empty whole ISO weeks (Monday 00:00 UTC) of a steady source; and its weekly median.
 
+    ``counts_by_week`` holds the source's records per Monday-based week number
+    (:func:`data.quality.queries.week_of`), those dated after ``as_of`` left out.
     Steadiness is judged over the weeks from the source's first to its last record (zeros
     included; at least :data:`STEADY_MIN_WEEKS` of them), so a sync that stopped does not make a
     busy source look quiet. Gaps are the empty weeks inside that span, plus every whole week after
     the last record up to ``as_of`` (a sync that stopped is the gap that matters most). The week
     holding ``as_of`` is not judged: it is not over.
     """
-    if instants.size == 0:
+    if not counts_by_week:
         return (), None
-    first_week = to_ms(week_start(from_ms(int(instants[0]))))
-    last_week = (int(instants[-1]) - first_week) // WEEK_MS  # index of the last record's week
-    end_week = (to_ms(week_start(from_ms(a_ms))) - first_week) // WEEK_MS  # exclusive
-    idx = (instants - first_week) // WEEK_MS
-    counts = np.bincount(idx, minlength=last_week + 1)[: last_week + 1]
+    w0 = min(counts_by_week)
+    first_week = w0 * WEEK_MS - 3 * 86_400_000  # Monday 00:00 UTC of week w0 (the epoch was a Thursday)
+    last_week = max(counts_by_week) - w0  # index of the last record's week
+    end_week = queries.week_of(a_ms) - w0  # exclusive
+    counts = np.zeros(last_week + 1, dtype=np.int64)
+    for k, n in counts_by_week.items():
+        counts[k - w0] = n
     weekly = float(np.median(counts))
     if weekly < STEADY_WEEKLY_MEDIAN or last_week + 1 < STEADY_MIN_WEEKS:
         return (), weekly
@@ -330,21 +351,37 @@ def _gaps(instants: np.ndarray, a_ms: int) -> tuple[tuple[Gap, ...], float | Non
 # --- unmapped statuses ------------------------------------------------------------------------------
 
 
-def _unmapped(
-    sm: StageMap, items: list[WorkItem], by_item: dict[tuple[str, str], list[StatusChange]], a_ms: int
+def _unmapped_rows(
+    sm: StageMap,
+    rows: list[tuple[Any, ...]],
+    stream_keys: set[tuple[str, str]],
+    created: dict[tuple[str, str], int],
+    a_ms: int,
 ) -> tuple[UnmappedStatus, ...]:
-    """Hours per status outside every stage (and not done), with the items and their hours."""
+    """Hours per status outside every stage (and not done), with the items and their hours.
+
+    ``rows`` are :func:`data.quality.queries.status_rows`, by item and time; each stay is measured
+    as the flow engine sees it, to ``a_ms``: the first transition's ``from`` from the item's
+    creation (or the transition, if earlier), each ``to`` until the next transition known by then.
+    """
     hours: dict[str, float] = defaultdict(float)
     per_item: dict[str, dict[tuple[str, str], float]] = defaultdict(lambda: defaultdict(float))
     names: dict[str, str] = {}
-    for w in items:
-        for status, status_id, start, end in _visits(w, by_item.get((w.source, w.key), []), a_ms):
-            if sm.code(status, status_id) != OUTSIDE:
-                continue
-            label = names.setdefault(status.strip().lower(), status)
-            h = max(0, end - start) / H
-            hours[label] += h
-            per_item[label][(w.source, w.key)] += h
+
+    def add(item: tuple[str, str], status: str, start: int, end: int) -> None:
+        label = names.setdefault(status.strip().lower(), status)
+        h = max(0, end - start) / H
+        hours[label] += h
+        per_item[label][item] += h
+
+    for src, key, at, to_status, _to_id, from_status, _from_id, _prev, nxt, _rn, _cr, _done, out_to, out_from in rows:
+        item = (src, key)
+        if item not in stream_keys:
+            continue
+        if out_from and from_status:
+            add(item, from_status, min(created[item], at), at)
+        if out_to:
+            add(item, to_status, at, a_ms if nxt is None or nxt > a_ms else int(nxt))
     out = [
         UnmappedStatus(
             label,
@@ -359,14 +396,97 @@ def _unmapped(
     return tuple(sorted(out, key=lambda u: -u.hours))
 
 
-def _visits(w: WorkItem, timeline: list[StatusChange], a_ms: int) -> Iterator[tuple[str, str | None, int, int]]:
-    """(status, id, start ms, end ms) per stay, as the flow engine sees them (to ``as_of``)."""
-    known = sorted((sc for sc in timeline if to_ms(sc.at) <= a_ms), key=lambda sc: to_ms(sc.at))
-    if not known:
-        return
-    first = known[0]
-    if first.from_status:
-        yield first.from_status, first.from_id, min(to_ms(w.created_at), to_ms(first.at)), to_ms(first.at)
-    for sc, nxt in zip(known, [*known[1:], None], strict=True):
-        end = a_ms if nxt is None else to_ms(nxt.at)
-        yield sc.to_status, sc.to_id, to_ms(sc.at), end
+def _out_of_order(rows: list[tuple[Any, ...]]) -> Iterator[FindingItem]:
+    """Transitions whose ``from`` is not the previous transition's ``to`` (case and spaces aside)."""
+    for src, key, at, to_status, _to_id, from_status, _from_id, prev, *_rest in rows:
+        del to_status
+        if prev is not None and from_status and from_status.strip().lower() != prev.strip().lower():
+            yield FindingItem(
+                src,
+                key,
+                f"at {_fmt_ms(at)}: from {from_status!r}, but the previous change went to {prev!r}",
+            )
+
+
+def _fmt_ms(ms: int) -> str:
+    return anomalies.fmt(from_ms(ms))
+
+
+@dataclass(frozen=True, slots=True)
+class _Keyed:
+    """A work item's identity: what the duplicate-key check reads."""
+
+    source: str
+    key: str
+
+
+@dataclass
+class _Odd:
+    """Records that may fail an anomaly check (each check still applies its own test)."""
+
+    changes: list[Change]
+    runs: list[PipelineRun]
+    jobs: list[JobRun]
+    deployments: list[Deployment]
+    incidents: list[Incident]
+
+
+def _odd_records(conn: Connection) -> _Odd:
+    """The records some anomaly check could report, selected by the database, in the store's order."""
+    c, p, j, d, n = schema.changes, schema.pipeline_runs, schema.job_runs, schema.deployments, schema.incidents
+
+    def ms(col: Any) -> Any:
+        return type_coerce(col, BigInteger)
+
+    def timed(t: Any) -> Any:
+        q, st, fi = ms(t.c.queued_at), ms(t.c.started_at), ms(t.c.finished_at)
+        return or_(st < q, fi < st, and_(st.is_not(None), fi == st))
+
+    def rows(stmt: Any) -> Iterator[Any]:
+        yield from conn.execute(stmt).mappings()
+
+    changes = [
+        change_from_row(r)
+        for r in rows(
+            select(c).where(ms(c.c.merged_at) < ms(c.c.created_at)).order_by(c.c.source, c.c.repo, c.c.external_id)
+        )
+    ]
+    runs = [
+        pipeline_run_from_row(r)
+        for r in rows(
+            select(p)
+            .where(
+                or_(
+                    timed(p),
+                    and_(p.c.status == "completed", p.c.finished_at.is_(None)),
+                    p.c.status.in_(("running", "queued")),
+                )
+            )
+            .order_by(p.c.source, p.c.pipeline, p.c.id)
+        )
+    ]
+    jobs = [
+        job_run_from_row(r)
+        for r in rows(select(j).where(timed(j)).order_by(j.c.source, j.c.pipeline, j.c.run_id, j.c.id))
+    ]
+    ds, df = ms(d.c.started_at), ms(d.c.finished_at)
+    deployments = [
+        deployment_from_row(r)
+        for r in rows(
+            select(d)
+            .where(
+                or_(
+                    df < ds,
+                    and_(ds.is_not(None), df == ds),
+                    and_(d.c.status.in_(("success", "failure")), d.c.finished_at.is_(None)),
+                    d.c.status == "running",
+                )
+            )
+            .order_by(d.c.source, d.c.repo, d.c.id)
+        )
+    ]
+    incidents = [
+        incident_from_row(r)
+        for r in rows(select(n).where(ms(n.c.resolved_at) < ms(n.c.created_at)).order_by(n.c.source, n.c.key))
+    ]
+    return _Odd(changes, runs, jobs, deployments, incidents)

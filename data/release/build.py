@@ -29,16 +29,24 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import BigInteger, Connection, Select, func, select, type_coerce
 
 from data.config.model import Config, Definitions, Stream
-from data.materialise.cache import stream_arrays
+from data.materialise.cache import stream_columns
 from data.metrics.linking import ticket_keys
 from data.metrics.stats import median
-from data.quality.scope import Scope, change_tickets, commits_of, deployed_ms
-from data.records import Change, Deployment, PipelineRun
+from data.quality.scope import Scope
+from data.records import Change, Commit, Deployment, PipelineRun, WorkItem
 from data.store import schema
-from data.store.rows import change_from_row, deployment_from_row, incident_from_row, work_item_from_row
+from data.store.rows import (
+    change_from_row,
+    commit_from_row,
+    deployment_from_row,
+    incident_from_row,
+    job_run_from_row,
+    pipeline_run_from_row,
+    work_item_from_row,
+)
 from data.store.schema import to_ms
 from data.store.store import Store
 
@@ -67,12 +75,23 @@ BATCH = 500
 
 
 def latest_production_deployment(store: Store, config: Config, *, stream: str | None = None) -> Deployment:
-    """The stream's most recently finished successful production deployment (LookupError if none)."""
+    """The stream's most recently finished successful production deployment (LookupError if none).
+
+    Read newest first by finish (indexed) until one passes the stream's filters.
+    """
     scope = Scope(config.stream(stream), store.exclusions())
-    done = [d for d in scope.production(store.deployments()) if d.status == "success"]
-    if not done:
-        raise LookupError("the store holds no successful production deployment")
-    return max(done, key=lambda d: (d.finished_at, d.id))
+    d = schema.deployments
+    stmt = (
+        select(d)
+        .where(d.c.status == "success", d.c.finished_at.is_not(None))
+        .order_by(d.c.finished_at.desc(), d.c.external_id.desc())
+    )
+    with store.engine.connect() as conn:
+        for row in _rows(conn, stmt):
+            dep = deployment_from_row(row)
+            if scope.production([dep]):
+                return dep
+    raise LookupError("the store holds no successful production deployment")
 
 
 def _fin(d: Deployment) -> int:
@@ -95,65 +114,66 @@ def release_report(
 ) -> ReleaseReport:
     """The release report of production deployment ``(source, repo, id)``.
 
+    Reads only what this release touches, by indexed query: the deployment, its commit range (or
+    the previous deployment and the merges since), the carried changes, their commits and the
+    tickets they name, the shipping run and the next deployment (incident linking). When each
+    change and ticket first reached production comes from the metrics' cached arrays
+    (:func:`data.materialise.cache.stream_columns`): the same linking the metrics use.
+
     Raises ``LookupError`` when the store has no such deployment and ``ValueError`` when it is not
     a finished production deployment of the stream (its environment must match ``production``).
     """
     s = config.stream(stream)
     source, repo, ident = deployment
-    deployments = store.deployments()
-    dep = next((d for d in deployments if (d.source, d.repo, d.id) == (source, repo, ident)), None)
-    if dep is None:
-        raise LookupError(f"no deployment {repo}#{ident} from source {source!r} in the store")
+    d = schema.deployments
     scope = Scope(s, store.exclusions())
-    if not scope.is_production(dep.environment):
-        raise ValueError(
-            f"deployment {repo}#{ident} went to {dep.environment!r}, which is not production "
-            f"(stream {s.name!r} production pattern {s.production!r})"
-        )
-    if dep.finished_at is None or dep.status not in ("success", "failure"):
-        raise ValueError(f"deployment {repo}#{ident} has not finished (status {dep.status!r})")
-    prod = [d for d in scope.production(deployments) if d.repo == dep.repo]
-    ranges = commits_of(store.deployment_commits())
-    items = scope.items(store.work_items())
-    known = {w.key.upper(): w for w in items}
-    all_changes = [c for c in scope.merged_changes(store.changes()) if c.repo == dep.repo]
-    commits = [c for c in store.commits() if c.repo == dep.repo]
-    deployed = dict(zip((id(c) for c in all_changes), deployed_ms(all_changes, prod, ranges), strict=True))
-
-    shas = set(ranges.get((dep.source, dep.id), ()))
-    previous = None
-    if shas:
-        method = EXACT
-        if dep.sha:
-            shas.add(dep.sha)
-        carried = [c for c in all_changes if c.merge_sha in shas]
-    else:
-        method = SINCE_PREVIOUS
-        start = _start(dep)
-        earlier = [
-            d
-            for d in prod
-            if d.status == "success"
-            and (d.source, d.id) != (dep.source, dep.id)
-            and _start(d) < start
-            and (_branch(d.ref) is None or _branch(dep.ref) is None or _branch(d.ref) == _branch(dep.ref))
+    with store.engine.connect() as conn:
+        stmt = select(d).where(d.c.source == source, d.c.repo == repo, d.c.external_id == ident)
+        row = next(_rows(conn, stmt), None)
+        if row is None:
+            raise LookupError(f"no deployment {repo}#{ident} from source {source!r} in the store")
+        dep = deployment_from_row(row)
+        if not scope.is_production(dep.environment):
+            raise ValueError(
+                f"deployment {repo}#{ident} went to {dep.environment!r}, which is not production "
+                f"(stream {s.name!r} production pattern {s.production!r})"
+            )
+        if dep.finished_at is None or dep.status not in ("success", "failure"):
+            raise ValueError(f"deployment {repo}#{ident} has not finished (status {dep.status!r})")
+        dc = schema.deployment_commits
+        shas = {
+            sha
+            for (sha,) in conn.execute(select(dc.c.sha).where(dc.c.source == dep.source, dc.c.deployment_id == dep.id))
+        }
+        previous = None
+        if shas:
+            method = EXACT
+            if dep.sha:
+                shas.add(dep.sha)
+            carried = _carried_exact(conn, scope, dep, shas)
+        else:
+            method = SINCE_PREVIOUS
+            previous = _previous_by_query(conn, scope, dep)
+            lo = -1 if previous is None else _start(previous)
+            carried = _carried_since(conn, scope, dep, lo, _start(dep))
+            shas = {c.merge_sha for _rid, c in carried if c.merge_sha} | ({dep.sha} if dep.sha else set())
+        carried.sort(key=lambda p: (p[1].merged_at, p[1].id))
+        commits = _commits(conn, dep.repo, shas | {c.merge_sha for _rid, c in carried if c.merge_sha})
+        messages = {(c.repo, c.sha): c.message for c in commits}
+        named = [ticket_keys((c.title, c.branch, messages.get((c.repo, c.merge_sha or ""))), None) for _r, c in carried]
+        known = _known_items(conn, scope, {k for ks in named for k in ks})
+        keys = [ks & set(known) for ks in named]
+        tickets_rows = [
+            (k, known[k], _last_status(conn, known[k].source, known[k].key)) for k in sorted(set().union(*keys))
         ]
-        previous = max(earlier, key=_start, default=None)
-        lo = -1 if previous is None else _start(previous)
-        carried = [
-            c
-            for c in all_changes
-            if c.merged_at is not None
-            and lo < to_ms(c.merged_at) <= start
-            and (_branch(c.base) is None or _branch(dep.ref) is None or _branch(c.base) == _branch(dep.ref))
-        ]
-        shas = {c.merge_sha for c in carried if c.merge_sha} | ({dep.sha} if dep.sha else set())
-    carried.sort(key=lambda c: (c.merged_at, c.id))
-    keys = change_tickets(carried, commits, set(known))
+        pipeline = _pipeline_by_query(conn, dep)
+        incidents = _incidents_by_query(conn, scope, dep)
+    firsts = _first_deployed(store, s, {(dep.source, dep.repo, dep.id): carried})
+    item_firsts = _items_deployed(store, s, [w for _k, w, _st in tickets_rows])
     fin = _fin(dep)
     out_changes: list[ReleaseChange] = []
-    for c, ks in zip(carried, keys, strict=True):
-        first = deployed[id(c)]
+    for (rid, c), ks in zip(carried, keys, strict=True):
+        first = firsts[rid][0] if rid in firsts else None
         start_ms = to_ms(min(c.created_at, c.first_commit_at) if c.first_commit_at else c.created_at)
         out_changes.append(
             ReleaseChange(
@@ -172,7 +192,21 @@ def release_report(
                 dep.status == "success" and first == fin,
             )
         )
-    tickets = _tickets(store, scope, known, sorted({k for ks in keys for k in ks}))
+    tickets = []
+    for _k, w, status in tickets_rows:
+        first = item_firsts.get((w.source, w.key))
+        tickets.append(
+            ReleaseTicket(
+                w.source,
+                w.key,
+                w.title,
+                w.type,
+                w.status if status is None else status,
+                w.created_at,
+                w.url,
+                None if first is None else (first - to_ms(w.created_at)) / H,
+            )
+        )
     by_sha = {c.sha: c for c in commits}
     out_commits = tuple(
         ReleaseCommit(sha, by_sha[sha].message, by_sha[sha].author, by_sha[sha].authored_at)
@@ -186,81 +220,173 @@ def release_report(
         previous=previous,
         changes=tuple(out_changes),
         commits=out_commits,
-        tickets=tickets,
-        pipeline=_pipeline(store, dep),
-        incidents=_incidents(store, scope, dep),
+        tickets=tuple(tickets),
+        pipeline=pipeline,
+        incidents=incidents,
     )
 
 
-def _tickets(store: Store, scope: Scope, known: dict[str, Any], keys: list[str]) -> tuple[ReleaseTicket, ...]:
-    """The tickets, each with its requirement lead time over every repository's changes."""
-    if not keys:
-        return ()
-    changes = scope.merged_changes(store.changes())
-    prod = scope.production(store.deployments())
-    deployed = deployed_ms(changes, prod, commits_of(store.deployment_commits()))
-    names = change_tickets(changes, store.commits(), set(keys))
-    first: dict[str, int] = {}
-    for ks, dep in zip(names, deployed, strict=True):
-        if dep is None:
-            continue
-        for k in ks:
-            if dep >= to_ms(known[k].created_at) and dep < first.get(k, 1 << 62):
-                first[k] = dep
-    last_status: dict[tuple[str, str], str] = {}
-    for sc in store.status_changes():
-        last_status[(sc.source, sc.key)] = sc.to_status
-    out = []
-    for k in keys:
-        w = known[k]
-        lead = (first[k] - to_ms(w.created_at)) / H if k in first else None
-        out.append(
-            ReleaseTicket(
-                w.source,
-                w.key,
-                w.title,
-                w.type,
-                last_status.get((w.source, w.key), w.status),
-                w.created_at,
-                w.url,
-                lead,
-            )
-        )
-    return tuple(out)
+def _ok(scope: Scope, dep: Deployment) -> bool:
+    """A successful, finished production deployment of the stream, not excluded."""
+    return dep.status == "success" and bool(scope.production([dep]))
 
 
-def _pipeline(store: Store, dep: Deployment) -> ReleasePipeline | None:
+def _carried_exact(conn: Connection, scope: Scope, dep: Deployment, shas: set[str]) -> list[tuple[int, Change]]:
+    """The stream's merged changes of ``dep``'s repository whose merge commit is in ``shas``."""
+    if not scope.repo_in(dep.repo):
+        return []
+    c = schema.changes
+    out: list[tuple[int, Change]] = []
+    for batch in _batches(shas):
+        stmt = select(c).where(c.c.merged_at.is_not(None), c.c.repo == dep.repo, c.c.merge_sha.in_(batch))
+        out.extend((int(r["id"]), change_from_row(r)) for r in _rows(conn, stmt))
+    return [(rid, ch) for rid, ch in out if not scope.change_excluded(ch)]
+
+
+def _carried_since(conn: Connection, scope: Scope, dep: Deployment, lo: int, hi: int) -> list[tuple[int, Change]]:
+    """The stream's changes of ``dep``'s repository and branch merged in ``(lo, hi]`` (ms)."""
+    if not scope.repo_in(dep.repo):
+        return []
+    c = schema.changes
+    merged = type_coerce(c.c.merged_at, BigInteger)
+    stmt = select(c).where(c.c.repo == dep.repo, merged > lo, merged <= hi)
+    branch = _branch(dep.ref)
+    return [
+        (int(r["id"]), ch)
+        for r in _rows(conn, stmt)
+        if not scope.change_excluded(ch := change_from_row(r))
+        and (_branch(ch.base) is None or branch is None or _branch(ch.base) == branch)
+    ]
+
+
+def _previous_by_query(conn: Connection, scope: Scope, dep: Deployment) -> Deployment | None:
+    """The previous successful production deployment of ``dep``'s repository and branch, by start
+    (a deployment without a start counts by its finish); ties go to the first in the store's order.
+
+    Read newest start first (indexed), stopping below the first match's start.
+    """
+    if not scope.repo_in(dep.repo):
+        return None
+    d = schema.deployments
+    start = _start(dep)
+    started = type_coerce(d.c.started_at, BigInteger)
+    finished = type_coerce(d.c.finished_at, BigInteger)
+    common = (d.c.repo == dep.repo, d.c.status == "success", d.c.finished_at.is_not(None))
+    queries = (
+        select(d).where(*common, started < start).order_by(d.c.started_at.desc()),
+        select(d).where(*common, d.c.started_at.is_(None), finished < start).order_by(d.c.finished_at.desc()),
+    )
+    branch = _branch(dep.ref)
+    found: list[tuple[int, int, Deployment]] = []  # (start, row id, deployment)
+    for stmt in queries:
+        best: int | None = None
+        for r in _rows(conn, stmt):
+            x = deployment_from_row(r)
+            if best is not None and _start(x) < best:
+                break
+            if (x.source, x.id) == (dep.source, dep.id) or not _ok(scope, x):
+                continue
+            if _branch(x.ref) is None or branch is None or _branch(x.ref) == branch:
+                best = _start(x)
+                found.append((best, int(r["id"]), x))
+    if not found:
+        return None
+    top = max(f[0] for f in found)
+    # ``max`` over the store's order (source, repo, row id) keeps the first of equal starts.
+    return min((f for f in found if f[0] == top), key=lambda f: (f[2].source, f[2].repo, f[1]))[2]
+
+
+def _commits(conn: Connection, repo: str, shas: set[str]) -> list[Commit]:
+    """The repository's known commits among ``shas``, in the store's order (source, repo, sha)."""
+    cm = schema.commits
+    out: list[Commit] = []
+    for batch in _batches(shas):
+        stmt = select(cm).where(cm.c.repo == repo, cm.c.sha.in_(batch))
+        out.extend(commit_from_row(r) for r in _rows(conn, stmt))
+    return sorted(out, key=lambda c: (c.source, c.repo, c.sha))
+
+
+def _known_items(conn: Connection, scope: Scope, keys: set[str]) -> dict[str, WorkItem]:
+    """Upper-cased key -> the stream's work item (not excluded) of that key; of two sources, the
+    later in the store's order (source, key), as a dict built over every item would keep."""
+    wi = schema.work_items
+    found: list[WorkItem] = []
+    for batch in _batches(keys):
+        found.extend(work_item_from_row(r) for r in _rows(conn, select(wi).where(func.upper(wi.c.key).in_(batch))))
+    found.sort(key=lambda w: (w.source, w.key))
+    return {w.key.upper(): w for w in scope.items(found)}
+
+
+def _last_status(conn: Connection, source: str, key: str) -> str | None:
+    """The latest status change's ``to`` (by time, then row id) of one item, or None."""
+    sc = schema.status_changes
+    stmt = (
+        select(sc.c.to_status)
+        .where(sc.c.source == source, sc.c.item_key == key)
+        .order_by(sc.c.at.desc(), sc.c.id.desc())
+        .limit(1)
+    )
+    v: str | None = conn.execute(stmt).scalar_one_or_none()
+    return v
+
+
+def _items_deployed(store: Store, stream: Stream, items: Sequence[WorkItem]) -> dict[tuple[str, str], int]:
+    """Per item: the finish (ms) of the first production deployment carrying a change naming it,
+    at or after its creation, from the metrics' cached arrays (as the requirement lead time)."""
+    if not items:
+        return {}
+    a = stream_columns(store, stream, ("item_source", "item_key", "item_deployed"))
+    wanted = {(w.source, w.key) for w in items}
+    idx = np.nonzero(np.isin(a["item_key"], [w.key for w in items]))[0]
+    out: dict[tuple[str, str], int] = {}
+    for i in idx.tolist():
+        k = (str(a["item_source"][i]), str(a["item_key"][i]))
+        if k in wanted and a["item_deployed"][i] >= 0:
+            out[k] = int(a["item_deployed"][i])
+    return out
+
+
+def _pipeline_by_query(conn: Connection, dep: Deployment) -> ReleasePipeline | None:
     """The run whose URL is the deployment's; else the same sha's run under way at its start."""
-    runs = store.pipeline_runs()
+    p = schema.pipeline_runs
+    order = (p.c.source, p.c.pipeline, p.c.id)
     chosen: PipelineRun | None = None
     if dep.url:
-        same = [r for r in runs if r.url == dep.url]
+        same = [pipeline_run_from_row(r) for r in _rows(conn, select(p).where(p.c.url == dep.url).order_by(*order))]
         chosen = max(same, key=lambda r: r.attempt, default=None)
     if chosen is None and dep.sha:
         start = _start(dep)
         cands: list[tuple[int, int, PipelineRun]] = []
-        for r in runs:
+        for row in _rows(conn, select(p).where(p.c.sha == dep.sha).order_by(*order)):
+            r = pipeline_run_from_row(row)
             began = r.started_at or r.queued_at
-            if r.sha != dep.sha or began is None or to_ms(began) > start:
+            if began is None or to_ms(began) > start:
                 continue
             if r.finished_at is None or to_ms(r.finished_at) >= start:
                 cands.append((to_ms(began), r.attempt, r))
         chosen = max(cands, key=lambda x: (x[0], x[1]))[2] if cands else None
     if chosen is None:
         return None
+    j = schema.job_runs
+    stmt = (
+        select(j)
+        .where(
+            j.c.source == chosen.source,
+            j.c.pipeline == chosen.pipeline,
+            j.c.run_id == chosen.id,
+            j.c.attempt == chosen.attempt,
+        )
+        .order_by(j.c.id)
+    )
     jobs = sorted(
-        (
-            j
-            for j in store.job_runs()
-            if (j.source, j.pipeline, j.run, j.attempt) == (chosen.source, chosen.pipeline, chosen.id, chosen.attempt)
-        ),
-        key=lambda j: (j.queued_at or j.started_at or dep.finished_at, j.id),
+        (job_run_from_row(r) for r in _rows(conn, stmt)),
+        key=lambda x: (x.queued_at or x.started_at or dep.finished_at, x.id),
     )
     out_jobs = []
-    for j in jobs:
-        queue = (j.started_at - j.queued_at).total_seconds() if j.started_at and j.queued_at else None
-        active = (j.finished_at - j.started_at).total_seconds() - j.paused_s if j.finished_at and j.started_at else None
-        out_jobs.append(ReleaseJob(j.name, j.result, queue, j.paused_s, active))
+    for x in jobs:
+        queue = (x.started_at - x.queued_at).total_seconds() if x.started_at and x.queued_at else None
+        active = (x.finished_at - x.started_at).total_seconds() - x.paused_s if x.finished_at and x.started_at else None
+        out_jobs.append(ReleaseJob(x.name, x.result, queue, x.paused_s, active))
     return ReleasePipeline(
         chosen.source,
         chosen.pipeline,
@@ -275,30 +401,45 @@ def _pipeline(store: Store, dep: Deployment) -> ReleasePipeline | None:
     )
 
 
-def _incidents(store: Store, scope: Scope, dep: Deployment) -> tuple[ReleaseIncident, ...]:
+def _next_ok(conn: Connection, scope: Scope, dep: Deployment, repo: str | None) -> int | None:
+    """Finish (ms) of the successful production deployment after ``dep`` in (finish, id) order, of
+    ``repo`` (None: stream-wide); None when there is none. Read by finish (indexed)."""
+    d = schema.deployments
+    fin = _fin(dep)
+    stmt = select(d).where(d.c.status == "success", type_coerce(d.c.finished_at, BigInteger) >= fin)
+    if repo is not None:
+        stmt = stmt.where(d.c.repo == repo)
+    for r in _rows(conn, stmt.order_by(d.c.finished_at, d.c.external_id)):
+        x = deployment_from_row(r)
+        if (_fin(x), x.id) > (fin, dep.id) and _ok(scope, x):
+            return _fin(x)
+    return None
+
+
+def _incidents_by_query(conn: Connection, scope: Scope, dep: Deployment) -> tuple[ReleaseIncident, ...]:
     """Incidents whose latest earlier successful production deployment (same repo, or stream-wide
-    for an incident without repository) is ``dep``."""
-    if dep.status != "success":
+    for an incident without repository) is ``dep``: created after its finish and no later than the
+    next one's (incidents are few; the next deployment is read by index)."""
+    if not _ok(scope, dep):
         return ()
-    ok = sorted(
-        (d for d in scope.production(store.deployments()) if d.status == "success"),
-        key=lambda d: (_fin(d), d.id),
-    )
-    by_repo: dict[str | None, list[Deployment]] = defaultdict(list)
-    for d in ok:
-        by_repo[d.repo].append(d)
-        by_repo[None].append(d)
+    fin = _fin(dep)
+    n = schema.incidents
+    created = type_coerce(n.c.created_at, BigInteger)
+    rows = [incident_from_row(r) for r in _rows(conn, select(n).where(created > fin).order_by(n.c.source, n.c.key))]
+    upper: dict[str | None, int | None] = {}
     out = []
-    for n in store.incidents():
-        if n.repo is not None and not scope.repo_in(n.repo):
+    for x in rows:
+        if x.repo is not None and x.repo != dep.repo:
             continue
-        cands = by_repo.get(n.repo, [])
-        finishes = [_fin(d) for d in cands]
-        i = bisect.bisect_left(finishes, to_ms(n.created_at)) - 1  # finished strictly before
-        if i < 0 or (cands[i].source, cands[i].repo, cands[i].id) != (dep.source, dep.repo, dep.id):
+        if x.repo not in upper:
+            upper[x.repo] = _next_ok(conn, scope, dep, x.repo)
+        nxt = upper[x.repo]
+        if nxt is not None and to_ms(x.created_at) > nxt:
             continue
-        recovery = None if n.resolved_at is None else (to_ms(n.resolved_at) - _fin(dep)) / H
-        out.append(ReleaseIncident(n.source, n.key, n.title, n.created_at, n.resolved_at, n.url, recovery))
+        if nxt is not None and nxt == fin:
+            continue  # a deployment finished at the same instant with a later id is the one linked
+        recovery = None if x.resolved_at is None else (to_ms(x.resolved_at) - fin) / H
+        out.append(ReleaseIncident(x.source, x.key, x.title, x.created_at, x.resolved_at, x.url, recovery))
     return tuple(out)
 
 
@@ -532,10 +673,8 @@ def _first_deployed(store: Store, stream: Stream, carried: Carried) -> dict[int,
     ids = np.array(sorted({rid for pairs in carried.values() for rid, _c in pairs}), dtype=np.int64)
     if ids.size == 0:
         return {}
-    arrays = stream_arrays(store, stream)
-    idx = np.nonzero(np.isin(arrays.change_row_id, ids))[0]
+    a = stream_columns(store, stream, ("c_row_id", "c_deployed", "c_start"))
+    idx = np.nonzero(np.isin(a["c_row_id"], ids))[0]
     return {
-        int(arrays.change_row_id[i]): (int(arrays.change_deployed[i]), int(arrays.change_start[i]))
-        for i in idx
-        if arrays.change_deployed[i] >= 0
+        int(a["c_row_id"][i]): (int(a["c_deployed"][i]), int(a["c_start"][i])) for i in idx if a["c_deployed"][i] >= 0
     }

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -120,6 +121,9 @@ work_items = Table(
     *_changed_gen("work_items"),
 )
 
+# Tickets named by a change are matched case-insensitively (linking upper-cases keys; migration 0005).
+Index("ix_work_items_upper_key", func.upper(work_items.c.key))
+
 status_changes = Table(
     "status_changes",
     metadata,
@@ -155,6 +159,8 @@ changes = Table(
     Column("url", Text),
     UniqueConstraint("source", "repo", "external_id"),
     Index("ix_changes_merge_sha", "merge_sha"),
+    # One repository's merges in a span: a release without a commit range (migration 0005).
+    Index("ix_changes_repo_merged", "repo", "merged_at"),
     *_changed_gen("changes"),
 )
 
@@ -195,6 +201,9 @@ pipeline_runs = Table(
     Index("ix_pipeline_runs_pipeline_started", "source", "pipeline", "started_at"),
     # One branch's history, newest first (live status: broken since, ETA) without a table scan.
     Index("ix_pipeline_runs_branch_started", "source", "pipeline", "branch", "started_at"),
+    # The run that shipped a deployment, by its URL or sha (release report; migration 0005).
+    Index("ix_pipeline_runs_sha", "sha"),
+    Index("ix_pipeline_runs_url", "url"),
     *_changed_gen("pipeline_runs"),
 )
 
@@ -232,6 +241,9 @@ deployments = Table(
     Column("finished_at", EpochMs),
     Column("url", Text),
     UniqueConstraint("source", "repo", "external_id"),
+    # The latest release, the next one after a release, a repository's previous one (migration 0005).
+    Index("ix_deployments_finished", "finished_at"),
+    Index("ix_deployments_repo_started", "repo", "started_at"),
     *_changed_gen("deployments"),
 )
 
