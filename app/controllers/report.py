@@ -340,7 +340,11 @@ class Controller(QObject):
         gen = self._headline_generation
         sel = sel or self.last_selection
         period = self.baseline_period()
-        if self.store is None or sel is None or period is None or period[1] <= period[0]:
+        if self.store is None or sel is None:
+            return gen
+        if period is None or period[1] <= period[0]:
+            # No data to take a baseline from: the home page says so rather than waiting for figures.
+            self.headline_ready.emit(None)
             return gen
         store, config, engine, chosen = self.store, self.config, self.engine, sel
         defs = self.definitions_for(chosen)

@@ -216,7 +216,7 @@ class ReportPages:
         self.comparison_page.show_message(compare_message(holdings))
         self.trends.set_empty_reasons(trend_reasons(holdings))
 
-    def show_headline(self, headline: Headline) -> None:
+    def show_headline(self, headline: Headline | None) -> None:
         """Fill the home page."""
         self.headline = headline
         self.home.set_headline(headline)
@@ -224,7 +224,7 @@ class ReportPages:
     def compare_periods(self, before: tuple[datetime, datetime], after: tuple[datetime, datetime]) -> None:
         """Show the Compare page on two periods (Home's "Compare in detail…")."""
         self.compared = True  # no default comparison on the way: these periods are the ones asked for
-        self.tabs.setCurrentWidget(self.comparison)
+        self.tabs.setCurrentWidget(self.comparison_page)
         self.comparison.set_periods(before, after)
 
     def show_failure(self) -> None:

@@ -182,7 +182,19 @@ def test_change_failure_with_incidents_and_no_deployments() -> None:
 
 # --- the app, offscreen ---------------------------------------------------------------------------
 
-PAGES = ("map", "scorecard", "trends", "pipelines", "compare", "quality", "maturity", "releases")
+PAGES = (
+    "home",
+    "map",
+    "scorecard",
+    "trends",
+    "pipelines",
+    "compare",
+    "quality",
+    "maturity",
+    "releases",
+    "future",
+    "forecast",
+)
 
 
 @pytest.mark.slow

@@ -253,7 +253,7 @@ def test_compare_in_detail_opens_compare_on_the_two_periods(window: MainWindow, 
     head = window.pages.home.headline
     with qtbot.waitSignal(controller.comparison_ready, timeout=5000) as sig:
         window.pages.home.compare.click()
-    assert window.tabs.currentWidget() is window.pages.comparison
+    assert window.tabs.currentWidget() is window.pages.comparison_page
     before, after = sig.args
     assert before.window_from == head.baseline_from and after.window_to == head.now_to
 
