@@ -66,8 +66,8 @@ def _utc_date(x: float) -> datetime:
     return datetime.fromtimestamp(x, tz=UTC)
 
 
-class _EdgeLabelsMixin:
-    """Room for the labels at the ends of an axis.
+class EdgeLabelAxis(pg.AxisItem):  # type: ignore[misc]
+    """An axis with room for the labels at its ends.
 
     With a grid, pyqtgraph clips an axis's labels to its own box plus the plot's: "0" on a count
     axis and the first and last week labels stick out by half their size and would be dropped.
@@ -77,14 +77,14 @@ class _EdgeLabelsMixin:
     EDGE_PX = 40
 
     def boundingRect(self) -> QRectF:
-        rect: QRectF = super().boundingRect()  # type: ignore[misc]
+        rect: QRectF = super().boundingRect()
         m = self.EDGE_PX
-        if getattr(self, "orientation", "") == "bottom":
+        if self.orientation == "bottom":
             return rect.adjusted(-m, 0, m, 0)
         return rect.adjusted(0, -m / 2, 0, m / 2)
 
 
-class WeekAxis(_EdgeLabelsMixin, pg.AxisItem):  # type: ignore[misc]
+class WeekAxis(EdgeLabelAxis):
     """A bottom axis over ISO weeks: a tick per week, a date on every k-th week (the latest always).
 
     ``k`` is the smallest of :data:`LABEL_STEPS` that leaves the widest label (plus two "M"s of
@@ -150,7 +150,7 @@ class WeekAxis(_EdgeLabelsMixin, pg.AxisItem):  # type: ignore[misc]
         return out
 
 
-class ValueAxis(_EdgeLabelsMixin, pg.AxisItem):  # type: ignore[misc]
+class ValueAxis(EdgeLabelAxis):
     """A left axis without SI prefixes ("x0.001") and with room for its end labels."""
 
     def __init__(self) -> None:
