@@ -64,7 +64,7 @@ def add_parser(subparsers: Any) -> None:
 
 def _what_if(args: argparse.Namespace, config: Any) -> dict[str, float] | None:
     """``--what-if`` as ``{"Stage.part": factor}`` checked against the first stream (None: refused, said)."""
-    if not args.what_if:
+    if not getattr(args, "what_if", None):
         return {}
     from data.metrics.whatif import ScenarioError, check_stages, parse_scenario
 
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_of(args)  # a bad config is exit 2 before any window appears
     from app.main_window.pages import PAGES
 
-    args.page = args.page or ("future" if args.what_if else "map")
+    args.page = args.page or ("future" if getattr(args, "what_if", None) else "map")
     factors = _what_if(args, config)
     if factors is None:
         return 2

@@ -160,7 +160,10 @@ def release_report(
         carried.sort(key=lambda p: (p[1].merged_at, p[1].id))
         commits = _commits(conn, dep.repo, shas | {c.merge_sha for _rid, c in carried if c.merge_sha})
         messages = {(c.repo, c.sha): c.message for c in commits}
-        named = [ticket_keys((c.title, c.branch, messages.get((c.repo, c.merge_sha or ""))), None) for _r, c in carried]
+        named = [
+            ticket_keys((c.title, messages.get((c.repo, c.merge_sha or ""))), None, repo=c.repo, branch=c.branch)
+            for _r, c in carried
+        ]
         known = _known_items(conn, scope, {k for ks in named for k in ks})
         keys = [ks & set(known) for ks in named]
         tickets_rows = [
@@ -622,7 +625,7 @@ def _ticket_counts(
         for repo, sha, message in conn.execute(select(cm.c.repo, cm.c.sha, cm.c.message).where(cm.c.sha.in_(batch))):
             messages[(repo, sha)] = message
     named = {
-        rid: ticket_keys((ch.title, ch.branch, messages.get((ch.repo, ch.merge_sha or ""))))
+        rid: ticket_keys((ch.title, messages.get((ch.repo, ch.merge_sha or ""))), None, repo=ch.repo, branch=ch.branch)
         for rid, ch in changes.items()
     }
     known: set[str] = set()

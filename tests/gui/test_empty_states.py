@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from app.controllers.report import Controller
+from app.main_window.pages import PAGES
 from app.main_window.window import MainWindow
 from app.settings import UiSettings
 from data.config.parse import load_config
@@ -119,11 +120,11 @@ def test_each_page_names_the_source_it_lacks(qtbot: Any, shown: Any) -> None:
 
     # Releases (a trust page, computed when shown): deployments.
     with qtbot.waitSignal(window.trust.computed, timeout=30_000, check_params_cb=lambda n: n == "releases"):
-        window.tabs.setCurrentIndex(7)
+        window.tabs.setCurrentIndex(PAGES.index("releases"))
     assert (window.trust.releases_status.text() == NO_DEPLOYMENTS) is (kind != "deployments")
 
     # The scorecard's message is what the user sees on that page.
-    window.tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: window.tabs.currentIndex() == 1)
+    window.tabs.setCurrentIndex(PAGES.index("scorecard"))
+    qtbot.waitUntil(lambda: window.tabs.currentIndex() == PAGES.index("scorecard"))
     if kind != "deployments":
         assert scorecard.message.isVisible()

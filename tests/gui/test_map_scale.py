@@ -18,6 +18,7 @@ from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication
 
 from app.controllers.report import Controller
+from app.main_window.pages import PAGES
 from app.main_window.window import MainWindow
 from app.settings import UiSettings
 from data import i18n
@@ -65,7 +66,7 @@ def bank_window(qtbot: Any, tmp_path: Path, size: tuple[int, int]) -> tuple[Main
     w = MainWindow(c, UiSettings())
     qtbot.addWidget(w)
     w.resize(*size)
-    w.tabs.setCurrentIndex(0)
+    w.tabs.setCurrentIndex(PAGES.index("map"))
     w.show()
     with qtbot.waitSignal(c.scatter_ready, timeout=10_000):
         c.start()
