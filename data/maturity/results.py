@@ -13,6 +13,7 @@ from typing import Any
 
 from data.i18n import N_
 from data.report.results import DoraResult, iso
+from data.timeutil import DAY_MS
 
 __all__ = ["CAVEAT", "DAY_MS", "MaturityRow", "MaturityView", "first_level"]
 
@@ -20,7 +21,6 @@ CAVEAT = N_(
     "Self-assessment aid, not an official CAICT assessment: levels show only what the data in this "
     "store supports, by Flowdeck's thresholds (docs/trust.md)."
 )
-DAY_MS = 86_400_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from data.metrics.clock import CALENDAR, Clock
 from data.metrics.stats import median, share
-from data.timeutil import DAY_MS
+from data.timeutil import DAY_MS, WEEK_MS
 
 __all__ = [
     "DAY_MS",
@@ -29,7 +29,6 @@ __all__ = [
 ]
 
 I64 = npt.NDArray[np.int64]
-WEEK_MS = 7 * DAY_MS
 #: 1970-01-01 was a Thursday: ISO weeks start 3 days earlier in epoch-day terms.
 _MONDAY_OFFSET_MS = 3 * DAY_MS
 

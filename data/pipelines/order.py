@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from data.pipelines.results import PipelineStatus
 from data.pipelines.state import RunRow, _state
+from data.timeutil import DAY_MS
 
 __all__ = [
     "DEFAULT_BRANCHES",
@@ -152,7 +153,7 @@ def recent_groups(
     """
     if feature_horizon_days is None:
         return dict(groups)
-    lo = as_of_ms - round(feature_horizon_days * 86_400_000)
+    lo = as_of_ms - round(feature_horizon_days * DAY_MS)
     out: dict[tuple[str, str, str | None], list[RunRow]] = {}
     for key, rs in groups.items():
         source, _pipeline, branch = key

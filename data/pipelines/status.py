@@ -46,6 +46,7 @@ from data.pipelines.results import PipelineStatus
 from data.pipelines.state import RunRow, _from_groups, _reduce, _state
 from data.store import schema
 from data.store.schema import to_ms
+from data.timeutil import DAY_MS
 
 if TYPE_CHECKING:
     from data.store.store import Store
@@ -121,7 +122,7 @@ def _ms(name: str) -> Any:
 
 #: A run queued before ``as_of`` but started later is still "queued" then; runs starting more than
 #: this long after ``as_of`` are not read for a past ``as_of`` (it bounds the index range).
-_QUEUED_SLACK_MS = 86_400_000
+_QUEUED_SLACK_MS = DAY_MS
 
 
 def _recent_rows(conn: object, lo: int, hi: int) -> list[RunRow]:

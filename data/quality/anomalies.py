@@ -12,6 +12,7 @@ from data.quality.results import FindingItem
 from data.quality.scope import change_key, deployment_key
 from data.records import Change, Deployment, JobRun, PipelineRun, StatusChange, WorkItem
 from data.store.schema import to_ms
+from data.timeutil import DAY_MS
 
 __all__ = [
     "deployments_unfinished",
@@ -120,7 +121,7 @@ def out_of_order(by_item: dict[tuple[str, str], list[StatusChange]]) -> Iterator
 
 def runs_unfinished(runs: list[PipelineRun], a_ms: int, days: float) -> Iterator[FindingItem]:
     """Runs ``completed`` without a finish, or queued/running longer than ``days``."""
-    limit = days * 86_400_000
+    limit = days * DAY_MS
     for r in runs:
         key = _run_key(r.pipeline, r.id, r.attempt)
         if r.status == "completed" and r.finished_at is None:
@@ -128,20 +129,20 @@ def runs_unfinished(runs: list[PipelineRun], a_ms: int, days: float) -> Iterator
             continue
         since = r.started_at or r.queued_at
         if r.status in ("running", "queued") and since is not None and a_ms - to_ms(since) > limit:
-            age = (a_ms - to_ms(since)) / 86_400_000
+            age = (a_ms - to_ms(since)) / DAY_MS
             yield FindingItem(r.source, key, f"{r.status} since {_fmt(since)} ({age:.1f} days)")
 
 
 def deployments_unfinished(deployments: list[Deployment], a_ms: int, days: float) -> Iterator[FindingItem]:
     """Deployments with a result but no finish, or running longer than ``days``."""
-    limit = days * 86_400_000
+    limit = days * DAY_MS
     for d in deployments:
         if d.status in ("success", "failure") and d.finished_at is None:
             yield FindingItem(
                 d.source, deployment_key(d), f"{d.status} without a finish time: left out of every figure"
             )
         elif d.status == "running" and d.started_at is not None and a_ms - to_ms(d.started_at) > limit:
-            age = (a_ms - to_ms(d.started_at)) / 86_400_000
+            age = (a_ms - to_ms(d.started_at)) / DAY_MS
             yield FindingItem(d.source, deployment_key(d), f"running since {_fmt(d.started_at)} ({age:.1f} days)")
 
 

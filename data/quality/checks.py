@@ -60,6 +60,7 @@ from data.store.rows import (
 )
 from data.store.schema import from_ms, to_ms
 from data.store.store import Store
+from data.timeutil import DAY_MS, HOUR_MS, WEEK_MS
 
 __all__ = ["STEADY_WEEKLY_MEDIAN", "STUCK_AFTER_DAYS", "UNLINKED_WINDOW_DAYS", "assess"]
 
@@ -71,8 +72,6 @@ STEADY_MIN_WEEKS = 4
 STUCK_AFTER_DAYS = 2.0
 #: The default window of the "completed without a production deployment" check: 13 weeks, as the GUI's.
 UNLINKED_WINDOW_DAYS = 91
-WEEK_MS = 7 * 86_400_000
-H = 3_600_000.0
 
 
 def assess(
@@ -327,7 +326,7 @@ def _gaps(counts_by_week: dict[int, int], a_ms: int) -> tuple[tuple[Gap, ...], f
     if not counts_by_week:
         return (), None
     w0 = min(counts_by_week)
-    first_week = w0 * WEEK_MS - 3 * 86_400_000  # Monday 00:00 UTC of week w0 (the epoch was a Thursday)
+    first_week = w0 * WEEK_MS - 3 * DAY_MS  # Monday 00:00 UTC of week w0 (the epoch was a Thursday)
     last_week = max(counts_by_week) - w0  # index of the last record's week
     end_week = queries.week_of(a_ms) - w0  # exclusive
     counts = np.zeros(last_week + 1, dtype=np.int64)
@@ -370,7 +369,7 @@ def _unmapped_rows(
 
     def add(item: tuple[str, str], status: str, start: int, end: int) -> None:
         label = names.setdefault(status.strip().lower(), status)
-        h = max(0, end - start) / H
+        h = max(0, end - start) / HOUR_MS
         hours[label] += h
         per_item[label][item] += h
 

@@ -17,11 +17,10 @@ from sqlalchemy import BigInteger, Connection, and_, case, func, literal, or_, s
 from data.materialise.queries import int_chunks
 from data.metrics.stagemap import DONE, OUTSIDE, StageMap
 from data.store import schema
+from data.timeutil import DAY_MS, WEEK_MS
 
 __all__ = ["WEEK_MS", "status_rows", "week_counts", "week_of"]
 
-DAY_MS = 86_400_000
-WEEK_MS = 7 * DAY_MS
 #: Monday-based week numbers: the epoch was a Thursday. The offset (a whole number of weeks, some
 #: 190 years) keeps the dividend positive, so integer division is the floor on every back end.
 _SHIFT = 3 * DAY_MS + 10_000 * WEEK_MS

@@ -68,8 +68,8 @@ from data.release.results import (
     ReleaseRow,
     ReleaseTicket,
 )
+from data.timeutil import HOUR_MS
 
-H = 3_600_000.0
 #: Rows per ``IN (...)`` list: well under every back end's bound-parameter limit.
 BATCH = 500
 
@@ -191,7 +191,7 @@ def release_report(
                 c.merge_sha,
                 c.url,
                 tuple(sorted(ks)),
-                None if first is None else (first - start_ms) / H,
+                None if first is None else (first - start_ms) / HOUR_MS,
                 dep.status == "success" and first == fin,
             )
         )
@@ -207,7 +207,7 @@ def release_report(
                 w.status if status is None else status,
                 w.created_at,
                 w.url,
-                None if first is None else (first - to_ms(w.created_at)) / H,
+                None if first is None else (first - to_ms(w.created_at)) / HOUR_MS,
             )
         )
     by_sha = {c.sha: c for c in commits}
@@ -441,7 +441,7 @@ def _incidents_by_query(conn: Connection, scope: Scope, dep: Deployment) -> tupl
             continue
         if nxt is not None and nxt == fin:
             continue  # a deployment finished at the same instant with a later id is the one linked
-        recovery = None if x.resolved_at is None else (to_ms(x.resolved_at) - fin) / H
+        recovery = None if x.resolved_at is None else (to_ms(x.resolved_at) - fin) / HOUR_MS
         out.append(ReleaseIncident(x.source, x.key, x.title, x.created_at, x.resolved_at, x.url, recovery))
     return tuple(out)
 
@@ -500,7 +500,7 @@ def release_rows(
         key = (r.source, r.repo, r.id)
         fin = _fin(r)
         leads = [
-            (fin - start) / H
+            (fin - start) / HOUR_MS
             for rid, _c in carried[key]
             if r.status == "success" and (first := firsts.get(rid)) is not None and (start := first[1]) >= 0
             and first[0] == fin

@@ -30,7 +30,7 @@ from data.report.results import DeliveryResult, DoraResult, Headline, HeadlineFi
 from data.report.targets import headline_targets, is_met
 from data.store.schema import to_ms
 from data.store.store import Store
-from data.timeutil import week_start
+from data.timeutil import DAY_MS, week_start
 
 __all__ = ["BASELINE_WEEKS", "DELIVERY_KEYS", "DORA_KEYS", "MAX_WEEKS", "build_headline", "default_baseline"]
 
@@ -47,7 +47,6 @@ DELIVERY_KEYS = (
     "production_deployment_success_rate",
 )
 DORA_KEYS = ("deployment_frequency", "lead_time_for_changes", "change_failure_rate", "recovery_time")
-_DAY_MS = 86_400_000
 
 Figures = tuple[DoraResult, DeliveryResult]
 
@@ -200,7 +199,7 @@ def build_headline(
         a_ms = as_of_ms if as_known_now else min(t_ms, as_of_ms)
         if a_ms not in flows:
             flows[a_ms] = arrays.flow_as_of(a_ms, clock)
-        days = (t_ms - f_ms) / _DAY_MS
+        days = (t_ms - f_ms) / DAY_MS
         return dora_delivery(s, arrays, flows[a_ms], f_ms, t_ms, a_ms, days, defs, clock)
 
     baseline = period(to_ms(baseline_from), to_ms(baseline_to))
