@@ -74,8 +74,8 @@ def _window(qtbot: Any, demo_db: Path) -> tuple[MainWindow, Controller]:
     return w, c
 
 
-def _walk_pages(qtbot: Any, w: MainWindow, lang: str) -> dict[str, list[tuple[str, str]]]:
-    """Show every page, save its screenshot, return what each page shows."""
+def _walk_pages(qtbot: Any, w: MainWindow, lang: str, on_page: Any = None) -> dict[str, list[tuple[str, str]]]:
+    """Show every page, save its screenshot, return what each page shows (``on_page(name)`` on each)."""
     ARTIFACTS.mkdir(exist_ok=True)
     seen: dict[str, list[tuple[str, str]]] = {}
     for i, name in enumerate(PAGES):
@@ -92,6 +92,8 @@ def _walk_pages(qtbot: Any, w: MainWindow, lang: str) -> dict[str, list[tuple[st
             qtbot.waitUntil(lambda: w.pages.comparison.table.rowCount() > 0, timeout=20_000)
         settle(qtbot)
         seen[name] = visible_texts(w)
+        if on_page is not None:
+            on_page(name)
         assert w.grab().save(str(ARTIFACTS / f"i18n-{lang}-{name}.png"))
     return seen
 
@@ -270,3 +272,25 @@ def test_qt_catalogue_is_complete_compiled_and_in_sync(tmp_path: Path) -> None:
     files = sorted(str(p) for p in [*ROOT.glob("app/*.py"), *ROOT.glob("widgets/*.py")])
     run = subprocess.run([lupdate, *files, "-ts", str(copy)], check=True, capture_output=True, text=True)
     assert "(0 new and" in run.stdout, run.stdout
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1280, 720)])
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_every_page_fits_without_clipping(
+    qtbot: Any, qapp: QApplication, demo_db: Path, lang: str, size: tuple[int, int]
+) -> None:
+    """Every page of the main window, at the default and a laptop size, in both languages: no label cut."""
+    assert install_translators(qapp, lang)
+    i18n.set_language(lang)
+    w, c = _window(qtbot, demo_db)
+    try:
+        w.resize(*size)
+        settle(qtbot)
+        problems: dict[str, list[str]] = {}
+        _walk_pages(qtbot, w, f"{lang}-{size[0]}x{size[1]}", on_page=lambda name: problems.update({name: clipped(w)}))
+        assert set(problems) == set(PAGES)
+        assert {name: bad for name, bad in problems.items() if bad} == {}
+    finally:
+        c.shutdown()
+        install_translators(qapp, "en")
+        i18n.set_language("en")
