@@ -36,7 +36,8 @@ from data.store.store import Store
 from tests.helpers.partial_shapes import SHAPES, WINDOW, leaked, lines, store_of
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET = "ghp_s3cr3tT0kenForTheLogTest"
+# A stand-in secret (not a token of any service): what the log must never show once registered.
+SECRET = "fake-secret-for-the-log-test"
 
 
 @pytest.fixture
