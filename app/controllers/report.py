@@ -222,6 +222,7 @@ class Controller(QObject):
         self.syncer.shutdown()
         self.watcher.stop()
         self._generation += 1  # anything still queued is now stale
+        self.tasks.close()  # results already posted to the event loop must not reach deleted widgets
         self.workers.wait(10_000)
         if self.store is not None:
             self.store.close()

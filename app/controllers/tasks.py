@@ -34,10 +34,17 @@ class ComputeTasks:
         self._error = error
         # Tasks submitted and not finished yet.
         self.busy = 0
+        # Set by close(): results still queued on the GUI thread's event loop are dropped, because
+        # the widgets they were meant for may already be deleted.
+        self.closed = False
+
+    def close(self) -> None:
+        """Deliver nothing from now on (the window is going away; its widgets may be deleted)."""
+        self.closed = True
 
     def submit(self, task: Task, on_partial: Callable[[int, str, object], None]) -> None:
         """Queue ``task``; its partial results go to ``on_partial``, a failure to ``error`` (unless superseded)."""
-        task.signals.partial.connect(on_partial)
+        task.signals.partial.connect(lambda g, k, value: None if self.closed else on_partial(g, k, value))
         task.signals.failed.connect(lambda _g, m, e, t=task: self._on_failed(t, m, e))
         self._start(task)
 
@@ -53,9 +60,9 @@ class ComputeTasks:
             emit("result", fn())
 
         task = Task(0, job)
-        task.signals.partial.connect(lambda _g, _k, value: on_result(cast("T", value)))
+        task.signals.partial.connect(lambda _g, _k, value: None if self.closed else on_result(cast("T", value)))
         if on_error is not None:
-            task.signals.failed.connect(lambda _g, message, _e: on_error(message))
+            task.signals.failed.connect(lambda _g, message, _e: None if self.closed else on_error(message))
         self._start(task)
         return task
 
@@ -68,10 +75,12 @@ class ComputeTasks:
 
     def _on_finished(self, _gen: int) -> None:
         self.busy -= 1
-        if self.busy == 0:
+        if self.busy == 0 and not self.closed:
             self._busy_changed(False)
 
     def _on_failed(self, task: Task, message: str, exc: object) -> None:
+        if self.closed:
+            return
         if task.is_current is not None and not task.is_current(task.generation):
             return  # a superseded request failing is not news
         if isinstance(exc, ModuleNotFoundError):

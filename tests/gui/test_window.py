@@ -291,3 +291,31 @@ def test_compare_page_computes_on_first_show(window, controller, qtbot):
     with qtbot.waitSignal(controller.comparison_ready, timeout=5000):
         window.tabs.setCurrentIndex(PAGES.index("compare"))
     assert len(window.pages.comparison.rows()) > 10
+
+
+def test_results_queued_at_shutdown_never_reach_a_deleted_window(controller, qtbot):
+    """Results a worker posted just before shutdown are dropped, not delivered to deleted widgets.
+
+    This is the order a test run (and an app quitting mid-computation) produces: the workers finish
+    and post their results, the controller shuts down, the window is deleted, and only then does the
+    event loop run. pytest-qt fails the test on any exception raised in the event loop.
+    """
+    import shiboken6
+
+    from app.main_window.window import MainWindow
+    from app.settings import UiSettings
+
+    w = MainWindow(controller, UiSettings())  # not given to qtbot: this test deletes it itself
+    w.show()
+    with qtbot.waitSignal(controller.report_ready, timeout=10_000):
+        controller.start()
+    qtbot.waitUntil(lambda: controller.workers.active() == 0, timeout=10_000)
+    delivered = []
+    sel = dataclasses.replace(w.controls.selection(), window_from=DEMO_END - timedelta(weeks=8))
+    controller.request(sel)  # report, trends and pipelines tasks
+    controller.submit(lambda: 42, delivered.append)
+    assert controller.workers.wait(10_000)  # every result is now posted, none delivered yet
+    controller.shutdown()
+    shiboken6.delete(w)
+    qtbot.wait(100)  # deliver whatever was posted
+    assert delivered == []
