@@ -235,6 +235,8 @@ class LivePoller(QObject):
         self._submit(job, self._on_polled, on_failed=failed)
 
     def _on_polled(self, _gen: int, _kind: str, payload: object) -> None:
+        if self._stopped:
+            return  # posted before stop(); the screen it was for may be gone
         name, summary, wrote = cast("tuple[str, Any, bool]", payload)
         self.polled.emit(name, summary)
         error = None if summary.ok or summary.cancelled else (summary.error or "failed")
@@ -306,6 +308,8 @@ class LivePoller(QObject):
         self._submit(job, self._on_view, on_done=done)
 
     def _on_view(self, _gen: int, kind: str, payload: object) -> None:
+        if self._stopped:
+            return  # posted before stop(); the screen it was for may be gone
         if kind == "report":
             generation, report = cast("tuple[int, Report]", payload)
             self._report_generation = generation
@@ -380,7 +384,7 @@ class LivePoller(QObject):
 
         def failed(_g: int, message: str, _exc: object) -> None:
             log.warning("live task failed: %s", redact(message))
-            if on_failed is not None:
+            if on_failed is not None and not self._stopped:
                 on_failed(message)
 
         task.signals.failed.connect(failed)

@@ -107,6 +107,8 @@ class SourcesController(QObject):
         self.config_path = config_path
         self.pool = WorkerPool(2)
         self.dialog: SourcesDialog | None = None
+        # Set by shutdown(): a result posted before it must not reach a dialog that may be deleted.
+        self._closed = False
 
     def open(self, parent: QWidget | None = None) -> SourcesDialog:
         """Show the dialog (one at a time) and load its list on a worker."""
@@ -130,8 +132,10 @@ class SourcesController(QObject):
             emit("ok", fn())
 
         task = Task(0, job)
-        task.signals.partial.connect(lambda _g, _k, value: done(True, value))
-        task.signals.failed.connect(lambda _g, message, exc: done(False, _message(message, exc)))
+        task.signals.partial.connect(lambda _g, _k, value: None if self._closed else done(True, value))
+        task.signals.failed.connect(
+            lambda _g, message, exc: None if self._closed else done(False, _message(message, exc))
+        )
         self.pool.submit(task)
         return task
 
@@ -243,7 +247,8 @@ class SourcesController(QObject):
         self.sources_changed.emit(config)
 
     def shutdown(self) -> None:
-        """Wait for work in flight (a connection test ends within its timeout)."""
+        """Wait for work in flight (a connection test ends within its timeout); deliver nothing after."""
+        self._closed = True
         self.pool.wait(15_000)
 
 

@@ -441,6 +441,7 @@ class MainWindow(QMainWindow):
         self.settings.save_window(self)
         self.settings.sync()
         self.controller.syncer.cancel()  # stops after the page in hand; shutdown waits for it
+        self.sources.shutdown()  # a connection test ends within its timeout; its answer has no dialog now
         super().closeEvent(event)
 
 

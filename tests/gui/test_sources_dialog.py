@@ -258,3 +258,19 @@ def test_list_shows_last_sync_and_error(qtbot, controller, tmp_path, memory_keyr
         s.shutdown()
     assert isinstance(controller.store, Store)
     assert load_config(path).sources[0].name == "gocd"
+
+
+def test_a_list_posted_before_shutdown_never_reaches_a_deleted_dialog(sources, qtbot, memory_keyring):
+    """The window closes (shutdown) while the list is loading: the answer is dropped, not shown."""
+    import shiboken6
+
+    s, _path = sources
+    dialog = s.open()
+    qtbot.waitUntil(lambda: s.pool.active() == 0, timeout=10_000)
+    delivered: list[object] = []
+    s._run(lambda: 42, lambda ok, value: delivered.append((ok, value)))
+    assert s.pool.wait(10_000)  # the answer is posted, not yet delivered
+    s.shutdown()
+    shiboken6.delete(dialog)
+    qtbot.wait(100)
+    assert delivered == []

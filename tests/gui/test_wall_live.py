@@ -204,3 +204,25 @@ def test_demo_store_without_sources_shows_cached_demo_state(qtbot: Any, tmp_path
         assert not poller.timer.isActive()  # nothing to poll
     finally:
         poller.stop()
+
+
+def test_nothing_is_delivered_after_stop(qtbot: Any, db: str, clock: FakeClock) -> None:
+    """A poll in flight when the wall closes: its answer is dropped, never shown on a closed screen."""
+    feed = Feed("bank-app")
+    feed.set(lastBuildStatus="Success")
+    with FakeServer() as srv:
+        srv.route("GET", "/cctray.xml", feed.reply)
+        poller = poller_for(Config(sources=(source("gocd", srv.url),)), db, clock)
+        poller.start()
+        try:
+            qtbot.waitUntil(lambda: state_of(poller, "gocd") is not None, timeout=5000)
+            qtbot.waitUntil(lambda: poller.workers.active() == 0, timeout=5000)
+            after: list[object] = []
+            poller.polled.connect(lambda n, _s: after.append(n))
+            poller.pipelines_changed.connect(after.append)
+            poller._poll(poller.config.sources[0], poller.schedules["gocd"])  # a poll now, not when due
+            assert poller.workers.wait(5000)  # the poll's answer is posted, not delivered yet
+        finally:
+            poller.stop()
+        qtbot.wait(200)
+    assert after == []
